@@ -1,0 +1,196 @@
+//! The audit log: append-only. There is no update or delete function on purpose.
+
+use crate::query::{Arg, Filter, bind_args};
+use crate::{Conn, StoreError, on_conn};
+use korrigo_domain::audit::AuditAction;
+use korrigo_domain::{PageRequest, Paged, UserId};
+use serde::Serialize;
+
+/// A row to append.
+#[derive(Clone, Debug, Default)]
+pub struct NewEntry<'a> {
+    /// Who acted (none for anonymous attempts).
+    pub actor_id: Option<UserId>,
+    /// The actor's username at the time (kept even if the account is renamed).
+    pub actor_username: Option<&'a str>,
+    /// What happened.
+    pub action: Option<AuditAction>,
+    /// The kind of object acted on (`user`, `exam`, ...).
+    pub object_type: Option<&'a str>,
+    /// The object's id, or for a failed login the username that was tried.
+    pub object_id: Option<String>,
+    /// The client IP.
+    pub ip: Option<&'a str>,
+    /// The client's user agent.
+    pub user_agent: Option<&'a str>,
+    /// Extra facts as a JSON object; never a password or a token.
+    pub details: Option<serde_json::Value>,
+}
+
+/// A stored entry.
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct Entry {
+    /// The id.
+    pub id: i64,
+    /// When (ms).
+    pub at: i64,
+    /// Who acted.
+    pub actor_id: Option<i64>,
+    /// Their username at the time.
+    pub actor_username: Option<String>,
+    /// The action's stable name.
+    pub action: String,
+    /// The kind of object.
+    pub object_type: Option<String>,
+    /// The object's id.
+    pub object_id: Option<String>,
+    /// The client IP.
+    pub ip: Option<String>,
+    /// The client's user agent.
+    pub user_agent: Option<String>,
+    /// Extra facts (JSON text).
+    pub details: String,
+}
+
+/// Appends an entry.
+pub async fn record(c: Conn<'_>, e: &NewEntry<'_>, now: i64) -> Result<(), StoreError> {
+    let action = e
+        .action
+        .ok_or_else(|| StoreError::Corrupt("an audit entry needs an action".into()))?;
+    let details = e
+        .details
+        .as_ref()
+        .map(|d| d.to_string())
+        .unwrap_or_else(|| "{}".into());
+    let ua = e
+        .user_agent
+        .map(|u| u.chars().take(300).collect::<String>());
+    let sql = "INSERT INTO audit_log (at, actor_id, actor_username, action, object_type, object_id, ip, user_agent, details) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+    on_conn!(c, c => sqlx::query(sql)
+        .bind(now)
+        .bind(e.actor_id.map(|i| i.0))
+        .bind(e.actor_username)
+        .bind(action.as_str())
+        .bind(e.object_type)
+        .bind(e.object_id.clone())
+        .bind(e.ip)
+        .bind(ua.clone())
+        .bind(details.clone())
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Filters of the audit page.
+#[derive(Clone, Debug, Default)]
+pub struct AuditFilter {
+    /// Only this action.
+    pub action: Option<AuditAction>,
+    /// Only entries whose actor username (or the username tried) is this.
+    pub user: Option<String>,
+    /// Only this client IP.
+    pub ip: Option<String>,
+    /// From this time (ms, inclusive).
+    pub from: Option<i64>,
+    /// Until this time (ms, exclusive).
+    pub until: Option<i64>,
+}
+
+/// One page of entries, newest first.
+pub async fn list(
+    mut c: Conn<'_>,
+    f: &AuditFilter,
+    page: PageRequest,
+) -> Result<Paged<Entry>, StoreError> {
+    let mut w = Filter::default();
+    if let Some(a) = f.action {
+        w.and("action = ?", [Arg::Text(a.as_str().into())]);
+    }
+    if let Some(u) = f.user.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let u = u.to_lowercase();
+        w.and(
+            "(actor_username = ? OR (object_type = 'user' AND object_id = ?))",
+            [Arg::Text(u.clone()), Arg::Text(u)],
+        );
+    }
+    if let Some(ip) = f.ip.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        w.and("ip = ?", [Arg::Text(ip.into())]);
+    }
+    if let Some(t) = f.from {
+        w.and("at >= ?", [Arg::I64(t)]);
+    }
+    if let Some(t) = f.until {
+        w.and("at < ?", [Arg::I64(t)]);
+    }
+    let count_sql = format!("SELECT COUNT(*) FROM audit_log{}", w.sql());
+    let n = w.next_placeholder();
+    let list_sql = format!(
+        "SELECT id, at, actor_id, actor_username, action, object_type, object_id, ip, user_agent, details \
+         FROM audit_log{} ORDER BY at DESC, id DESC LIMIT ${} OFFSET ${}",
+        w.sql(),
+        n,
+        n + 1
+    );
+    let total: i64 = on_conn!(c.reborrow(), c => bind_args!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql)), &w.args)
+        .fetch_one(&mut *c)
+        .await)?;
+    let items: Vec<Entry> = on_conn!(c.reborrow(), c => bind_args!(sqlx::query_as(sqlx::AssertSqlSafe(list_sql)), &w.args)
+        .bind(page.limit())
+        .bind(page.offset())
+        .fetch_all(&mut *c)
+        .await)?;
+    Ok(Paged {
+        items,
+        total,
+        page: page.page,
+        per_page: page.per_page,
+    })
+}
+
+/// What a rate-limit window holds: how many entries, and when the oldest was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Window {
+    /// Entries in the window.
+    pub count: i64,
+    /// Time of the oldest entry in the window (ms), if any.
+    pub oldest: Option<i64>,
+}
+
+/// Which column a rate-limit window is keyed on.
+#[derive(Clone, Copy, Debug)]
+pub enum WindowKey<'a> {
+    /// The client IP.
+    Ip(&'a str),
+    /// The object id (for failed logins: the username tried).
+    Object(&'a str),
+}
+
+/// Counts the entries of `action` for one key since `since` (ms). Served by the
+/// `(action, ip, at)` and `(action, object_id, at)` indexes. Because the audit log is in the
+/// database, the count is shared by every instance.
+pub async fn window(
+    c: Conn<'_>,
+    action: AuditAction,
+    key: WindowKey<'_>,
+    since: i64,
+) -> Result<Window, StoreError> {
+    let (sql, value) = match key {
+        WindowKey::Ip(v) => (
+            "SELECT COUNT(*), MIN(at) FROM audit_log WHERE action = $1 AND ip = $2 AND at >= $3",
+            v,
+        ),
+        WindowKey::Object(v) => (
+            "SELECT COUNT(*), MIN(at) FROM audit_log WHERE action = $1 AND object_id = $2 AND at >= $3",
+            v,
+        ),
+    };
+    let (count, oldest): (i64, Option<i64>) = on_conn!(c, c => sqlx::query_as(sql)
+        .bind(action.as_str())
+        .bind(value)
+        .bind(since)
+        .fetch_one(&mut *c)
+        .await)?;
+    Ok(Window { count, oldest })
+}

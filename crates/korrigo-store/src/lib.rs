@@ -1,0 +1,368 @@
+//! Korrigo's database: one repository module per area, on SQLite (embedded default) and
+//! PostgreSQL (production), with the same SQL text on both wherever the dialects agree.
+//!
+//! Architecture invariant: SQL lives only in this crate. Callers get a [`Db`], open a
+//! read connection ([`Db::read`]) or a write transaction ([`Db::begin`]), and pass its
+//! [`Conn`] to the repository functions. Every write that must be audited happens in the same
+//! transaction as its audit row.
+
+pub mod audit;
+pub mod files;
+pub mod jobs;
+mod query;
+pub mod sessions;
+pub mod settings;
+pub mod test_support;
+pub mod users;
+
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// The name of our migrations table, distinct from sqlx's default so that another library
+/// using sqlx migrations on the same database cannot collide with it.
+pub const MIGRATIONS_TABLE: &str = "korrigo_migrations";
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
+static PG_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
+
+fn migrator(m: &Migrator) -> Migrator {
+    let mut m = Migrator::with_migrations(m.iter().cloned().collect());
+    m.dangerous_set_table_name(MIGRATIONS_TABLE);
+    m
+}
+
+/// A failure of the database layer, already sorted into what callers can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A uniqueness rule was broken; the field names which one (`username`, `email`, ...).
+    #[error("a record with this {field} already exists")]
+    Conflict {
+        /// The field whose value is already taken.
+        field: &'static str,
+    },
+    /// The database URL is not usable.
+    #[error("invalid database URL: {0}")]
+    BadUrl(String),
+    /// A migration failed or the schema is not what this binary expects.
+    #[error("database migration problem: {0}")]
+    Migration(String),
+    /// Any other database error (connection lost, disk full, ...). Details are logged, not
+    /// shown to users.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// A stored value could not be read back (corrupt row).
+    #[error("corrupt stored value: {0}")]
+    Corrupt(String),
+    /// A file-store failure.
+    #[error("file store error: {0}")]
+    Files(String),
+}
+
+impl From<sqlx::migrate::MigrateError> for StoreError {
+    fn from(e: sqlx::migrate::MigrateError) -> Self {
+        StoreError::Migration(e.to_string())
+    }
+}
+
+/// Which backend a [`Db`] talks to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// The embedded SQLite file.
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+/// The database: a SQLite pair of pools (many readers, one writer, as SQLite allows one
+/// writer at a time) or one PostgreSQL pool.
+#[derive(Clone, Debug)]
+pub enum Db {
+    /// SQLite: `read` serves reads, `write` (one connection) serves write transactions.
+    Sqlite {
+        /// The read pool.
+        read: SqlitePool,
+        /// The single-connection write pool.
+        write: SqlitePool,
+    },
+    /// PostgreSQL.
+    Pg(PgPool),
+}
+
+/// A borrowed connection of either backend, handed to repository functions.
+pub enum Conn<'a> {
+    /// A SQLite connection.
+    Sqlite(&'a mut SqliteConnection),
+    /// A PostgreSQL connection.
+    Pg(&'a mut PgConnection),
+}
+
+impl Conn<'_> {
+    /// Borrows the connection again for one more call.
+    pub fn reborrow(&mut self) -> Conn<'_> {
+        match self {
+            Conn::Sqlite(c) => Conn::Sqlite(c),
+            Conn::Pg(c) => Conn::Pg(c),
+        }
+    }
+
+    /// Which backend this connection talks to.
+    pub fn backend(&self) -> Backend {
+        match self {
+            Conn::Sqlite(_) => Backend::Sqlite,
+            Conn::Pg(_) => Backend::Postgres,
+        }
+    }
+}
+
+/// Runs the same code on either backend's connection. The body is expanded once per backend,
+/// so generic sqlx calls type-check against each.
+#[macro_export]
+macro_rules! on_conn {
+    ($conn:expr, $c:ident => $body:expr) => {
+        match $conn {
+            $crate::Conn::Sqlite($c) => $body,
+            $crate::Conn::Pg($c) => $body,
+        }
+    };
+}
+
+/// A pooled read connection.
+pub enum ReadConn {
+    /// SQLite.
+    Sqlite(sqlx::pool::PoolConnection<Sqlite>),
+    /// PostgreSQL.
+    Pg(sqlx::pool::PoolConnection<Postgres>),
+}
+
+impl ReadConn {
+    /// The connection, for repository calls.
+    pub fn conn(&mut self) -> Conn<'_> {
+        match self {
+            ReadConn::Sqlite(c) => Conn::Sqlite(c),
+            ReadConn::Pg(c) => Conn::Pg(c),
+        }
+    }
+}
+
+/// A write transaction. Dropped without [`Tx::commit`], it rolls back: an operation that fails
+/// half-way leaves nothing behind.
+pub enum Tx {
+    /// SQLite (`BEGIN IMMEDIATE`, so the write lock is taken up front).
+    Sqlite(Transaction<'static, Sqlite>),
+    /// PostgreSQL.
+    Pg(Transaction<'static, Postgres>),
+}
+
+impl Tx {
+    /// The transaction's connection, for repository calls.
+    pub fn conn(&mut self) -> Conn<'_> {
+        match self {
+            Tx::Sqlite(t) => Conn::Sqlite(t),
+            Tx::Pg(t) => Conn::Pg(t),
+        }
+    }
+
+    /// Commits the transaction.
+    pub async fn commit(self) -> Result<(), StoreError> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Pg(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+}
+
+/// Connection settings beyond the URL.
+#[derive(Clone, Debug)]
+pub struct DbOptions {
+    /// Maximum connections (readers for SQLite).
+    pub max_connections: u32,
+    /// How long a SQLite writer waits for the lock before giving up.
+    pub busy_timeout: Duration,
+    /// How long to wait for a free pooled connection.
+    pub acquire_timeout: Duration,
+}
+
+impl Default for DbOptions {
+    fn default() -> Self {
+        DbOptions {
+            max_connections: 8,
+            busy_timeout: Duration::from_secs(10),
+            acquire_timeout: Duration::from_secs(15),
+        }
+    }
+}
+
+impl Db {
+    /// Connects to `url` (`sqlite://path` or `postgres://...`), creating a SQLite file if
+    /// missing. Does not migrate.
+    pub async fn connect(url: &str, opts: &DbOptions) -> Result<Db, StoreError> {
+        if url.starts_with("sqlite:") {
+            let base = SqliteConnectOptions::from_str(url)
+                .map_err(|e| StoreError::BadUrl(e.to_string()))?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(opts.busy_timeout);
+            let write = SqlitePoolOptions::new()
+                .max_connections(1)
+                .acquire_timeout(opts.acquire_timeout)
+                .connect_with(base.clone())
+                .await?;
+            let read = SqlitePoolOptions::new()
+                .max_connections(opts.max_connections.max(1))
+                .acquire_timeout(opts.acquire_timeout)
+                .connect_with(base)
+                .await?;
+            Ok(Db::Sqlite { read, write })
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let o =
+                PgConnectOptions::from_str(url).map_err(|e| StoreError::BadUrl(e.to_string()))?;
+            let pool = PgPoolOptions::new()
+                .max_connections(opts.max_connections.max(2))
+                .acquire_timeout(opts.acquire_timeout)
+                .connect_with(o)
+                .await?;
+            Ok(Db::Pg(pool))
+        } else {
+            Err(StoreError::BadUrl(
+                "the URL must start with sqlite:// or postgres://".into(),
+            ))
+        }
+    }
+
+    /// Which backend this is.
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite { .. } => Backend::Sqlite,
+            Db::Pg(_) => Backend::Postgres,
+        }
+    }
+
+    /// A connection for reads.
+    pub async fn read(&self) -> Result<ReadConn, StoreError> {
+        Ok(match self {
+            Db::Sqlite { read, .. } => ReadConn::Sqlite(read.acquire().await?),
+            Db::Pg(p) => ReadConn::Pg(p.acquire().await?),
+        })
+    }
+
+    /// Starts a write transaction.
+    pub async fn begin(&self) -> Result<Tx, StoreError> {
+        Ok(match self {
+            Db::Sqlite { write, .. } => Tx::Sqlite(write.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Pg(p) => Tx::Pg(p.begin().await?),
+        })
+    }
+
+    /// Applies every pending migration.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        match self {
+            Db::Sqlite { write, .. } => migrator(&SQLITE_MIGRATIONS).run(write).await?,
+            Db::Pg(p) => migrator(&PG_MIGRATIONS).run(p).await?,
+        }
+        Ok(())
+    }
+
+    /// The versions of the migrations this binary embeds that the database has not applied.
+    /// Errors if the database has applied a migration this binary does not know (it is older
+    /// than the schema).
+    pub async fn pending_migrations(&self) -> Result<Vec<i64>, StoreError> {
+        let (known, applied): (Vec<i64>, Vec<i64>) = match self {
+            Db::Sqlite { read, .. } => {
+                let exists: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $1",
+                )
+                .bind(MIGRATIONS_TABLE)
+                .fetch_one(read)
+                .await?;
+                let applied = if exists > 0 {
+                    sqlx::query_scalar("SELECT version FROM korrigo_migrations WHERE success")
+                        .fetch_all(read)
+                        .await?
+                } else {
+                    vec![]
+                };
+                (
+                    SQLITE_MIGRATIONS.iter().map(|m| m.version).collect(),
+                    applied,
+                )
+            }
+            Db::Pg(p) => {
+                let exists: bool = sqlx::query_scalar("SELECT to_regclass($1) IS NOT NULL")
+                    .bind(MIGRATIONS_TABLE)
+                    .fetch_one(p)
+                    .await?;
+                let applied = if exists {
+                    sqlx::query_scalar("SELECT version FROM korrigo_migrations WHERE success")
+                        .fetch_all(p)
+                        .await?
+                } else {
+                    vec![]
+                };
+                (PG_MIGRATIONS.iter().map(|m| m.version).collect(), applied)
+            }
+        };
+        if let Some(v) = applied.iter().find(|v| !known.contains(v)) {
+            return Err(StoreError::Migration(format!(
+                "the database has migration {v}, which this version of Korrigo does not know: \
+                 it was migrated by a newer version"
+            )));
+        }
+        Ok(known.into_iter().filter(|v| !applied.contains(v)).collect())
+    }
+
+    /// A cheap round trip, for the readiness check.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        match self {
+            Db::Sqlite { read, .. } => {
+                sqlx::query("SELECT 1").execute(read).await?;
+            }
+            Db::Pg(p) => {
+                sqlx::query("SELECT 1").execute(p).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Closes every pool (waits for connections to be returned).
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite { read, write } => {
+                read.close().await;
+                write.close().await;
+            }
+            Db::Pg(p) => p.close().await,
+        }
+    }
+}
+
+/// Sorts a sqlx error into a [`StoreError`], recognising unique violations on the given
+/// fields (the first field whose name appears in the constraint or message wins).
+pub(crate) fn classify(e: sqlx::Error, fields: &[&'static str]) -> StoreError {
+    if let sqlx::Error::Database(db) = &e
+        && db.is_unique_violation()
+    {
+        let text = format!("{} {}", db.constraint().unwrap_or(""), db.message());
+        let field = fields
+            .iter()
+            .copied()
+            .find(|f| text.contains(f))
+            .unwrap_or("value");
+        return StoreError::Conflict { field };
+    }
+    StoreError::Database(e)
+}
+
+/// Milliseconds since the Unix epoch, the timestamp unit of every table.
+pub fn now_ms() -> i64 {
+    let d = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}

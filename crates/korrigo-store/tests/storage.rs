@@ -1,0 +1,572 @@
+//! The storage suite: every test runs on SQLite, and on PostgreSQL in the PostgreSQL suite
+//! (`KORRIGO_TEST_DATABASE_URL` set, `--ignored`), each in its own throwaway database.
+
+use korrigo_domain::audit::AuditAction;
+use korrigo_domain::jobs::JobStatus;
+use korrigo_domain::{Locale, PageRequest, Role, UserId};
+use korrigo_store::audit::{self, AuditFilter, NewEntry, WindowKey};
+use korrigo_store::test_support::{TestDb, Which};
+use korrigo_store::users::{self, NewUser, UserFilter, UserSort};
+use korrigo_store::{Db, StoreError, jobs, sessions, settings};
+
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let t = super::TestDb::new(super::Which::Sqlite).await.unwrap();
+                    super::$name(&t.db).await;
+                    t.cleanup().await;
+                }
+            )*
+        }
+        mod pg {
+            $(
+                #[tokio::test]
+                #[ignore = "PostgreSQL suite: needs KORRIGO_TEST_DATABASE_URL (scripts/test-postgres.sh)"]
+                async fn $name() {
+                    let t = super::TestDb::new(super::Which::Postgres).await.unwrap();
+                    super::$name(&t.db).await;
+                    t.cleanup().await;
+                }
+            )*
+        }
+    };
+}
+
+both_backends!(
+    migrations_are_all_applied,
+    users_insert_find_and_conflicts,
+    users_list_filters_sorts_and_pages,
+    users_update_password_and_activation,
+    sessions_lifecycle,
+    audit_is_listed_newest_first_with_filters,
+    audit_window_counts_per_ip_and_account,
+    settings_round_trip,
+    jobs_claim_complete_and_progress,
+    jobs_retry_then_fail_with_reason,
+    jobs_expired_lease_is_reclaimed,
+    jobs_concurrent_workers_never_share_a_job,
+);
+
+fn new_user<'a>(username: &'a str, name: &'a str, role: Role) -> NewUser<'a> {
+    NewUser {
+        username,
+        email: None,
+        display_name: name,
+        role,
+        password_hash: Some("$argon2id$fake"),
+        must_change_password: false,
+        locale: Locale::Fr,
+    }
+}
+
+async fn insert_user(db: &Db, u: &NewUser<'_>, now: i64) -> UserId {
+    let mut tx = db.begin().await.unwrap();
+    let id = users::insert(tx.conn(), u, now).await.unwrap();
+    tx.commit().await.unwrap();
+    id
+}
+
+async fn migrations_are_all_applied(db: &Db) {
+    assert_eq!(db.pending_migrations().await.unwrap(), Vec::<i64>::new());
+    db.ping().await.unwrap();
+}
+
+async fn users_insert_find_and_conflicts(db: &Db) {
+    let mut u = new_user("dupont", "Marie Dupont", Role::Teacher);
+    u.email = Some("marie.dupont@lycee.fr");
+    let id = insert_user(db, &u, 1000).await;
+    let mut c = db.read().await.unwrap();
+    let found = users::find(c.conn(), id).await.unwrap().unwrap();
+    assert_eq!(found.username, "dupont");
+    assert_eq!(found.role, Role::Teacher);
+    assert!(found.is_active);
+    let by_mail = users::find_by_login(c.conn(), "Marie.Dupont@lycee.fr")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(by_mail.id, id);
+    drop(c);
+
+    let mut tx = db.begin().await.unwrap();
+    let err = users::insert(tx.conn(), &new_user("dupont", "Other", Role::Student), 1)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Conflict { field: "username" }),
+        "{err:?}"
+    );
+    drop(tx);
+    let mut other = new_user("other", "Other", Role::Student);
+    other.email = Some("marie.dupont@lycee.fr");
+    let mut tx = db.begin().await.unwrap();
+    let err = users::insert(tx.conn(), &other, 1).await.unwrap_err();
+    assert!(
+        matches!(err, StoreError::Conflict { field: "email" }),
+        "{err:?}"
+    );
+    drop(tx);
+
+    let mut c = db.read().await.unwrap();
+    assert!(!users::active_admin_exists(c.conn()).await.unwrap());
+}
+
+async fn users_list_filters_sorts_and_pages(db: &Db) {
+    let mut tx = db.begin().await.unwrap();
+    for i in 0..120 {
+        let name = format!("user{i:03}");
+        let display = format!("Élève {i:03}");
+        let role = if i % 3 == 0 {
+            Role::Teacher
+        } else {
+            Role::Student
+        };
+        users::insert(tx.conn(), &new_user(&name, &display, role), i)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let mut c = db.read().await.unwrap();
+    let page = users::list(
+        c.conn(),
+        &UserFilter::default(),
+        PageRequest::new(Some(3), Some(50)),
+    )
+    .await
+    .unwrap();
+    assert_eq!(page.total, 120);
+    assert_eq!(page.items.len(), 20);
+    assert_eq!(page.pages(), 3);
+    let teachers = users::list(
+        c.conn(),
+        &UserFilter {
+            role: Some(Role::Teacher),
+            ..Default::default()
+        },
+        PageRequest::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(teachers.total, 40);
+    let search = users::list(
+        c.conn(),
+        &UserFilter {
+            search: Some("USER11".into()),
+            sort: UserSort::Newest,
+            ..Default::default()
+        },
+        PageRequest::default(),
+    )
+    .await
+    .unwrap();
+    let names: Vec<_> = search.items.iter().map(|u| u.username.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "user119", "user118", "user117", "user116", "user115", "user114", "user113", "user112",
+            "user111", "user110"
+        ]
+    );
+    // LIKE wildcards in the search are literal.
+    let none = users::list(
+        c.conn(),
+        &UserFilter {
+            search: Some("%".into()),
+            ..Default::default()
+        },
+        PageRequest::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(none.total, 0);
+}
+
+async fn users_update_password_and_activation(db: &Db) {
+    let id = insert_user(db, &new_user("martin", "Paul Martin", Role::Teacher), 1).await;
+    let mut tx = db.begin().await.unwrap();
+    assert!(
+        users::set_password(tx.conn(), id, "$argon2id$new", true, 2)
+            .await
+            .unwrap()
+    );
+    assert!(users::set_active(tx.conn(), id, false, 3).await.unwrap());
+    let up = users::ProfileUpdate {
+        username: "pmartin",
+        email: Some("p.martin@lycee.fr"),
+        display_name: "Paul Martin",
+        role: Role::Admin,
+        locale: Locale::En,
+    };
+    assert!(users::update_profile(tx.conn(), id, &up, 4).await.unwrap());
+    assert!(
+        !users::update_profile(tx.conn(), UserId(999_999), &up, 4)
+            .await
+            .unwrap()
+    );
+    tx.commit().await.unwrap();
+    let mut c = db.read().await.unwrap();
+    let u = users::find(c.conn(), id).await.unwrap().unwrap();
+    assert_eq!(u.password_hash.as_deref(), Some("$argon2id$new"));
+    assert!(u.must_change_password);
+    assert!(!u.is_active);
+    assert_eq!(u.username, "pmartin");
+    assert_eq!(u.locale, Locale::En);
+    assert_eq!(u.role, Role::Admin);
+    // A deactivated admin is not an active admin.
+    assert!(!users::active_admin_exists(c.conn()).await.unwrap());
+}
+
+async fn sessions_lifecycle(db: &Db) {
+    let id = insert_user(db, &new_user("durand", "Durand", Role::Student), 1).await;
+    let mut tx = db.begin().await.unwrap();
+    for (hash, created) in [("h1", 100), ("h2", 200), ("h3", 300)] {
+        let s = sessions::Session {
+            id_hash: hash.into(),
+            user_id: id,
+            created_at: created,
+            last_seen_at: created,
+            expires_at: created + 1000,
+        };
+        sessions::insert(tx.conn(), &s, Some("10.0.0.1"), Some("test"))
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let mut c = db.read().await.unwrap();
+    let (s, u) = sessions::find_with_user(c.conn(), "h2")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((s.user_id, u.username.as_str()), (id, "durand"));
+    assert!(
+        sessions::find_with_user(c.conn(), "nope")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    drop(c);
+
+    let mut tx = db.begin().await.unwrap();
+    sessions::touch(tx.conn(), "h3", 900).await.unwrap();
+    assert!(sessions::delete(tx.conn(), "h1").await.unwrap());
+    // h2 idle since 200 < cutoff 500 → purged; h3 touched at 900 → kept.
+    assert_eq!(
+        sessions::purge_expired(tx.conn(), 1000, 500).await.unwrap(),
+        1
+    );
+    tx.commit().await.unwrap();
+    let mut c = db.read().await.unwrap();
+    assert!(
+        sessions::find_with_user(c.conn(), "h2")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        sessions::find_with_user(c.conn(), "h3")
+            .await
+            .unwrap()
+            .is_some()
+    );
+    drop(c);
+    let mut tx = db.begin().await.unwrap();
+    assert_eq!(
+        sessions::delete_for_user(tx.conn(), id, Some("h3"))
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        sessions::delete_for_user(tx.conn(), id, None)
+            .await
+            .unwrap(),
+        1
+    );
+    tx.commit().await.unwrap();
+}
+
+async fn audit_is_listed_newest_first_with_filters(db: &Db) {
+    let mut tx = db.begin().await.unwrap();
+    for (i, action) in [
+        AuditAction::LoginFailed,
+        AuditAction::LoginSucceeded,
+        AuditAction::Logout,
+        AuditAction::LoginSucceeded,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        audit::record(
+            tx.conn(),
+            &NewEntry {
+                actor_username: Some("dupont"),
+                action: Some(action),
+                ip: Some("192.0.2.1"),
+                details: Some(serde_json::json!({"n": i})),
+                ..Default::default()
+            },
+            1000 + i as i64,
+        )
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let mut c = db.read().await.unwrap();
+    let all = audit::list(
+        c.conn(),
+        &AuditFilter::default(),
+        PageRequest::new(None, Some(2)),
+    )
+    .await
+    .unwrap();
+    assert_eq!(all.total, 4);
+    assert_eq!(all.items.len(), 2);
+    assert_eq!(all.items[0].at, 1003);
+    let logins = audit::list(
+        c.conn(),
+        &AuditFilter {
+            action: Some(AuditAction::LoginSucceeded),
+            from: Some(1002),
+            ..Default::default()
+        },
+        PageRequest::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(logins.total, 1);
+    assert_eq!(logins.items[0].details, r#"{"n":3}"#);
+}
+
+async fn audit_window_counts_per_ip_and_account(db: &Db) {
+    let mut tx = db.begin().await.unwrap();
+    for (at, ip, who) in [
+        (100, "a", "x"),
+        (200, "a", "y"),
+        (300, "b", "y"),
+        (50, "a", "x"),
+    ] {
+        audit::record(
+            tx.conn(),
+            &NewEntry {
+                action: Some(AuditAction::LoginFailed),
+                object_type: Some("user"),
+                object_id: Some(who.into()),
+                ip: Some(ip),
+                ..Default::default()
+            },
+            at,
+        )
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let mut c = db.read().await.unwrap();
+    let w = audit::window(c.conn(), AuditAction::LoginFailed, WindowKey::Ip("a"), 60)
+        .await
+        .unwrap();
+    assert_eq!((w.count, w.oldest), (2, Some(100)));
+    let w = audit::window(
+        c.conn(),
+        AuditAction::LoginFailed,
+        WindowKey::Object("y"),
+        0,
+    )
+    .await
+    .unwrap();
+    assert_eq!((w.count, w.oldest), (2, Some(200)));
+    let w = audit::window(c.conn(), AuditAction::Logout, WindowKey::Ip("a"), 0)
+        .await
+        .unwrap();
+    assert_eq!((w.count, w.oldest), (0, None));
+}
+
+async fn settings_round_trip(db: &Db) {
+    let mut tx = db.begin().await.unwrap();
+    settings::set(tx.conn(), "k", "v1", 1).await.unwrap();
+    settings::set(tx.conn(), "k", "v2", 2).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut c = db.read().await.unwrap();
+    assert_eq!(
+        settings::get(c.conn(), "k").await.unwrap().as_deref(),
+        Some("v2")
+    );
+    drop(c);
+    let mut tx = db.begin().await.unwrap();
+    assert!(settings::delete(tx.conn(), "k").await.unwrap());
+    assert!(!settings::delete(tx.conn(), "k").await.unwrap());
+    tx.commit().await.unwrap();
+}
+
+async fn enqueue(db: &Db, kind: &str, max_attempts: u32, run_at: i64) -> korrigo_domain::JobId {
+    let mut tx = db.begin().await.unwrap();
+    let id = jobs::enqueue(
+        tx.conn(),
+        kind,
+        &serde_json::json!({"exam": 1}),
+        max_attempts,
+        run_at,
+        0,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    id
+}
+
+async fn claim(db: &Db, worker: &str, kinds: &[&str], now: i64) -> Option<jobs::Job> {
+    let kinds: Vec<String> = kinds.iter().map(|s| s.to_string()).collect();
+    let mut tx = db.begin().await.unwrap();
+    let j = jobs::claim(tx.conn(), worker, &kinds, now, now + 30_000)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    j
+}
+
+async fn jobs_claim_complete_and_progress(db: &Db) {
+    let later = enqueue(db, "a", 3, 5_000).await;
+    let now = enqueue(db, "a", 3, 0).await;
+    let _other = enqueue(db, "b", 3, 0).await;
+    let j = claim(db, "w1", &["a"], 1_000).await.unwrap();
+    assert_eq!(j.id, now, "the due job of the asked kind is claimed");
+    assert_eq!(j.attempts, 1);
+    assert_eq!(j.payload, serde_json::json!({"exam": 1}));
+    assert!(
+        claim(db, "w2", &["a"], 1_000).await.is_none(),
+        "the later job is not due"
+    );
+    let mut tx = db.begin().await.unwrap();
+    jobs::progress(tx.conn(), j.id, "w1", 3, 10, 1_100)
+        .await
+        .unwrap();
+    assert!(
+        jobs::heartbeat(tx.conn(), j.id, "w1", 60_000, 1_200)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !jobs::heartbeat(tx.conn(), j.id, "intruder", 60_000, 1_200)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !jobs::complete(tx.conn(), j.id, "intruder", 1_300)
+            .await
+            .unwrap()
+    );
+    assert!(jobs::complete(tx.conn(), j.id, "w1", 1_300).await.unwrap());
+    tx.commit().await.unwrap();
+    let mut c = db.read().await.unwrap();
+    let done = jobs::find(c.conn(), j.id).await.unwrap().unwrap();
+    assert_eq!(done.status, JobStatus::Succeeded);
+    assert_eq!((done.progress_done, done.progress_total), (3, 10));
+    assert_eq!(done.finished_at, Some(1_300));
+    let counts = jobs::counts(c.conn()).await.unwrap();
+    assert_eq!((counts.queued, counts.succeeded), (2, 1));
+    assert!(jobs::pending_of_kind(c.conn(), "a").await.unwrap());
+    drop(c);
+    assert_eq!(claim(db, "w2", &["a"], 6_000).await.unwrap().id, later);
+}
+
+async fn jobs_retry_then_fail_with_reason(db: &Db) {
+    let id = enqueue(db, "flaky", 2, 0).await;
+    let j = claim(db, "w", &["flaky"], 10).await.unwrap();
+    let mut tx = db.begin().await.unwrap();
+    let st = jobs::fail(tx.conn(), j.id, "w", "disk full", 2_000, 20)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(
+        st,
+        Some(JobStatus::Queued),
+        "one attempt left: back to the queue"
+    );
+    assert!(
+        claim(db, "w", &["flaky"], 1_000).await.is_none(),
+        "waits for its backoff"
+    );
+    let j = claim(db, "w", &["flaky"], 2_000).await.unwrap();
+    assert_eq!(j.attempts, 2);
+    assert_eq!(j.last_error.as_deref(), Some("disk full"));
+    let mut tx = db.begin().await.unwrap();
+    let st = jobs::fail(tx.conn(), j.id, "w", "still full", 9_000, 2_100)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(st, Some(JobStatus::Failed));
+    let mut c = db.read().await.unwrap();
+    let j = jobs::find(c.conn(), id).await.unwrap().unwrap();
+    assert_eq!(j.status, JobStatus::Failed);
+    assert_eq!(j.last_error.as_deref(), Some("still full"));
+    drop(c);
+    assert!(
+        claim(db, "w", &["flaky"], 100_000).await.is_none(),
+        "failed jobs stay failed"
+    );
+}
+
+async fn jobs_expired_lease_is_reclaimed(db: &Db) {
+    let id = enqueue(db, "long", 5, 0).await;
+    let j = claim(db, "dead-worker", &["long"], 1_000).await.unwrap();
+    assert_eq!(j.id, id);
+    assert!(
+        claim(db, "w2", &["long"], 20_000).await.is_none(),
+        "lease still valid"
+    );
+    let j = claim(db, "w2", &["long"], 31_001)
+        .await
+        .expect("lease ran out");
+    assert_eq!((j.id, j.attempts), (id, 2));
+    let mut tx = db.begin().await.unwrap();
+    assert!(
+        !jobs::complete(tx.conn(), id, "dead-worker", 31_500)
+            .await
+            .unwrap(),
+        "the old worker lost it"
+    );
+    assert!(jobs::complete(tx.conn(), id, "w2", 31_500).await.unwrap());
+    tx.commit().await.unwrap();
+}
+
+async fn jobs_concurrent_workers_never_share_a_job(db: &Db) {
+    const JOBS: usize = 60;
+    let mut tx = db.begin().await.unwrap();
+    for _ in 0..JOBS {
+        jobs::enqueue(tx.conn(), "c", &serde_json::json!({}), 1, 0, 0)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let mut handles = vec![];
+    for w in 0..6 {
+        let db = db.clone();
+        handles.push(tokio::spawn(async move {
+            let worker = format!("w{w}");
+            let kinds = vec!["c".to_string()];
+            let mut mine = vec![];
+            loop {
+                let mut tx = db.begin().await.unwrap();
+                let j = jobs::claim(tx.conn(), &worker, &kinds, 10, 100_000)
+                    .await
+                    .unwrap();
+                tx.commit().await.unwrap();
+                match j {
+                    Some(j) => mine.push(j.id),
+                    None => break,
+                }
+            }
+            mine
+        }));
+    }
+    let mut all = vec![];
+    for h in handles {
+        all.extend(h.await.unwrap());
+    }
+    let n = all.len();
+    all.sort();
+    all.dedup();
+    assert_eq!(n, JOBS, "every job claimed once");
+    assert_eq!(all.len(), JOBS, "no job claimed twice");
+}
