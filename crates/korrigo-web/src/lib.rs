@@ -1,1 +1,117 @@
+//! Korrigo's HTTP layer: the router (every route is listed in [`router`]), the middleware, the
+//! error table, the pages and the embedded assets.
+//!
+//! Architecture invariant: handlers extract, call one use case of `korrigo-app`, and convert the
+//! result. Authorization is decided in the use cases; the extractors only establish who is
+//! asking.
 
+pub mod api;
+pub mod assets;
+pub mod auth;
+pub mod client;
+pub mod error;
+pub mod i18n;
+pub mod metrics;
+pub mod middleware;
+pub mod pages;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use korrigo_app::App;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// The application (config, database, files, jobs).
+    pub app: App,
+    /// Request metrics.
+    pub metrics: Arc<metrics::Metrics>,
+    /// Embedded assets.
+    pub assets: Arc<assets::Assets>,
+}
+
+impl AppState {
+    /// Wraps an application.
+    pub fn new(app: App) -> AppState {
+        AppState {
+            app,
+            metrics: Arc::new(metrics::Metrics::default()),
+            assets: Arc::new(assets::Assets::new()),
+        }
+    }
+}
+
+/// Every route of Korrigo.
+pub fn router(state: AppState) -> Router {
+    use api::{audit, ops, session, users};
+    let body_limit = usize::try_from(state.app.config.upload_max_bytes).unwrap_or(usize::MAX);
+    let api = Router::new()
+        .route("/api/health/live/", get(ops::live))
+        .route("/api/health/ready/", get(ops::ready))
+        .route("/api/login/", post(session::login))
+        .route("/api/logout/", post(session::logout))
+        .route("/api/me/", get(session::me))
+        .route("/api/me/password/", post(session::change_password))
+        .route("/api/me/locale/", axum::routing::put(session::set_locale))
+        .route("/api/setup/", post(session::setup))
+        .route("/api/users/", get(users::list).post(users::create))
+        .route("/api/users/{id}/", get(users::get).patch(users::update))
+        .route(
+            "/api/users/{id}/reset-password/",
+            post(users::reset_password),
+        )
+        .route("/api/audit/", get(audit::list))
+        .route("/metrics", get(ops::metrics));
+    let pages = Router::new()
+        .route("/", get(pages::dashboard))
+        .route("/login", get(pages::login))
+        .route("/student/login", get(pages::student_login))
+        .route("/setup/{token}", get(pages::setup))
+        .route("/password", get(pages::password))
+        .route("/admin/users", get(pages::users))
+        .route("/admin/users/{id}", get(pages::user))
+        .route("/admin/audit", get(pages::audit))
+        .route("/lang/{code}", get(pages::set_lang))
+        .route("/assets/{file}", get(assets::serve));
+    Router::new()
+        .merge(api)
+        .merge(pages)
+        .fallback(pages::not_found)
+        .route_layer(axum::middleware::from_fn(middleware::route_template))
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::csrf,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::cors,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::allowed_hosts,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::context,
+        ))
+        .with_state(state)
+}
+
+/// Serves the router on `listener` until `shutdown` resolves, with the client address known
+/// to handlers (for rate limits and the audit log).
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}

@@ -1,0 +1,351 @@
+//! The job runtime: typed handlers registered by kind, worker loops that claim jobs from the
+//! durable queue, renew their lease while working, report progress, and retry failures with
+//! exponential backoff until the job's attempts run out.
+//!
+//! Jobs carry ids only in their payload and must be idempotent: a job interrupted by a crash
+//! is run again from the start by another worker once its lease runs out.
+
+use crate::App;
+use korrigo_domain::JobId;
+use korrigo_domain::jobs::{JobStatus, retry_delay};
+use korrigo_store::{Db, StoreError, jobs, now_ms};
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Notify, watch};
+use tracing::{Instrument, error, info, info_span, warn};
+
+/// What a handler returns.
+pub type JobResult = Result<(), String>;
+/// A handler's future.
+pub type JobFuture = Pin<Box<dyn Future<Output = JobResult> + Send>>;
+/// A handler: receives the job's context, returns when done.
+pub type Handler = Arc<dyn Fn(JobContext) -> JobFuture + Send + Sync>;
+
+/// What a running job can see and do.
+#[derive(Clone)]
+pub struct JobContext {
+    /// The job's id.
+    pub id: JobId,
+    /// Its payload (ids only).
+    pub payload: serde_json::Value,
+    /// Which attempt this is (1 for the first).
+    pub attempt: i64,
+    /// The application.
+    pub app: App,
+    worker: Arc<str>,
+}
+
+impl JobContext {
+    /// Reports progress: `done` of `total` units (pages, rows, ...).
+    pub async fn progress(&self, done: i64, total: i64) -> Result<(), StoreError> {
+        let mut tx = self.app.db.begin().await?;
+        jobs::progress(tx.conn(), self.id, &self.worker, done, total, now_ms()).await?;
+        tx.commit().await
+    }
+
+    /// Reads an id from the payload.
+    pub fn id_param(&self, key: &str) -> Result<i64, String> {
+        self.payload
+            .get(key)
+            .and_then(serde_json::Value::as_i64)
+            .ok_or_else(|| format!("the job payload has no `{key}` id"))
+    }
+}
+
+/// One kind of job: its handler and how many attempts it gets.
+#[derive(Clone)]
+struct Kind {
+    handler: Handler,
+    max_attempts: u32,
+}
+
+/// The handlers known to this process, by kind name.
+#[derive(Clone, Default)]
+pub struct Registry {
+    kinds: HashMap<String, Kind>,
+}
+
+impl Registry {
+    /// Registers a handler for `kind`.
+    pub fn register<F, Fut>(&mut self, kind: &str, max_attempts: u32, f: F)
+    where
+        F: Fn(JobContext) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = JobResult> + Send + 'static,
+    {
+        self.kinds.insert(
+            kind.to_string(),
+            Kind {
+                handler: Arc::new(move |ctx| Box::pin(f(ctx))),
+                max_attempts,
+            },
+        );
+    }
+
+    /// The attempts allowed for `kind` (3 for unknown kinds).
+    pub fn max_attempts(&self, kind: &str) -> u32 {
+        self.kinds.get(kind).map(|k| k.max_attempts).unwrap_or(3)
+    }
+
+    fn names(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.kinds.keys().cloned().collect();
+        v.sort();
+        v
+    }
+}
+
+/// Timing of the worker loops.
+#[derive(Clone, Debug)]
+pub struct WorkerTiming {
+    /// Sleep between polls when the queue is empty (a local enqueue wakes workers at once).
+    pub poll: Duration,
+    /// How long a claim lasts without renewal.
+    pub lease: Duration,
+    /// First retry delay; doubled on each further failure.
+    pub backoff_base: Duration,
+    /// Longest retry delay.
+    pub backoff_max: Duration,
+}
+
+impl Default for WorkerTiming {
+    fn default() -> Self {
+        WorkerTiming {
+            poll: Duration::from_millis(1000),
+            lease: Duration::from_secs(60),
+            backoff_base: Duration::from_secs(5),
+            backoff_max: Duration::from_secs(600),
+        }
+    }
+}
+
+/// The queue as the rest of the application sees it: enqueue, and wake local workers.
+#[derive(Clone, Default)]
+pub struct Queue {
+    notify: Arc<Notify>,
+}
+
+impl Queue {
+    /// Wakes the local workers (after a commit that enqueued a job).
+    pub fn wake(&self) {
+        self.notify.notify_waiters();
+    }
+}
+
+impl App {
+    /// Enqueues a job now and wakes local workers.
+    pub async fn enqueue(
+        &self,
+        kind: &str,
+        payload: serde_json::Value,
+    ) -> Result<JobId, StoreError> {
+        let now = now_ms();
+        let mut tx = self.db.begin().await?;
+        let id = jobs::enqueue(
+            tx.conn(),
+            kind,
+            &payload,
+            self.registry.max_attempts(kind),
+            now,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        self.queue.wake();
+        Ok(id)
+    }
+
+    /// Starts `n` worker loops; they stop when `shutdown` turns true. Returns their handles.
+    pub fn spawn_workers(
+        &self,
+        n: usize,
+        timing: WorkerTiming,
+        shutdown: watch::Receiver<bool>,
+    ) -> Vec<tokio::task::JoinHandle<()>> {
+        let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "local".into());
+        (0..n)
+            .map(|i| {
+                let worker: Arc<str> = format!(
+                    "{host}-{}-{i}-{}",
+                    std::process::id(),
+                    crate::tokens::random_hex(4)
+                )
+                .into();
+                let app = self.clone();
+                let timing = timing.clone();
+                let shutdown = shutdown.clone();
+                tokio::spawn(async move { worker_loop(app, worker, timing, shutdown).await })
+            })
+            .collect()
+    }
+
+    /// Runs due jobs in this task until none is left (for the CLI and tests). Returns how
+    /// many jobs were run.
+    pub async fn run_pending_jobs(&self, timing: &WorkerTiming) -> Result<usize, StoreError> {
+        let worker: Arc<str> = format!("inline-{}", crate::tokens::random_hex(4)).into();
+        let mut n = 0;
+        while run_one(self, &worker, timing).await? {
+            n += 1;
+        }
+        Ok(n)
+    }
+}
+
+async fn worker_loop(
+    app: App,
+    worker: Arc<str>,
+    timing: WorkerTiming,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    info!(worker = %worker, "job worker started");
+    loop {
+        if *shutdown.borrow() {
+            break;
+        }
+        let notified = app.queue.notify.notified();
+        match run_one(&app, &worker, &timing).await {
+            Ok(true) => continue,
+            Ok(false) => {}
+            Err(e) => error!(worker = %worker, error = %e, "job queue unreachable"),
+        }
+        tokio::select! {
+            _ = notified => {}
+            _ = tokio::time::sleep(timing.poll) => {}
+            _ = shutdown.changed() => {}
+        }
+    }
+    info!(worker = %worker, "job worker stopped");
+}
+
+/// Claims and runs one job. Returns whether there was one.
+async fn run_one(app: &App, worker: &Arc<str>, timing: &WorkerTiming) -> Result<bool, StoreError> {
+    let kinds = app.registry.names();
+    let lease_ms = i64::try_from(timing.lease.as_millis()).unwrap_or(60_000);
+    let now = now_ms();
+    let job = {
+        let mut tx = app.db.begin().await?;
+        let j = jobs::claim(tx.conn(), worker, &kinds, now, now + lease_ms).await?;
+        tx.commit().await?;
+        j
+    };
+    let Some(job) = job else {
+        return Ok(false);
+    };
+    let Some(kind) = app.registry.kinds.get(&job.kind).cloned() else {
+        return Ok(true);
+    };
+    let span =
+        info_span!("job", job.id = %job.id, job.kind = %job.kind, job.attempt = job.attempts);
+    async {
+        let ctx = JobContext {
+            id: job.id,
+            payload: job.payload.clone(),
+            attempt: job.attempts,
+            app: app.clone(),
+            worker: worker.clone(),
+        };
+        let heartbeat = tokio::spawn(heartbeat(app.db.clone(), job.id, worker.clone(), lease_ms));
+        // A panicking handler is a failed attempt, not a dead worker.
+        let outcome = tokio::spawn((kind.handler)(ctx)).await;
+        heartbeat.abort();
+        let outcome = match outcome {
+            Ok(r) => r,
+            Err(e) => Err(format!("the job crashed: {e}")),
+        };
+        let now = now_ms();
+        let mut tx = app.db.begin().await?;
+        match outcome {
+            Ok(()) => {
+                jobs::complete(tx.conn(), job.id, worker, now).await?;
+                tx.commit().await?;
+                info!("job succeeded");
+            }
+            Err(reason) => {
+                let attempts = u32::try_from(job.attempts).unwrap_or(u32::MAX);
+                let delay = retry_delay(attempts, timing.backoff_base, timing.backoff_max);
+                let retry_at = now + i64::try_from(delay.as_millis()).unwrap_or(0);
+                let st = jobs::fail(tx.conn(), job.id, worker, &reason, retry_at, now).await?;
+                tx.commit().await?;
+                if st == Some(JobStatus::Failed) {
+                    error!(error = %reason, "job failed for good");
+                } else {
+                    warn!(error = %reason, retry_in_ms = %delay.as_millis(), "job attempt failed; will retry");
+                }
+            }
+        }
+        Ok::<_, StoreError>(())
+    }
+    .instrument(span)
+    .await?;
+    Ok(true)
+}
+
+async fn heartbeat(db: Db, id: JobId, worker: Arc<str>, lease_ms: i64) {
+    let every = Duration::from_millis(u64::try_from(lease_ms / 3).unwrap_or(10_000).max(100));
+    loop {
+        tokio::time::sleep(every).await;
+        let now = now_ms();
+        let renewed = async {
+            let mut tx = db.begin().await?;
+            let ok = jobs::heartbeat(tx.conn(), id, &worker, now + lease_ms, now).await?;
+            tx.commit().await?;
+            Ok::<_, StoreError>(ok)
+        }
+        .await;
+        match renewed {
+            Ok(true) => {}
+            Ok(false) => {
+                warn!(job.id = %id, "lost the job's lease");
+                return;
+            }
+            Err(e) => warn!(job.id = %id, error = %e, "could not renew the job's lease"),
+        }
+    }
+}
+
+/// The built-in maintenance job: deletes expired sessions.
+pub const PURGE_SESSIONS: &str = "sessions.purge";
+
+/// Registers the jobs of this scope.
+pub fn builtin_registry() -> Registry {
+    let mut r = Registry::default();
+    r.register(PURGE_SESSIONS, 3, |ctx: JobContext| async move {
+        let app = ctx.app.clone();
+        let now = now_ms();
+        let idle = i64::try_from(app.config.session_idle.as_millis()).unwrap_or(i64::MAX / 2);
+        let mut tx = app.db.begin().await.map_err(|e| e.to_string())?;
+        let n = korrigo_store::sessions::purge_expired(tx.conn(), now, now - idle)
+            .await
+            .map_err(|e| e.to_string())?;
+        tx.commit().await.map_err(|e| e.to_string())?;
+        ctx.progress(1, 1).await.map_err(|e| e.to_string())?;
+        info!(purged = n, "expired sessions purged");
+        Ok(())
+    });
+    r
+}
+
+/// Enqueues the periodic maintenance jobs that are not already waiting, every `every`.
+pub async fn scheduler(app: App, every: Duration, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        let res = async {
+            let pending = {
+                let mut c = app.db.read().await?;
+                jobs::pending_of_kind(c.conn(), PURGE_SESSIONS).await?
+            };
+            if !pending {
+                app.enqueue(PURGE_SESSIONS, serde_json::json!({})).await?;
+            }
+            Ok::<_, StoreError>(())
+        }
+        .await;
+        if let Err(e) = res {
+            warn!(error = %e, "could not schedule maintenance jobs");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = shutdown.changed() => return,
+        }
+    }
+}

@@ -1,0 +1,224 @@
+// Korrigo's page script: plain ES module, no framework, no inline code (CSP script-src 'self').
+// Pages are rendered by the server; this script sends their forms and buttons to the JSON API
+// with the page's CSRF token, shows errors next to the form, and localises timestamps.
+// @ts-check
+
+const lang = document.querySelector('meta[name="korrigo-lang"]')?.getAttribute("content") || "fr";
+const loggedIn = document.querySelector('meta[name="korrigo-logged-in"]')?.getAttribute("content") === "1";
+
+/** Messages for API error codes, by language. */
+const MESSAGES = {
+  fr: {
+    invalid_credentials: "Identifiant ou mot de passe incorrect.",
+    account_disabled: "Ce compte est désactivé : contactez un administrateur.",
+    rate_limited: "Trop de tentatives échouées. Réessayez dans {s} secondes.",
+    csrf: "La page a expiré : rechargez-la (F5) puis recommencez.",
+    forbidden: "Vous n'avez pas le droit de faire cela.",
+    unauthenticated: "Votre session a expiré : reconnectez-vous.",
+    password_change_required: "Vous devez d'abord changer votre mot de passe.",
+    setup_unavailable: "Ce lien de configuration n'est plus valide.",
+    conflict: "Cette valeur est déjà utilisée.",
+    not_found: "Introuvable.",
+    internal: "Erreur interne : elle a été enregistrée. Réessayez plus tard.",
+    network: "Le serveur ne répond pas. Vérifiez la connexion et réessayez.",
+  },
+  en: {
+    invalid_credentials: "Wrong username or password.",
+    account_disabled: "This account is deactivated: ask an administrator.",
+    rate_limited: "Too many failed attempts. Try again in {s} seconds.",
+    csrf: "The page has expired: reload it (F5) and try again.",
+    forbidden: "You are not allowed to do this.",
+    unauthenticated: "Your session has expired: log in again.",
+    password_change_required: "You must change your password first.",
+    setup_unavailable: "This setup link is no longer valid.",
+    conflict: "This value is already taken.",
+    not_found: "Not found.",
+    internal: "Internal error: it has been logged. Try again later.",
+    network: "The server does not answer. Check the connection and try again.",
+  },
+};
+
+/** French versions of the server's validation messages (the API speaks English). */
+const FR_VALIDATION = [
+  [/at least 10 characters/, "Le mot de passe doit comporter au moins 10 caractères."],
+  [/too common/, "Ce mot de passe est trop courant : choisissez-en un moins prévisible."],
+  [/may not contain the username/, "Le mot de passe ne doit pas contenir l'identifiant."],
+  [/current password is wrong/, "Le mot de passe actuel est incorrect."],
+  [/must differ from the current/, "Le nouveau mot de passe doit être différent de l'actuel."],
+  [/not a valid e-mail|not an e-mail/, "Adresse e-mail invalide."],
+  [/username must have at least/, "L'identifiant doit comporter au moins 2 caractères."],
+  [/username may not contain/, "L'identifiant ne peut contenir que des lettres, chiffres et . _ @ + -"],
+  [/name may not be empty/, "Le nom est obligatoire."],
+  [/last active admin/, "C'est le dernier administrateur actif : créez-en un autre d'abord."],
+  [/your own admin rights/, "Vous ne pouvez pas retirer vos propres droits d'administrateur ni vous désactiver."],
+  [/already taken/, "Cette valeur est déjà utilisée."],
+];
+
+/** @param {{code?: string, message?: string, details?: any}} err */
+function describe(err) {
+  const m = /** @type {Record<string,string>} */ (MESSAGES[lang] || MESSAGES.fr);
+  if (err.code === "rate_limited") {
+    return m.rate_limited.replace("{s}", String(err.details?.retry_after ?? 60));
+  }
+  if ((err.code === "invalid" || err.code === "conflict") && err.message) {
+    if (lang === "fr") {
+      for (const [re, fr] of FR_VALIDATION) {
+        if (/** @type {RegExp} */ (re).test(err.message)) return /** @type {string} */ (fr);
+      }
+    }
+    return err.message;
+  }
+  return (err.code && m[err.code]) || err.message || m.internal;
+}
+
+function csrfToken() {
+  return document.querySelector('meta[name="csrf-token"]')?.getAttribute("content") || "";
+}
+
+/**
+ * Calls the API; resolves to the parsed JSON (or null), rejects with the API error object.
+ * @param {string} url @param {string} method @param {any} [body]
+ */
+export async function api(url, method, body) {
+  /** @type {Record<string,string>} */
+  const headers = { "X-CSRF-Token": csrfToken(), Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  let resp;
+  try {
+    resp = await fetch(url, {
+      method,
+      headers,
+      credentials: "same-origin",
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw { code: "network" };
+  }
+  const text = await resp.text();
+  const data = text ? JSON.parse(text) : null;
+  if (!resp.ok) throw (data && data.error) || { code: "internal", message: resp.statusText };
+  return data;
+}
+
+/** @param {HTMLFormElement} form */
+function formBody(form) {
+  /** @type {Record<string, any>} */
+  const out = {};
+  for (const el of Array.from(form.elements)) {
+    const input = /** @type {HTMLInputElement} */ (el);
+    if (!input.name) continue;
+    if (input.type === "checkbox") out[input.name] = input.checked;
+    else out[input.name] = input.value;
+  }
+  return out;
+}
+
+/** @param {Element} scope @param {string} message */
+function showError(scope, message) {
+  const box = scope.querySelector(".form-error") || scope.parentElement?.querySelector(".form-error");
+  if (box instanceof HTMLElement) {
+    box.textContent = message;
+    box.hidden = false;
+  } else {
+    toast(message);
+  }
+}
+
+/** @param {Element} scope */
+function clearError(scope) {
+  const box = scope.querySelector(".form-error");
+  if (box instanceof HTMLElement) box.hidden = true;
+}
+
+/** @param {string} message */
+function toast(message) {
+  const t = document.getElementById("toast");
+  if (!t) return;
+  t.textContent = message;
+  t.hidden = false;
+  setTimeout(() => (t.hidden = true), 4000);
+}
+
+/** @param {Element} el @param {any} data */
+function onSuccess(el, data) {
+  const mode = el.getAttribute("data-success");
+  const redirect = el.getAttribute("data-redirect");
+  if (mode === "credentials" && data && data.temporary_password) {
+    const box = document.querySelector("[data-credentials]");
+    if (box instanceof HTMLElement) {
+      const user = box.querySelector("[data-credentials-user]");
+      const pw = box.querySelector("[data-credentials-password]");
+      if (user) user.textContent = data.user.username;
+      if (pw) pw.textContent = data.temporary_password;
+      box.hidden = false;
+      box.scrollIntoView({ block: "center" });
+    }
+    if (el instanceof HTMLFormElement) el.reset();
+    return;
+  }
+  if (redirect) {
+    location.assign(redirect);
+  } else {
+    location.reload();
+  }
+}
+
+/** @param {Element} el @param {() => Promise<any>} call */
+async function run(el, call) {
+  const confirmText = el.getAttribute("data-confirm");
+  if (confirmText && !window.confirm(confirmText)) return;
+  const buttons = el instanceof HTMLFormElement ? Array.from(el.querySelectorAll("button")) : [el];
+  buttons.forEach((b) => b.setAttribute("disabled", ""));
+  try {
+    clearError(el.closest("section, form") || el);
+    onSuccess(el, await call());
+  } catch (err) {
+    if (err && err.code === "unauthenticated") {
+      location.assign("/login?next=" + encodeURIComponent(location.pathname + location.search));
+      return;
+    }
+    showError(el instanceof HTMLFormElement ? el : el.closest("section") || el, describe(err || {}));
+  } finally {
+    buttons.forEach((b) => b.removeAttribute("disabled"));
+  }
+}
+
+document.addEventListener("submit", (ev) => {
+  const form = ev.target;
+  if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-api")) return;
+  ev.preventDefault();
+  const url = form.getAttribute("data-api") || "";
+  const method = form.getAttribute("data-method") || "POST";
+  run(form, () => api(url, method, formBody(form)));
+});
+
+document.addEventListener("click", (ev) => {
+  const target = /** @type {Element} */ (ev.target);
+  const button = target.closest("button[data-api]");
+  if (button) {
+    const url = button.getAttribute("data-api") || "";
+    const method = button.getAttribute("data-method") || "POST";
+    const raw = button.getAttribute("data-body");
+    run(button, () => api(url, method, raw ? JSON.parse(raw) : undefined));
+    return;
+  }
+  if (target.closest("[data-logout]")) {
+    api("/api/logout/", "POST").finally(() => location.assign("/login"));
+  }
+});
+
+document.addEventListener("change", (ev) => {
+  const sel = ev.target;
+  if (!(sel instanceof HTMLSelectElement) || !sel.hasAttribute("data-locale")) return;
+  if (loggedIn) {
+    api("/api/me/locale/", "PUT", { locale: sel.value }).then(() => location.reload(), (e) => toast(describe(e)));
+  } else {
+    location.assign("/lang/" + sel.value + "?next=" + encodeURIComponent(location.pathname + location.search));
+  }
+});
+
+// Timestamps are sent in UTC; show them in the reader's time zone.
+for (const t of Array.from(document.querySelectorAll("time[datetime]"))) {
+  const d = new Date(t.getAttribute("datetime") || "");
+  if (!isNaN(d.getTime())) t.textContent = d.toLocaleString(lang === "en" ? "en-GB" : "fr-FR");
+}

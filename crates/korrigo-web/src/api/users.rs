@@ -1,0 +1,112 @@
+//! User management (admins only; the use cases check it).
+
+use super::{ApiJson, PageQuery};
+use crate::AppState;
+use crate::auth::Session;
+use crate::client::RequestContext;
+use crate::error::ApiError;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use korrigo_app::accounts::{CreateUser, UpdateUser, UserView, WithTemporaryPassword};
+use korrigo_domain::{Paged, Role, UserId};
+use korrigo_store::users::{UserFilter, UserSort};
+use serde::Deserialize;
+
+/// Filters of `GET /api/users/`.
+#[derive(Debug, Default, Deserialize)]
+pub struct UserQuery {
+    /// `admin`, `teacher` or `student`.
+    pub role: Option<String>,
+    /// `true` or `false`.
+    pub active: Option<bool>,
+    /// Text in the username, e-mail or name.
+    pub q: Option<String>,
+    /// `name` (default), `username`, `newest`, `last_login`.
+    pub sort: Option<String>,
+    /// Page.
+    #[serde(flatten)]
+    pub page: PageQuery,
+}
+
+impl UserQuery {
+    /// The store filter; an unknown role or sort is a 400 naming it.
+    pub fn filter(&self) -> Result<UserFilter, ApiError> {
+        let role = match self.role.as_deref().filter(|r| !r.is_empty()) {
+            Some(r) => Some(Role::parse(r).map_err(|m| ApiError::invalid("role", m))?),
+            None => None,
+        };
+        let sort = match self.sort.as_deref().filter(|s| !s.is_empty()) {
+            Some(s) => UserSort::parse(s).ok_or_else(|| {
+                ApiError::invalid(
+                    "sort",
+                    format!("unknown sort `{s}`: expected name, username, newest or last_login"),
+                )
+            })?,
+            None => UserSort::Name,
+        };
+        Ok(UserFilter {
+            role,
+            active: self.active,
+            search: self.q.clone(),
+            sort,
+        })
+    }
+}
+
+/// `GET /api/users/`.
+pub async fn list(
+    State(st): State<AppState>,
+    Session(s): Session,
+    Query(q): Query<UserQuery>,
+) -> Result<Json<Paged<UserView>>, ApiError> {
+    let f = q.filter()?;
+    Ok(Json(st.app.list_users(&s, &f, q.page.request()).await?))
+}
+
+/// `POST /api/users/` → 201 with the account and, when generated, its temporary password.
+pub async fn create(
+    State(st): State<AppState>,
+    ctx: RequestContext,
+    Session(s): Session,
+    ApiJson(b): ApiJson<CreateUser>,
+) -> Result<(StatusCode, Json<WithTemporaryPassword>), ApiError> {
+    let out = st.app.create_user(&s, &b, &ctx.client()).await?;
+    Ok((StatusCode::CREATED, Json(out)))
+}
+
+/// `GET /api/users/{id}/`.
+pub async fn get(
+    State(st): State<AppState>,
+    Session(s): Session,
+    Path(id): Path<i64>,
+) -> Result<Json<UserView>, ApiError> {
+    Ok(Json(st.app.get_user(&s, UserId(id)).await?))
+}
+
+/// `PATCH /api/users/{id}/`: any of username, display_name, email, role, locale, is_active.
+pub async fn update(
+    State(st): State<AppState>,
+    ctx: RequestContext,
+    Session(s): Session,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<UpdateUser>,
+) -> Result<Json<UserView>, ApiError> {
+    Ok(Json(
+        st.app
+            .update_user(&s, UserId(id), &b, &ctx.client())
+            .await?,
+    ))
+}
+
+/// `POST /api/users/{id}/reset-password/` → the temporary password, shown once.
+pub async fn reset_password(
+    State(st): State<AppState>,
+    ctx: RequestContext,
+    Session(s): Session,
+    Path(id): Path<i64>,
+) -> Result<Json<WithTemporaryPassword>, ApiError> {
+    Ok(Json(
+        st.app.reset_password(&s, UserId(id), &ctx.client()).await?,
+    ))
+}

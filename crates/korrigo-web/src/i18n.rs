@@ -1,0 +1,261 @@
+//! The interface's words in French (default) and English. Templates call `t.get("key")`; a
+//! test checks that every key a template uses exists here.
+
+use korrigo_domain::Locale;
+
+/// The translator of one request.
+#[derive(Clone, Copy, Debug)]
+pub struct Tr {
+    /// The request's language.
+    pub locale: Locale,
+}
+
+/// (key, French, English).
+const TABLE: &[(&str, &str, &str)] = &[
+    ("nav.main", "Navigation principale", "Main navigation"),
+    ("nav.dashboard", "Accueil", "Home"),
+    ("nav.users", "Utilisateurs", "Users"),
+    ("nav.audit", "Journal d'audit", "Audit log"),
+    ("nav.password", "Mot de passe", "Password"),
+    ("nav.logout", "Se déconnecter", "Log out"),
+    ("lang.label", "Langue", "Language"),
+    ("role.admin", "Administrateur", "Administrator"),
+    ("role.teacher", "Enseignant", "Teacher"),
+    ("role.student", "Élève", "Student"),
+    ("login.title", "Connexion du personnel", "Staff login"),
+    ("login.student_title", "Connexion élève", "Student login"),
+    (
+        "login.username",
+        "Identifiant ou e-mail",
+        "Username or e-mail",
+    ),
+    ("login.password", "Mot de passe", "Password"),
+    ("login.submit", "Se connecter", "Log in"),
+    (
+        "login.staff_link",
+        "Vous êtes enseignant ou administrateur ?",
+        "Staff member? Log in here",
+    ),
+    (
+        "login.student_link",
+        "Vous êtes élève ? Connexion élève",
+        "Student? Log in here",
+    ),
+    ("setup.title", "Première configuration", "First-time setup"),
+    (
+        "setup.intro",
+        "Choisissez le mot de passe du compte administrateur. Ce lien ne fonctionne qu'une fois.",
+        "Choose the administrator account's password. This link works only once.",
+    ),
+    (
+        "setup.submit",
+        "Créer le compte administrateur",
+        "Create the administrator account",
+    ),
+    (
+        "setup.invalid",
+        "Ce lien de configuration n'est pas valide ou a déjà servi. Un nouveau lien est affiché au prochain démarrage tant qu'aucun administrateur n'existe.",
+        "This setup link is invalid or was already used. A new link is printed at the next start as long as no administrator exists.",
+    ),
+    (
+        "password.title",
+        "Changer de mot de passe",
+        "Change password",
+    ),
+    (
+        "password.forced",
+        "Vous devez choisir un nouveau mot de passe avant de continuer.",
+        "You must choose a new password before going on.",
+    ),
+    (
+        "password.current",
+        "Mot de passe actuel",
+        "Current password",
+    ),
+    ("password.new", "Nouveau mot de passe", "New password"),
+    (
+        "password.rules",
+        "Au moins 10 caractères, pas un mot de passe courant, sans votre identifiant.",
+        "At least 10 characters, not a common password, not containing your username.",
+    ),
+    ("password.submit", "Enregistrer", "Save"),
+    ("dashboard.hello", "Bonjour", "Hello"),
+    (
+        "dashboard.users_hint",
+        "Créer, modifier, désactiver les comptes ; réinitialiser un mot de passe.",
+        "Create, edit and deactivate accounts; reset a password.",
+    ),
+    (
+        "dashboard.audit_hint",
+        "Connexions, échecs, changements de mot de passe et de comptes.",
+        "Logins, failures, password and account changes.",
+    ),
+    ("dashboard.my_copies", "Mes copies", "My copies"),
+    (
+        "dashboard.no_copies",
+        "Aucune copie publiée pour l'instant. Vos copies corrigées apparaîtront ici dès que vos professeurs publieront les résultats.",
+        "No released copy yet. Your graded copies will appear here as soon as your teachers release the results.",
+    ),
+    ("dashboard.my_exams", "Mes examens", "My exams"),
+    (
+        "dashboard.no_exams",
+        "Aucun examen pour l'instant. Les examens que vous gérez ou corrigez apparaîtront ici.",
+        "No exam yet. The exams you manage or grade will appear here.",
+    ),
+    ("users.create", "Nouvel utilisateur", "New user"),
+    ("users.display_name", "Nom", "Name"),
+    ("users.email", "E-mail", "E-mail"),
+    ("users.role", "Rôle", "Role"),
+    (
+        "users.temp_hint",
+        "Un mot de passe provisoire est généré ; l'utilisateur devra le changer à sa première connexion.",
+        "A temporary password is generated; the user must change it at first login.",
+    ),
+    ("users.create_submit", "Créer", "Create"),
+    (
+        "users.credentials",
+        "Transmettez ces identifiants à l'utilisateur ; le mot de passe provisoire ne sera plus affiché.",
+        "Hand these credentials to the user; the temporary password will not be shown again.",
+    ),
+    ("users.all_roles", "Tous les rôles", "All roles"),
+    ("users.status", "État", "Status"),
+    ("users.all_statuses", "Tous les états", "All statuses"),
+    ("users.active", "Actif", "Active"),
+    ("users.inactive", "Désactivé", "Deactivated"),
+    (
+        "users.pending_password",
+        "mot de passe à changer",
+        "password change pending",
+    ),
+    (
+        "users.empty",
+        "Aucun utilisateur. Créez le premier avec « Nouvel utilisateur ».",
+        "No user yet. Create the first one with “New user”.",
+    ),
+    (
+        "users.empty_filtered",
+        "Aucun utilisateur ne correspond à ces filtres.",
+        "No user matches these filters.",
+    ),
+    ("users.last_login", "Dernière connexion", "Last login"),
+    ("users.save", "Enregistrer", "Save"),
+    ("users.actions", "Actions", "Actions"),
+    (
+        "users.reset",
+        "Réinitialiser le mot de passe",
+        "Reset the password",
+    ),
+    (
+        "users.reset_confirm",
+        "Réinitialiser le mot de passe ? L'utilisateur sera déconnecté et devra en choisir un nouveau.",
+        "Reset the password? The user will be logged out and must choose a new one.",
+    ),
+    (
+        "users.deactivate",
+        "Désactiver le compte",
+        "Deactivate the account",
+    ),
+    (
+        "users.deactivate_confirm",
+        "Désactiver ce compte ? L'utilisateur sera déconnecté et ne pourra plus se connecter.",
+        "Deactivate this account? The user will be logged out and can no longer log in.",
+    ),
+    (
+        "users.reactivate",
+        "Réactiver le compte",
+        "Reactivate the account",
+    ),
+    ("users.sort_name", "Trier par nom", "Sort by name"),
+    (
+        "users.sort_username",
+        "Trier par identifiant",
+        "Sort by username",
+    ),
+    ("users.sort_newest", "Plus récents d'abord", "Newest first"),
+    ("users.sort_last_login", "Dernière connexion", "Last login"),
+    ("list.search", "Rechercher", "Search"),
+    ("list.sort", "Tri", "Sort"),
+    ("list.filter", "Filtrer", "Filter"),
+    ("list.pages", "Pages", "Pages"),
+    ("list.results", "résultat(s)", "result(s)"),
+    ("list.page", "page", "page"),
+    ("list.prev", "Précédente", "Previous"),
+    ("list.next", "Suivante", "Next"),
+    ("audit.action", "Action", "Action"),
+    ("audit.all_actions", "Toutes les actions", "All actions"),
+    ("audit.from", "Du", "From"),
+    ("audit.until", "Au", "Until"),
+    (
+        "audit.empty",
+        "Aucun événement ne correspond à ces filtres.",
+        "No event matches these filters.",
+    ),
+    ("audit.when", "Date", "When"),
+    ("audit.actor", "Auteur", "Actor"),
+    ("audit.object", "Objet", "Object"),
+    ("audit.details", "Détails", "Details"),
+    ("error.home", "Retour à l'accueil", "Back to the home page"),
+    (
+        "error.forbidden",
+        "Vous n'avez pas accès à cette page.",
+        "You are not allowed to see this page.",
+    ),
+    (
+        "error.not_found",
+        "Cette page n'existe pas.",
+        "This page does not exist.",
+    ),
+];
+
+impl Tr {
+    /// The text of `key` in the request's language (the key itself if unknown, so a missing
+    /// translation shows up instead of an empty space).
+    pub fn get<'a>(&self, key: &'a str) -> &'a str {
+        match TABLE.iter().find(|(k, ..)| *k == key) {
+            Some((_, fr, en)) => match self.locale {
+                Locale::Fr => fr,
+                Locale::En => en,
+            },
+            None => key,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_used_by_a_template_exists() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let mut missing = vec![];
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            for part in text.split("t.get(\"").skip(1) {
+                let key = part.split('"').next().unwrap();
+                if !TABLE.iter().any(|(k, ..)| *k == key) {
+                    missing.push(key.to_string());
+                }
+            }
+        }
+        assert!(missing.is_empty(), "missing translations: {missing:?}");
+    }
+
+    #[test]
+    fn keys_are_unique() {
+        let mut keys: Vec<_> = TABLE.iter().map(|(k, ..)| *k).collect();
+        keys.sort();
+        let n = keys.len();
+        keys.dedup();
+        assert_eq!(n, keys.len());
+    }
+
+    #[test]
+    fn french_is_the_default() {
+        let t = Tr {
+            locale: Locale::default(),
+        };
+        assert_eq!(t.get("nav.logout"), "Se déconnecter");
+        assert_eq!(Tr { locale: Locale::En }.get("nav.logout"), "Log out");
+    }
+}

@@ -1,0 +1,399 @@
+//! The command line: parsing, configuration loading, logging set-up, and one function per
+//! command.
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use korrigo_app::App;
+use korrigo_app::accounts::{AdminSetup, CreateUser};
+use korrigo_app::config::{self, Config, LogFormat, Severity};
+use korrigo_app::jobs::{self, WorkerTiming};
+use korrigo_store::{Backend, Db, DbOptions};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+use tokio::sync::watch;
+
+#[derive(Parser)]
+#[command(
+    name = "korrigo",
+    version,
+    about = "Grade scanned paper exams on screen."
+)]
+struct Cli {
+    /// A TOML configuration file (settings named as in the README; the environment wins).
+    #[arg(long, global = true, env = "KORRIGO_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (and, unless --no-worker, the job workers). Applies migrations on
+    /// SQLite; on PostgreSQL refuses to start while migrations are pending.
+    Serve {
+        /// Listen address (overrides KORRIGO_BIND).
+        #[arg(long)]
+        bind: Option<String>,
+        /// Do not run job workers in this process (run `korrigo worker` elsewhere).
+        #[arg(long)]
+        no_worker: bool,
+    },
+    /// Run job workers only.
+    Worker,
+    /// Apply pending database migrations.
+    Migrate {
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check the configuration and explain every problem; exits non-zero when one is fatal.
+    CheckConfig {
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create a user account.
+    CreateUser {
+        /// Login name.
+        #[arg(long)]
+        username: String,
+        /// Display name (defaults to the username).
+        #[arg(long)]
+        name: Option<String>,
+        /// admin, teacher or student.
+        #[arg(long, default_value = "teacher")]
+        role: String,
+        /// E-mail address.
+        #[arg(long)]
+        email: Option<String>,
+        /// Password (or KORRIGO_NEW_PASSWORD); without one, a temporary password is generated
+        /// and printed, to be changed at first login.
+        #[arg(long, env = "KORRIGO_NEW_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Loads the configuration, printing problems; fails when one is fatal.
+fn load_config(file: Option<&std::path::Path>, bind: Option<String>) -> Result<Config> {
+    let mut src = config::gather(file).map_err(anyhow::Error::msg)?;
+    if let Some(b) = bind {
+        src.insert("KORRIGO_BIND".into(), b);
+    }
+    let loaded = config::load(&src, true);
+    for n in &loaded.notes {
+        eprintln!("note: {n}");
+    }
+    for p in &loaded.problems {
+        eprintln!("{p}");
+    }
+    match loaded.config {
+        Some(c) => Ok(c),
+        None => {
+            bail!("the configuration has errors (see above); `korrigo check-config` explains each")
+        }
+    }
+}
+
+fn init_logs(format: LogFormat) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("KORRIGO_LOG")
+        .or_else(|_| EnvFilter::try_from_default_env())
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(ansi);
+    let _ = match format {
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .try_init(),
+        LogFormat::Text => builder.compact().try_init(),
+    };
+}
+
+async fn open_db(cfg: &Config) -> Result<Db> {
+    if cfg.database_url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&cfg.data_dir)
+            .with_context(|| format!("cannot create the data folder {}", cfg.data_dir.display()))?;
+    }
+    Db::connect(&cfg.database_url, &DbOptions::default())
+        .await
+        .context("cannot open the database")
+}
+
+/// Checks the schema before serving: SQLite (the embedded single-instance default) is migrated
+/// in place; PostgreSQL is shared by several instances, so migrating is an explicit step.
+async fn prepare_schema(db: &Db) -> Result<()> {
+    let pending = db.pending_migrations().await?;
+    if pending.is_empty() {
+        return Ok(());
+    }
+    match db.backend() {
+        Backend::Sqlite => {
+            db.migrate().await?;
+            tracing::info!(applied = pending.len(), "database migrated");
+            Ok(())
+        }
+        Backend::Postgres => bail!(
+            "the PostgreSQL database has {} pending migration(s) ({:?}): run `korrigo migrate` \
+             (with the same DATABASE_URL) before starting the server",
+            pending.len(),
+            pending
+        ),
+    }
+}
+
+async fn run(cli: Cli) -> Result<ExitCode> {
+    let file = cli.config.as_deref();
+    match cli.command {
+        Command::CheckConfig { json } => check_config(file, json),
+        Command::Migrate { json } => {
+            let cfg = load_config(file, None)?;
+            init_logs(cfg.log_format);
+            let db = open_db(&cfg).await?;
+            let pending = db.pending_migrations().await?;
+            db.migrate().await?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({ "applied": pending, "pending": [] })
+                );
+            } else if pending.is_empty() {
+                println!("The database is up to date.");
+            } else {
+                println!("Applied {} migration(s): {:?}", pending.len(), pending);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::CreateUser {
+            username,
+            name,
+            role,
+            email,
+            password,
+            json,
+        } => {
+            let cfg = load_config(file, None)?;
+            init_logs(cfg.log_format);
+            let db = open_db(&cfg).await?;
+            prepare_schema(&db).await?;
+            let app = App::with_db(cfg, db, jobs::builtin_registry()).await?;
+            let out = app
+                .create_user_cli(&CreateUser {
+                    display_name: name.unwrap_or_else(|| username.clone()),
+                    username,
+                    email,
+                    role,
+                    password,
+                    locale: None,
+                })
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&out)?);
+            } else {
+                println!(
+                    "Created {} `{}` (id {}).",
+                    out.user.role, out.user.username, out.user.id
+                );
+                if let Some(p) = &out.temporary_password {
+                    println!("Temporary password (to change at first login): {p}");
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Worker => {
+            let cfg = load_config(file, None)?;
+            init_logs(cfg.log_format);
+            let db = open_db(&cfg).await?;
+            prepare_schema(&db).await?;
+            let workers = cfg.workers;
+            let app = App::with_db(cfg, db, jobs::builtin_registry()).await?;
+            let (tx, rx) = watch::channel(false);
+            let handles = app.spawn_workers(workers, WorkerTiming::default(), rx.clone());
+            let sched = tokio::spawn(jobs::scheduler(app.clone(), Duration::from_secs(3600), rx));
+            tracing::info!(workers, "job workers running; Ctrl-C to stop");
+            shutdown_signal().await;
+            let _ = tx.send(true);
+            for h in handles {
+                let _ = h.await;
+            }
+            let _ = sched.await;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve { bind, no_worker } => serve(file, bind, no_worker).await,
+    }
+}
+
+fn check_config(file: Option<&std::path::Path>, json: bool) -> Result<ExitCode> {
+    let src = config::gather(file).map_err(anyhow::Error::msg)?;
+    let loaded = config::load(&src, false);
+    let fatal = loaded
+        .problems
+        .iter()
+        .any(|p| p.severity == Severity::Fatal);
+    if json {
+        let problems: Vec<_> = loaded
+            .problems
+            .iter()
+            .map(|p| {
+                serde_json::json!({
+                    "severity": if p.severity == Severity::Fatal { "error" } else { "warning" },
+                    "setting": p.setting, "message": p.message, "fix": p.fix,
+                })
+            })
+            .collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(
+                &serde_json::json!({ "ok": !fatal, "problems": problems })
+            )?
+        );
+    } else {
+        for p in &loaded.problems {
+            println!("{p}");
+        }
+        if let Some(c) = &loaded.config {
+            println!(
+                "\nConfiguration: {} mode, public URL {}, database {}, data folder {}",
+                if c.env == config::Environment::Production {
+                    "production"
+                } else {
+                    "development"
+                },
+                c.public_url,
+                if c.database_url.starts_with("sqlite:") {
+                    "SQLite"
+                } else {
+                    "PostgreSQL"
+                },
+                c.data_dir.display()
+            );
+        }
+        if fatal {
+            println!(
+                "\nThe configuration has errors: Korrigo will not start until they are fixed."
+            );
+        } else if loaded.problems.is_empty() {
+            println!("The configuration is fine.");
+        } else {
+            println!("\nNo blocking problem; the warnings above are worth fixing.");
+        }
+    }
+    Ok(if fatal {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+}
+
+async fn serve(
+    file: Option<&std::path::Path>,
+    bind: Option<String>,
+    no_worker: bool,
+) -> Result<ExitCode> {
+    let cfg = load_config(file, bind)?;
+    init_logs(cfg.log_format);
+    let db = open_db(&cfg).await?;
+    prepare_schema(&db).await?;
+    let workers = cfg.workers;
+    let bind = cfg.bind;
+    let app = App::with_db(cfg, db, jobs::builtin_registry()).await?;
+    let setup = app
+        .ensure_admin()
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .with_context(|| format!("cannot listen on {bind} (set KORRIGO_BIND or --bind)"))?;
+    let url = app
+        .config
+        .public_url
+        .as_str()
+        .trim_end_matches('/')
+        .to_string();
+    let (tx, rx) = watch::channel(false);
+    let mut handles = vec![];
+    if !no_worker {
+        handles = app.spawn_workers(workers, WorkerTiming::default(), rx.clone());
+        handles.push(tokio::spawn(jobs::scheduler(
+            app.clone(),
+            Duration::from_secs(3600),
+            rx.clone(),
+        )));
+    }
+    // The banner goes to stdout so that it stays readable whatever the log format.
+    println!();
+    println!("  Korrigo is running at {url}/");
+    match &setup {
+        AdminSetup::Exists => println!("  Log in with your account at {url}/login"),
+        AdminSetup::Created { username } => println!(
+            "  Log in at {url}/login as `{username}` with the password from KORRIGO_ADMIN_PASSWORD"
+        ),
+        AdminSetup::Link { token } => {
+            println!(
+                "  No administrator yet. Open this one-time link to choose the admin password:"
+            );
+            println!("  {url}/setup/{token}");
+            println!("  (or restart with KORRIGO_ADMIN_PASSWORD=... to create `admin` directly)");
+        }
+    }
+    println!("  Stop with Ctrl-C.");
+    println!();
+    let state = korrigo_web::AppState::new(app.clone());
+    korrigo_web::serve(listener, state, shutdown_signal()).await?;
+    let _ = tx.send(true);
+    for h in handles {
+        let _ = h.await;
+    }
+    app.db.close().await;
+    Ok(ExitCode::SUCCESS)
+}
