@@ -276,8 +276,12 @@ impl NewPassword {
 fn is_common(lower: &str) -> bool {
     let stem = lower.trim_end_matches(|c: char| !c.is_alphabetic());
     let stem = if stem.is_empty() { lower } else { stem };
+    // A run of one character, or digits only (dates, phone numbers, sequences), is guessed
+    // early by any attacker.
     let all_same = lower.chars().all(|c| Some(c) == lower.chars().next());
+    let all_digits = lower.chars().all(|c| c.is_ascii_digit());
     all_same
+        || all_digits
         || COMMON_PASSWORDS
             .lines()
             .map(str::trim)

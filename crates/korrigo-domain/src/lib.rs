@@ -10,6 +10,7 @@ pub mod ids;
 pub mod jobs;
 pub mod paging;
 pub mod policy;
+pub mod text;
 
 pub use accounts::{DisplayName, Email, Locale, NewPassword, PasswordProblem, Role, Username};
 pub use ids::{ExamId, JobId, UserId};

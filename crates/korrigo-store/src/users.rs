@@ -2,6 +2,7 @@
 
 use crate::query::{Arg, Filter, bind_args, contains_pattern};
 use crate::{Conn, StoreError, classify, on_conn};
+use korrigo_domain::text::fold;
 use korrigo_domain::{Locale, PageRequest, Paged, Role, UserId};
 
 /// A stored user account.
@@ -92,11 +93,21 @@ pub struct NewUser<'a> {
     pub locale: Locale,
 }
 
+/// What the user list's search looks in: username, e-mail and name, folded (lower case, no
+/// accents) so that "eleve" finds "Élève" on both backends.
+fn search_text(username: &str, email: Option<&str>, display_name: &str) -> String {
+    fold(&format!(
+        "{username} {} {display_name}",
+        email.unwrap_or("")
+    ))
+}
+
 /// Inserts an account. A taken username or e-mail is a [`StoreError::Conflict`].
 pub async fn insert(mut c: Conn<'_>, u: &NewUser<'_>, now: i64) -> Result<UserId, StoreError> {
     let sql = "INSERT INTO users (username, email, display_name, role, password_hash, \
-               is_active, must_change_password, locale, created_at, updated_at) \
-               VALUES ($1, $2, $3, $4, $5, TRUE, $6, $7, $8, $8) RETURNING id";
+               is_active, must_change_password, locale, created_at, updated_at, search_text) \
+               VALUES ($1, $2, $3, $4, $5, TRUE, $6, $7, $8, $8, $9) RETURNING id";
+    let search = search_text(u.username, u.email, u.display_name);
     let id: i64 = on_conn!(c.reborrow(), c => sqlx::query_scalar(sql)
         .bind(u.username)
         .bind(u.email)
@@ -106,6 +117,7 @@ pub async fn insert(mut c: Conn<'_>, u: &NewUser<'_>, now: i64) -> Result<UserId
         .bind(u.must_change_password)
         .bind(u.locale.as_str())
         .bind(now)
+        .bind(search.clone())
         .fetch_one(&mut *c)
         .await)
     .map_err(|e| classify(e, &["username", "email"]))?;
@@ -210,11 +222,9 @@ pub async fn list(
         w.and("users.is_active = ?", [Arg::Bool(a)]);
     }
     if let Some(s) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        let p = contains_pattern(s);
         w.and(
-            "(LOWER(users.username) LIKE ? ESCAPE '\\' OR LOWER(COALESCE(users.email, '')) LIKE ? ESCAPE '\\' \
-             OR LOWER(users.display_name) LIKE ? ESCAPE '\\')",
-            [Arg::Text(p.clone()), Arg::Text(p.clone()), Arg::Text(p)],
+            "users.search_text LIKE ? ESCAPE '\\'",
+            [Arg::Text(contains_pattern(&fold(s)))],
         );
     }
     let count_sql = format!("SELECT COUNT(*) FROM users{}", w.sql());
@@ -268,7 +278,8 @@ pub async fn update_profile(
     now: i64,
 ) -> Result<bool, StoreError> {
     let sql = "UPDATE users SET username = $1, email = $2, display_name = $3, role = $4, \
-               locale = $5, updated_at = $6 WHERE id = $7";
+               locale = $5, updated_at = $6, search_text = $8 WHERE id = $7";
+    let search = search_text(u.username, u.email, u.display_name);
     let done = on_conn!(c, c => sqlx::query(sql)
         .bind(u.username)
         .bind(u.email)
@@ -277,6 +288,7 @@ pub async fn update_profile(
         .bind(u.locale.as_str())
         .bind(now)
         .bind(id.0)
+        .bind(search.clone())
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))

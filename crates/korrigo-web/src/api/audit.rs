@@ -1,6 +1,5 @@
 //! The audit log (admins only).
 
-use super::PageQuery;
 use crate::AppState;
 use crate::auth::Session;
 use crate::error::ApiError;
@@ -24,9 +23,10 @@ pub struct AuditQuery {
     pub from: Option<i64>,
     /// Until (ms since epoch, exclusive).
     pub until: Option<i64>,
-    /// Page.
-    #[serde(flatten)]
-    pub page: PageQuery,
+    /// 1-based page number.
+    pub page: Option<u32>,
+    /// Page size (default 50, at most 500).
+    pub per_page: Option<u32>,
 }
 
 impl AuditQuery {
@@ -56,5 +56,9 @@ pub async fn list(
     Query(q): Query<AuditQuery>,
 ) -> Result<Json<Paged<Entry>>, ApiError> {
     let f = q.filter()?;
-    Ok(Json(st.app.audit_log(&s, &f, q.page.request()).await?))
+    Ok(Json(
+        st.app
+            .audit_log(&s, &f, korrigo_domain::PageRequest::new(q.page, q.per_page))
+            .await?,
+    ))
 }

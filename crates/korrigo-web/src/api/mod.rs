@@ -33,19 +33,3 @@ where
         }
     }
 }
-
-/// Query parameters of every list: `page` (1-based) and `per_page` (default 50, max 500).
-#[derive(Debug, Default, serde::Deserialize)]
-pub struct PageQuery {
-    /// 1-based page number.
-    pub page: Option<u32>,
-    /// Page size.
-    pub per_page: Option<u32>,
-}
-
-impl PageQuery {
-    /// The domain page request.
-    pub fn request(&self) -> korrigo_domain::PageRequest {
-        korrigo_domain::PageRequest::new(self.page, self.per_page)
-    }
-}

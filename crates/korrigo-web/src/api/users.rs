@@ -1,6 +1,6 @@
 //! User management (admins only; the use cases check it).
 
-use super::{ApiJson, PageQuery};
+use super::ApiJson;
 use crate::AppState;
 use crate::auth::Session;
 use crate::client::RequestContext;
@@ -24,9 +24,10 @@ pub struct UserQuery {
     pub q: Option<String>,
     /// `name` (default), `username`, `newest`, `last_login`.
     pub sort: Option<String>,
-    /// Page.
-    #[serde(flatten)]
-    pub page: PageQuery,
+    /// 1-based page number.
+    pub page: Option<u32>,
+    /// Page size (default 50, at most 500).
+    pub per_page: Option<u32>,
 }
 
 impl UserQuery {
@@ -61,7 +62,11 @@ pub async fn list(
     Query(q): Query<UserQuery>,
 ) -> Result<Json<Paged<UserView>>, ApiError> {
     let f = q.filter()?;
-    Ok(Json(st.app.list_users(&s, &f, q.page.request()).await?))
+    Ok(Json(
+        st.app
+            .list_users(&s, &f, korrigo_domain::PageRequest::new(q.page, q.per_page))
+            .await?,
+    ))
 }
 
 /// `POST /api/users/` → 201 with the account and, when generated, its temporary password.

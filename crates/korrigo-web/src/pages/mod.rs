@@ -437,7 +437,15 @@ pub async fn users(
         Ok(f) => f,
         Err(e) => return e.into_response(),
     };
-    let page = match st.app.list_users(&s, &filter, q.page.request()).await {
+    let page = match st
+        .app
+        .list_users(
+            &s,
+            &filter,
+            korrigo_domain::PageRequest::new(q.page, q.per_page),
+        )
+        .await
+    {
         Ok(p) => p,
         Err(e) => return page_error(&st, &s, &headers, e),
     };
@@ -576,16 +584,22 @@ pub async fn audit(
         from: parse_date_ms(&from_s),
         // "Until" a day includes that whole day.
         until: parse_date_ms(&until_s).map(|t| t + 86_400_000),
-        page: crate::api::PageQuery {
-            page: q.page,
-            per_page: q.per_page,
-        },
+        page: q.page,
+        per_page: q.per_page,
     };
     let filter = match api_q.filter() {
         Ok(f) => f,
         Err(e) => return e.into_response(),
     };
-    let page = match st.app.audit_log(&s, &filter, api_q.page.request()).await {
+    let page = match st
+        .app
+        .audit_log(
+            &s,
+            &filter,
+            korrigo_domain::PageRequest::new(q.page, q.per_page),
+        )
+        .await
+    {
         Ok(p) => p,
         Err(e) => return page_error(&st, &s, &headers, e),
     };
