@@ -278,7 +278,7 @@ fn is_common(lower: &str) -> bool {
     let stem = if stem.is_empty() { lower } else { stem };
     // A run of one character, or digits only (dates, phone numbers, sequences), is guessed
     // early by any attacker.
-    let all_same = lower.chars().all(|c| Some(c) == lower.chars().next());
+    let all_same = lower.chars().all(|c| lower.starts_with(c));
     let all_digits = lower.chars().all(|c| c.is_ascii_digit());
     all_same
         || all_digits

@@ -53,12 +53,7 @@ pub async fn context(State(st): State<AppState>, mut req: Request, next: Next) -
     let https = ctx.https;
     req.extensions_mut().insert(ctx);
     let span = tracing::info_span!("request", request_id = %request_id, method = %method);
-    let mut resp = async {
-        let resp = next.run(req).await;
-        resp
-    }
-    .instrument(span.clone())
-    .await;
+    let mut resp = next.run(req).instrument(span.clone()).await;
     let route = resp
         .extensions()
         .get::<RouteTemplate>()
