@@ -1030,6 +1030,14 @@ mod tests {
     }
 
     #[test]
+    fn the_readme_documents_every_setting() {
+        let readme = include_str!("../../../README.md");
+        for (var, ..) in SETTINGS {
+            assert!(readme.contains(&format!("`{var}`")), "README lacks {var}");
+        }
+    }
+
+    #[test]
     fn trusted_proxy_ranges() {
         let n = IpNet::parse("10.0.0.0/8").unwrap();
         assert!(n.contains("10.1.2.3".parse().unwrap()));

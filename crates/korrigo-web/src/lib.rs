@@ -64,6 +64,7 @@ pub fn router(state: AppState) -> Router {
             post(users::reset_password),
         )
         .route("/api/audit/", get(audit::list))
+        .route("/api/openapi.json", get(ops::openapi))
         .route("/metrics", get(ops::metrics));
     let pages = Router::new()
         .route("/", get(pages::dashboard))

@@ -88,3 +88,34 @@ pub async fn metrics(
     )
         .into_response())
 }
+
+/// The OpenAPI description of the API, maintained beside the router (a test checks that every
+/// route is described).
+pub const OPENAPI: &str = include_str!("../../openapi.json");
+
+/// `GET /api/openapi.json`.
+pub async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_api_route_is_described() {
+        let doc: serde_json::Value = serde_json::from_str(super::OPENAPI).expect("valid JSON");
+        let paths = doc["paths"].as_object().expect("paths");
+        let router = include_str!("../lib.rs");
+        let mut missing = vec![];
+        for part in router.split(".route(\"").skip(1) {
+            let path = part.split('"').next().unwrap();
+            if (path.starts_with("/api/") || path == "/metrics") && !paths.contains_key(path) {
+                missing.push(path.to_string());
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "routes missing from openapi.json: {missing:?}"
+        );
+        assert!(paths.len() >= 14);
+    }
+}
