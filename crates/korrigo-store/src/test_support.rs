@@ -60,11 +60,7 @@ impl TestDb {
                     StoreError::BadUrl("KORRIGO_TEST_DATABASE_URL is not set".into())
                 })?;
                 let admin = Db::connect(&admin_url, &DbOptions::default()).await?;
-                if let Db::Pg(p) = &admin {
-                    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-                        .execute(p)
-                        .await?;
-                }
+                execute_admin(&admin, &format!("CREATE DATABASE {name}")).await?;
                 admin.close().await;
                 let url = replace_db_name(&admin_url, &name);
                 let db = Db::connect(&url, &DbOptions::default()).await?;
@@ -99,6 +95,24 @@ impl TestDb {
             }
         }
     }
+}
+
+/// Runs one statement outside any transaction (`CREATE DATABASE`, `DROP DATABASE`), for tests
+/// that manage databases themselves.
+pub async fn execute_admin(db: &Db, sql: &str) -> Result<(), StoreError> {
+    match db {
+        Db::Pg(p) => {
+            sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
+                .execute(p)
+                .await?;
+        }
+        Db::Sqlite { write, .. } => {
+            sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
+                .execute(write)
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 /// Replaces the database name (the URL path) of a PostgreSQL URL.

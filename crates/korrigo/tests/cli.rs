@@ -1,0 +1,184 @@
+//! The command line as operators use it: the real binary, a throwaway data folder.
+
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn korrigo(data: &PathBuf, env: &[(&str, &str)], args: &[&str]) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_korrigo"));
+    c.args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("KORRIGO_DATA_DIR", data);
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.output().expect("the korrigo binary runs")
+}
+
+fn temp_dir() -> PathBuf {
+    let d = std::env::temp_dir().join(format!(
+        "korrigo-cli-{}-{}",
+        std::process::id(),
+        rand_suffix()
+    ));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn rand_suffix() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
+}
+
+#[test]
+fn check_config_explains_problems_and_fails_when_fatal() {
+    let d = temp_dir();
+    let ok = korrigo(&d, &[], &["check-config", "--json"]);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let v: Value = serde_json::from_slice(&ok.stdout).unwrap();
+    assert_eq!(v["ok"], true);
+    let bad = korrigo(
+        &d,
+        &[
+            ("KORRIGO_PUBLIC_URL", "https://korrigo.lycee.fr"),
+            ("KORRIGO_SESSION_COOKIE_SAMESITE", "None"),
+            ("KORRIGO_SESSION_COOKIE_SECURE", "false"),
+            ("KORRIGO_UPLOAD_MAX_BYTES", "1000"),
+        ],
+        &["check-config", "--json"],
+    );
+    assert_eq!(bad.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&bad.stdout).unwrap();
+    assert_eq!(v["ok"], false);
+    let problems = v["problems"].as_array().unwrap();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p["setting"] == "KORRIGO_SESSION_COOKIE_SAMESITE" && p["severity"] == "error")
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p["setting"] == "KORRIGO_UPLOAD_MAX_BYTES" && p["severity"] == "warning")
+    );
+    assert!(
+        problems
+            .iter()
+            .all(|p| !p["fix"].as_str().unwrap().is_empty())
+    );
+    let text = korrigo(&d, &[("KORRIGO_ENV", "production")], &["check-config"]);
+    assert_eq!(text.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        out.contains("KORRIGO_SECRET_KEY") && out.contains("fix:"),
+        "{out}"
+    );
+    let _ = std::fs::remove_dir_all(d);
+}
+
+#[test]
+fn migrate_and_create_user_print_json() {
+    let d = temp_dir();
+    let m = korrigo(&d, &[], &["migrate", "--json"]);
+    assert!(m.status.success(), "{}", String::from_utf8_lossy(&m.stderr));
+    let v: Value = serde_json::from_slice(&m.stdout).unwrap();
+    assert_eq!(v["applied"], serde_json::json!([1]));
+    let again: Value =
+        serde_json::from_slice(&korrigo(&d, &[], &["migrate", "--json"]).stdout).unwrap();
+    assert_eq!(again["applied"], serde_json::json!([]));
+    let u = korrigo(
+        &d,
+        &[],
+        &[
+            "create-user",
+            "--username",
+            "prof.leroy",
+            "--name",
+            "Anne Leroy",
+            "--json",
+        ],
+    );
+    assert!(u.status.success(), "{}", String::from_utf8_lossy(&u.stderr));
+    let v: Value = serde_json::from_slice(&u.stdout).unwrap();
+    assert_eq!(v["user"]["username"], "prof.leroy");
+    assert_eq!(v["user"]["role"], "teacher");
+    assert_eq!(v["user"]["must_change_password"], true);
+    assert_eq!(v["temporary_password"].as_str().unwrap().len(), 19);
+    let dup = korrigo(&d, &[], &["create-user", "--username", "prof.leroy"]);
+    assert!(!dup.status.success());
+    assert!(String::from_utf8_lossy(&dup.stderr).contains("already taken"));
+    let weak = korrigo(
+        &d,
+        &[],
+        &[
+            "create-user",
+            "--username",
+            "chef",
+            "--role",
+            "admin",
+            "--password",
+            "azertyuiop123",
+        ],
+    );
+    assert!(!weak.status.success());
+    assert!(String::from_utf8_lossy(&weak.stderr).contains("too common"));
+    let _ = std::fs::remove_dir_all(d);
+}
+
+#[test]
+fn serve_refuses_to_start_on_a_bad_configuration() {
+    let d = temp_dir();
+    let out = korrigo(&d, &[("KORRIGO_BIND", "not-an-address")], &["serve"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("KORRIGO_BIND") && err.contains("check-config"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(d);
+}
+
+mod pg {
+    use super::*;
+
+    /// On PostgreSQL, `serve` does not migrate by itself: it says which command to run.
+    #[tokio::test]
+    #[ignore = "PostgreSQL suite: needs KORRIGO_TEST_DATABASE_URL (scripts/test-postgres.sh)"]
+    async fn serve_refuses_pending_migrations() {
+        use korrigo_store::test_support::{execute_admin, postgres_url};
+        let admin = postgres_url().expect("KORRIGO_TEST_DATABASE_URL");
+        let name = format!("korrigo_cli_{}", rand_suffix() % 1_000_000_000);
+        let server = korrigo_store::Db::connect(&admin, &korrigo_store::DbOptions::default())
+            .await
+            .unwrap();
+        execute_admin(&server, &format!("CREATE DATABASE {name}"))
+            .await
+            .unwrap();
+        let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
+        let d = temp_dir();
+        let out = korrigo(
+            &d,
+            &[("DATABASE_URL", &url), ("KORRIGO_BIND", "127.0.0.1:0")],
+            &["serve"],
+        );
+        assert!(!out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("korrigo migrate"), "{err}");
+        let m = korrigo(&d, &[("DATABASE_URL", &url)], &["migrate"]);
+        assert!(m.status.success(), "{}", String::from_utf8_lossy(&m.stderr));
+        execute_admin(
+            &server,
+            &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+        )
+        .await
+        .unwrap();
+        let _ = std::fs::remove_dir_all(d);
+    }
+}
