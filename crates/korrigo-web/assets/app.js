@@ -6,7 +6,7 @@
 const lang = document.querySelector('meta[name="korrigo-lang"]')?.getAttribute("content") || "fr";
 const loggedIn = document.querySelector('meta[name="korrigo-logged-in"]')?.getAttribute("content") === "1";
 
-/** Messages for API error codes, by language. */
+/** Messages for API error codes, by language. @type {Record<string, Record<string, string>>} */
 const MESSAGES = {
   fr: {
     invalid_credentials: "Identifiant ou mot de passe incorrect.",
@@ -56,7 +56,7 @@ const FR_VALIDATION = [
 
 /** @param {{code?: string, message?: string, details?: any}} err */
 function describe(err) {
-  const m = /** @type {Record<string,string>} */ (MESSAGES[lang] || MESSAGES.fr);
+  const m = MESSAGES[lang] || MESSAGES.fr;
   if (err.code === "rate_limited") {
     return m.rate_limited.replace("{s}", String(err.details?.retry_after ?? 60));
   }
@@ -172,7 +172,8 @@ async function run(el, call) {
   try {
     clearError(el.closest("section, form") || el);
     onSuccess(el, await call());
-  } catch (err) {
+  } catch (e) {
+    const err = /** @type {any} */ (e);
     if (err && err.code === "unauthenticated") {
       location.assign("/login?next=" + encodeURIComponent(location.pathname + location.search));
       return;
