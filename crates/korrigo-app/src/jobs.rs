@@ -134,6 +134,18 @@ impl Queue {
 }
 
 impl App {
+    /// Lists background jobs with their progress and failure reasons (admins only).
+    pub async fn list_jobs(
+        &self,
+        s: &crate::accounts::AuthSession,
+        f: &jobs::JobFilter,
+        page: korrigo_domain::PageRequest,
+    ) -> Result<korrigo_domain::Paged<jobs::Job>, crate::AppError> {
+        korrigo_domain::policy::administer(&s.actor())?;
+        let mut c = self.db.read().await?;
+        Ok(jobs::list(c.conn(), f, page).await?)
+    }
+
     /// Enqueues a job now and wakes local workers.
     pub async fn enqueue(
         &self,

@@ -40,6 +40,8 @@ pub struct Job {
     pub last_error: Option<String>,
     /// Creation time (ms).
     pub created_at: i64,
+    /// Last change (ms).
+    pub updated_at: i64,
     /// End time (ms), for finished jobs.
     pub finished_at: Option<i64>,
 }
@@ -59,11 +61,12 @@ struct JobRow {
     progress_total: i64,
     last_error: Option<String>,
     created_at: i64,
+    updated_at: i64,
     finished_at: Option<i64>,
 }
 
 const JOB_COLUMNS: &str = "id, kind, payload, status, attempts, max_attempts, run_at, locked_by, \
-     locked_until, progress_done, progress_total, last_error, created_at, finished_at";
+     locked_until, progress_done, progress_total, last_error, created_at, updated_at, finished_at";
 
 impl TryFrom<JobRow> for Job {
     type Error = StoreError;
@@ -84,6 +87,7 @@ impl TryFrom<JobRow> for Job {
             progress_total: r.progress_total,
             last_error: r.last_error,
             created_at: r.created_at,
+            updated_at: r.updated_at,
             finished_at: r.finished_at,
         })
     }
@@ -290,4 +294,54 @@ pub async fn pending_of_kind(c: Conn<'_>, kind: &str) -> Result<bool, StoreError
         .fetch_one(&mut *c)
         .await)?;
     Ok(n > 0)
+}
+
+/// Filters of the job list.
+#[derive(Clone, Debug, Default)]
+pub struct JobFilter {
+    /// Only this state.
+    pub status: Option<JobStatus>,
+    /// Only this kind.
+    pub kind: Option<String>,
+}
+
+/// One page of jobs, most recently updated first.
+pub async fn list(
+    mut c: Conn<'_>,
+    f: &JobFilter,
+    page: korrigo_domain::PageRequest,
+) -> Result<korrigo_domain::Paged<Job>, StoreError> {
+    use crate::query::{Arg, Filter, bind_args};
+    let mut w = Filter::default();
+    if let Some(s) = f.status {
+        w.and("status = ?", [Arg::Text(s.as_str().into())]);
+    }
+    if let Some(k) = f.kind.as_deref().filter(|k| !k.is_empty()) {
+        w.and("kind = ?", [Arg::Text(k.into())]);
+    }
+    let count_sql = format!("SELECT COUNT(*) FROM jobs{}", w.sql());
+    let n = w.next_placeholder();
+    let list_sql = format!(
+        "SELECT {JOB_COLUMNS} FROM jobs{} ORDER BY updated_at DESC, id DESC LIMIT ${} OFFSET ${}",
+        w.sql(),
+        n,
+        n + 1
+    );
+    let total: i64 = on_conn!(c.reborrow(), c => bind_args!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql)), &w.args)
+        .fetch_one(&mut *c)
+        .await)?;
+    let rows: Vec<JobRow> = on_conn!(c.reborrow(), c => bind_args!(sqlx::query_as(sqlx::AssertSqlSafe(list_sql)), &w.args)
+        .bind(page.limit())
+        .bind(page.offset())
+        .fetch_all(&mut *c)
+        .await)?;
+    Ok(korrigo_domain::Paged {
+        items: rows
+            .into_iter()
+            .map(Job::try_from)
+            .collect::<Result<_, _>>()?,
+        total,
+        page: page.page,
+        per_page: page.per_page,
+    })
 }

@@ -466,6 +466,28 @@ async fn jobs_claim_complete_and_progress(db: &Db) {
     let counts = jobs::counts(c.conn()).await.unwrap();
     assert_eq!((counts.queued, counts.succeeded), (2, 1));
     assert!(jobs::pending_of_kind(c.conn(), "a").await.unwrap());
+    let done_list = jobs::list(
+        c.conn(),
+        &jobs::JobFilter {
+            status: Some(JobStatus::Succeeded),
+            kind: None,
+        },
+        PageRequest::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!((done_list.total, done_list.items[0].id), (1, j.id));
+    let of_a = jobs::list(
+        c.conn(),
+        &jobs::JobFilter {
+            status: None,
+            kind: Some("a".into()),
+        },
+        PageRequest::new(None, Some(1)),
+    )
+    .await
+    .unwrap();
+    assert_eq!((of_a.total, of_a.items.len()), (2, 1));
     drop(c);
     assert_eq!(claim(db, "w2", &["a"], 6_000).await.unwrap().id, later);
 }

@@ -46,7 +46,7 @@ impl AppState {
 
 /// Every route of Korrigo.
 pub fn router(state: AppState) -> Router {
-    use api::{audit, ops, session, users};
+    use api::{audit, jobs, ops, session, users};
     let body_limit = usize::try_from(state.app.config.upload_max_bytes).unwrap_or(usize::MAX);
     let api = Router::new()
         .route("/api/health/live/", get(ops::live))
@@ -64,6 +64,7 @@ pub fn router(state: AppState) -> Router {
             post(users::reset_password),
         )
         .route("/api/audit/", get(audit::list))
+        .route("/api/jobs/", get(jobs::list))
         .route("/api/openapi.json", get(ops::openapi))
         .route("/metrics", get(ops::metrics));
     let pages = Router::new()
@@ -75,6 +76,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/users", get(pages::users))
         .route("/admin/users/{id}", get(pages::user))
         .route("/admin/audit", get(pages::audit))
+        .route("/admin/jobs", get(pages::jobs))
         .route("/lang/{code}", get(pages::set_lang))
         .route("/assets/{file}", get(assets::serve));
     Router::new()

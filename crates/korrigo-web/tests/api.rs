@@ -23,6 +23,7 @@ both_backends!(
     setup_link_works_once,
     health_headers_and_hosts,
     lists_are_paginated_and_validated,
+    failed_jobs_show_their_reason_to_admins,
 );
 
 async fn login_me_logout(w: Which) {
@@ -875,5 +876,63 @@ async fn lists_are_paginated_and_validated(w: Which) {
         )
         .await;
     assert!(empty.text.contains("class=\"empty\""));
+    t.cleanup().await;
+}
+
+async fn failed_jobs_show_their_reason_to_admins(w: Which) {
+    let mut registry = builtin_registry();
+    registry.register("exports.pronote", 1, |_ctx| async {
+        Err("the exam has 2 graded copies without a student".to_string())
+    });
+    let t = TestApp::with(w, |_| {}, registry).await;
+    let admin = t.admin().await;
+    let (_, teacher) = t.user(&admin, "prof.roux", "teacher").await;
+    t.app
+        .enqueue("exports.pronote", json!({"exam": 3}))
+        .await
+        .unwrap();
+    t.app
+        .enqueue(korrigo_app::jobs::PURGE_SESSIONS, json!({}))
+        .await
+        .unwrap();
+    let timing = korrigo_app::jobs::WorkerTiming::default();
+    assert_eq!(t.app.run_pending_jobs(&timing).await.unwrap(), 2);
+    let r = t
+        .browser(&admin, Method::GET, "/api/jobs/?status=failed", None)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["total"], 1);
+    let job = &r.body["items"][0];
+    assert_eq!(job["kind"], "exports.pronote");
+    assert_eq!(job["status"], "failed");
+    assert_eq!(
+        job["last_error"],
+        "the exam has 2 graded copies without a student"
+    );
+    assert_eq!(job["payload"], json!({"exam": 3}));
+    let all = t.browser(&admin, Method::GET, "/api/jobs/", None).await;
+    assert_eq!(all.body["total"], 2);
+    assert_eq!(
+        t.browser(&admin, Method::GET, "/api/jobs/?status=lost", None)
+            .await
+            .body["error"]["details"]["field"],
+        "status"
+    );
+    assert_eq!(
+        t.browser(&teacher, Method::GET, "/api/jobs/", None)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let page = t
+        .send(
+            Method::GET,
+            "/admin/jobs?status=failed",
+            None,
+            &[("cookie", &format!("korrigo_session={}", admin.cookie))],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text.contains("without a student") && page.text.contains("Échouée"));
     t.cleanup().await;
 }

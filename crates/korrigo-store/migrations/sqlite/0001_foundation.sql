@@ -19,6 +19,7 @@ CREATE TABLE users (
 CREATE INDEX users_role_idx ON users (role, is_active);
 CREATE INDEX users_display_name_idx ON users (display_name);
 CREATE INDEX users_created_at_idx ON users (created_at);
+CREATE INDEX users_last_login_idx ON users (last_login_at);
 
 CREATE TABLE sessions (
     id_hash TEXT PRIMARY KEY,
@@ -50,6 +51,9 @@ CREATE INDEX audit_action_at_idx ON audit_log (action, at);
 CREATE INDEX audit_actor_at_idx ON audit_log (actor_id, at);
 CREATE INDEX audit_action_object_at_idx ON audit_log (action, object_id, at);
 CREATE INDEX audit_action_ip_at_idx ON audit_log (action, ip, at);
+CREATE INDEX audit_ip_at_idx ON audit_log (ip, at);
+CREATE INDEX audit_actor_username_at_idx ON audit_log (actor_username, at);
+CREATE INDEX audit_object_at_idx ON audit_log (object_type, object_id, at);
 
 CREATE TABLE jobs (
     id INTEGER PRIMARY KEY,
@@ -71,6 +75,7 @@ CREATE TABLE jobs (
 CREATE INDEX jobs_claim_idx ON jobs (status, run_at);
 CREATE INDEX jobs_lease_idx ON jobs (status, locked_until);
 CREATE INDEX jobs_kind_idx ON jobs (kind, status);
+CREATE INDEX jobs_status_updated_idx ON jobs (status, updated_at);
 
 CREATE TABLE settings (
     key TEXT PRIMARY KEY,

@@ -2,6 +2,7 @@
 //! response. JSON shapes live here; they are a contract (see the README's API section).
 
 pub mod audit;
+pub mod jobs;
 pub mod ops;
 pub mod session;
 pub mod users;

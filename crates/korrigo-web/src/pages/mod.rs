@@ -646,6 +646,94 @@ pub async fn audit(
     })
 }
 
+struct JobRowView {
+    id: i64,
+    kind: String,
+    status_key: &'static str,
+    attempts: i64,
+    max_attempts: i64,
+    done: i64,
+    total: i64,
+    updated: String,
+    error: String,
+}
+
+const JOB_STATUSES: [(&str, &str); 4] = [
+    ("queued", "jobs.queued"),
+    ("running", "jobs.running"),
+    ("succeeded", "jobs.succeeded"),
+    ("failed", "jobs.failed"),
+];
+
+#[derive(Template)]
+#[template(path = "jobs.html")]
+struct JobsPage {
+    l: Layout,
+    rows: Vec<JobRowView>,
+    pager: Pager,
+    statuses: [(&'static str, &'static str); 4],
+    status: String,
+    kind: String,
+}
+
+/// `GET /admin/jobs`.
+pub async fn jobs(
+    State(st): State<AppState>,
+    PageSession(s): PageSession,
+    headers: HeaderMap,
+    Query(q): Query<crate::api::jobs::JobQuery>,
+) -> Response {
+    let filter = match q.filter() {
+        Ok(f) => f,
+        Err(e) => return e.into_response(),
+    };
+    let page = match st
+        .app
+        .list_jobs(
+            &s,
+            &filter,
+            korrigo_domain::PageRequest::new(q.page, q.per_page),
+        )
+        .await
+    {
+        Ok(p) => p,
+        Err(e) => return page_error(&st, &s, &headers, e),
+    };
+    let params = [
+        ("status", q.status.clone().unwrap_or_default()),
+        ("kind", q.kind.clone().unwrap_or_default()),
+    ];
+    let pager = pager(&page, "/admin/jobs", &params);
+    let rows = page
+        .items
+        .into_iter()
+        .map(|j| JobRowView {
+            id: j.id.0,
+            kind: j.kind,
+            status_key: JOB_STATUSES
+                .iter()
+                .find(|(k, _)| *k == j.status.as_str())
+                .map(|(_, t)| *t)
+                .unwrap_or("jobs.queued"),
+            attempts: j.attempts,
+            max_attempts: j.max_attempts,
+            done: j.progress_done,
+            total: j.progress_total,
+            updated: iso(j.updated_at),
+            error: j.last_error.unwrap_or_default(),
+        })
+        .collect();
+    let [(_, status), (_, kind)] = params;
+    render(&JobsPage {
+        l: layout(&st, Some(&s), &headers, "nav.jobs"),
+        rows,
+        pager,
+        statuses: JOB_STATUSES,
+        status,
+        kind,
+    })
+}
+
 /// `GET /lang/{code}?next=`: keeps an anonymous visitor's language in a cookie.
 pub async fn set_lang(
     State(st): State<AppState>,
