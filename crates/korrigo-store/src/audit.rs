@@ -1,6 +1,6 @@
 //! The audit log: append-only. There is no update or delete function on purpose.
 
-use crate::query::{Arg, Filter, bind_args};
+use crate::query::{Arg, Filter, fetch_page};
 use crate::{Conn, StoreError, on_conn};
 use korrigo_domain::audit::AuditAction;
 use korrigo_domain::{PageRequest, Paged, UserId};
@@ -98,9 +98,12 @@ pub struct AuditFilter {
     pub until: Option<i64>,
 }
 
+const ENTRY_COLUMNS: &str =
+    "id, at, actor_id, actor_username, action, object_type, object_id, ip, user_agent, details";
+
 /// One page of entries, newest first.
 pub async fn list(
-    mut c: Conn<'_>,
+    c: Conn<'_>,
     f: &AuditFilter,
     page: PageRequest,
 ) -> Result<Paged<Entry>, StoreError> {
@@ -124,29 +127,9 @@ pub async fn list(
     if let Some(t) = f.until {
         w.and("at < ?", [Arg::I64(t)]);
     }
-    let count_sql = format!("SELECT COUNT(*) FROM audit_log{}", w.sql());
-    let n = w.next_placeholder();
-    let list_sql = format!(
-        "SELECT id, at, actor_id, actor_username, action, object_type, object_id, ip, user_agent, details \
-         FROM audit_log{} ORDER BY at DESC, id DESC LIMIT ${} OFFSET ${}",
-        w.sql(),
-        n,
-        n + 1
-    );
-    let total: i64 = on_conn!(c.reborrow(), c => bind_args!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql)), &w.args)
-        .fetch_one(&mut *c)
-        .await)?;
-    let items: Vec<Entry> = on_conn!(c.reborrow(), c => bind_args!(sqlx::query_as(sqlx::AssertSqlSafe(list_sql)), &w.args)
-        .bind(page.limit())
-        .bind(page.offset())
-        .fetch_all(&mut *c)
-        .await)?;
-    Ok(Paged {
-        items,
-        total,
-        page: page.page,
-        per_page: page.per_page,
-    })
+    let rows =
+        fetch_page::<Entry>(c, "audit_log", ENTRY_COLUMNS, &w, "at DESC, id DESC", page).await?;
+    Ok(rows)
 }
 
 /// What a rate-limit window holds: how many entries, and when the oldest was written.

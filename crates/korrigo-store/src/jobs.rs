@@ -307,11 +307,11 @@ pub struct JobFilter {
 
 /// One page of jobs, most recently updated first.
 pub async fn list(
-    mut c: Conn<'_>,
+    c: Conn<'_>,
     f: &JobFilter,
     page: korrigo_domain::PageRequest,
 ) -> Result<korrigo_domain::Paged<Job>, StoreError> {
-    use crate::query::{Arg, Filter, bind_args};
+    use crate::query::{Arg, Filter, fetch_page};
     let mut w = Filter::default();
     if let Some(s) = f.status {
         w.and("status = ?", [Arg::Text(s.as_str().into())]);
@@ -319,29 +319,17 @@ pub async fn list(
     if let Some(k) = f.kind.as_deref().filter(|k| !k.is_empty()) {
         w.and("kind = ?", [Arg::Text(k.into())]);
     }
-    let count_sql = format!("SELECT COUNT(*) FROM jobs{}", w.sql());
-    let n = w.next_placeholder();
-    let list_sql = format!(
-        "SELECT {JOB_COLUMNS} FROM jobs{} ORDER BY updated_at DESC, id DESC LIMIT ${} OFFSET ${}",
-        w.sql(),
-        n,
-        n + 1
-    );
-    let total: i64 = on_conn!(c.reborrow(), c => bind_args!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql)), &w.args)
-        .fetch_one(&mut *c)
-        .await)?;
-    let rows: Vec<JobRow> = on_conn!(c.reborrow(), c => bind_args!(sqlx::query_as(sqlx::AssertSqlSafe(list_sql)), &w.args)
-        .bind(page.limit())
-        .bind(page.offset())
-        .fetch_all(&mut *c)
-        .await)?;
+    let rows =
+        fetch_page::<JobRow>(c, "jobs", JOB_COLUMNS, &w, "updated_at DESC, id DESC", page).await?;
+    let items = rows
+        .items
+        .into_iter()
+        .map(Job::try_from)
+        .collect::<Result<_, _>>()?;
     Ok(korrigo_domain::Paged {
-        items: rows
-            .into_iter()
-            .map(Job::try_from)
-            .collect::<Result<_, _>>()?,
-        total,
-        page: page.page,
-        per_page: page.per_page,
+        items,
+        total: rows.total,
+        page: rows.page,
+        per_page: rows.per_page,
     })
 }

@@ -1,6 +1,21 @@
 //! A small builder for the few queries whose filters depend on the request (list pages).
 //! Values are always bound, never spliced into the SQL text.
 
+/// Binds every argument of a [`Filter`] to a sqlx query, on whichever backend.
+macro_rules! bind_args {
+    ($q:expr, $args:expr) => {{
+        let mut q = $q;
+        for a in $args {
+            q = match a {
+                $crate::query::Arg::I64(v) => q.bind(*v),
+                $crate::query::Arg::Text(v) => q.bind(v.clone()),
+                $crate::query::Arg::Bool(v) => q.bind(*v),
+            };
+        }
+        q
+    }};
+}
+
 /// A value bound to a placeholder.
 #[derive(Clone, Debug)]
 pub(crate) enum Arg {
@@ -48,6 +63,46 @@ impl Filter {
     }
 }
 
+/// Fetches one page of `SELECT {columns} FROM {from}{filter} ORDER BY {order_by}` and the total
+/// count matching the filter: two queries, whatever the page size.
+pub(crate) async fn fetch_page<R>(
+    mut c: crate::Conn<'_>,
+    from: &str,
+    columns: &str,
+    w: &Filter,
+    order_by: &str,
+    page: korrigo_domain::PageRequest,
+) -> Result<korrigo_domain::Paged<R>, crate::StoreError>
+where
+    R: Send
+        + Unpin
+        + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
+{
+    let count_sql = format!("SELECT COUNT(*) FROM {from}{}", w.sql());
+    let n = w.next_placeholder();
+    let list_sql = format!(
+        "SELECT {columns} FROM {from}{} ORDER BY {order_by} LIMIT ${} OFFSET ${}",
+        w.sql(),
+        n,
+        n + 1
+    );
+    let total: i64 = crate::on_conn!(c.reborrow(), c => bind_args!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql)), &w.args)
+        .fetch_one(&mut *c)
+        .await)?;
+    let items: Vec<R> = crate::on_conn!(c.reborrow(), c => bind_args!(sqlx::query_as(sqlx::AssertSqlSafe(list_sql)), &w.args)
+        .bind(page.limit())
+        .bind(page.offset())
+        .fetch_all(&mut *c)
+        .await)?;
+    Ok(korrigo_domain::Paged {
+        items,
+        total,
+        page: page.page,
+        per_page: page.per_page,
+    })
+}
+
 /// Escapes `%`, `_` and `\` for a `LIKE ... ESCAPE '\'` pattern and wraps it in `%...%`,
 /// lower-cased (compare with `LOWER(column)`).
 pub(crate) fn contains_pattern(s: &str) -> String {
@@ -61,22 +116,6 @@ pub(crate) fn contains_pattern(s: &str) -> String {
     p.push('%');
     p
 }
-
-/// Binds every argument of a [`Filter`] to a sqlx query, on whichever backend.
-macro_rules! bind_args {
-    ($q:expr, $args:expr) => {{
-        let mut q = $q;
-        for a in $args {
-            q = match a {
-                $crate::query::Arg::I64(v) => q.bind(*v),
-                $crate::query::Arg::Text(v) => q.bind(v.clone()),
-                $crate::query::Arg::Bool(v) => q.bind(*v),
-            };
-        }
-        q
-    }};
-}
-pub(crate) use bind_args;
 
 #[cfg(test)]
 mod tests {

@@ -1,6 +1,6 @@
 //! User accounts.
 
-use crate::query::{Arg, Filter, bind_args, contains_pattern};
+use crate::query::{Arg, Filter, contains_pattern, fetch_page};
 use crate::{Conn, StoreError, classify, on_conn};
 use korrigo_domain::text::fold;
 use korrigo_domain::{Locale, PageRequest, Paged, Role, UserId};
@@ -210,7 +210,7 @@ impl UserSort {
 
 /// One page of accounts; two queries whatever the page size.
 pub async fn list(
-    mut c: Conn<'_>,
+    c: Conn<'_>,
     f: &UserFilter,
     page: PageRequest,
 ) -> Result<Paged<User>, StoreError> {
@@ -227,31 +227,17 @@ pub async fn list(
             [Arg::Text(contains_pattern(&fold(s)))],
         );
     }
-    let count_sql = format!("SELECT COUNT(*) FROM users{}", w.sql());
-    let n = w.next_placeholder();
-    let list_sql = format!(
-        "SELECT {USER_COLUMNS} FROM users{} ORDER BY {} LIMIT ${} OFFSET ${}",
-        w.sql(),
-        f.sort.order_by(),
-        n,
-        n + 1
-    );
-    let total: i64 = on_conn!(c.reborrow(), c => bind_args!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql)), &w.args)
-        .fetch_one(&mut *c)
-        .await)?;
-    let rows: Vec<UserRow> = on_conn!(c.reborrow(), c => bind_args!(sqlx::query_as(sqlx::AssertSqlSafe(list_sql)), &w.args)
-        .bind(page.limit())
-        .bind(page.offset())
-        .fetch_all(&mut *c)
-        .await)?;
+    let rows = fetch_page::<UserRow>(c, "users", USER_COLUMNS, &w, f.sort.order_by(), page).await?;
+    let items = rows
+        .items
+        .into_iter()
+        .map(User::try_from)
+        .collect::<Result<_, _>>()?;
     Ok(Paged {
-        items: rows
-            .into_iter()
-            .map(User::try_from)
-            .collect::<Result<_, _>>()?,
-        total,
-        page: page.page,
-        per_page: page.per_page,
+        items,
+        total: rows.total,
+        page: rows.page,
+        per_page: rows.per_page,
     })
 }
 
