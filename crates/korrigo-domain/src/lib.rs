@@ -6,13 +6,18 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod date;
+pub mod exams;
 pub mod ids;
 pub mod jobs;
 pub mod paging;
 pub mod policy;
+pub mod roster;
+pub mod scheme;
 pub mod text;
 
 pub use accounts::{DisplayName, Email, Locale, NewPassword, PasswordProblem, Role, Username};
 pub use ids::{ExamId, JobId, UserId};
+pub use date::Date;
 pub use paging::{PageRequest, Paged};
 pub use policy::{Actor, ExamRole, Forbidden};
