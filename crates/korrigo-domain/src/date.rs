@@ -38,16 +38,28 @@ impl Date {
         let s = raw.trim();
         let bad = || format!("`{s}` is not a date (expected dd/mm/yyyy or yyyy-mm-dd)");
         let parts: Vec<&str> = s.split(['/', '-', '.']).collect();
-        if parts.len() != 3 || parts.iter().any(|p| p.is_empty() || !p.chars().all(|c| c.is_ascii_digit())) {
+        if parts.len() != 3
+            || parts
+                .iter()
+                .any(|p| p.is_empty() || !p.chars().all(|c| c.is_ascii_digit()))
+        {
             return Err(bad());
         }
         let n = |p: &str| p.parse::<u16>().map_err(|_| bad());
         if parts[0].len() == 4 {
             let (y, m, d) = (n(parts[0])?, n(parts[1])?, n(parts[2])?);
-            Date::new(y, u8::try_from(m).map_err(|_| bad())?, u8::try_from(d).map_err(|_| bad())?)
+            Date::new(
+                y,
+                u8::try_from(m).map_err(|_| bad())?,
+                u8::try_from(d).map_err(|_| bad())?,
+            )
         } else if parts[2].len() == 4 && parts[0].len() <= 2 && parts[1].len() <= 2 {
             let (d, m, y) = (n(parts[0])?, n(parts[1])?, n(parts[2])?);
-            Date::new(y, u8::try_from(m).map_err(|_| bad())?, u8::try_from(d).map_err(|_| bad())?)
+            Date::new(
+                y,
+                u8::try_from(m).map_err(|_| bad())?,
+                u8::try_from(d).map_err(|_| bad())?,
+            )
         } else {
             Err(bad())
         }
@@ -90,7 +102,13 @@ mod tests {
     #[test]
     fn accepted_formats() {
         let d = Date::new(2008, 3, 9).unwrap();
-        for s in ["09/03/2008", "9/3/2008", "2008-03-09", " 09-03-2008 ", "09.03.2008"] {
+        for s in [
+            "09/03/2008",
+            "9/3/2008",
+            "2008-03-09",
+            " 09-03-2008 ",
+            "09.03.2008",
+        ] {
             assert_eq!(Date::parse(s), Ok(d), "{s}");
         }
         assert_eq!(d.french(), "09/03/2008");
@@ -99,7 +117,11 @@ mod tests {
 
     #[test]
     fn invalid_dates_are_named() {
-        assert!(Date::parse("31/02/2008").unwrap_err().contains("not a date"));
+        assert!(
+            Date::parse("31/02/2008")
+                .unwrap_err()
+                .contains("not a date")
+        );
         assert!(Date::parse("29/02/2007").is_err());
         assert!(Date::parse("29/02/2008").is_ok());
         assert!(Date::parse("2008/13/01").is_err());

@@ -26,10 +26,14 @@ impl PageLayout {
         if let Some(n) = s.strip_prefix("a4:") {
             return match n.parse::<u8>() {
                 Ok(p) if (1..=64).contains(&p) => Ok(PageLayout::A4 { pages: p }),
-                _ => Err(format!("`{raw}`: the number of A4 pages per copy must be from 1 to 64")),
+                _ => Err(format!(
+                    "`{raw}`: the number of A4 pages per copy must be from 1 to 64"
+                )),
             };
         }
-        Err(format!("unknown layout `{raw}`: expected a4:N (N pages per copy) or a3"))
+        Err(format!(
+            "unknown layout `{raw}`: expected a4:N (N pages per copy) or a3"
+        ))
     }
 
     /// The stable form (`a4:4`, `a3`).
@@ -74,12 +78,20 @@ impl Coefficient {
     /// Parses `1`, `1.5` or `1,5` (one decimal at most).
     pub fn parse(raw: &str) -> Result<Coefficient, String> {
         let s = raw.trim().replace(',', ".");
-        let bad = || format!("`{raw}` is not a coefficient (a number from 0.1 to 100 with one decimal at most)");
+        let bad = || {
+            format!(
+                "`{raw}` is not a coefficient (a number from 0.1 to 100 with one decimal at most)"
+            )
+        };
         let (int, frac) = s.split_once('.').unwrap_or((&s, "0"));
-        if int.is_empty() || frac.len() != 1 || !int.chars().chain(frac.chars()).all(|c| c.is_ascii_digit()) {
+        if int.is_empty()
+            || frac.len() != 1
+            || !int.chars().chain(frac.chars()).all(|c| c.is_ascii_digit())
+        {
             return Err(bad());
         }
-        let v = int.parse::<u32>().map_err(|_| bad())? * 10 + frac.parse::<u32>().map_err(|_| bad())?;
+        let v =
+            int.parse::<u32>().map_err(|_| bad())? * 10 + frac.parse::<u32>().map_err(|_| bad())?;
         if !(1..=1000).contains(&v) {
             return Err(bad());
         }
@@ -150,7 +162,11 @@ mod tests {
         assert_eq!(PageLayout::parse("A4:4"), Ok(PageLayout::A4 { pages: 4 }));
         assert_eq!(PageLayout::parse("a3"), Ok(PageLayout::A3));
         assert!(PageLayout::parse("a4:0").is_err());
-        assert!(PageLayout::parse("a5").unwrap_err().contains("expected a4:N"));
+        assert!(
+            PageLayout::parse("a5")
+                .unwrap_err()
+                .contains("expected a4:N")
+        );
         assert_eq!(PageLayout::A4 { pages: 8 }.to_string(), "a4:8");
     }
 

@@ -17,7 +17,7 @@ pub mod scheme;
 pub mod text;
 
 pub use accounts::{DisplayName, Email, Locale, NewPassword, PasswordProblem, Role, Username};
-pub use ids::{ExamId, JobId, UserId};
 pub use date::Date;
+pub use ids::{ExamId, JobId, UserId};
 pub use paging::{PageRequest, Paged};
 pub use policy::{Actor, ExamRole, Forbidden};

@@ -7,9 +7,9 @@
 //! one `Élèves` column holding "NOM Prénom" where the leading upper-case words are the last
 //! name; dates `dd/mm/yyyy` and `yyyy-mm-dd`.
 
+use crate::Email;
 use crate::date::Date;
 use crate::text::fold;
-use crate::Email;
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -33,19 +33,21 @@ pub struct StudentRecord {
 }
 
 impl StudentRecord {
-    /// The identity key used to match a re-imported row to a stored student: the INE when
-    /// present, else folded last name, first name and birth date.
+    /// The identity key used to match a re-imported row to a stored student (with the INE,
+    /// which wins when both sides have one): folded last name, first name and birth date.
     pub fn key(&self) -> String {
-        student_key(&self.last_name, &self.first_name, &self.birth_date, self.ine.as_deref())
+        student_key(&self.last_name, &self.first_name, &self.birth_date)
     }
 }
 
 /// The identity key of a student (see [`StudentRecord::key`]).
-pub fn student_key(last: &str, first: &str, birth: &Date, ine: Option<&str>) -> String {
-    match ine.map(str::trim).filter(|i| !i.is_empty()) {
-        Some(i) => format!("ine:{}", i.to_ascii_uppercase()),
-        None => format!("name:{}|{}|{}", fold(last.trim()), fold(first.trim()), birth.iso()),
-    }
+pub fn student_key(last: &str, first: &str, birth: &Date) -> String {
+    format!(
+        "{}|{}|{}",
+        fold(last.trim()),
+        fold(first.trim()),
+        birth.iso()
+    )
 }
 
 /// Why a row was not imported.
@@ -67,7 +69,9 @@ pub enum RowProblem {
     #[error("the first name is missing")]
     MissingFirstName,
     /// The combined "NOM Prénom" value cannot be split.
-    #[error("cannot tell the last name from the first name in `{value}` (expected the last name in capitals first)")]
+    #[error(
+        "cannot tell the last name from the first name in `{value}` (expected the last name in capitals first)"
+    )]
     AmbiguousName {
         /// The value.
         value: String,
@@ -116,7 +120,9 @@ pub enum RosterError {
     #[error("this is not a CSV file (it contains binary data)")]
     Binary,
     /// No recognisable header.
-    #[error("no recognisable header: found columns {found:?}; expected at least a last name (Nom), a first name (Prénom) and a birth date (Né(e) le), or an Élèves column with a birth date")]
+    #[error(
+        "no recognisable header: found columns {found:?}; expected at least a last name (Nom), a first name (Prénom) and a birth date (Né(e) le), or an Élèves column with a birth date"
+    )]
     NoHeader {
         /// The first line's columns.
         found: Vec<String>,
@@ -160,7 +166,15 @@ fn normalize_header(h: &str) -> String {
     let f = fold(h.trim());
     let kept: String = f
         .chars()
-        .map(|c| if c.is_alphanumeric() { c } else if c == ' ' || c == '_' { ' ' } else { '\0' })
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c
+            } else if c == ' ' || c == '_' {
+                ' '
+            } else {
+                '\0'
+            }
+        })
         .filter(|c| *c != '\0')
         .collect();
     kept.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -169,13 +183,24 @@ fn normalize_header(h: &str) -> String {
 fn field_of(header: &str) -> Option<Field> {
     let h = normalize_header(header);
     let f = match h.as_str() {
-        "nom" | "nom de famille" | "nom d usage" | "nom dusage" | "nom eleve" | "last name" | "lastname" | "surname" => Field::Last,
-        "prenom" | "prenoms" | "prenom s" | "prenom eleve" | "first name" | "firstname" | "prenom 1" => Field::First,
-        "eleves" | "eleve" | "nom prenom" | "nom et prenom" | "nom et prenoms" | "student" | "students" => Field::Combined,
-        "nee le" | "ne le" | "ne e le" | "date de naissance" | "date naissance" | "naissance" | "ddn" | "birth date" | "birthdate" | "date of birth" => Field::Birth,
+        "nom" | "nom de famille" | "nom d usage" | "nom dusage" | "nom eleve" | "last name"
+        | "lastname" | "surname" => Field::Last,
+        "prenom" | "prenoms" | "prenom s" | "prenom eleve" | "first name" | "firstname"
+        | "prenom 1" => Field::First,
+        "eleves" | "eleve" | "nom prenom" | "nom et prenom" | "nom et prenoms" | "student"
+        | "students" => Field::Combined,
+        "nee le" | "ne le" | "ne e le" | "date de naissance" | "date naissance" | "naissance"
+        | "ddn" | "birth date" | "birthdate" | "date of birth" => Field::Birth,
         "classe" | "classes" | "division" | "class" => Field::Class,
         "groupe" | "groupes" | "group" | "groups" => Field::Group,
-        "adresse email" | "adresse e mail" | "adresse mail" | "email" | "e mail" | "mail" | "courriel" | "adresse electronique" => Field::Email,
+        "adresse email"
+        | "adresse e mail"
+        | "adresse mail"
+        | "email"
+        | "e mail"
+        | "mail"
+        | "courriel"
+        | "adresse electronique" => Field::Email,
         "ine" | "numero ine" | "n ine" | "no ine" | "identifiant national" => Field::Ine,
         _ => return None,
     };
@@ -193,8 +218,9 @@ fn decode(bytes: &[u8]) -> (String, &'static str) {
 
 fn cp1252(b: u8) -> char {
     const HIGH: [char; 32] = [
-        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž', '\u{8f}',
-        '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}', 'ž', 'Ÿ',
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
+        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
+        'ž', 'Ÿ',
     ];
     match b {
         0x80..=0x9F => HIGH[usize::from(b - 0x80)],
@@ -216,7 +242,12 @@ fn detect_separator(first_line: &str) -> u8 {
             }
         }
     }
-    counts.iter().max_by_key(|(_, n)| *n).filter(|(_, n)| *n > 0).map(|(s, _)| *s).unwrap_or(b';')
+    counts
+        .iter()
+        .max_by_key(|(_, n)| *n)
+        .filter(|(_, n)| *n > 0)
+        .map(|(s, _)| *s)
+        .unwrap_or(b';')
 }
 
 fn clean(s: &str) -> String {
@@ -227,11 +258,16 @@ fn clean(s: &str) -> String {
 pub fn split_combined_name(value: &str) -> Result<(String, String), RowProblem> {
     let words: Vec<&str> = value.split_whitespace().collect();
     let is_upper = |w: &str| {
-        w.chars().any(char::is_alphabetic) && w.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase)
+        w.chars().any(char::is_alphabetic)
+            && w.chars()
+                .filter(|c| c.is_alphabetic())
+                .all(char::is_uppercase)
     };
     let n_upper = words.iter().take_while(|w| is_upper(w)).count();
     if n_upper == 0 || n_upper == words.len() {
-        return Err(RowProblem::AmbiguousName { value: clean(value) });
+        return Err(RowProblem::AmbiguousName {
+            value: clean(value),
+        });
     }
     Ok((words[..n_upper].join(" "), words[n_upper..].join(" ")))
 }
@@ -311,13 +347,29 @@ pub fn parse_roster(bytes: &[u8]) -> Result<ParsedRoster, RosterError> {
         }
         let _ = header_line;
         let reject = |out: &mut ParsedRoster, problem: RowProblem| {
-            out.rejected.push(Rejected { line, reason: problem.to_string(), problem });
+            out.rejected.push(Rejected {
+                line,
+                reason: problem.to_string(),
+                problem,
+            });
         };
         if rec.len() != expected {
-            reject(&mut out, RowProblem::WrongColumnCount { expected, found: rec.len() });
+            reject(
+                &mut out,
+                RowProblem::WrongColumnCount {
+                    expected,
+                    found: rec.len(),
+                },
+            );
             continue;
         }
-        let get = |f: Field| columns.get(&f).and_then(|&i| rec.get(i)).map(clean).filter(|s| !s.is_empty());
+        let get = |f: Field| {
+            columns
+                .get(&f)
+                .and_then(|&i| rec.get(i))
+                .map(clean)
+                .filter(|s| !s.is_empty())
+        };
         let (last, first) = match (get(Field::Last), get(Field::First), get(Field::Combined)) {
             (Some(l), Some(f), _) => (l, f),
             (None, _, Some(c)) | (_, None, Some(c)) => match split_combined_name(&c) {
@@ -369,11 +421,18 @@ pub fn parse_roster(bytes: &[u8]) -> Result<ParsedRoster, RosterError> {
             ine: get(Field::Ine).map(|i| i.to_ascii_uppercase()),
         };
         let key = record.key();
-        if let Some(&earlier) = seen.get(&key) {
+        let ine_key = record.ine.as_ref().map(|i| format!("ine:{i}"));
+        if let Some(&earlier) = seen
+            .get(&key)
+            .or_else(|| ine_key.as_ref().and_then(|k| seen.get(k)))
+        {
             reject(&mut out, RowProblem::Duplicate { line: earlier });
             continue;
         }
         seen.insert(key, line);
+        if let Some(k) = ine_key {
+            seen.insert(k, line);
+        }
         out.rows.push((line, record));
     }
     Ok(out)
@@ -381,7 +440,10 @@ pub fn parse_roster(bytes: &[u8]) -> Result<ParsedRoster, RosterError> {
 
 fn unreadable(e: csv::Error) -> RosterError {
     let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
-    RosterError::Unreadable { line, message: e.to_string() }
+    RosterError::Unreadable {
+        line,
+        message: e.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -389,7 +451,10 @@ mod tests {
     use super::*;
 
     fn names(p: &ParsedRoster) -> Vec<(String, String)> {
-        p.rows.iter().map(|(_, r)| (r.last_name.clone(), r.first_name.clone())).collect()
+        p.rows
+            .iter()
+            .map(|(_, r)| (r.last_name.clone(), r.first_name.clone()))
+            .collect()
     }
 
     #[test]
@@ -401,7 +466,13 @@ mod tests {
         assert_eq!(p.separator, ';');
         assert_eq!(p.encoding, "utf-8");
         assert!(p.rejected.is_empty(), "{:?}", p.rejected);
-        assert_eq!(names(&p), [("N'DIAYE".into(), "Aminata".into()), ("SAINT-ANDRÉ".into(), "Éloïse".into())]);
+        assert_eq!(
+            names(&p),
+            [
+                ("N'DIAYE".into(), "Aminata".into()),
+                ("SAINT-ANDRÉ".into(), "Éloïse".into())
+            ]
+        );
         let (line, r) = &p.rows[0];
         assert_eq!(*line, 2);
         assert_eq!(r.class.as_deref(), Some("TG2"));
@@ -422,7 +493,10 @@ mod tests {
         assert_eq!(p.separator, ',');
         assert_eq!(
             names(&p),
-            [("DE LA FONTAINE".into(), "Jean-François".into()), ("BEN SALAH".into(), "Yasmine, Zoé".into())]
+            [
+                ("DE LA FONTAINE".into(), "Jean-François".into()),
+                ("BEN SALAH".into(), "Yasmine, Zoé".into())
+            ]
         );
     }
 
@@ -438,7 +512,11 @@ mod tests {
                    DUPONT;Marie;02/01/2008;TG1\n\
                    ;Ana;01/01/2008;TG1\n";
         let p = parse_roster(csv.as_bytes()).unwrap();
-        let got: Vec<(usize, &str)> = p.rejected.iter().map(|r| (r.line, r.reason.as_str())).collect();
+        let got: Vec<(usize, &str)> = p
+            .rejected
+            .iter()
+            .map(|r| (r.line, r.reason.as_str()))
+            .collect();
         assert_eq!(
             got,
             [
@@ -457,7 +535,10 @@ mod tests {
     #[test]
     fn whole_file_problems() {
         assert_eq!(parse_roster(b"").unwrap_err(), RosterError::Empty);
-        assert_eq!(parse_roster(b"%PDF-1.7\x00\x01").unwrap_err(), RosterError::Binary);
+        assert_eq!(
+            parse_roster(b"%PDF-1.7\x00\x01").unwrap_err(),
+            RosterError::Binary
+        );
         let e = parse_roster(b"Produit;Prix\nPomme;2\n").unwrap_err();
         assert!(matches!(e, RosterError::NoHeader { ref found } if found == &["Produit", "Prix"]));
         assert!(e.to_string().contains("Prénom"));
@@ -465,15 +546,24 @@ mod tests {
 
     #[test]
     fn combined_names_need_capitals_first() {
-        assert_eq!(split_combined_name("N'DIAYE Aminata").unwrap(), ("N'DIAYE".into(), "Aminata".into()));
+        assert_eq!(
+            split_combined_name("N'DIAYE Aminata").unwrap(),
+            ("N'DIAYE".into(), "Aminata".into())
+        );
         assert!(split_combined_name("Aminata N'Diaye").is_err());
         assert!(split_combined_name("DUPONT MARIE").is_err());
     }
 
     #[test]
-    fn keys_ignore_case_and_accents_and_prefer_ine() {
+    fn keys_ignore_case_and_accents() {
         let d = Date::parse("01/01/2008").unwrap();
-        assert_eq!(student_key("Saint-André", "Éloïse", &d, None), student_key("SAINT-ANDRE", "eloise", &d, None));
-        assert_eq!(student_key("X", "Y", &d, Some("123abc")), "ine:123ABC");
+        assert_eq!(
+            student_key("Saint-André", "Éloïse", &d),
+            student_key("SAINT-ANDRE", "eloise", &d)
+        );
+        assert_ne!(
+            student_key("Dupont", "Marie", &d),
+            student_key("Dupont", "Marie", &Date::parse("02/01/2008").unwrap())
+        );
     }
 }

@@ -18,7 +18,9 @@ impl Points {
     /// 1000.
     pub fn parse(raw: &str) -> Result<Points, String> {
         let s = raw.trim().replace(',', ".");
-        let v: f64 = s.parse().map_err(|_| format!("`{raw}` is not a number of points"))?;
+        let v: f64 = s
+            .parse()
+            .map_err(|_| format!("`{raw}` is not a number of points"))?;
         Points::from_f64(v)
     }
 
@@ -155,13 +157,20 @@ pub enum SchemeProblem {
 }
 
 fn valid_id(id: &str) -> bool {
-    !id.is_empty() && id.len() <= 40 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    !id.is_empty()
+        && id.len() <= 40
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 impl Scheme {
     /// Validates the tree and assigns ids to new nodes with `new_id` (called once per node
     /// without an id). Labels are trimmed.
-    pub fn normalize(mut self, mut new_id: impl FnMut() -> String) -> Result<Scheme, SchemeProblem> {
+    pub fn normalize(
+        mut self,
+        mut new_id: impl FnMut() -> String,
+    ) -> Result<Scheme, SchemeProblem> {
         let mut seen = HashSet::new();
         let mut count = 0;
         fn walk(
@@ -173,7 +182,11 @@ impl Scheme {
             new_id: &mut dyn FnMut() -> String,
         ) -> Result<(), SchemeProblem> {
             for (i, n) in nodes.iter_mut().enumerate() {
-                let path = if prefix.is_empty() { format!("{}", i + 1) } else { format!("{prefix}.{}", i + 1) };
+                let path = if prefix.is_empty() {
+                    format!("{}", i + 1)
+                } else {
+                    format!("{prefix}.{}", i + 1)
+                };
                 *count += 1;
                 if *count > MAX_NODES {
                     return Err(SchemeProblem::TooManyNodes);
@@ -186,7 +199,9 @@ impl Scheme {
                     return Err(SchemeProblem::LabelTooLong { path });
                 }
                 if depth > MAX_DEPTH {
-                    return Err(SchemeProblem::TooDeep { label: n.label.clone() });
+                    return Err(SchemeProblem::TooDeep {
+                        label: n.label.clone(),
+                    });
                 }
                 if n.id.trim().is_empty() {
                     n.id = new_id();
@@ -200,13 +215,23 @@ impl Scheme {
                 }
                 if n.children.is_empty() {
                     match n.max_points {
-                        None => return Err(SchemeProblem::LeafWithoutPoints { label: n.label.clone() }),
-                        Some(Points(0)) => return Err(SchemeProblem::ZeroPoints { label: n.label.clone() }),
+                        None => {
+                            return Err(SchemeProblem::LeafWithoutPoints {
+                                label: n.label.clone(),
+                            });
+                        }
+                        Some(Points(0)) => {
+                            return Err(SchemeProblem::ZeroPoints {
+                                label: n.label.clone(),
+                            });
+                        }
                         Some(_) => {}
                     }
                 } else {
                     if n.max_points.is_some() {
-                        return Err(SchemeProblem::PointsOnParent { label: n.label.clone() });
+                        return Err(SchemeProblem::PointsOnParent {
+                            label: n.label.clone(),
+                        });
                     }
                     walk(&mut n.children, depth + 1, &path, seen, count, new_id)?;
                 }
@@ -226,7 +251,11 @@ impl Scheme {
     pub fn leaves(&self) -> Vec<(String, String, Points)> {
         fn walk(nodes: &[SchemeNode], prefix: &str, out: &mut Vec<(String, String, Points)>) {
             for n in nodes {
-                let label = if prefix.is_empty() { n.label.clone() } else { format!("{prefix} · {}", n.label) };
+                let label = if prefix.is_empty() {
+                    n.label.clone()
+                } else {
+                    format!("{prefix} · {}", n.label)
+                };
                 if n.children.is_empty() {
                     out.push((n.id.clone(), label, n.max_points.unwrap_or_default()));
                 } else {
@@ -254,11 +283,21 @@ mod tests {
     use super::*;
 
     fn leaf(id: &str, label: &str, pts: f64) -> SchemeNode {
-        SchemeNode { id: id.into(), label: label.into(), max_points: Some(Points::from_f64(pts).unwrap()), children: vec![] }
+        SchemeNode {
+            id: id.into(),
+            label: label.into(),
+            max_points: Some(Points::from_f64(pts).unwrap()),
+            children: vec![],
+        }
     }
 
     fn parent(id: &str, label: &str, children: Vec<SchemeNode>) -> SchemeNode {
-        SchemeNode { id: id.into(), label: label.into(), max_points: None, children }
+        SchemeNode {
+            id: id.into(),
+            label: label.into(),
+            max_points: None,
+            children,
+        }
     }
 
     fn ids() -> impl FnMut() -> String {
@@ -274,7 +313,11 @@ mod tests {
         assert_eq!(Points::parse("1.25"), Ok(Points(5)));
         assert_eq!(Points::parse("0,5"), Ok(Points(2)));
         assert_eq!(Points::parse("3"), Ok(Points(12)));
-        assert!(Points::parse("0.3").unwrap_err().contains("multiple of 0.25"));
+        assert!(
+            Points::parse("0.3")
+                .unwrap_err()
+                .contains("multiple of 0.25")
+        );
         assert!(Points::parse("-1").is_err());
         assert!(Points::parse("abc").is_err());
         assert!(Points::parse("1001").is_err());
@@ -287,7 +330,14 @@ mod tests {
     fn totals_roll_up() {
         let s = Scheme {
             nodes: vec![
-                parent("e1", "Exercice 1", vec![leaf("q1", "1", 2.0), parent("q2", "2", vec![leaf("a", "a", 0.75), leaf("b", "b", 1.25)])]),
+                parent(
+                    "e1",
+                    "Exercice 1",
+                    vec![
+                        leaf("q1", "1", 2.0),
+                        parent("q2", "2", vec![leaf("a", "a", 0.75), leaf("b", "b", 1.25)]),
+                    ],
+                ),
                 leaf("e2", "Exercice 2", 4.5),
             ],
         };
@@ -295,13 +345,25 @@ mod tests {
         assert_eq!(s.total(), Points::from_f64(8.5).unwrap());
         assert_eq!(node_total(&s.nodes[0]).to_string(), "4");
         let leaves: Vec<String> = s.leaves().into_iter().map(|(_, l, _)| l).collect();
-        assert_eq!(leaves, ["Exercice 1 · 1", "Exercice 1 · 2 · a", "Exercice 1 · 2 · b", "Exercice 2"]);
+        assert_eq!(
+            leaves,
+            [
+                "Exercice 1 · 1",
+                "Exercice 1 · 2 · a",
+                "Exercice 1 · 2 · b",
+                "Exercice 2"
+            ]
+        );
     }
 
     #[test]
     fn stable_ids_survive_rename_and_move() {
         let s = Scheme {
-            nodes: vec![parent("", "Exercice 1", vec![leaf("", "Question 1", 2.0), leaf("", "Question 2", 3.0)])],
+            nodes: vec![parent(
+                "",
+                "Exercice 1",
+                vec![leaf("", "Question 1", 2.0), leaf("", "Question 2", 3.0)],
+            )],
         }
         .normalize(ids())
         .unwrap();
@@ -328,23 +390,61 @@ mod tests {
     #[test]
     fn problems_are_named() {
         let bad = |s: Scheme| s.normalize(ids()).unwrap_err().to_string();
-        assert!(bad(Scheme { nodes: vec![parent("", "Ex", vec![])] }).contains("`Ex` has no maximum points"));
-        assert!(bad(Scheme { nodes: vec![leaf("", " ", 1.0)] }).contains("position 1"));
-        assert!(bad(Scheme { nodes: vec![leaf("x", "A", 1.0), leaf("x", "B", 1.0)] }).contains("`x` is used twice"));
+        assert!(
+            bad(Scheme {
+                nodes: vec![parent("", "Ex", vec![])]
+            })
+            .contains("`Ex` has no maximum points")
+        );
+        assert!(
+            bad(Scheme {
+                nodes: vec![leaf("", " ", 1.0)]
+            })
+            .contains("position 1")
+        );
+        assert!(
+            bad(Scheme {
+                nodes: vec![leaf("x", "A", 1.0), leaf("x", "B", 1.0)]
+            })
+            .contains("`x` is used twice")
+        );
         let mut p = parent("", "Ex", vec![leaf("", "a", 1.0)]);
         p.max_points = Some(Points(4));
         assert!(bad(Scheme { nodes: vec![p] }).contains("cannot be set"));
-        let deep = parent("", "1", vec![parent("", "2", vec![parent("", "3", vec![leaf("", "4", 1.0)])])]);
+        let deep = parent(
+            "",
+            "1",
+            vec![parent(
+                "",
+                "2",
+                vec![parent("", "3", vec![leaf("", "4", 1.0)])],
+            )],
+        );
         assert!(bad(Scheme { nodes: vec![deep] }).contains("too deeply"));
-        assert!(bad(Scheme { nodes: vec![leaf("", "Z", 0.0)] }).contains("worth 0"));
-        assert!(bad(Scheme { nodes: vec![leaf("a b", "Z", 1.0)] }).contains("not a valid node id"));
+        assert!(
+            bad(Scheme {
+                nodes: vec![leaf("", "Z", 0.0)]
+            })
+            .contains("worth 0")
+        );
+        assert!(
+            bad(Scheme {
+                nodes: vec![leaf("a b", "Z", 1.0)]
+            })
+            .contains("not a valid node id")
+        );
     }
 
     #[test]
     fn json_round_trip() {
-        let s = Scheme { nodes: vec![parent("e1", "Ex 1", vec![leaf("q1", "a", 1.25)])] };
+        let s = Scheme {
+            nodes: vec![parent("e1", "Ex 1", vec![leaf("q1", "a", 1.25)])],
+        };
         let j = serde_json::to_string(&s).unwrap();
-        assert_eq!(j, r#"{"nodes":[{"id":"e1","label":"Ex 1","children":[{"id":"q1","label":"a","max_points":1.25}]}]}"#);
+        assert_eq!(
+            j,
+            r#"{"nodes":[{"id":"e1","label":"Ex 1","children":[{"id":"q1","label":"a","max_points":1.25}]}]}"#
+        );
         assert_eq!(serde_json::from_str::<Scheme>(&j).unwrap(), s);
     }
 }

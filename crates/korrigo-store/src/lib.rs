@@ -7,11 +7,13 @@
 //! transaction as its audit row.
 
 pub mod audit;
+pub mod exams;
 pub mod files;
 pub mod jobs;
 mod query;
 pub mod sessions;
 pub mod settings;
+pub mod students;
 pub mod test_support;
 pub mod users;
 

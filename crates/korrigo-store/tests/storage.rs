@@ -7,7 +7,7 @@ use korrigo_domain::{Locale, PageRequest, Role, UserId};
 use korrigo_store::audit::{self, AuditFilter, NewEntry, WindowKey};
 use korrigo_store::test_support::{TestDb, Which};
 use korrigo_store::users::{self, NewUser, UserFilter, UserSort};
-use korrigo_store::{Db, StoreError, jobs, sessions, settings};
+use korrigo_store::{Db, StoreError, jobs, sessions, settings, students};
 
 macro_rules! both_backends {
     ($($name:ident),* $(,)?) => {
@@ -48,6 +48,9 @@ both_backends!(
     jobs_retry_then_fail_with_reason,
     jobs_expired_lease_is_reclaimed,
     jobs_concurrent_workers_never_share_a_job,
+    students_import_plan_apply_and_reimport,
+    students_list_filters,
+    exams_members_scheme_and_lists,
 );
 
 fn new_user<'a>(username: &'a str, name: &'a str, role: Role) -> NewUser<'a> {
@@ -591,4 +594,274 @@ async fn jobs_concurrent_workers_never_share_a_job(db: &Db) {
     all.dedup();
     assert_eq!(n, JOBS, "every job claimed once");
     assert_eq!(all.len(), JOBS, "no job claimed twice");
+}
+
+fn record(
+    last: &str,
+    first: &str,
+    birth: &str,
+    class: &str,
+) -> korrigo_domain::roster::StudentRecord {
+    korrigo_domain::roster::StudentRecord {
+        last_name: last.into(),
+        first_name: first.into(),
+        birth_date: korrigo_domain::Date::parse(birth).unwrap(),
+        class: Some(class.into()),
+        group: None,
+        email: None,
+        ine: None,
+    }
+}
+
+async fn import(db: &Db, rows: &[korrigo_domain::roster::StudentRecord]) -> students::ImportCounts {
+    let mut tx = db.begin().await.unwrap();
+    let plan = students::plan(tx.conn(), rows).await.unwrap();
+    let counts = students::apply(tx.conn(), rows, &plan, 1).await.unwrap();
+    tx.commit().await.unwrap();
+    counts
+}
+
+async fn students_import_plan_apply_and_reimport(db: &Db) {
+    let mut rows = vec![
+        record("DUPONT", "Marie", "01/01/2008", "TG1"),
+        record("DUPONT", "Marie", "02/02/2008", "TG1"),
+        record("N'DIAYE", "Aminata", "03/03/2008", "TG2"),
+    ];
+    rows[2].ine = Some("123456789AB".into());
+    rows[2].email = Some("aminata@example.fr".into());
+    let c = import(db, &rows).await;
+    assert_eq!((c.imported, c.updated, c.unchanged), (3, 0, 0));
+    // Idempotent.
+    let c = import(db, &rows).await;
+    assert_eq!((c.imported, c.updated, c.unchanged), (0, 0, 3));
+    // A class change updates in place; matching ignores case and accents; a row without INE
+    // or e-mail keeps the stored ones.
+    let mut again = vec![
+        record("Dupont", "MARIE", "01/01/2008", "TG3"),
+        record("N'DIAYE", "Aminata", "03/03/2008", "TG2"),
+    ];
+    again[1].ine = None;
+    let c = import(db, &again).await;
+    assert_eq!((c.imported, c.updated, c.unchanged), (0, 1, 1));
+    let mut conn = db.read().await.unwrap();
+    assert_eq!(students::count(conn.conn()).await.unwrap(), 3);
+    let all = students::list(
+        conn.conn(),
+        &students::StudentFilter::default(),
+        PageRequest::default(),
+    )
+    .await
+    .unwrap();
+    let aminata = all
+        .items
+        .iter()
+        .find(|s| s.first_name == "Aminata")
+        .unwrap();
+    assert_eq!(aminata.ine.as_deref(), Some("123456789AB"));
+    assert_eq!(aminata.email.as_deref(), Some("aminata@example.fr"));
+    let marie = all
+        .items
+        .iter()
+        .find(|s| s.birth_date.iso() == "2008-01-01")
+        .unwrap();
+    assert_eq!(marie.class.as_deref(), Some("TG3"));
+    assert_eq!(
+        marie.last_name, "Dupont",
+        "names are stored as last imported"
+    );
+    // The INE wins over the name: a corrected spelling with the same INE is the same student.
+    drop(conn);
+    let mut renamed = record("NDIAYE", "Aminata", "03/03/2008", "TG2");
+    renamed.ine = Some("123456789AB".into());
+    let c = import(db, &[renamed]).await;
+    assert_eq!((c.imported, c.updated), (0, 1));
+}
+
+async fn students_list_filters(db: &Db) {
+    let mut rows = vec![];
+    for i in 0..30 {
+        let class = if i % 3 == 0 { "TG1" } else { "TG2" };
+        rows.push(record(&format!("ÉLÈVE{i:02}"), "Zoé", "01/01/2008", class));
+    }
+    import(db, &rows).await;
+    let mut c = db.read().await.unwrap();
+    let tg1 = students::list(
+        c.conn(),
+        &students::StudentFilter {
+            class: Some("TG1".into()),
+            ..Default::default()
+        },
+        PageRequest::new(None, Some(4)),
+    )
+    .await
+    .unwrap();
+    assert_eq!((tg1.total, tg1.items.len()), (10, 4));
+    let found = students::list(
+        c.conn(),
+        &students::StudentFilter {
+            search: Some("eleve07 zoe".into()),
+            ..Default::default()
+        },
+        PageRequest::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(found.total, 1);
+    assert_eq!(
+        students::classes(c.conn()).await.unwrap(),
+        vec![("TG1".to_string(), 10), ("TG2".to_string(), 20)]
+    );
+}
+
+async fn exams_members_scheme_and_lists(db: &Db) {
+    use korrigo_domain::exams::{Coefficient, PageLayout};
+    use korrigo_domain::{ExamRole, scheme::Scheme};
+    use korrigo_store::exams;
+    let t1 = insert_user(db, &new_user("t1", "T1", Role::Teacher), 1).await;
+    let t2 = insert_user(db, &new_user("t2", "T2", Role::Teacher), 1).await;
+    import(
+        db,
+        &[
+            record("A", "A", "01/01/2008", "TG1"),
+            record("B", "B", "01/01/2008", "TG2"),
+            record("C", "C", "01/01/2008", "TG2"),
+        ],
+    )
+    .await;
+    let fields = |name: &str, classes: &[&str]| exams::ExamFields {
+        name: name.into(),
+        subject: "Maths".into(),
+        date: Some(korrigo_domain::Date::parse("2027-03-15").unwrap()),
+        classes: classes.iter().map(|c| c.to_string()).collect(),
+        layout: PageLayout::A3,
+        grade_scale: 20,
+        coefficient: Coefficient(20),
+    };
+    let mut tx = db.begin().await.unwrap();
+    let e1 = exams::insert(tx.conn(), &fields("Bac blanc", &["TG2", "TG1"]), t1, 10)
+        .await
+        .unwrap();
+    let e2 = exams::insert(tx.conn(), &fields("Sans classe", &[]), t2, 20)
+        .await
+        .unwrap();
+    exams::set_member(tx.conn(), e1, t2, ExamRole::Corrector, 30)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let mut c = db.read().await.unwrap();
+    let e = exams::find(c.conn(), e1).await.unwrap().unwrap();
+    assert_eq!(e.classes, ["TG1", "TG2"]);
+    assert_eq!(
+        (e.layout, e.coefficient, e.scheme_version),
+        (PageLayout::A3, Coefficient(20), 0)
+    );
+    assert_eq!(
+        exams::membership(c.conn(), e1, t1).await.unwrap(),
+        Some(ExamRole::Manager)
+    );
+    assert_eq!(
+        exams::membership(c.conn(), e1, t2).await.unwrap(),
+        Some(ExamRole::Corrector)
+    );
+    assert_eq!(exams::membership(c.conn(), e2, t1).await.unwrap(), None);
+    assert_eq!(exams::student_count(c.conn(), e1).await.unwrap(), 3);
+    assert_eq!(
+        exams::student_count(c.conn(), e2).await.unwrap(),
+        3,
+        "no class: every student"
+    );
+    let mine = exams::list(
+        c.conn(),
+        t1,
+        &exams::ExamFilter {
+            member: Some(t1),
+            ..Default::default()
+        },
+        PageRequest::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(mine.total, 1);
+    assert_eq!(mine.items[0].my_role, Some(ExamRole::Manager));
+    assert_eq!(mine.items[0].exam.classes, ["TG1", "TG2"]);
+    let all = exams::list(
+        c.conn(),
+        t2,
+        &exams::ExamFilter::default(),
+        PageRequest::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(all.total, 2);
+    assert_eq!(all.items[0].exam.id, e2, "newest first");
+    assert_eq!(all.items[1].my_role, Some(ExamRole::Corrector));
+    let found = exams::list(
+        c.conn(),
+        t2,
+        &exams::ExamFilter {
+            search: Some("BAC".into()),
+            ..Default::default()
+        },
+        PageRequest::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(found.total, 1);
+    let members = exams::members(c.conn(), e1).await.unwrap();
+    assert_eq!(
+        members.iter().map(|m| m.role.as_str()).collect::<Vec<_>>(),
+        ["manager", "corrector"]
+    );
+    let b = students::list(
+        c.conn(),
+        &students::StudentFilter {
+            search: Some("b".into()),
+            class: Some("TG2".into()),
+            ..Default::default()
+        },
+        PageRequest::default(),
+    )
+    .await
+    .unwrap();
+    let sat = exams::of_student(c.conn(), b.items[0].id).await.unwrap();
+    assert_eq!(sat.len(), 2);
+    drop(c);
+    // Scheme saves are versioned: a stale version is refused, nothing is overwritten.
+    let scheme: Scheme =
+        serde_json::from_str(r#"{"nodes":[{"id":"q1","label":"Q1","max_points":20}]}"#).unwrap();
+    let mut tx = db.begin().await.unwrap();
+    assert_eq!(
+        exams::save_scheme(tx.conn(), e1, &scheme, 0, 40)
+            .await
+            .unwrap(),
+        Some(1)
+    );
+    assert_eq!(
+        exams::save_scheme(tx.conn(), e1, &Scheme::default(), 0, 41)
+            .await
+            .unwrap(),
+        None
+    );
+    assert!(
+        exams::set_archived(tx.conn(), e1, Some(50), 50)
+            .await
+            .unwrap()
+    );
+    assert!(exams::remove_member(tx.conn(), e1, t2).await.unwrap());
+    tx.commit().await.unwrap();
+    let mut c = db.read().await.unwrap();
+    let e = exams::find(c.conn(), e1).await.unwrap().unwrap();
+    assert_eq!(
+        (e.scheme, e.scheme_version, e.archived_at),
+        (scheme, 1, Some(50))
+    );
+    let active = exams::list(
+        c.conn(),
+        t1,
+        &exams::ExamFilter::default(),
+        PageRequest::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(active.total, 1, "archived exams are hidden by default");
 }
