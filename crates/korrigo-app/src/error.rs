@@ -46,6 +46,15 @@ pub enum AppError {
         /// What conflicts.
         message: String,
     },
+    /// The action needs an explicit confirmation (e.g. a scheme whose total differs from the
+    /// exam's grade scale); resend it with the confirmation flag.
+    #[error("{message}")]
+    ConfirmationRequired {
+        /// What to confirm.
+        message: String,
+        /// Facts for the UI.
+        details: serde_json::Value,
+    },
     /// The one-time setup link is invalid or was already used.
     #[error("this setup link is invalid or was already used")]
     SetupUnavailable,

@@ -319,7 +319,7 @@ async fn heartbeat(db: Db, id: JobId, worker: Arc<str>, lease_ms: i64) {
 /// The built-in maintenance job: deletes expired sessions.
 pub const PURGE_SESSIONS: &str = "sessions.purge";
 
-/// Registers the jobs of this scope.
+/// Registers every job kind of the application.
 pub fn builtin_registry() -> Registry {
     let mut r = Registry::default();
     r.register(PURGE_SESSIONS, 3, |ctx: JobContext| async move {
@@ -335,6 +335,14 @@ pub fn builtin_registry() -> Registry {
         info!(purged = n, "expired sessions purged");
         Ok(())
     });
+    r.register(
+        crate::roster::IMPORT_STUDENTS,
+        5,
+        |ctx: JobContext| async move {
+            let app = ctx.app.clone();
+            app.run_student_import(&ctx).await
+        },
+    );
     r
 }
 

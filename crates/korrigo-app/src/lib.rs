@@ -5,7 +5,9 @@
 pub mod accounts;
 pub mod config;
 pub mod error;
+pub mod exams;
 pub mod jobs;
+pub mod roster;
 pub mod tokens;
 
 pub use error::AppError;

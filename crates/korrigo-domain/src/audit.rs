@@ -30,11 +30,29 @@ pub enum AuditAction {
     UserReactivated,
     /// A user changed their interface language.
     LocaleChanged,
+    /// A roster import finished.
+    StudentsImported,
+    /// A student's data was edited.
+    StudentUpdated,
+    /// An exam was created.
+    ExamCreated,
+    /// An exam's details were edited.
+    ExamUpdated,
+    /// An exam was archived.
+    ExamArchived,
+    /// An archived exam was restored.
+    ExamRestored,
+    /// A member was added to an exam or their role changed.
+    MemberSet,
+    /// A member was removed from an exam.
+    MemberRemoved,
+    /// An exam's marking scheme was saved.
+    SchemeSaved,
 }
 
 impl AuditAction {
     /// Every action, for filters.
-    pub const ALL: [AuditAction; 12] = [
+    pub const ALL: [AuditAction; 21] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::LoginThrottled,
@@ -47,6 +65,15 @@ impl AuditAction {
         AuditAction::UserDeactivated,
         AuditAction::UserReactivated,
         AuditAction::LocaleChanged,
+        AuditAction::StudentsImported,
+        AuditAction::StudentUpdated,
+        AuditAction::ExamCreated,
+        AuditAction::ExamUpdated,
+        AuditAction::ExamArchived,
+        AuditAction::ExamRestored,
+        AuditAction::MemberSet,
+        AuditAction::MemberRemoved,
+        AuditAction::SchemeSaved,
     ];
 
     /// The stable name.
@@ -64,6 +91,15 @@ impl AuditAction {
             AuditAction::UserDeactivated => "user.deactivated",
             AuditAction::UserReactivated => "user.reactivated",
             AuditAction::LocaleChanged => "locale.changed",
+            AuditAction::StudentsImported => "students.imported",
+            AuditAction::StudentUpdated => "student.updated",
+            AuditAction::ExamCreated => "exam.created",
+            AuditAction::ExamUpdated => "exam.updated",
+            AuditAction::ExamArchived => "exam.archived",
+            AuditAction::ExamRestored => "exam.restored",
+            AuditAction::MemberSet => "exam.member_set",
+            AuditAction::MemberRemoved => "exam.member_removed",
+            AuditAction::SchemeSaved => "exam.scheme_saved",
         }
     }
 

@@ -10,7 +10,7 @@
 use crate::Email;
 use crate::date::Date;
 use crate::text::fold;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// One student as read from a roster row.
@@ -51,7 +51,7 @@ pub fn student_key(last: &str, first: &str, birth: &Date) -> String {
 }
 
 /// Why a row was not imported.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum RowProblem {
     /// The row has more or fewer fields than the header.
@@ -100,7 +100,7 @@ pub enum RowProblem {
 }
 
 /// A rejected row.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rejected {
     /// 1-based line number in the file (the header is line 1).
     pub line: usize,

@@ -71,6 +71,11 @@ impl From<AppError> for ApiError {
                 a
             }
             AppError::SetupUnavailable => ApiError::new(S::GONE, "setup_unavailable", msg),
+            AppError::ConfirmationRequired { message, details } => {
+                let mut a = ApiError::new(S::CONFLICT, "confirmation_required", message);
+                a.details = details;
+                a
+            }
             AppError::Store(inner) => {
                 tracing::error!(error = %inner, "storage failure");
                 ApiError::new(

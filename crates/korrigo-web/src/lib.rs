@@ -46,7 +46,8 @@ impl AppState {
 
 /// Every route of Korrigo.
 pub fn router(state: AppState) -> Router {
-    use api::{audit, jobs, ops, session, users};
+    use api::{audit, exams, jobs, ops, roster, session, users};
+    use axum::routing::{delete, put};
     let body_limit = usize::try_from(state.app.config.upload_max_bytes).unwrap_or(usize::MAX);
     let api = Router::new()
         .route("/api/health/live/", get(ops::live))
@@ -65,6 +66,32 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/audit/", get(audit::list))
         .route("/api/jobs/", get(jobs::list))
+        .route(
+            "/api/students/import/",
+            post(roster::import).layer(DefaultBodyLimit::max(
+                korrigo_app::roster::ROSTER_MAX_BYTES + 1,
+            )),
+        )
+        .route("/api/imports/{id}/", get(roster::import_status))
+        .route("/api/students/", get(roster::list))
+        .route(
+            "/api/students/{id}/",
+            get(roster::get).patch(roster::update),
+        )
+        .route("/api/classes/", get(roster::classes))
+        .route("/api/exams/", get(exams::list).post(exams::create))
+        .route("/api/exams/{id}/", get(exams::get).patch(exams::update))
+        .route("/api/exams/{id}/archive/", post(exams::archive))
+        .route("/api/exams/{id}/restore/", post(exams::restore))
+        .route("/api/exams/{id}/members/", put(exams::set_member))
+        .route(
+            "/api/exams/{id}/members/{user}/",
+            delete(exams::remove_member),
+        )
+        .route(
+            "/api/exams/{id}/scheme/",
+            get(exams::get_scheme).put(exams::save_scheme),
+        )
         .route("/api/openapi.json", get(ops::openapi))
         .route("/metrics", get(ops::metrics));
     let pages = Router::new()

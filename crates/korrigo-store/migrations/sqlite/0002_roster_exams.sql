@@ -39,3 +39,24 @@ CREATE TABLE exam_classes (
     PRIMARY KEY (exam_id, class_name)
 );
 CREATE INDEX exam_classes_class_idx ON exam_classes (class_name, exam_id);
+
+-- A roster import: the uploaded file, its rejected rows (known at parse time), and its
+-- progress, applied by a background job in chunks so that a resumed job skips what is done.
+CREATE TABLE imports (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    file_key TEXT NOT NULL,
+    file_name TEXT NOT NULL DEFAULT '',
+    actor_id BIGINT REFERENCES users (id) ON DELETE SET NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'done', 'failed')),
+    rows_total BIGINT NOT NULL DEFAULT 0,
+    rows_done BIGINT NOT NULL DEFAULT 0,
+    imported BIGINT NOT NULL DEFAULT 0,
+    updated BIGINT NOT NULL DEFAULT 0,
+    unchanged BIGINT NOT NULL DEFAULT 0,
+    rejected TEXT NOT NULL DEFAULT '[]',
+    error TEXT,
+    created_at BIGINT NOT NULL,
+    finished_at BIGINT
+);
+CREATE INDEX imports_created_idx ON imports (created_at);

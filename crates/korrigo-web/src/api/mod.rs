@@ -2,8 +2,10 @@
 //! response. JSON shapes live here; they are a contract (see the README's API section).
 
 pub mod audit;
+pub mod exams;
 pub mod jobs;
 pub mod ops;
+pub mod roster;
 pub mod session;
 pub mod users;
 

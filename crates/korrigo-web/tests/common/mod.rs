@@ -129,6 +129,33 @@ impl TestApp {
         }
     }
 
+    /// Uploads raw bytes (a file) as a browser page would.
+    pub async fn upload(&self, c: &Client, path: &str, bytes: &[u8], name: &str) -> Resp {
+        let req = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header("host", "127.0.0.1:8080")
+            .header("cookie", format!("korrigo_session={}", c.cookie))
+            .header("origin", ORIGIN)
+            .header("x-csrf-token", &c.csrf)
+            .header("x-file-name", name)
+            .header("content-type", "text/csv")
+            .body(Body::from(bytes.to_vec()))
+            .unwrap();
+        let resp = self.router.clone().oneshot(req).await.unwrap();
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+        let text = String::from_utf8_lossy(&bytes).to_string();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Resp {
+            status,
+            headers,
+            body,
+            text,
+        }
+    }
+
     /// A request as a browser page would send it: same-origin headers, cookie and token.
     pub async fn browser(
         &self,

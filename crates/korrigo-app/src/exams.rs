@@ -1,0 +1,440 @@
+//! Exams: creation (the creator becomes manager), details, classes, members, archive, and the
+//! marking scheme with its confirmation when the total differs from the grade scale.
+
+use crate::accounts::AuthSession;
+use crate::error::AppError;
+use crate::{App, ClientInfo};
+use korrigo_domain::audit::AuditAction;
+use korrigo_domain::exams::{
+    Coefficient, PageLayout, parse_classes, parse_exam_name, parse_grade_scale,
+};
+use korrigo_domain::scheme::{Points, Scheme};
+use korrigo_domain::{Date, ExamId, ExamRole, PageRequest, Paged, Role, UserId, policy};
+use korrigo_store::audit::{self, NewEntry};
+use korrigo_store::exams::{self, Exam, ExamFields, ExamFilter, ExamListItem, Member};
+use korrigo_store::{Conn, now_ms, users};
+use serde::{Deserialize, Serialize};
+
+/// Input of "create an exam" and "edit an exam".
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ExamInput {
+    /// Name.
+    pub name: String,
+    /// Subject (optional).
+    #[serde(default)]
+    pub subject: String,
+    /// Date (`yyyy-mm-dd` or `dd/mm/yyyy`), optional.
+    #[serde(default)]
+    pub date: Option<String>,
+    /// Classes concerned (empty: every student).
+    #[serde(default)]
+    pub classes: Vec<String>,
+    /// `a4:N` or `a3` (default `a4:4`).
+    #[serde(default)]
+    pub layout: Option<String>,
+    /// Out of (default 20).
+    #[serde(default)]
+    pub grade_scale: Option<i64>,
+    /// Coefficient (default 1), a number or a string (`1,5`).
+    #[serde(default)]
+    pub coefficient: Option<serde_json::Value>,
+}
+
+impl ExamInput {
+    fn validate(&self) -> Result<ExamFields, AppError> {
+        let name = parse_exam_name(&self.name).map_err(|m| AppError::invalid("name", m))?;
+        let subject = self
+            .subject
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        if subject.chars().count() > 100 {
+            return Err(AppError::invalid(
+                "subject",
+                "the subject must have at most 100 characters",
+            ));
+        }
+        let date = match self
+            .date
+            .as_deref()
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+        {
+            None => None,
+            Some(d) => Some(Date::parse(d).map_err(|m| AppError::invalid("date", m))?),
+        };
+        let classes = parse_classes(&self.classes).map_err(|m| AppError::invalid("classes", m))?;
+        let layout = match self.layout.as_deref().filter(|l| !l.is_empty()) {
+            None => PageLayout::A4 { pages: 4 },
+            Some(l) => PageLayout::parse(l).map_err(|m| AppError::invalid("layout", m))?,
+        };
+        let grade_scale = parse_grade_scale(self.grade_scale.unwrap_or(20))
+            .map_err(|m| AppError::invalid("grade_scale", m))?;
+        let coefficient = match &self.coefficient {
+            None | Some(serde_json::Value::Null) => Coefficient::default(),
+            Some(serde_json::Value::String(s)) if s.trim().is_empty() => Coefficient::default(),
+            Some(serde_json::Value::String(s)) => {
+                Coefficient::parse(s).map_err(|m| AppError::invalid("coefficient", m))?
+            }
+            Some(serde_json::Value::Number(n)) => Coefficient::parse(&n.to_string())
+                .map_err(|m| AppError::invalid("coefficient", m))?,
+            Some(other) => {
+                return Err(AppError::invalid(
+                    "coefficient",
+                    format!("`{other}` is not a coefficient"),
+                ));
+            }
+        };
+        Ok(ExamFields {
+            name,
+            subject,
+            date,
+            classes,
+            layout,
+            grade_scale,
+            coefficient,
+        })
+    }
+}
+
+/// An exam as its members see it.
+#[derive(Debug, Serialize)]
+pub struct ExamView {
+    /// The exam.
+    #[serde(flatten)]
+    pub exam: Exam,
+    /// The scheme's total, in points.
+    pub scheme_total: Points,
+    /// The viewer's role (`None` for admins who are not members).
+    pub my_role: Option<ExamRole>,
+    /// Whether the viewer may manage it.
+    pub can_manage: bool,
+    /// Members (managers only see them; empty otherwise).
+    pub members: Vec<Member>,
+    /// Students concerned (managers only; 0 otherwise).
+    pub student_count: i64,
+}
+
+/// Input of "set a member".
+#[derive(Debug, Clone, Deserialize)]
+pub struct MemberInput {
+    /// The user's username (or e-mail).
+    pub username: String,
+    /// `manager` or `corrector`.
+    pub role: String,
+}
+
+/// Input of "save the scheme".
+#[derive(Debug, Clone, Deserialize)]
+pub struct SchemeInput {
+    /// The tree.
+    pub scheme: Scheme,
+    /// The version the editor started from (concurrent saves are refused).
+    pub version: i64,
+    /// Save even though the total differs from the grade scale.
+    #[serde(default)]
+    pub confirm_total_mismatch: bool,
+}
+
+/// A saved scheme.
+#[derive(Debug, Serialize)]
+pub struct SchemeSaved {
+    /// The scheme with every node's id.
+    pub scheme: Scheme,
+    /// The new version.
+    pub version: i64,
+    /// Its total.
+    pub total: Points,
+}
+
+fn new_node_id() -> String {
+    format!("q-{}", crate::tokens::random_hex(5))
+}
+
+impl App {
+    async fn audit_exam(
+        &self,
+        c: Conn<'_>,
+        s: &AuthSession,
+        action: AuditAction,
+        exam: ExamId,
+        client: &ClientInfo,
+        details: Option<serde_json::Value>,
+    ) -> Result<(), AppError> {
+        audit::record(
+            c,
+            &NewEntry {
+                actor_id: (s.user.id.0 > 0).then_some(s.user.id),
+                actor_username: Some(&s.user.username),
+                action: Some(action),
+                object_type: Some("exam"),
+                object_id: Some(exam.to_string()),
+                ip: client.ip.as_deref(),
+                user_agent: client.user_agent.as_deref(),
+                details,
+            },
+            now_ms(),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Loads an exam with the actor's membership; 404 when it does not exist, 403 when the
+    /// actor has no access to it at all.
+    async fn exam_access(
+        &self,
+        s: &AuthSession,
+        id: ExamId,
+    ) -> Result<(Exam, Option<ExamRole>), AppError> {
+        policy::use_staff_area(&s.actor())?;
+        let mut c = self.db.read().await?;
+        let exam = exams::find(c.conn(), id)
+            .await?
+            .ok_or(AppError::NotFound("exam"))?;
+        let role = exams::membership(c.conn(), id, s.user.id).await?;
+        policy::grade_in_exam(&s.actor(), role)?;
+        Ok((exam, role))
+    }
+
+    async fn require_manager(&self, s: &AuthSession, id: ExamId) -> Result<Exam, AppError> {
+        let (exam, role) = self.exam_access(s, id).await?;
+        policy::manage_exam(&s.actor(), role)?;
+        Ok(exam)
+    }
+
+    /// Creates an exam; its creator becomes its manager (teachers and admins).
+    pub async fn create_exam(
+        &self,
+        s: &AuthSession,
+        input: &ExamInput,
+        client: &ClientInfo,
+    ) -> Result<ExamView, AppError> {
+        policy::create_exam(&s.actor())?;
+        let fields = input.validate()?;
+        let mut tx = self.db.begin().await?;
+        let id = exams::insert(tx.conn(), &fields, s.user.id, now_ms()).await?;
+        self.audit_exam(
+            tx.conn(),
+            s,
+            AuditAction::ExamCreated,
+            id,
+            client,
+            Some(serde_json::json!({ "name": fields.name })),
+        )
+        .await?;
+        tx.commit().await?;
+        self.get_exam(s, id).await
+    }
+
+    /// Lists the exams the actor may see: all for admins, their own for teachers.
+    pub async fn list_exams(
+        &self,
+        s: &AuthSession,
+        search: Option<String>,
+        archived: bool,
+        page: PageRequest,
+    ) -> Result<Paged<ExamListItem>, AppError> {
+        policy::use_staff_area(&s.actor())?;
+        let f = ExamFilter {
+            member: (s.user.role != Role::Admin).then_some(s.user.id),
+            archived,
+            search,
+        };
+        let mut c = self.db.read().await?;
+        Ok(exams::list(c.conn(), s.user.id, &f, page).await?)
+    }
+
+    /// One exam (its members and correctors; admins).
+    pub async fn get_exam(&self, s: &AuthSession, id: ExamId) -> Result<ExamView, AppError> {
+        let (exam, role) = self.exam_access(s, id).await?;
+        let can_manage = policy::manage_exam(&s.actor(), role).is_ok();
+        let (members, student_count) = if can_manage {
+            let mut c = self.db.read().await?;
+            (
+                exams::members(c.conn(), id).await?,
+                exams::student_count(c.conn(), id).await?,
+            )
+        } else {
+            (vec![], 0)
+        };
+        Ok(ExamView {
+            scheme_total: exam.scheme.total(),
+            exam,
+            my_role: role,
+            can_manage,
+            members,
+            student_count,
+        })
+    }
+
+    /// Edits an exam's details (managers).
+    pub async fn update_exam(
+        &self,
+        s: &AuthSession,
+        id: ExamId,
+        input: &ExamInput,
+        client: &ClientInfo,
+    ) -> Result<ExamView, AppError> {
+        self.require_manager(s, id).await?;
+        let fields = input.validate()?;
+        let mut tx = self.db.begin().await?;
+        exams::update(tx.conn(), id, &fields, now_ms()).await?;
+        self.audit_exam(tx.conn(), s, AuditAction::ExamUpdated, id, client, None)
+            .await?;
+        tx.commit().await?;
+        self.get_exam(s, id).await
+    }
+
+    /// Archives or restores an exam (managers).
+    pub async fn set_exam_archived(
+        &self,
+        s: &AuthSession,
+        id: ExamId,
+        archived: bool,
+        client: &ClientInfo,
+    ) -> Result<ExamView, AppError> {
+        self.require_manager(s, id).await?;
+        let now = now_ms();
+        let mut tx = self.db.begin().await?;
+        exams::set_archived(tx.conn(), id, archived.then_some(now), now).await?;
+        let action = if archived {
+            AuditAction::ExamArchived
+        } else {
+            AuditAction::ExamRestored
+        };
+        self.audit_exam(tx.conn(), s, action, id, client, None)
+            .await?;
+        tx.commit().await?;
+        self.get_exam(s, id).await
+    }
+
+    /// Adds a member or changes their role (managers). Members are teachers or admins; an exam
+    /// always keeps at least one manager.
+    pub async fn set_exam_member(
+        &self,
+        s: &AuthSession,
+        id: ExamId,
+        input: &MemberInput,
+        client: &ClientInfo,
+    ) -> Result<ExamView, AppError> {
+        self.require_manager(s, id).await?;
+        let role = ExamRole::parse(&input.role).map_err(|m| AppError::invalid("role", m))?;
+        let mut tx = self.db.begin().await?;
+        let user = users::find_by_login(tx.conn(), &input.username)
+            .await?
+            .filter(|u| u.is_active)
+            .ok_or_else(|| {
+                AppError::invalid(
+                    "username",
+                    format!("no active account `{}`", input.username.trim()),
+                )
+            })?;
+        if !user.role.is_staff() {
+            return Err(AppError::invalid(
+                "username",
+                "only teachers and admins can be members of an exam",
+            ));
+        }
+        exams::set_member(tx.conn(), id, user.id, role, now_ms()).await?;
+        if exams::manager_count(tx.conn(), id).await? == 0 {
+            return Err(AppError::Conflict {
+                field: "role",
+                message: "an exam needs at least one manager".into(),
+            });
+        }
+        self.audit_exam(
+            tx.conn(),
+            s,
+            AuditAction::MemberSet,
+            id,
+            client,
+            Some(serde_json::json!({ "user": user.id.0, "role": role.as_str() })),
+        )
+        .await?;
+        tx.commit().await?;
+        self.get_exam(s, id).await
+    }
+
+    /// Removes a member (managers); the last manager cannot be removed.
+    pub async fn remove_exam_member(
+        &self,
+        s: &AuthSession,
+        id: ExamId,
+        user: UserId,
+        client: &ClientInfo,
+    ) -> Result<ExamView, AppError> {
+        self.require_manager(s, id).await?;
+        let mut tx = self.db.begin().await?;
+        if !exams::remove_member(tx.conn(), id, user).await? {
+            return Err(AppError::NotFound("member"));
+        }
+        if exams::manager_count(tx.conn(), id).await? == 0 {
+            return Err(AppError::Conflict {
+                field: "user",
+                message: "an exam needs at least one manager".into(),
+            });
+        }
+        self.audit_exam(
+            tx.conn(),
+            s,
+            AuditAction::MemberRemoved,
+            id,
+            client,
+            Some(serde_json::json!({ "user": user.0 })),
+        )
+        .await?;
+        tx.commit().await?;
+        self.get_exam(s, id).await
+    }
+
+    /// Saves the marking scheme (managers). New nodes get ids; existing ids are kept. A total
+    /// that differs from the grade scale needs `confirm_total_mismatch`; a save based on an
+    /// older version than the stored one is refused.
+    pub async fn save_scheme(
+        &self,
+        s: &AuthSession,
+        id: ExamId,
+        input: SchemeInput,
+        client: &ClientInfo,
+    ) -> Result<SchemeSaved, AppError> {
+        let exam = self.require_manager(s, id).await?;
+        let scheme = input
+            .scheme
+            .normalize(new_node_id)
+            .map_err(|p| AppError::invalid("scheme", p.to_string()))?;
+        let total = scheme.total();
+        let scale = Points(exam.grade_scale * 4);
+        if total != scale && !input.confirm_total_mismatch {
+            return Err(AppError::ConfirmationRequired {
+                message: format!(
+                    "the scheme totals {total} points but the exam is graded out of {}: confirm to save it (grades will be scaled)",
+                    exam.grade_scale
+                ),
+                details: serde_json::json!({ "total": total, "grade_scale": exam.grade_scale }),
+            });
+        }
+        let mut tx = self.db.begin().await?;
+        let version = exams::save_scheme(tx.conn(), id, &scheme, input.version, now_ms())
+            .await?
+            .ok_or_else(|| AppError::Conflict {
+                field: "version",
+                message: "someone else saved this scheme meanwhile: reload it to see their changes"
+                    .into(),
+            })?;
+        self.audit_exam(
+            tx.conn(),
+            s,
+            AuditAction::SchemeSaved,
+            id,
+            client,
+            Some(serde_json::json!({ "version": version, "total": total })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(SchemeSaved {
+            scheme,
+            version,
+            total,
+        })
+    }
+}

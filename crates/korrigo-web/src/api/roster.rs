@@ -1,0 +1,173 @@
+//! Students and roster imports (admins only; the use cases check it).
+
+use crate::AppState;
+use crate::auth::Session;
+use crate::client::RequestContext;
+use crate::error::ApiError;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Path, Query, Request, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use korrigo_app::roster::{ImportReport, ROSTER_MAX_BYTES, StudentDetail, StudentInput};
+use korrigo_domain::{PageRequest, Paged};
+use korrigo_store::students::{Student, StudentFilter, StudentSort};
+use serde::Deserialize;
+
+/// A raw request body (an uploaded file) with the API's error shape when it is too large.
+pub struct RawBody(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for RawBody {
+    type Rejection = ApiError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        Bytes::from_request(req, state)
+            .await
+            .map(RawBody)
+            .map_err(|e| {
+                if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::new(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "too_large",
+                        format!(
+                            "the file is larger than the {} MB accepted for a roster",
+                            ROSTER_MAX_BYTES / 1_000_000
+                        ),
+                    )
+                } else {
+                    ApiError::new(
+                        StatusCode::BAD_REQUEST,
+                        "bad_body",
+                        format!("the file could not be read: {}", e.body_text()),
+                    )
+                }
+            })
+    }
+}
+
+/// `?dry_run=true` on the import.
+#[derive(Deserialize, Default)]
+pub struct ImportQuery {
+    /// Only show what would happen.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// `POST /api/students/import/`: the CSV file as the body (`X-File-Name` names it). With
+/// `?dry_run=true`, answers the preview (each row and what would happen, each rejected row
+/// with its line and reason); otherwise starts the import and answers 202 with its report to
+/// follow at `/api/imports/{id}/`.
+pub async fn import(
+    State(st): State<AppState>,
+    ctx: RequestContext,
+    Session(s): Session,
+    Query(q): Query<ImportQuery>,
+    headers: HeaderMap,
+    RawBody(body): RawBody,
+) -> Result<Response, ApiError> {
+    if q.dry_run {
+        return Ok(Json(st.app.preview_students(&s, &body).await?).into_response());
+    }
+    let name = headers
+        .get("x-file-name")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("students.csv");
+    let report = st
+        .app
+        .start_student_import(&s, name, &body, &ctx.client())
+        .await?;
+    Ok((StatusCode::ACCEPTED, Json(report)).into_response())
+}
+
+/// `GET /api/imports/{id}/`: progress and report.
+pub async fn import_status(
+    State(st): State<AppState>,
+    Session(s): Session,
+    Path(id): Path<i64>,
+) -> Result<Json<ImportReport>, ApiError> {
+    Ok(Json(st.app.import_status(&s, id).await?))
+}
+
+/// Filters of `GET /api/students/`.
+#[derive(Debug, Default, Deserialize)]
+pub struct StudentQuery {
+    /// Only this class.
+    pub class: Option<String>,
+    /// Only this group.
+    pub group: Option<String>,
+    /// Text in names, class, group or INE (accents and case ignored).
+    pub q: Option<String>,
+    /// `name` (default), `class`, `group`.
+    pub sort: Option<String>,
+    /// 1-based page.
+    pub page: Option<u32>,
+    /// Page size (default 50, max 500).
+    pub per_page: Option<u32>,
+}
+
+impl StudentQuery {
+    /// The store filter; an unknown sort is a 400.
+    pub fn filter(&self) -> Result<StudentFilter, ApiError> {
+        let sort = match self.sort.as_deref().filter(|s| !s.is_empty()) {
+            None => StudentSort::Name,
+            Some(s) => StudentSort::parse(s).ok_or_else(|| {
+                ApiError::invalid(
+                    "sort",
+                    format!("unknown sort `{s}`: expected name, class or group"),
+                )
+            })?,
+        };
+        Ok(StudentFilter {
+            class: self.class.clone(),
+            group: self.group.clone(),
+            search: self.q.clone(),
+            sort,
+        })
+    }
+}
+
+/// `GET /api/students/`.
+pub async fn list(
+    State(st): State<AppState>,
+    Session(s): Session,
+    Query(q): Query<StudentQuery>,
+) -> Result<Json<Paged<Student>>, ApiError> {
+    let f = q.filter()?;
+    Ok(Json(
+        st.app
+            .list_students(&s, &f, PageRequest::new(q.page, q.per_page))
+            .await?,
+    ))
+}
+
+/// `GET /api/students/{id}/`: the student and the exams they sat.
+pub async fn get(
+    State(st): State<AppState>,
+    Session(s): Session,
+    Path(id): Path<i64>,
+) -> Result<Json<StudentDetail>, ApiError> {
+    Ok(Json(st.app.get_student(&s, id).await?))
+}
+
+/// `PATCH /api/students/{id}/`: every field of the student.
+pub async fn update(
+    State(st): State<AppState>,
+    ctx: RequestContext,
+    Session(s): Session,
+    Path(id): Path<i64>,
+    super::ApiJson(b): super::ApiJson<StudentInput>,
+) -> Result<Json<Student>, ApiError> {
+    Ok(Json(
+        st.app.update_student(&s, id, &b, &ctx.client()).await?,
+    ))
+}
+
+/// `GET /api/classes/`: class names with their number of students.
+pub async fn classes(
+    State(st): State<AppState>,
+    Session(s): Session,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let classes = st.app.classes(&s).await?;
+    Ok(Json(serde_json::json!({
+        "items": classes.iter().map(|(name, n)| serde_json::json!({ "name": name, "students": n })).collect::<Vec<_>>()
+    })))
+}

@@ -1,0 +1,579 @@
+//! Students, roster imports, exams, members and marking schemes through the real router.
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use common::TestApp;
+use korrigo_app::jobs::WorkerTiming;
+use korrigo_store::test_support::Which;
+use serde_json::{Value, json};
+
+both_backends!(
+    roster_import_preview_apply_and_reimport,
+    roster_import_rejects_bad_files_and_changes_nothing,
+    students_are_listed_searched_and_edited,
+    exams_scheme_and_members,
+    non_managers_get_403_on_every_write,
+    teachers_never_see_student_data,
+);
+
+const PRONOTE: &[u8] = include_bytes!("fixtures/pronote_utf8_bom.csv");
+const ELEVES_1252: &[u8] = include_bytes!("fixtures/eleves_windows1252.csv");
+
+async fn import(t: &TestApp, c: &common::Client, bytes: &[u8]) -> Value {
+    let r = t
+        .upload(c, "/api/students/import/", bytes, "eleves.csv")
+        .await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text);
+    assert_eq!(
+        t.app
+            .run_pending_jobs(&WorkerTiming::default())
+            .await
+            .unwrap(),
+        1
+    );
+    let id = r.body["id"].as_i64().unwrap();
+    let done = t
+        .browser(c, Method::GET, &format!("/api/imports/{id}/"), None)
+        .await;
+    assert_eq!(done.body["status"], "done", "{}", done.text);
+    done.body
+}
+
+async fn roster_import_preview_apply_and_reimport(w: Which) {
+    let t = TestApp::new(w).await;
+    let admin = t.admin().await;
+    // The preview writes nothing and says what would happen to each row.
+    let p = t
+        .upload(
+            &admin,
+            "/api/students/import/?dry_run=true",
+            PRONOTE,
+            "pronote.csv",
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.text);
+    assert_eq!(
+        p.body["would"],
+        json!({"imported": 4, "updated": 0, "unchanged": 0})
+    );
+    assert_eq!(p.body["rows"][0]["student"]["last_name"], "N'DIAYE");
+    assert_eq!(p.body["rows"][1]["student"]["first_name"], "Éloïse");
+    assert_eq!(p.body["rows"][0]["outcome"]["action"], "insert");
+    let rejected: Vec<(i64, String)> = p.body["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["line"].as_i64().unwrap(),
+                r["reason"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rejected,
+        [
+            (6, "the birth date is missing".to_string()),
+            (
+                7,
+                "invalid birth date: 31/02/2008 is not a date".to_string()
+            ),
+            (8, "4 fields where the header has 7".to_string()),
+            (9, "duplicate of line 4".to_string()),
+        ]
+    );
+    assert_eq!(
+        t.browser(&admin, Method::GET, "/api/students/", None)
+            .await
+            .body["total"],
+        0
+    );
+    // The import applies the valid rows and reports the rejected ones.
+    let report = import(&t, &admin, PRONOTE).await;
+    assert_eq!(
+        (
+            report["imported"].as_i64(),
+            report["updated"].as_i64(),
+            report["unchanged"].as_i64()
+        ),
+        (Some(4), Some(0), Some(0))
+    );
+    assert_eq!(report["rejected"].as_array().unwrap().len(), 4);
+    // Re-importing is idempotent.
+    let again = import(&t, &admin, PRONOTE).await;
+    assert_eq!(
+        (again["imported"].as_i64(), again["unchanged"].as_i64()),
+        (Some(0), Some(4))
+    );
+    // Windows-1252, commas, one "Élèves" column; a name without capitals is rejected.
+    let other = import(&t, &admin, ELEVES_1252).await;
+    assert_eq!(other["imported"], 2);
+    assert_eq!(other["rejected"][0]["line"], 4);
+    assert_eq!(other["rejected"][0]["problem"]["code"], "ambiguous_name");
+    let list = t
+        .browser(&admin, Method::GET, "/api/students/?q=fontaine", None)
+        .await;
+    assert_eq!(list.body["items"][0]["last_name"], "DE LA FONTAINE");
+    assert_eq!(list.body["items"][0]["first_name"], "Jean-François");
+    // Audited.
+    let log = t
+        .browser(
+            &admin,
+            Method::GET,
+            "/api/audit/?action=students.imported",
+            None,
+        )
+        .await;
+    assert!(log.body["total"].as_i64().unwrap() >= 6);
+    t.cleanup().await;
+}
+
+async fn roster_import_rejects_bad_files_and_changes_nothing(w: Which) {
+    let t = TestApp::new(w).await;
+    let admin = t.admin().await;
+    for (bytes, needle) in [
+        (&b""[..], "empty"),
+        (&b"%PDF-1.7\x00\x00binary"[..], "binary"),
+        (&b"Produit;Prix\nPomme;2\n"[..], "no recognisable header"),
+        (
+            &b"Nom;Pr\xc3\xa9nom;N\xc3\xa9(e) le\n\"DUPONT;Marie;01/01/2008\n"[..],
+            "",
+        ),
+    ] {
+        let r = t
+            .upload(&admin, "/api/students/import/", bytes, "x.csv")
+            .await;
+        if needle.is_empty() {
+            // An unclosed quote swallows the rest: the row is then malformed, not imported.
+            assert!(
+                r.status == StatusCode::BAD_REQUEST || r.status == StatusCode::ACCEPTED,
+                "{}",
+                r.text
+            );
+            continue;
+        }
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+        assert_eq!(r.body["error"]["details"]["field"], "file");
+        assert!(
+            r.body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains(needle),
+            "{}",
+            r.text
+        );
+    }
+    let big = vec![b'a'; korrigo_app::roster::ROSTER_MAX_BYTES + 10];
+    let r = t
+        .upload(&admin, "/api/students/import/", &big, "big.csv")
+        .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.text);
+    t.app
+        .run_pending_jobs(&WorkerTiming::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        t.browser(&admin, Method::GET, "/api/students/", None)
+            .await
+            .body["total"],
+        0
+    );
+    t.cleanup().await;
+}
+
+async fn students_are_listed_searched_and_edited(w: Which) {
+    let t = TestApp::new(w).await;
+    let admin = t.admin().await;
+    import(&t, &admin, PRONOTE).await;
+    let r = t
+        .browser(
+            &admin,
+            Method::GET,
+            "/api/students/?class=TG1&sort=name",
+            None,
+        )
+        .await;
+    assert_eq!(r.body["total"], 2);
+    let r = t
+        .browser(
+            &admin,
+            Method::GET,
+            "/api/students/?q=saint-andre%20eloise",
+            None,
+        )
+        .await;
+    assert_eq!(r.body["total"], 1);
+    let id = r.body["items"][0]["id"].as_i64().unwrap();
+    let r = t.browser(&admin, Method::PATCH, &format!("/api/students/{id}/"), Some(json!({
+        "last_name": "SAINT-ANDRÉ", "first_name": "Éloïse", "birth_date": "30/11/2008", "class": "TG3", "email": "eloise@example.fr"
+    }))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["class"], "TG3");
+    let r = t
+        .browser(
+            &admin,
+            Method::PATCH,
+            &format!("/api/students/{id}/"),
+            Some(json!({
+                "last_name": "X", "first_name": "Y", "birth_date": "32/01/2008"
+            })),
+        )
+        .await;
+    assert_eq!(r.body["error"]["details"]["field"], "birth_date");
+    let classes = t.browser(&admin, Method::GET, "/api/classes/", None).await;
+    assert_eq!(
+        classes.body["items"],
+        json!([{"name": "TG1", "students": 2}, {"name": "TG2", "students": 1}, {"name": "TG3", "students": 1}])
+    );
+    // The student's exams.
+    let e = t
+        .browser(
+            &admin,
+            Method::POST,
+            "/api/exams/",
+            Some(json!({"name": "Bac blanc", "classes": ["TG3"], "layout": "a3"})),
+        )
+        .await;
+    assert_eq!(e.status, StatusCode::CREATED, "{}", e.text);
+    let d = t
+        .browser(&admin, Method::GET, &format!("/api/students/{id}/"), None)
+        .await;
+    assert_eq!(d.body["exams"][0]["name"], "Bac blanc");
+    t.cleanup().await;
+}
+
+async fn exams_scheme_and_members(w: Which) {
+    let t = TestApp::new(w).await;
+    let admin = t.admin().await;
+    let (_, prof) = t.user(&admin, "prof.maths", "teacher").await;
+    let (_, corr) = t.user(&admin, "prof.physique", "teacher").await;
+    let bad = t
+        .browser(
+            &prof,
+            Method::POST,
+            "/api/exams/",
+            Some(json!({"name": " ", "layout": "a5"})),
+        )
+        .await;
+    assert_eq!(bad.body["error"]["details"]["field"], "name");
+    let bad = t
+        .browser(
+            &prof,
+            Method::POST,
+            "/api/exams/",
+            Some(json!({"name": "X", "layout": "a5"})),
+        )
+        .await;
+    assert_eq!(bad.body["error"]["details"]["field"], "layout");
+    let e = t.browser(&prof, Method::POST, "/api/exams/", Some(json!({
+        "name": "Bac blanc maths", "subject": "Mathématiques", "date": "2027-03-15", "classes": ["TG1", "TG2"],
+        "layout": "a4:8", "grade_scale": 20, "coefficient": "1,5"
+    }))).await;
+    assert_eq!(e.status, StatusCode::CREATED, "{}", e.text);
+    assert_eq!(e.body["my_role"], "manager");
+    assert_eq!(e.body["coefficient"], 1.5);
+    assert_eq!(e.body["layout"], "a4:8");
+    let id = e.body["id"].as_i64().unwrap();
+    // Members.
+    let r = t
+        .browser(
+            &prof,
+            Method::PUT,
+            &format!("/api/exams/{id}/members/"),
+            Some(json!({"username": "prof.physique", "role": "corrector"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["members"].as_array().unwrap().len(), 2);
+    let r = t
+        .browser(
+            &prof,
+            Method::PUT,
+            &format!("/api/exams/{id}/members/"),
+            Some(json!({"username": "nobody", "role": "corrector"})),
+        )
+        .await;
+    assert_eq!(r.body["error"]["details"]["field"], "username");
+    let me = t.browser(&prof, Method::GET, "/api/me/", None).await.body["id"]
+        .as_i64()
+        .unwrap();
+    let r = t
+        .browser(
+            &prof,
+            Method::DELETE,
+            &format!("/api/exams/{id}/members/{me}/"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "the last manager stays");
+    // The corrector sees the exam and its scheme, not its members.
+    let r = t
+        .browser(&corr, Method::GET, &format!("/api/exams/{id}/"), None)
+        .await;
+    assert_eq!(
+        (
+            r.body["my_role"].as_str(),
+            r.body["members"].as_array().unwrap().len()
+        ),
+        (Some("corrector"), 0)
+    );
+    let listed = t.browser(&corr, Method::GET, "/api/exams/", None).await;
+    assert_eq!(listed.body["total"], 1);
+    // Scheme: totals, confirmation when it differs from the scale, stable ids, versions.
+    let scheme = json!({"nodes": [
+        {"label": "Exercice 1", "children": [{"label": "a", "max_points": 2.5}, {"label": "b", "max_points": 3.5}]},
+        {"label": "Exercice 2", "max_points": 34}
+    ]});
+    let r = t
+        .browser(
+            &prof,
+            Method::PUT,
+            &format!("/api/exams/{id}/scheme/"),
+            Some(json!({"scheme": scheme, "version": 0})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(r.body["error"]["code"], "confirmation_required");
+    assert_eq!(
+        r.body["error"]["details"],
+        json!({"total": 40.0, "grade_scale": 20})
+    );
+    let r = t
+        .browser(
+            &prof,
+            Method::PUT,
+            &format!("/api/exams/{id}/scheme/"),
+            Some(json!({"scheme": scheme, "version": 0, "confirm_total_mismatch": true})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(
+        (r.body["version"].as_i64(), r.body["total"].as_f64()),
+        (Some(1), Some(40.0))
+    );
+    let saved = r.body["scheme"].clone();
+    let b_id = saved["nodes"][0]["children"][1]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(b_id.starts_with("q-"));
+    // Rename and move "b" under exercise 2 (made a parent): its id is kept.
+    let mut moved = saved.clone();
+    let mut b = moved["nodes"][0]["children"]
+        .as_array_mut()
+        .unwrap()
+        .remove(1);
+    b["label"] = json!("b (renommée)");
+    b["max_points"] = json!(17.5);
+    moved["nodes"][1] =
+        json!({"id": saved["nodes"][1]["id"], "label": "Exercice 2", "children": [b]});
+    let r = t
+        .browser(
+            &prof,
+            Method::PUT,
+            &format!("/api/exams/{id}/scheme/"),
+            Some(json!({"scheme": moved, "version": 1})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(
+        r.body["scheme"]["nodes"][1]["children"][0]["id"],
+        b_id.as_str()
+    );
+    assert_eq!(r.body["total"], 20.0);
+    // A save based on an old version is refused; nothing is overwritten.
+    let r = t
+        .browser(
+            &prof,
+            Method::PUT,
+            &format!("/api/exams/{id}/scheme/"),
+            Some(json!({"scheme": {"nodes": []}, "version": 1, "confirm_total_mismatch": true})),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.body["error"]["details"]["field"].as_str()),
+        (StatusCode::CONFLICT, Some("version"))
+    );
+    // Quarter points only, named.
+    let r = t
+        .browser(
+            &prof,
+            Method::PUT,
+            &format!("/api/exams/{id}/scheme/"),
+            Some(json!({"scheme": {"nodes": [{"label": "Q", "max_points": 0.3}]}, "version": 2})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+    let r = t
+        .browser(
+            &corr,
+            Method::GET,
+            &format!("/api/exams/{id}/scheme/"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (r.body["version"].as_i64(), r.body["total"].as_f64()),
+        (Some(2), Some(20.0))
+    );
+    // Archive hides it from the default list.
+    let r = t
+        .browser(
+            &prof,
+            Method::POST,
+            &format!("/api/exams/{id}/archive/"),
+            None,
+        )
+        .await;
+    assert!(r.body["archived_at"].is_i64());
+    assert_eq!(
+        t.browser(&prof, Method::GET, "/api/exams/", None)
+            .await
+            .body["total"],
+        0
+    );
+    assert_eq!(
+        t.browser(&prof, Method::GET, "/api/exams/?archived=true", None)
+            .await
+            .body["total"],
+        1
+    );
+    t.cleanup().await;
+}
+
+async fn non_managers_get_403_on_every_write(w: Which) {
+    let t = TestApp::new(w).await;
+    let admin = t.admin().await;
+    let (_, owner) = t.user(&admin, "prof.owner", "teacher").await;
+    let (_, outsider) = t.user(&admin, "prof.outsider", "teacher").await;
+    let (_, corrector) = t.user(&admin, "prof.corrector", "teacher").await;
+    let (_, student) = t.user(&admin, "eleve.x", "student").await;
+    let e = t
+        .browser(
+            &owner,
+            Method::POST,
+            "/api/exams/",
+            Some(json!({"name": "Bac blanc"})),
+        )
+        .await;
+    let id = e.body["id"].as_i64().unwrap();
+    t.browser(
+        &owner,
+        Method::PUT,
+        &format!("/api/exams/{id}/members/"),
+        Some(json!({"username": "prof.corrector", "role": "corrector"})),
+    )
+    .await;
+    let writes = [
+        (
+            Method::PATCH,
+            format!("/api/exams/{id}/"),
+            Some(json!({"name": "Pirate"})),
+        ),
+        (Method::POST, format!("/api/exams/{id}/archive/"), None),
+        (Method::POST, format!("/api/exams/{id}/restore/"), None),
+        (
+            Method::PUT,
+            format!("/api/exams/{id}/members/"),
+            Some(json!({"username": "prof.outsider", "role": "manager"})),
+        ),
+        (Method::DELETE, format!("/api/exams/{id}/members/1/"), None),
+        (
+            Method::PUT,
+            format!("/api/exams/{id}/scheme/"),
+            Some(json!({"scheme": {"nodes": []}, "version": 0, "confirm_total_mismatch": true})),
+        ),
+    ];
+    for c in [&outsider, &corrector, &student] {
+        for (m, path, body) in writes.iter().cloned() {
+            let r = t.browser(c, m.clone(), &path, body).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{m} {path}: {}", r.text);
+        }
+    }
+    // Outsiders and students cannot read it either; the exam is unchanged.
+    assert_eq!(
+        t.browser(&outsider, Method::GET, &format!("/api/exams/{id}/"), None)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        t.browser(
+            &student,
+            Method::GET,
+            &format!("/api/exams/{id}/scheme/"),
+            None
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        t.browser(
+            &student,
+            Method::POST,
+            "/api/exams/",
+            Some(json!({"name": "X"}))
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    let e = t
+        .browser(&owner, Method::GET, &format!("/api/exams/{id}/"), None)
+        .await;
+    assert_eq!(
+        (
+            e.body["name"].as_str(),
+            e.body["members"].as_array().unwrap().len()
+        ),
+        (Some("Bac blanc"), 2)
+    );
+    // Admins may manage any exam.
+    assert_eq!(
+        t.browser(
+            &admin,
+            Method::PATCH,
+            &format!("/api/exams/{id}/"),
+            Some(json!({"name": "Bac blanc 2"}))
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
+    t.cleanup().await;
+}
+
+async fn teachers_never_see_student_data(w: Which) {
+    let t = TestApp::new(w).await;
+    let admin = t.admin().await;
+    import(&t, &admin, PRONOTE).await;
+    let (_, teacher) = t.user(&admin, "prof.y", "teacher").await;
+    for path in ["/api/students/", "/api/students/1/", "/api/imports/1/"] {
+        assert_eq!(
+            t.browser(&teacher, Method::GET, path, None).await.status,
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
+    }
+    assert_eq!(
+        t.upload(
+            &teacher,
+            "/api/students/import/?dry_run=true",
+            PRONOTE,
+            "x.csv"
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    // Class names and counts are fine (exam creation needs them).
+    assert_eq!(
+        t.browser(&teacher, Method::GET, "/api/classes/", None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    t.cleanup().await;
+}
