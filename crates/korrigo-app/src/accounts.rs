@@ -818,24 +818,7 @@ impl App {
         &self,
         input: &CreateUser,
     ) -> Result<WithTemporaryPassword, AppError> {
-        let system = AuthSession {
-            user: User {
-                id: UserId(0),
-                username: "system".into(),
-                email: None,
-                display_name: "system".into(),
-                role: Role::Admin,
-                password_hash: None,
-                is_active: true,
-                must_change_password: false,
-                locale: Locale::Fr,
-                created_at: 0,
-                updated_at: 0,
-                last_login_at: None,
-            },
-            id_hash: String::new(),
-            csrf_token: String::new(),
-        };
+        let system = system_session();
         let client = ClientInfo {
             ip: None,
             user_agent: Some("korrigo-cli".into()),
@@ -855,6 +838,28 @@ impl App {
         policy::administer(&s.actor())?;
         let mut c = self.db.read().await?;
         Ok(audit::list(c.conn(), f, page).await?)
+    }
+}
+
+/// The actor of the command line: an admin with no account row (audited as `system`).
+pub fn system_session() -> AuthSession {
+    AuthSession {
+        user: User {
+            id: UserId(0),
+            username: "system".into(),
+            email: None,
+            display_name: "system".into(),
+            role: Role::Admin,
+            password_hash: None,
+            is_active: true,
+            must_change_password: false,
+            locale: Locale::Fr,
+            created_at: 0,
+            updated_at: 0,
+            last_login_at: None,
+        },
+        id_hash: String::new(),
+        csrf_token: String::new(),
     }
 }
 

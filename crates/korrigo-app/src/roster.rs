@@ -218,7 +218,7 @@ impl App {
             "students",
             &key,
             &name,
-            Some(s.user.id.0),
+            (s.user.id.0 > 0).then_some(s.user.id.0),
             parsed.rows.len() as i64,
             &rejected,
             now,
@@ -234,7 +234,7 @@ impl App {
         )
         .await?;
         audit::record(tx.conn(), &NewEntry {
-            actor_id: Some(s.user.id),
+            actor_id: (s.user.id.0 > 0).then_some(s.user.id),
             actor_username: Some(&s.user.username),
             action: Some(AuditAction::StudentsImported),
             object_type: Some("import"),
@@ -445,7 +445,7 @@ impl App {
         audit::record(
             tx.conn(),
             &NewEntry {
-                actor_id: Some(s.user.id),
+                actor_id: (s.user.id.0 > 0).then_some(s.user.id),
                 actor_username: Some(&s.user.username),
                 action: Some(AuditAction::StudentUpdated),
                 object_type: Some("student"),

@@ -124,11 +124,11 @@ async fn set_classes(mut c: Conn<'_>, id: ExamId, classes: &[String]) -> Result<
     Ok(())
 }
 
-/// Creates an exam; `creator` becomes its manager.
+/// Creates an exam; `creator` (a user, not the command line) becomes its manager.
 pub async fn insert(
     mut c: Conn<'_>,
     f: &ExamFields,
-    creator: UserId,
+    creator: Option<UserId>,
     now: i64,
 ) -> Result<ExamId, StoreError> {
     let sql = "INSERT INTO exams (name, subject, exam_date, layout, grade_scale, coefficient_tenths, created_by, \
@@ -140,14 +140,16 @@ pub async fn insert(
         .bind(f.layout.as_string())
         .bind(i64::from(f.grade_scale))
         .bind(i64::from(f.coefficient.0))
-        .bind(creator.0)
+        .bind(creator.map(|u| u.0))
         .bind(now)
         .bind(search_text(f))
         .fetch_one(&mut *c)
         .await)?;
     let id = ExamId(id);
     set_classes(c.reborrow(), id, &f.classes).await?;
-    set_member(c, id, creator, ExamRole::Manager, now).await?;
+    if let Some(u) = creator {
+        set_member(c, id, u, ExamRole::Manager, now).await?;
+    }
     Ok(id)
 }
 

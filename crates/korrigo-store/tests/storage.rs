@@ -738,10 +738,15 @@ async fn exams_members_scheme_and_lists(db: &Db) {
         coefficient: Coefficient(20),
     };
     let mut tx = db.begin().await.unwrap();
-    let e1 = exams::insert(tx.conn(), &fields("Bac blanc", &["TG2", "TG1"]), t1, 10)
-        .await
-        .unwrap();
-    let e2 = exams::insert(tx.conn(), &fields("Sans classe", &[]), t2, 20)
+    let e1 = exams::insert(
+        tx.conn(),
+        &fields("Bac blanc", &["TG2", "TG1"]),
+        Some(t1),
+        10,
+    )
+    .await
+    .unwrap();
+    let e2 = exams::insert(tx.conn(), &fields("Sans classe", &[]), Some(t2), 20)
         .await
         .unwrap();
     exams::set_member(tx.conn(), e1, t2, ExamRole::Corrector, 30)

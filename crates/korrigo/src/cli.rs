@@ -53,6 +53,16 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Students: import a roster, list them.
+    Students {
+        #[command(subcommand)]
+        command: StudentsCommand,
+    },
+    /// Exams: create, list.
+    Exams {
+        #[command(subcommand)]
+        command: ExamsCommand,
+    },
     /// Create a user account.
     CreateUser {
         /// Login name.
@@ -72,6 +82,77 @@ enum Command {
         #[arg(long, env = "KORRIGO_NEW_PASSWORD", hide_env_values = true)]
         password: Option<String>,
         /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum StudentsCommand {
+    /// Import students from a school CSV export (Pronote, SIECLE-like). Re-importing updates
+    /// students in place; rejected rows are listed with their line and reason.
+    Import {
+        /// The CSV file.
+        file: PathBuf,
+        /// Only show what would happen; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List students.
+    List {
+        /// Only this class.
+        #[arg(long)]
+        class: Option<String>,
+        /// Text in names, class, group or INE.
+        #[arg(long)]
+        search: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExamsCommand {
+    /// Create an exam; prints its id.
+    Create {
+        /// Name.
+        #[arg(long)]
+        name: String,
+        /// Subject (for exports).
+        #[arg(long, default_value = "")]
+        subject: String,
+        /// Date (yyyy-mm-dd or dd/mm/yyyy).
+        #[arg(long)]
+        date: Option<String>,
+        /// a4:N (N A4 pages per copy) or a3 (copies doubles).
+        #[arg(long, default_value = "a4:4")]
+        layout: String,
+        /// Classes concerned, comma-separated (default: every student).
+        #[arg(long, value_delimiter = ',')]
+        classes: Vec<String>,
+        /// Grade scale ("out of").
+        #[arg(long, default_value_t = 20)]
+        grade_scale: i64,
+        /// Coefficient.
+        #[arg(long, default_value = "1")]
+        coefficient: String,
+        /// Username of the teacher who manages it (admins manage every exam anyway).
+        #[arg(long)]
+        manager: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List exams.
+    List {
+        /// Include archived exams.
+        #[arg(long)]
+        archived: bool,
+        /// Print JSON.
         #[arg(long)]
         json: bool,
     },
@@ -251,6 +332,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Serve { bind, no_worker } => serve(file, bind, no_worker).await,
+        Command::Students { command } => students(file, command).await,
+        Command::Exams { command } => exams(file, command).await,
     }
 }
 
@@ -396,4 +479,260 @@ async fn serve(
     }
     app.db.close().await;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Opens the application for a one-off command (schema checked like `serve`).
+async fn open_app(file: Option<&std::path::Path>) -> Result<App> {
+    let cfg = load_config(file, None)?;
+    init_logs(cfg.log_format);
+    let db = open_db(&cfg).await?;
+    prepare_schema(&db).await?;
+    Ok(App::with_db(cfg, db, jobs::builtin_registry()).await?)
+}
+
+fn cli_client() -> korrigo_app::ClientInfo {
+    korrigo_app::ClientInfo {
+        ip: None,
+        user_agent: Some("korrigo-cli".into()),
+    }
+}
+
+fn app_err(e: korrigo_app::AppError) -> anyhow::Error {
+    anyhow::anyhow!("{e}")
+}
+
+async fn students(file: Option<&std::path::Path>, command: StudentsCommand) -> Result<ExitCode> {
+    let app = open_app(file).await?;
+    let system = korrigo_app::accounts::system_session();
+    match command {
+        StudentsCommand::Import {
+            file,
+            dry_run,
+            json,
+        } => {
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            if dry_run {
+                let p = app
+                    .preview_students(&system, &bytes)
+                    .await
+                    .map_err(app_err)?;
+                if json {
+                    println!(
+                        "{}",
+                        serde_json::to_string_pretty(&serde_json::json!({
+                            "dry_run": true,
+                            "imported": p.would.imported, "updated": p.would.updated, "unchanged": p.would.unchanged,
+                            "rejected": p.rejected,
+                        }))?
+                    );
+                } else {
+                    println!(
+                        "Dry run ({} separator, {}): would import {}, update {}, leave {} unchanged, reject {}.",
+                        if p.separator == ';' {
+                            "`;`".to_string()
+                        } else {
+                            format!("`{}`", p.separator)
+                        },
+                        p.encoding,
+                        p.would.imported,
+                        p.would.updated,
+                        p.would.unchanged,
+                        p.rejected.len()
+                    );
+                    for r in &p.rejected {
+                        println!("  line {}: {}", r.line, r.reason);
+                    }
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            let started = app
+                .start_student_import(&system, &name, &bytes, &cli_client())
+                .await
+                .map_err(app_err)?;
+            // Apply it here; a running server's workers may take it first, so follow its status.
+            let report = loop {
+                app.run_pending_jobs(&WorkerTiming::default()).await?;
+                let r = app
+                    .import_status(&system, started.id)
+                    .await
+                    .map_err(app_err)?;
+                if r.status != "pending" {
+                    break r;
+                }
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            };
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                println!(
+                    "Imported {}, updated {}, unchanged {}, rejected {}.",
+                    report.imported,
+                    report.updated,
+                    report.unchanged,
+                    report.rejected.len()
+                );
+                for r in &report.rejected {
+                    println!("  line {}: {}", r.line, r.reason);
+                }
+            }
+            if report.status == "failed" {
+                eprintln!(
+                    "error: the import failed: {}",
+                    report.error.unwrap_or_default()
+                );
+                return Ok(ExitCode::FAILURE);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        StudentsCommand::List {
+            class,
+            search,
+            json,
+        } => {
+            let filter = korrigo_store::students::StudentFilter {
+                class,
+                search,
+                ..Default::default()
+            };
+            let mut all = vec![];
+            for page in 1.. {
+                let p = app
+                    .list_students(
+                        &system,
+                        &filter,
+                        korrigo_domain::PageRequest::new(Some(page), Some(500)),
+                    )
+                    .await
+                    .map_err(app_err)?;
+                let n = p.items.len();
+                all.extend(p.items);
+                if n < 500 {
+                    break;
+                }
+            }
+            if json {
+                println!("{}", serde_json::to_string_pretty(&all)?);
+            } else if all.is_empty() {
+                println!("No student. Import a roster with `korrigo students import FILE`.");
+            } else {
+                for s in &all {
+                    println!(
+                        "{:>6}  {:<24} {:<20} {}  {:<8} {}",
+                        s.id,
+                        s.last_name,
+                        s.first_name,
+                        s.birth_date.french(),
+                        s.class.as_deref().unwrap_or("-"),
+                        s.group.as_deref().unwrap_or("")
+                    );
+                }
+                println!("{} student(s)", all.len());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+async fn exams(file: Option<&std::path::Path>, command: ExamsCommand) -> Result<ExitCode> {
+    let app = open_app(file).await?;
+    let system = korrigo_app::accounts::system_session();
+    match command {
+        ExamsCommand::Create {
+            name,
+            subject,
+            date,
+            layout,
+            classes,
+            grade_scale,
+            coefficient,
+            manager,
+            json,
+        } => {
+            let input = korrigo_app::exams::ExamInput {
+                name,
+                subject,
+                date,
+                classes,
+                layout: Some(layout),
+                grade_scale: Some(grade_scale),
+                coefficient: Some(serde_json::Value::String(coefficient)),
+            };
+            let mut exam = app
+                .create_exam(&system, &input, &cli_client())
+                .await
+                .map_err(app_err)?;
+            if let Some(m) = manager {
+                let member = korrigo_app::exams::MemberInput {
+                    username: m,
+                    role: "manager".into(),
+                };
+                exam = app
+                    .set_exam_member(&system, exam.exam.id, &member, &cli_client())
+                    .await
+                    .map_err(app_err)?;
+            }
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&serde_json::json!({
+                        "id": exam.exam.id, "name": exam.exam.name, "subject": exam.exam.subject, "date": exam.exam.date,
+                        "layout": exam.exam.layout, "classes": exam.exam.classes, "grade_scale": exam.exam.grade_scale,
+                        "coefficient": exam.exam.coefficient, "students": exam.student_count,
+                    }))?
+                );
+            } else {
+                println!(
+                    "Created exam {} `{}` ({} students concerned).",
+                    exam.exam.id, exam.exam.name, exam.student_count
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        ExamsCommand::List { archived, json } => {
+            let mut all = vec![];
+            for page in 1.. {
+                let p = app
+                    .list_exams(
+                        &system,
+                        None,
+                        archived,
+                        korrigo_domain::PageRequest::new(Some(page), Some(500)),
+                    )
+                    .await
+                    .map_err(app_err)?;
+                let n = p.items.len();
+                all.extend(p.items);
+                if n < 500 {
+                    break;
+                }
+            }
+            if json {
+                let items: Vec<_> = all.iter().map(|i| serde_json::json!({
+                    "id": i.exam.id, "name": i.exam.name, "subject": i.exam.subject, "date": i.exam.date,
+                    "layout": i.exam.layout, "classes": i.exam.classes, "grade_scale": i.exam.grade_scale,
+                    "coefficient": i.exam.coefficient, "archived": i.exam.archived_at.is_some(),
+                })).collect();
+                println!("{}", serde_json::to_string_pretty(&items)?);
+            } else if all.is_empty() {
+                println!("No exam. Create one with `korrigo exams create --name ...`.");
+            } else {
+                for i in &all {
+                    println!(
+                        "{:>5}  {:<40} {:<10} {:<6} {}",
+                        i.exam.id,
+                        i.exam.name,
+                        i.exam.date.map(|d| d.french()).unwrap_or_default(),
+                        i.exam.layout,
+                        i.exam.classes.join(",")
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
 }

@@ -133,6 +133,102 @@ fn migrate_and_create_user_print_json() {
 }
 
 #[test]
+fn students_and_exams_commands() {
+    let d = temp_dir();
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../korrigo-web/tests/fixtures/pronote_utf8_bom.csv"
+    );
+    let dry = korrigo(
+        &d,
+        &[],
+        &["students", "import", fixture, "--dry-run", "--json"],
+    );
+    assert!(
+        dry.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dry.stderr)
+    );
+    let v: Value = serde_json::from_slice(&dry.stdout).unwrap();
+    assert_eq!(
+        (
+            v["imported"].as_i64(),
+            v["rejected"].as_array().unwrap().len()
+        ),
+        (Some(4), 4)
+    );
+    let list: Value =
+        serde_json::from_slice(&korrigo(&d, &[], &["students", "list", "--json"]).stdout).unwrap();
+    assert_eq!(list, serde_json::json!([]), "a dry run writes nothing");
+    let run = korrigo(&d, &[], &["students", "import", fixture, "--json"]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let v: Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(
+        (v["status"].as_str(), v["imported"].as_i64()),
+        (Some("done"), Some(4))
+    );
+    assert_eq!(v["rejected"][0]["line"], 6);
+    let again: Value = serde_json::from_slice(
+        &korrigo(&d, &[], &["students", "import", fixture, "--json"]).stdout,
+    )
+    .unwrap();
+    assert_eq!(
+        (again["imported"].as_i64(), again["unchanged"].as_i64()),
+        (Some(0), Some(4))
+    );
+    let list: Value = serde_json::from_slice(
+        &korrigo(&d, &[], &["students", "list", "--class", "TG2", "--json"]).stdout,
+    )
+    .unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    assert_eq!(list[0]["last_name"], "N'DIAYE");
+    let bad = korrigo(&d, &[], &["students", "import", "/dev/null"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("empty"));
+    let e = korrigo(
+        &d,
+        &[],
+        &[
+            "exams",
+            "create",
+            "--name",
+            "Bac blanc",
+            "--date",
+            "2027-03-15",
+            "--layout",
+            "a3",
+            "--classes",
+            "TG1,TG2",
+            "--json",
+        ],
+    );
+    assert!(e.status.success(), "{}", String::from_utf8_lossy(&e.stderr));
+    let v: Value = serde_json::from_slice(&e.stdout).unwrap();
+    assert_eq!(
+        (
+            v["id"].as_i64(),
+            v["students"].as_i64(),
+            v["layout"].as_str()
+        ),
+        (Some(1), Some(4), Some("a3"))
+    );
+    let bad = korrigo(
+        &d,
+        &[],
+        &["exams", "create", "--name", "X", "--layout", "a5"],
+    );
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("layout"));
+    let l: Value =
+        serde_json::from_slice(&korrigo(&d, &[], &["exams", "list", "--json"]).stdout).unwrap();
+    assert_eq!(l[0]["name"], "Bac blanc");
+    let _ = std::fs::remove_dir_all(d);
+}
+
+#[test]
 fn serve_refuses_to_start_on_a_bad_configuration() {
     let d = temp_dir();
     let out = korrigo(&d, &[("KORRIGO_BIND", "not-an-address")], &["serve"]);
