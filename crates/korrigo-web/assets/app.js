@@ -17,6 +17,7 @@ const MESSAGES = {
     unauthenticated: "Votre session a expiré : reconnectez-vous.",
     password_change_required: "Vous devez d'abord changer votre mot de passe.",
     setup_unavailable: "Ce lien de configuration n'est plus valide.",
+    too_large: "Le fichier est trop volumineux.",
     conflict: "Cette valeur est déjà utilisée.",
     not_found: "Introuvable.",
     internal: "Erreur interne : elle a été enregistrée. Réessayez plus tard.",
@@ -31,6 +32,7 @@ const MESSAGES = {
     unauthenticated: "Your session has expired: log in again.",
     password_change_required: "You must change your password first.",
     setup_unavailable: "This setup link is no longer valid.",
+    too_large: "The file is too large.",
     conflict: "This value is already taken.",
     not_found: "Not found.",
     internal: "Internal error: it has been logged. Try again later.",
@@ -52,10 +54,18 @@ const FR_VALIDATION = [
   [/last active admin/, "C'est le dernier administrateur actif : créez-en un autre d'abord."],
   [/your own admin rights/, "Vous ne pouvez pas retirer vos propres droits d'administrateur ni vous désactiver."],
   [/already taken/, "Cette valeur est déjà utilisée."],
+  [/the file is empty/, "Le fichier est vide."],
+  [/not a CSV file/, "Ce n'est pas un fichier CSV (il contient des données binaires)."],
+  [/no recognisable header/, "En-tête non reconnu : il faut au moins les colonnes Nom, Prénom et Né(e) le (ou une colonne Élèves et une date de naissance)."],
+  [/someone else saved this scheme/, "Quelqu'un d'autre a enregistré ce barème entre-temps : rechargez la page pour voir ses changements."],
+  [/needs at least one manager/, "Un examen doit garder au moins un gestionnaire."],
+  [/only teachers and admins/, "Seuls les enseignants et administrateurs peuvent être membres d'un examen."],
+  [/no active account/, "Aucun compte actif avec cet identifiant."],
+  [/the exam needs a name/, "L'examen doit avoir un nom."],
 ];
 
 /** @param {{code?: string, message?: string, details?: any}} err */
-function describe(err) {
+export function describe(err) {
   const m = MESSAGES[lang] || MESSAGES.fr;
   if (err.code === "rate_limited") {
     return m.rate_limited.replace("{s}", String(err.details?.retry_after ?? 60));
@@ -107,7 +117,10 @@ function formBody(form) {
   for (const el of Array.from(form.elements)) {
     const input = /** @type {HTMLInputElement} */ (el);
     if (!input.name) continue;
+    const kind = input.getAttribute("data-type");
     if (input.type === "checkbox") out[input.name] = input.checked;
+    else if (kind === "number") out[input.name] = input.value === "" ? null : Number(input.value);
+    else if (kind === "list") out[input.name] = input.value.split(",").map((v) => v.trim()).filter((v) => v);
     else out[input.name] = input.value;
   }
   return out;
@@ -131,7 +144,7 @@ function clearError(scope) {
 }
 
 /** @param {string} message */
-function toast(message) {
+export function toast(message) {
   const t = document.getElementById("toast");
   if (!t) return;
   t.textContent = message;
@@ -154,6 +167,10 @@ function onSuccess(el, data) {
       box.scrollIntoView({ block: "center" });
     }
     if (el instanceof HTMLFormElement) el.reset();
+    return;
+  }
+  if (mode === "goto-exam" && data && data.id) {
+    location.assign("/exams/" + data.id);
     return;
   }
   if (redirect) {

@@ -10,6 +10,8 @@ use std::collections::HashMap;
 
 use crate::AppState;
 
+/// The embedded files. `app.js` comes before the modules that import it: their
+/// `from "./app.js"` is rewritten to its hashed URL, so that every page shares one instance.
 const FILES: &[(&str, &str, &[u8])] = &[
     (
         "app.css",
@@ -22,6 +24,16 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../assets/app.js"),
     ),
     (
+        "import.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/import.js"),
+    ),
+    (
+        "scheme.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/scheme.js"),
+    ),
+    (
         "favicon.svg",
         "image/svg+xml",
         include_bytes!("../assets/favicon.svg"),
@@ -30,7 +42,7 @@ const FILES: &[(&str, &str, &[u8])] = &[
 
 /// The embedded assets and their hashed names.
 pub struct Assets {
-    by_hashed: HashMap<String, (&'static str, &'static [u8])>,
+    by_hashed: HashMap<String, (&'static str, axum::body::Bytes)>,
     urls: HashMap<&'static str, String>,
 }
 
@@ -38,13 +50,22 @@ impl Assets {
     /// Hashes every embedded file once, at start.
     pub fn new() -> Assets {
         let mut by_hashed = HashMap::new();
-        let mut urls = HashMap::new();
+        let mut urls: HashMap<&'static str, String> = HashMap::new();
         for (name, mime, bytes) in FILES {
-            let h = hex::encode(&Sha256::digest(bytes)[..5]);
+            let mut content = bytes.to_vec();
+            if name.ends_with(".js")
+                && *name != "app.js"
+                && let Some(app) = urls.get("app.js")
+            {
+                let text = String::from_utf8_lossy(&content)
+                    .replace("\"./app.js\"", &format!("\"{app}\""));
+                content = text.into_bytes();
+            }
+            let h = hex::encode(&Sha256::digest(&content)[..5]);
             let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
             let hashed = format!("{stem}.{h}.{ext}");
             urls.insert(*name, format!("/assets/{hashed}"));
-            by_hashed.insert(hashed, (*mime, *bytes));
+            by_hashed.insert(hashed, (*mime, axum::body::Bytes::from(content)));
         }
         Assets { by_hashed, urls }
     }
@@ -72,9 +93,29 @@ pub async fn serve(State(st): State<AppState>, Path(file): Path<String>) -> Resp
                 (header::CONTENT_TYPE, *mime),
                 (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
             ],
-            *bytes,
+            bytes.clone(),
         )
             .into_response(),
         None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn modules_import_the_hashed_app_script() {
+        let a = super::Assets::new();
+        let app = a.url("app.js").to_string();
+        let scheme = a
+            .url("scheme.js")
+            .trim_start_matches("/assets/")
+            .to_string();
+        let (_, body) = &a.by_hashed[&scheme];
+        let text = String::from_utf8_lossy(body);
+        assert!(
+            text.contains(&format!("from \"{app}\"")),
+            "scheme.js must import {app}"
+        );
+        assert!(!text.contains("\"./app.js\""));
     }
 }

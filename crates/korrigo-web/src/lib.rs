@@ -104,6 +104,12 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/users/{id}", get(pages::user))
         .route("/admin/audit", get(pages::audit))
         .route("/admin/jobs", get(pages::jobs))
+        .route("/admin/students", get(pages::roster::students))
+        .route("/admin/students/import", get(pages::roster::import))
+        .route("/admin/students/{id}", get(pages::roster::student))
+        .route("/exams", get(pages::exams::exams))
+        .route("/exams/{id}", get(pages::exams::exam))
+        .route("/exams/{id}/scheme", get(pages::exams::scheme))
         .route("/lang/{code}", get(pages::set_lang))
         .route("/assets/{file}", get(assets::serve));
     Router::new()

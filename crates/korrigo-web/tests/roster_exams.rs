@@ -15,6 +15,7 @@ both_backends!(
     exams_scheme_and_members,
     non_managers_get_403_on_every_write,
     teachers_never_see_student_data,
+    pages_render_for_each_role,
 );
 
 const PRONOTE: &[u8] = include_bytes!("fixtures/pronote_utf8_bom.csv");
@@ -574,6 +575,86 @@ async fn teachers_never_see_student_data(w: Which) {
             .await
             .status,
         StatusCode::OK
+    );
+    t.cleanup().await;
+}
+
+async fn pages_render_for_each_role(w: Which) {
+    let t = TestApp::new(w).await;
+    let admin = t.admin().await;
+    import(&t, &admin, PRONOTE).await;
+    let (_, prof) = t.user(&admin, "prof.hist", "teacher").await;
+    let (_, corr) = t.user(&admin, "prof.geo", "teacher").await;
+    let e = t
+        .browser(
+            &prof,
+            Method::POST,
+            "/api/exams/",
+            Some(json!({"name": "Bac blanc histoire", "classes": ["TG2"]})),
+        )
+        .await;
+    let id = e.body["id"].as_i64().unwrap();
+    t.browser(
+        &prof,
+        Method::PUT,
+        &format!("/api/exams/{id}/members/"),
+        Some(json!({"username": "prof.geo", "role": "corrector"})),
+    )
+    .await;
+    let page = async |c: &common::Client, path: &str| {
+        t.send(
+            Method::GET,
+            path,
+            None,
+            &[("cookie", &format!("korrigo_session={}", c.cookie))],
+        )
+        .await
+    };
+    let r = page(&admin, "/admin/students?class=TG2").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.text.contains("N&#39;DIAYE") || r.text.contains("N'DIAYE"),
+        "{}",
+        r.text
+    );
+    assert!(!r.text.contains("DUPONT"), "filtered by class");
+    assert_eq!(
+        page(&admin, "/admin/students/import").await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        page(&admin, "/admin/students/1").await.status,
+        StatusCode::OK
+    );
+    let r = page(&prof, "/exams").await;
+    assert!(r.text.contains("Bac blanc histoire") && r.text.contains("Gestionnaire"));
+    let r = page(&prof, &format!("/exams/{id}")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.text.contains("prof.geo") && r.text.contains("2 élève(s) concerné(s)"),
+        "{}",
+        r.text
+    );
+    let r = page(&prof, &format!("/exams/{id}/scheme")).await;
+    assert!(r.text.contains("data-editable=\"1\"") && r.text.contains("/assets/scheme."));
+    // The corrector sees the scheme read-only and no members or student counts.
+    let r = page(&corr, &format!("/exams/{id}/scheme")).await;
+    assert!(r.text.contains("data-editable=\"0\""));
+    let r = page(&corr, &format!("/exams/{id}")).await;
+    assert!(!r.text.contains("prof.hist") && !r.text.contains("concerné"));
+    let r = page(&prof, "/").await;
+    assert!(
+        r.text.contains("Bac blanc histoire"),
+        "the dashboard lists my exams"
+    );
+    // Teachers have no roster pages.
+    assert_eq!(
+        page(&prof, "/admin/students").await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        page(&prof, "/admin/students/import").await.status,
+        StatusCode::FORBIDDEN
     );
     t.cleanup().await;
 }

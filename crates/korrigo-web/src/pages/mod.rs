@@ -1,6 +1,9 @@
 //! Server-rendered pages (askama templates, checked at compile time). Pages only display; every
 //! change goes through the JSON API from the embedded script, with the CSRF token of the page.
 
+pub mod exams;
+pub mod roster;
+
 use crate::AppState;
 use crate::api::audit::AuditQuery;
 use crate::api::users::UserQuery;
@@ -133,7 +136,7 @@ fn layout(
     }
 }
 
-fn render<T: Template>(t: &T) -> Response {
+pub(crate) fn render<T: Template>(t: &T) -> Response {
     match t.render() {
         Ok(html) => ([(header::CACHE_CONTROL, "no-store")], Html(html)).into_response(),
         Err(e) => {
@@ -172,7 +175,12 @@ fn error_page(
 }
 
 /// Maps a use-case failure on a page: 403/404 pages, otherwise a logged 500.
-fn page_error(st: &AppState, s: &AuthSession, headers: &HeaderMap, e: AppError) -> Response {
+pub(crate) fn page_error(
+    st: &AppState,
+    s: &AuthSession,
+    headers: &HeaderMap,
+    e: AppError,
+) -> Response {
     match e {
         AppError::Forbidden => error_page(st, Some(s), headers, StatusCode::FORBIDDEN),
         AppError::NotFound(_) => error_page(st, Some(s), headers, StatusCode::NOT_FOUND),
@@ -301,6 +309,7 @@ struct DashboardPage {
     l: Layout,
     name: String,
     role: &'static str,
+    exams: Vec<exams::ExamRowView>,
 }
 
 /// `GET /`: the dashboard of the user's role.
@@ -309,10 +318,28 @@ pub async fn dashboard(
     PageSession(s): PageSession,
     headers: HeaderMap,
 ) -> Response {
+    let exams = if s.user.role.is_staff() {
+        match st
+            .app
+            .list_exams(
+                &s,
+                None,
+                false,
+                korrigo_domain::PageRequest::new(None, Some(10)),
+            )
+            .await
+        {
+            Ok(p) => p.items.iter().map(exams::ExamRowView::from).collect(),
+            Err(e) => return page_error(&st, &s, &headers, e),
+        }
+    } else {
+        vec![]
+    };
     render(&DashboardPage {
         l: layout(&st, Some(&s), &headers, "nav.dashboard"),
         name: s.user.display_name.clone(),
         role: s.user.role.as_str(),
+        exams,
     })
 }
 
@@ -325,7 +352,7 @@ pub struct Pager {
     next: Option<String>,
 }
 
-fn pager<T>(p: &Paged<T>, base: &str, params: &[(&str, String)]) -> Pager {
+pub(crate) fn pager<T>(p: &Paged<T>, base: &str, params: &[(&str, String)]) -> Pager {
     let link = |page: u32| {
         let mut q: Vec<String> = params
             .iter()

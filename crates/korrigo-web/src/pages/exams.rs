@@ -1,0 +1,261 @@
+//! Exam pages: the list (with the creation form), one exam, its marking scheme editor.
+
+use super::{Layout, Pager, layout, page_error, pager, render};
+use crate::AppState;
+use crate::api::exams::ExamQuery;
+use crate::auth::PageSession;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use korrigo_domain::{ExamId, ExamRole, PageRequest};
+use korrigo_store::exams::{Exam, ExamListItem};
+
+/// An exam row of a list.
+pub struct ExamRowView {
+    pub(crate) id: i64,
+    pub(crate) name: String,
+    pub(crate) subject: String,
+    pub(crate) date: String,
+    pub(crate) classes: String,
+    pub(crate) role_key: &'static str,
+    pub(crate) archived: bool,
+}
+
+fn role_key(r: Option<ExamRole>) -> &'static str {
+    match r {
+        Some(ExamRole::Manager) => "exams.role_manager",
+        Some(ExamRole::Corrector) => "exams.role_corrector",
+        None => "exams.role_none",
+    }
+}
+
+impl From<&ExamListItem> for ExamRowView {
+    fn from(i: &ExamListItem) -> Self {
+        ExamRowView {
+            id: i.exam.id.0,
+            name: i.exam.name.clone(),
+            subject: i.exam.subject.clone(),
+            date: i.exam.date.map(|d| d.french()).unwrap_or_default(),
+            classes: i.exam.classes.join(", "),
+            role_key: role_key(i.my_role),
+            archived: i.exam.archived_at.is_some(),
+        }
+    }
+}
+
+/// The values of the exam form.
+pub struct FormValues {
+    name: String,
+    subject: String,
+    date: String,
+    classes: String,
+    layout: String,
+    grade_scale: u32,
+    coefficient: String,
+}
+
+impl FormValues {
+    fn empty() -> FormValues {
+        FormValues {
+            name: String::new(),
+            subject: String::new(),
+            date: String::new(),
+            classes: String::new(),
+            layout: "a4:4".into(),
+            grade_scale: 20,
+            coefficient: "1".into(),
+        }
+    }
+
+    fn of(e: &Exam) -> FormValues {
+        FormValues {
+            name: e.name.clone(),
+            subject: e.subject.clone(),
+            date: e.date.map(|d| d.iso()).unwrap_or_default(),
+            classes: e.classes.join(", "),
+            layout: e.layout.as_string(),
+            grade_scale: e.grade_scale,
+            coefficient: e.coefficient.french(),
+        }
+    }
+}
+
+const LAYOUTS: [(&str, &str); 5] = [
+    ("a4:4", "exams.layout_a4_4"),
+    ("a4:8", "exams.layout_a4_8"),
+    ("a4:2", "exams.layout_a4_2"),
+    ("a4:1", "exams.layout_a4_1"),
+    ("a3", "exams.layout_a3"),
+];
+
+#[derive(Template)]
+#[template(path = "exams.html")]
+struct ExamsPage {
+    l: Layout,
+    rows: Vec<ExamRowView>,
+    pager: Pager,
+    q: String,
+    archived: bool,
+    filtered: bool,
+    can_create: bool,
+    f: FormValues,
+    known_classes: Vec<String>,
+    layouts: [(&'static str, &'static str); 5],
+}
+
+/// `GET /exams`.
+pub async fn exams(
+    State(st): State<AppState>,
+    PageSession(s): PageSession,
+    headers: HeaderMap,
+    Query(q): Query<ExamQuery>,
+) -> Response {
+    let page = match st
+        .app
+        .list_exams(
+            &s,
+            q.q.clone(),
+            q.archived,
+            PageRequest::new(q.page, q.per_page),
+        )
+        .await
+    {
+        Ok(p) => p,
+        Err(e) => return page_error(&st, &s, &headers, e),
+    };
+    let params = [
+        ("q", q.q.clone().unwrap_or_default()),
+        (
+            "archived",
+            if q.archived {
+                "true".into()
+            } else {
+                String::new()
+            },
+        ),
+    ];
+    let pager = pager(&page, "/exams", &params);
+    let known_classes = st
+        .app
+        .classes(&s)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(c, _)| c)
+        .collect();
+    let mut f = FormValues::empty();
+    if let Some(layout) = page.items.first().map(|i| i.exam.layout.as_string()) {
+        f.layout = layout;
+    }
+    render(&ExamsPage {
+        l: layout(&st, Some(&s), &headers, "nav.exams"),
+        rows: page.items.iter().map(ExamRowView::from).collect(),
+        pager,
+        filtered: !params[0].1.is_empty(),
+        q: params[0].1.clone(),
+        archived: q.archived,
+        can_create: korrigo_domain::policy::create_exam(&s.actor()).is_ok(),
+        f,
+        known_classes,
+        layouts: LAYOUTS,
+    })
+}
+
+struct MemberView {
+    user_id: i64,
+    username: String,
+    display_name: String,
+    role_key: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "exam.html")]
+struct ExamPage {
+    l: Layout,
+    id: i64,
+    name: String,
+    archived: bool,
+    can_manage: bool,
+    total: String,
+    student_count: i64,
+    f: FormValues,
+    members: Vec<MemberView>,
+    known_classes: Vec<String>,
+    layouts: [(&'static str, &'static str); 5],
+}
+
+/// `GET /exams/{id}`.
+pub async fn exam(
+    State(st): State<AppState>,
+    PageSession(s): PageSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Response {
+    let v = match st.app.get_exam(&s, ExamId(id)).await {
+        Ok(v) => v,
+        Err(e) => return page_error(&st, &s, &headers, e),
+    };
+    let known_classes = st
+        .app
+        .classes(&s)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(c, _)| c)
+        .collect();
+    render(&ExamPage {
+        l: layout(&st, Some(&s), &headers, "nav.exams"),
+        id,
+        name: v.exam.name.clone(),
+        archived: v.exam.archived_at.is_some(),
+        can_manage: v.can_manage,
+        total: v.scheme_total.to_string(),
+        student_count: v.student_count,
+        f: FormValues::of(&v.exam),
+        members: v
+            .members
+            .into_iter()
+            .map(|m| MemberView {
+                user_id: m.user_id,
+                username: m.username,
+                display_name: m.display_name,
+                role_key: role_key(ExamRole::parse(&m.role).ok()),
+            })
+            .collect(),
+        known_classes,
+        layouts: LAYOUTS,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "scheme.html")]
+struct SchemePage {
+    l: Layout,
+    id: i64,
+    name: String,
+    grade_scale: u32,
+    can_manage: bool,
+    scheme_js: String,
+}
+
+/// `GET /exams/{id}/scheme`: the tree editor (read-only for correctors).
+pub async fn scheme(
+    State(st): State<AppState>,
+    PageSession(s): PageSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Response {
+    let v = match st.app.get_exam(&s, ExamId(id)).await {
+        Ok(v) => v,
+        Err(e) => return page_error(&st, &s, &headers, e),
+    };
+    render(&SchemePage {
+        l: layout(&st, Some(&s), &headers, "nav.exams"),
+        id,
+        name: v.exam.name.clone(),
+        grade_scale: v.exam.grade_scale,
+        can_manage: v.can_manage,
+        scheme_js: st.assets.url("scheme.js").to_string(),
+    })
+}
