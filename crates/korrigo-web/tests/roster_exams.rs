@@ -658,3 +658,35 @@ async fn pages_render_for_each_role(w: Which) {
     );
     t.cleanup().await;
 }
+
+#[tokio::test]
+async fn navigation_follows_the_role() {
+    let t = TestApp::new(Which::Sqlite).await;
+    let admin = t.admin().await;
+    let (_, prof) = t.user(&admin, "prof.nav", "teacher").await;
+    let (_, eleve) = t.user(&admin, "eleve.nav", "student").await;
+    let nav = async |c: &common::Client| {
+        let r = t
+            .send(
+                Method::GET,
+                "/",
+                None,
+                &[("cookie", &format!("korrigo_session={}", c.cookie))],
+            )
+            .await;
+        let nav = r
+            .text
+            .split("<nav")
+            .nth(1)
+            .unwrap_or("")
+            .split("</nav>")
+            .next()
+            .unwrap_or("")
+            .to_string();
+        nav.matches("href=\"").count()
+    };
+    assert_eq!(nav(&admin).await, 6);
+    assert_eq!(nav(&prof).await, 2);
+    assert_eq!(nav(&eleve).await, 1);
+    t.cleanup().await;
+}

@@ -98,27 +98,24 @@ fn layout(
     active: &'static str,
 ) -> Layout {
     let locale = locale_for(session, headers);
-    let nav = match session.map(|s| s.user.role) {
-        Some(Role::Admin) => vec![
-            NavItem {
-                key: "nav.dashboard",
-                href: "/",
-            },
-            NavItem {
-                key: "nav.users",
-                href: "/admin/users",
-            },
-            NavItem {
-                key: "nav.audit",
-                href: "/admin/audit",
-            },
+    // One navigation per role.
+    let items: &[(&'static str, &'static str)] = match session.map(|s| s.user.role) {
+        Some(Role::Admin) => &[
+            ("nav.dashboard", "/"),
+            ("nav.exams", "/exams"),
+            ("nav.students", "/admin/students"),
+            ("nav.users", "/admin/users"),
+            ("nav.audit", "/admin/audit"),
+            ("nav.jobs", "/admin/jobs"),
         ],
-        Some(_) => vec![NavItem {
-            key: "nav.dashboard",
-            href: "/",
-        }],
-        None => vec![],
+        Some(Role::Teacher) => &[("nav.dashboard", "/"), ("nav.exams", "/exams")],
+        Some(Role::Student) => &[("nav.dashboard", "/")],
+        None => &[],
     };
+    let nav = items
+        .iter()
+        .map(|(key, href)| NavItem { key, href })
+        .collect();
     Layout {
         t: Tr { locale },
         lang: locale.as_str(),
