@@ -24,6 +24,8 @@ let dirty = false;
 /** @type {SchemeNode[] | null} */
 let dragFrom = null;
 let dragIndex = -1;
+/** Subtotal elements of parent nodes, refreshed without rebuilding the tree (focus stays). */
+let subtotals = new Map();
 
 /** @param {SchemeNode} n @returns {number} quarter points */
 function quarters(n) {
@@ -96,17 +98,19 @@ function renderList(list, depth) {
       pts.value = String(n.max_points ?? "");
       pts.readOnly = !editable;
       pts.setAttribute("aria-label", msg("msgPoints"));
-      pts.addEventListener("change", () => {
+      pts.addEventListener("input", () => {
         const v = Number(pts.value);
         n.max_points = v;
         pts.setCustomValidity(Number.isInteger(v * 4) && v > 0 ? "" : "0,25");
-        markDirty();
+        dirty = true;
+        stateEl.textContent = msg("msgUnsaved");
+        updateTotals();
       });
       row.append(pts);
     } else {
       const sum = document.createElement("span");
       sum.className = "subtotal";
-      sum.textContent = fmt(quarters(n)) + " pts";
+      subtotals.set(n, sum);
       row.append(sum);
     }
     if (editable) {
@@ -160,7 +164,15 @@ function focusLabel(n) {
   }
 }
 
+function updateTotals() {
+  for (const [n, el] of subtotals) el.textContent = fmt(quarters(n)) + " pts";
+  const total = nodes.reduce((s, n) => s + quarters(n), 0);
+  totalEl.textContent = fmt(total);
+  totalEl.classList.toggle("mismatch", total !== Number(root.dataset.scale) * 4);
+}
+
 function render() {
+  subtotals = new Map();
   tree.replaceChildren(...renderList(nodes, 1));
   if (nodes.length === 0) {
     const p = document.createElement("p");
@@ -168,9 +180,7 @@ function render() {
     p.textContent = msg("msgEmpty");
     tree.append(p);
   }
-  const total = nodes.reduce((s, n) => s + quarters(n), 0);
-  totalEl.textContent = fmt(total);
-  totalEl.classList.toggle("mismatch", total !== Number(root.dataset.scale) * 4);
+  updateTotals();
 }
 
 async function load() {

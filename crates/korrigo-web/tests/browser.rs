@@ -52,6 +52,210 @@ async fn start_chromedriver() -> (Driver, u16) {
     panic!("chromedriver did not start");
 }
 
+async fn browser(dport: u16, dir: &std::path::Path) -> fantoccini::Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": "/usr/bin/chromium",
+            "prefs": { "intl.accept_languages": "fr-FR,fr" },
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--disable-quic", "--no-first-run", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--lang=fr-FR",
+                     format!("--user-data-dir={}", dir.join("chrome").display())]
+        }),
+    );
+    // Plain HTTP to the local chromedriver: no TLS stack needed.
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{dport}"))
+        .await
+        .expect("a Chromium session")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admin_imports_a_roster_and_edits_a_scheme_in_chromium() {
+    let tdb = TestDb::new(Which::Sqlite).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let base = format!("http://127.0.0.1:{port}");
+    let dir = std::env::temp_dir().join(format!("korrigo-e2e-{port}"));
+    let mut cfg = Config::for_tests(dir.clone(), tdb.url.clone());
+    cfg.public_url = url::Url::parse(&base).unwrap();
+    cfg.csrf_trusted_origins = vec![base.clone()];
+    let app = App::with_db(cfg, tdb.db.clone(), builtin_registry())
+        .await
+        .unwrap();
+    app.create_user_cli(&CreateUser {
+        username: "chef".into(),
+        display_name: "Chef d'établissement".into(),
+        role: "admin".into(),
+        password: Some(PASSWORD.into()),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let (stop_workers, workers_rx) = tokio::sync::watch::channel(false);
+    let timing = korrigo_app::jobs::WorkerTiming {
+        poll: Duration::from_millis(100),
+        ..Default::default()
+    };
+    let workers = app.spawn_workers(1, timing, workers_rx);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(korrigo_web::serve(
+        listener,
+        AppState::new(app.clone()),
+        async {
+            let _ = stopped.await;
+        },
+    ));
+    let (_driver, dport) = start_chromedriver().await;
+    let c = browser(dport, &dir).await;
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/pronote_utf8_bom.csv"
+    );
+    let wait = Duration::from_secs(10);
+    let result = async {
+        c.goto(&format!("{base}/login")).await?;
+        c.wait()
+            .at_most(wait)
+            .for_element(Locator::Css("input[name=username]"))
+            .await?
+            .send_keys("chef")
+            .await?;
+        c.find(Locator::Css("input[name=password]"))
+            .await?
+            .send_keys(PASSWORD)
+            .await?;
+        c.find(Locator::Css("button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        c.wait()
+            .at_most(wait)
+            .for_element(Locator::Css("[data-testid=dashboard]"))
+            .await?;
+        // Import: the preview lists rejected rows with their line, then the import runs with a
+        // progress bar and ends with its report.
+        c.goto(&format!("{base}/admin/students/import")).await?;
+        c.wait()
+            .at_most(wait)
+            .for_element(Locator::Css("#import-file"))
+            .await?
+            .send_keys(fixture)
+            .await?;
+        c.wait()
+            .at_most(wait)
+            .for_element(Locator::Css("#import-preview:not([hidden])"))
+            .await?;
+        let rejected = c
+            .find(Locator::Css("#import-rejected"))
+            .await?
+            .text()
+            .await?;
+        assert!(
+            rejected.contains("7") && rejected.contains("31/02/2008"),
+            "{rejected}"
+        );
+        let summary = c
+            .find(Locator::Css("#import-summary"))
+            .await?
+            .text()
+            .await?;
+        assert!(summary.starts_with("4 nouveaux élèves"), "{summary}");
+        c.find(Locator::Css("#import-confirm"))
+            .await?
+            .click()
+            .await?;
+        let report = c
+            .wait()
+            .at_most(wait)
+            .for_element(Locator::Css("#import-report:not([hidden])"))
+            .await?;
+        assert!(
+            report
+                .text()
+                .await?
+                .contains("Import terminé : 4 nouveaux élèves"),
+            "{}",
+            report.text().await?
+        );
+        c.goto(&format!("{base}/admin/students?q=eloise")).await?;
+        let table = c
+            .wait()
+            .at_most(wait)
+            .for_element(Locator::Css("table"))
+            .await?
+            .text()
+            .await?;
+        assert!(table.contains("SAINT-ANDRÉ"), "{table}");
+        // An exam, then its scheme: one exercise worth 20, saved, still there after a reload.
+        c.goto(&format!("{base}/exams")).await?;
+        c.wait()
+            .at_most(wait)
+            .for_element(Locator::Css("details.create summary"))
+            .await?
+            .click()
+            .await?;
+        c.find(Locator::Css("details.create input[name=name]"))
+            .await?
+            .send_keys("Bac blanc")
+            .await?;
+        c.find(Locator::Css("details.create button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        c.wait()
+            .at_most(wait)
+            .for_element(Locator::Css("a[href$='/scheme']"))
+            .await?
+            .click()
+            .await?;
+        c.wait()
+            .at_most(wait)
+            .for_element(Locator::Css("#scheme-add"))
+            .await?
+            .click()
+            .await?;
+        let pts = c
+            .wait()
+            .at_most(wait)
+            .for_element(Locator::Css("#scheme-tree input.points"))
+            .await?;
+        pts.clear().await?;
+        pts.send_keys("20\t").await?;
+        c.find(Locator::Css("#scheme-save")).await?.click().await?;
+        c.wait()
+            .at_most(wait)
+            .for_element(Locator::XPath(
+                "//span[@id='scheme-state' and text()='Enregistré']",
+            ))
+            .await?;
+        c.refresh().await?;
+        c.wait()
+            .at_most(wait)
+            .for_element(Locator::Css("#scheme-tree input.points"))
+            .await?;
+        assert_eq!(
+            c.find(Locator::Css("#scheme-total")).await?.text().await?,
+            "20"
+        );
+        Ok::<_, fantoccini::error::CmdError>(())
+    }
+    .await;
+    let _ = c.close().await;
+    let _ = stop.send(());
+    let _ = server.await;
+    let _ = stop_workers.send(true);
+    for w in workers {
+        let _ = w.await;
+    }
+    tdb.cleanup().await;
+    let _ = std::fs::remove_dir_all(dir);
+    result.expect("the browser scenario");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn login_reload_logout_in_chromium() {
     // The real server on a free port, on a throwaway SQLite database.
@@ -81,24 +285,7 @@ async fn login_reload_logout_in_chromium() {
     }));
 
     let (_driver, dport) = start_chromedriver().await;
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({
-            "binary": "/usr/bin/chromium",
-            "prefs": { "intl.accept_languages": "fr-FR,fr" },
-            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--disable-quic", "--no-first-run", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync", "--lang=fr-FR",
-                     format!("--user-data-dir={}", dir.join("chrome").display())]
-        }),
-    );
-    // Plain HTTP to the local chromedriver: no TLS stack needed.
-    let c = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{dport}"))
-        .await
-        .expect("a Chromium session");
+    let c = browser(dport, &dir).await;
 
     let result = async {
         // Anonymous visitors land on the login page.
