@@ -23,6 +23,8 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
 use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 /// The name of our migrations table, distinct from sqlx's default so that another library
@@ -80,10 +82,18 @@ pub enum Backend {
     Postgres,
 }
 
-/// The database: a SQLite pair of pools (many readers, one writer, as SQLite allows one
-/// writer at a time) or one PostgreSQL pool.
+/// The database: its pools and a count of the queries sent (tests assert that list pages send a
+/// constant number of queries whatever their size).
 #[derive(Clone, Debug)]
-pub enum Db {
+pub struct Db {
+    pools: Pools,
+    queries: Arc<AtomicU64>,
+}
+
+/// A SQLite pair of pools (many readers, one writer, as SQLite allows one writer at a time) or
+/// one PostgreSQL pool.
+#[derive(Clone, Debug)]
+pub enum Pools {
     /// SQLite: `read` serves reads, `write` (one connection) serves write transactions.
     Sqlite {
         /// The read pool.
@@ -96,7 +106,16 @@ pub enum Db {
 }
 
 /// A borrowed connection of either backend, handed to repository functions.
-pub enum Conn<'a> {
+pub struct Conn<'a> {
+    #[doc(hidden)]
+    pub inner: ConnInner<'a>,
+    #[doc(hidden)]
+    pub queries: &'a AtomicU64,
+}
+
+/// The backend-specific connection inside a [`Conn`].
+#[doc(hidden)]
+pub enum ConnInner<'a> {
     /// A SQLite connection.
     Sqlite(&'a mut SqliteConnection),
     /// A PostgreSQL connection.
@@ -106,74 +125,96 @@ pub enum Conn<'a> {
 impl Conn<'_> {
     /// Borrows the connection again for one more call.
     pub fn reborrow(&mut self) -> Conn<'_> {
-        match self {
-            Conn::Sqlite(c) => Conn::Sqlite(c),
-            Conn::Pg(c) => Conn::Pg(c),
+        let inner = match &mut self.inner {
+            ConnInner::Sqlite(c) => ConnInner::Sqlite(c),
+            ConnInner::Pg(c) => ConnInner::Pg(c),
+        };
+        Conn {
+            inner,
+            queries: self.queries,
         }
     }
 
     /// Which backend this connection talks to.
     pub fn backend(&self) -> Backend {
-        match self {
-            Conn::Sqlite(_) => Backend::Sqlite,
-            Conn::Pg(_) => Backend::Postgres,
+        match self.inner {
+            ConnInner::Sqlite(_) => Backend::Sqlite,
+            ConnInner::Pg(_) => Backend::Postgres,
         }
     }
 }
 
-/// Runs the same code on either backend's connection. The body is expanded once per backend,
-/// so generic sqlx calls type-check against each.
+/// Runs the same code on either backend's connection, counting one query. The body is expanded
+/// once per backend, so generic sqlx calls type-check against each.
 #[macro_export]
 macro_rules! on_conn {
-    ($conn:expr, $c:ident => $body:expr) => {
-        match $conn {
-            $crate::Conn::Sqlite($c) => $body,
-            $crate::Conn::Pg($c) => $body,
+    ($conn:expr, $c:ident => $body:expr) => {{
+        let conn: $crate::Conn<'_> = $conn;
+        conn.queries
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        match conn.inner {
+            $crate::ConnInner::Sqlite($c) => $body,
+            $crate::ConnInner::Pg($c) => $body,
         }
-    };
+    }};
+}
+
+enum ReadInner {
+    Sqlite(sqlx::pool::PoolConnection<Sqlite>),
+    Pg(sqlx::pool::PoolConnection<Postgres>),
 }
 
 /// A pooled read connection.
-pub enum ReadConn {
-    /// SQLite.
-    Sqlite(sqlx::pool::PoolConnection<Sqlite>),
-    /// PostgreSQL.
-    Pg(sqlx::pool::PoolConnection<Postgres>),
+pub struct ReadConn {
+    inner: ReadInner,
+    queries: Arc<AtomicU64>,
 }
 
 impl ReadConn {
     /// The connection, for repository calls.
     pub fn conn(&mut self) -> Conn<'_> {
-        match self {
-            ReadConn::Sqlite(c) => Conn::Sqlite(c),
-            ReadConn::Pg(c) => Conn::Pg(c),
+        let inner = match &mut self.inner {
+            ReadInner::Sqlite(c) => ConnInner::Sqlite(c),
+            ReadInner::Pg(c) => ConnInner::Pg(c),
+        };
+        Conn {
+            inner,
+            queries: &self.queries,
         }
     }
 }
 
-/// A write transaction. Dropped without [`Tx::commit`], it rolls back: an operation that fails
-/// half-way leaves nothing behind.
-pub enum Tx {
-    /// SQLite (`BEGIN IMMEDIATE`, so the write lock is taken up front).
+enum TxInner {
     Sqlite(Transaction<'static, Sqlite>),
-    /// PostgreSQL.
     Pg(Transaction<'static, Postgres>),
+}
+
+/// A write transaction (`BEGIN IMMEDIATE` on SQLite, so the write lock is taken up front).
+/// Dropped without [`Tx::commit`], it rolls back: an operation that fails half-way leaves
+/// nothing behind.
+pub struct Tx {
+    inner: TxInner,
+    queries: Arc<AtomicU64>,
 }
 
 impl Tx {
     /// The transaction's connection, for repository calls.
     pub fn conn(&mut self) -> Conn<'_> {
-        match self {
-            Tx::Sqlite(t) => Conn::Sqlite(t),
-            Tx::Pg(t) => Conn::Pg(t),
+        let inner = match &mut self.inner {
+            TxInner::Sqlite(t) => ConnInner::Sqlite(t),
+            TxInner::Pg(t) => ConnInner::Pg(t),
+        };
+        Conn {
+            inner,
+            queries: &self.queries,
         }
     }
 
     /// Commits the transaction.
     pub async fn commit(self) -> Result<(), StoreError> {
-        match self {
-            Tx::Sqlite(t) => t.commit().await?,
-            Tx::Pg(t) => t.commit().await?,
+        match self.inner {
+            TxInner::Sqlite(t) => t.commit().await?,
+            TxInner::Pg(t) => t.commit().await?,
         }
         Ok(())
     }
@@ -222,7 +263,7 @@ impl Db {
                 .acquire_timeout(opts.acquire_timeout)
                 .connect_with(base)
                 .await?;
-            Ok(Db::Sqlite { read, write })
+            Ok(Db::new(Pools::Sqlite { read, write }))
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let o =
                 PgConnectOptions::from_str(url).map_err(|e| StoreError::BadUrl(e.to_string()))?;
@@ -231,7 +272,7 @@ impl Db {
                 .acquire_timeout(opts.acquire_timeout)
                 .connect_with(o)
                 .await?;
-            Ok(Db::Pg(pool))
+            Ok(Db::new(Pools::Pg(pool)))
         } else {
             Err(StoreError::BadUrl(
                 "the URL must start with sqlite:// or postgres://".into(),
@@ -239,35 +280,62 @@ impl Db {
         }
     }
 
+    fn new(pools: Pools) -> Db {
+        Db {
+            pools,
+            queries: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    /// The pools, for the few callers that need the backend itself (tests, admin statements).
+    pub fn pools(&self) -> &Pools {
+        &self.pools
+    }
+
+    /// How many queries repository functions have sent through this database so far.
+    pub fn query_count(&self) -> u64 {
+        self.queries.load(Ordering::Relaxed)
+    }
+
     /// Which backend this is.
     pub fn backend(&self) -> Backend {
-        match self {
-            Db::Sqlite { .. } => Backend::Sqlite,
-            Db::Pg(_) => Backend::Postgres,
+        match self.pools {
+            Pools::Sqlite { .. } => Backend::Sqlite,
+            Pools::Pg(_) => Backend::Postgres,
         }
     }
 
     /// A connection for reads.
     pub async fn read(&self) -> Result<ReadConn, StoreError> {
-        Ok(match self {
-            Db::Sqlite { read, .. } => ReadConn::Sqlite(read.acquire().await?),
-            Db::Pg(p) => ReadConn::Pg(p.acquire().await?),
+        let inner = match &self.pools {
+            Pools::Sqlite { read, .. } => ReadInner::Sqlite(read.acquire().await?),
+            Pools::Pg(p) => ReadInner::Pg(p.acquire().await?),
+        };
+        Ok(ReadConn {
+            inner,
+            queries: self.queries.clone(),
         })
     }
 
     /// Starts a write transaction.
     pub async fn begin(&self) -> Result<Tx, StoreError> {
-        Ok(match self {
-            Db::Sqlite { write, .. } => Tx::Sqlite(write.begin_with("BEGIN IMMEDIATE").await?),
-            Db::Pg(p) => Tx::Pg(p.begin().await?),
+        let inner = match &self.pools {
+            Pools::Sqlite { write, .. } => {
+                TxInner::Sqlite(write.begin_with("BEGIN IMMEDIATE").await?)
+            }
+            Pools::Pg(p) => TxInner::Pg(p.begin().await?),
+        };
+        Ok(Tx {
+            inner,
+            queries: self.queries.clone(),
         })
     }
 
     /// Applies every pending migration.
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        match self {
-            Db::Sqlite { write, .. } => migrator(&SQLITE_MIGRATIONS).run(write).await?,
-            Db::Pg(p) => migrator(&PG_MIGRATIONS).run(p).await?,
+        match &self.pools {
+            Pools::Sqlite { write, .. } => migrator(&SQLITE_MIGRATIONS).run(write).await?,
+            Pools::Pg(p) => migrator(&PG_MIGRATIONS).run(p).await?,
         }
         Ok(())
     }
@@ -276,8 +344,8 @@ impl Db {
     /// Errors if the database has applied a migration this binary does not know (it is older
     /// than the schema).
     pub async fn pending_migrations(&self) -> Result<Vec<i64>, StoreError> {
-        let (known, applied): (Vec<i64>, Vec<i64>) = match self {
-            Db::Sqlite { read, .. } => {
+        let (known, applied): (Vec<i64>, Vec<i64>) = match &self.pools {
+            Pools::Sqlite { read, .. } => {
                 let exists: i64 = sqlx::query_scalar(
                     "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $1",
                 )
@@ -296,7 +364,7 @@ impl Db {
                     applied,
                 )
             }
-            Db::Pg(p) => {
+            Pools::Pg(p) => {
                 let exists: bool = sqlx::query_scalar("SELECT to_regclass($1) IS NOT NULL")
                     .bind(MIGRATIONS_TABLE)
                     .fetch_one(p)
@@ -322,11 +390,11 @@ impl Db {
 
     /// A cheap round trip, for the readiness check.
     pub async fn ping(&self) -> Result<(), StoreError> {
-        match self {
-            Db::Sqlite { read, .. } => {
+        match &self.pools {
+            Pools::Sqlite { read, .. } => {
                 sqlx::query("SELECT 1").execute(read).await?;
             }
-            Db::Pg(p) => {
+            Pools::Pg(p) => {
                 sqlx::query("SELECT 1").execute(p).await?;
             }
         }
@@ -335,12 +403,12 @@ impl Db {
 
     /// Closes every pool (waits for connections to be returned).
     pub async fn close(&self) {
-        match self {
-            Db::Sqlite { read, write } => {
+        match &self.pools {
+            Pools::Sqlite { read, write } => {
                 read.close().await;
                 write.close().await;
             }
-            Db::Pg(p) => p.close().await,
+            Pools::Pg(p) => p.close().await,
         }
     }
 }

@@ -80,12 +80,14 @@ impl TestDb {
         self.db.close().await;
         match self.admin_url {
             Some(admin_url) => {
-                if let Ok(Db::Pg(p)) = Db::connect(&admin_url, &DbOptions::default()).await {
+                if let Ok(db) = Db::connect(&admin_url, &DbOptions::default()).await
+                    && let crate::Pools::Pg(p) = db.pools()
+                {
                     let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
                         "DROP DATABASE IF EXISTS {} WITH (FORCE)",
                         self.name
                     )))
-                    .execute(&p)
+                    .execute(p)
                     .await;
                     p.close().await;
                 }
@@ -100,13 +102,13 @@ impl TestDb {
 /// Runs one statement outside any transaction (`CREATE DATABASE`, `DROP DATABASE`), for tests
 /// that manage databases themselves.
 pub async fn execute_admin(db: &Db, sql: &str) -> Result<(), StoreError> {
-    match db {
-        Db::Pg(p) => {
+    match db.pools() {
+        crate::Pools::Pg(p) => {
             sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
                 .execute(p)
                 .await?;
         }
-        Db::Sqlite { write, .. } => {
+        crate::Pools::Sqlite { write, .. } => {
             sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
                 .execute(write)
                 .await?;

@@ -16,6 +16,7 @@ both_backends!(
     non_managers_get_403_on_every_write,
     teachers_never_see_student_data,
     pages_render_for_each_role,
+    lists_send_a_constant_number_of_queries,
 );
 
 const PRONOTE: &[u8] = include_bytes!("fixtures/pronote_utf8_bom.csv");
@@ -688,5 +689,73 @@ async fn navigation_follows_the_role() {
     assert_eq!(nav(&admin).await, 6);
     assert_eq!(nav(&prof).await, 2);
     assert_eq!(nav(&eleve).await, 1);
+    t.cleanup().await;
+}
+
+/// Every list answers with the same few queries whatever its page size: no N+1.
+async fn lists_send_a_constant_number_of_queries(w: Which) {
+    use korrigo_domain::roster::StudentRecord;
+    let t = TestApp::new(w).await;
+    let admin = t.admin().await;
+    let records: Vec<StudentRecord> = (0..1000)
+        .map(|i| StudentRecord {
+            last_name: format!("NOM{i:04}"),
+            first_name: "Prénom".into(),
+            birth_date: korrigo_domain::Date::parse("01/01/2008").unwrap(),
+            class: Some(format!("C{}", i % 30)),
+            group: None,
+            email: None,
+            ine: None,
+        })
+        .collect();
+    let mut tx = t.app.db.begin().await.unwrap();
+    let plan = korrigo_store::students::plan(tx.conn(), &records)
+        .await
+        .unwrap();
+    korrigo_store::students::apply(tx.conn(), &records, &plan, 1)
+        .await
+        .unwrap();
+    for i in 0..100 {
+        let f = korrigo_store::exams::ExamFields {
+            name: format!("Examen {i}"),
+            subject: String::new(),
+            date: None,
+            classes: vec![format!("C{}", i % 30), format!("C{}", (i + 1) % 30)],
+            layout: korrigo_domain::exams::PageLayout::A3,
+            grade_scale: 20,
+            coefficient: korrigo_domain::exams::Coefficient::default(),
+        };
+        korrigo_store::exams::insert(tx.conn(), &f, Some(korrigo_domain::UserId(1)), i)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let queries = async |path: &str| {
+        let before = t.app.db.query_count();
+        let r = t.browser(&admin, Method::GET, path, None).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.text);
+        (
+            t.app.db.query_count() - before,
+            r.body["items"].as_array().map(Vec::len).unwrap_or(0),
+        )
+    };
+    for base in [
+        "/api/students/?",
+        "/api/exams/?",
+        "/api/users/?",
+        "/api/audit/?",
+    ] {
+        let (small, n_small) = queries(&format!("{base}per_page=10")).await;
+        let (large, n_large) = queries(&format!("{base}per_page=500")).await;
+        assert_eq!(
+            small, large,
+            "{base}: {small} queries for {n_small} items, {large} for {n_large}"
+        );
+        assert!(small <= 4, "{base}: {small} queries");
+    }
+    let (_, n) = queries("/api/students/?per_page=500").await;
+    assert_eq!(n, 500);
+    let (_, n) = queries("/api/exams/?per_page=500").await;
+    assert_eq!(n, 100);
     t.cleanup().await;
 }
