@@ -48,11 +48,19 @@ pub enum AuditAction {
     MemberRemoved,
     /// An exam's marking scheme was saved.
     SchemeSaved,
+    /// Student accounts were generated (with activation codes).
+    StudentAccountsGenerated,
+    /// A student's activation code was replaced.
+    ActivationReset,
+    /// A student chose their password with their activation code.
+    AccountActivated,
+    /// A wrong activation code was tried.
+    ActivationFailed,
 }
 
 impl AuditAction {
     /// Every action, for filters.
-    pub const ALL: [AuditAction; 21] = [
+    pub const ALL: [AuditAction; 25] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::LoginThrottled,
@@ -74,6 +82,10 @@ impl AuditAction {
         AuditAction::MemberSet,
         AuditAction::MemberRemoved,
         AuditAction::SchemeSaved,
+        AuditAction::StudentAccountsGenerated,
+        AuditAction::ActivationReset,
+        AuditAction::AccountActivated,
+        AuditAction::ActivationFailed,
     ];
 
     /// The stable name.
@@ -100,6 +112,10 @@ impl AuditAction {
             AuditAction::MemberSet => "exam.member_set",
             AuditAction::MemberRemoved => "exam.member_removed",
             AuditAction::SchemeSaved => "exam.scheme_saved",
+            AuditAction::StudentAccountsGenerated => "student.accounts_generated",
+            AuditAction::ActivationReset => "student.activation_reset",
+            AuditAction::AccountActivated => "account.activated",
+            AuditAction::ActivationFailed => "activation.failed",
         }
     }
 

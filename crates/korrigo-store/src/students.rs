@@ -349,3 +349,67 @@ pub async fn count(c: Conn<'_>) -> Result<i64, StoreError> {
         on_conn!(c, c => sqlx::query_scalar("SELECT COUNT(*) FROM students").fetch_one(&mut *c).await)?,
     )
 }
+
+/// Students without a login account, by name (those of `class` only, when given).
+pub async fn without_account(c: Conn<'_>, class: Option<&str>) -> Result<Vec<Student>, StoreError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM students WHERE user_id IS NULL AND ($1 = '' OR class_name = $1) \
+         ORDER BY class_name, last_name, first_name, id"
+    );
+    let rows: Vec<StudentRow> = on_conn!(c, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(class.unwrap_or(""))
+        .fetch_all(&mut *c)
+        .await)?;
+    rows.into_iter().map(Student::try_from).collect()
+}
+
+/// Links a student to their login account.
+pub async fn set_user(c: Conn<'_>, student: i64, user: UserId, now: i64) -> Result<(), StoreError> {
+    on_conn!(c, c => sqlx::query("UPDATE students SET user_id = $1, updated_at = $2 WHERE id = $3")
+        .bind(user.0)
+        .bind(now)
+        .bind(student)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Stores (or replaces) the hash of a user's one-time activation code.
+pub async fn set_activation(
+    c: Conn<'_>,
+    user: UserId,
+    code_hash: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    on_conn!(c, c => sqlx::query(
+        "INSERT INTO activation_codes (user_id, code_hash, created_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (user_id) DO UPDATE SET code_hash = excluded.code_hash, created_at = excluded.created_at")
+        .bind(user.0)
+        .bind(code_hash)
+        .bind(now)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The hash of a user's pending activation code.
+pub async fn activation(c: Conn<'_>, user: UserId) -> Result<Option<String>, StoreError> {
+    Ok(
+        on_conn!(c, c => sqlx::query_scalar("SELECT code_hash FROM activation_codes WHERE user_id = $1")
+        .bind(user.0)
+        .fetch_optional(&mut *c)
+        .await)?,
+    )
+}
+
+/// Burns a user's activation code.
+pub async fn clear_activation(c: Conn<'_>, user: UserId) -> Result<(), StoreError> {
+    on_conn!(c, c => sqlx::query("DELETE FROM activation_codes WHERE user_id = $1")
+        .bind(user.0)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}

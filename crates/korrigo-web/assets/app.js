@@ -62,6 +62,8 @@ const FR_VALIDATION = [
   [/only teachers and admins/, "Seuls les enseignants et administrateurs peuvent être membres d'un examen."],
   [/no active account/, "Aucun compte actif avec cet identifiant."],
   [/the exam needs a name/, "L'examen doit avoir un nom."],
+  [/activation code do not match/, "Cet identifiant et ce code d'activation ne correspondent pas (ou le code a déjà servi)."],
+  [/has no account yet/, "Cet élève n'a pas encore de compte : créez ceux de sa classe d'abord."],
 ];
 
 /** @param {{code?: string, message?: string, details?: any}} err */
@@ -110,6 +112,32 @@ export async function api(url, method, body) {
   return data;
 }
 
+/**
+ * Calls the API and saves the answer (a PDF) as a file.
+ * @param {string} url @param {string} method @param {any} body @param {string} fallbackName
+ */
+async function download(url, method, body, fallbackName) {
+  const resp = await fetch(url, {
+    method,
+    credentials: "same-origin",
+    headers: { "X-CSRF-Token": csrfToken(), "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  }).catch(() => {
+    throw { code: "network" };
+  });
+  if (!resp.ok) {
+    const data = await resp.json().catch(() => null);
+    throw (data && data.error) || { code: "internal" };
+  }
+  const name = /filename="([^"]+)"/.exec(resp.headers.get("Content-Disposition") || "")?.[1] || fallbackName;
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(await resp.blob());
+  a.download = name;
+  a.click();
+  URL.revokeObjectURL(a.href);
+  return { downloaded: name };
+}
+
 /** @param {HTMLFormElement} form */
 function formBody(form) {
   /** @type {Record<string, any>} */
@@ -156,6 +184,10 @@ export function toast(message) {
 function onSuccess(el, data) {
   const mode = el.getAttribute("data-success");
   const redirect = el.getAttribute("data-redirect");
+  if (data && data.downloaded) {
+    toast(lang === "en" ? "Downloaded: " + data.downloaded : "Téléchargé : " + data.downloaded);
+    return;
+  }
   if (mode === "credentials" && data && data.temporary_password) {
     const box = document.querySelector("[data-credentials]");
     if (box instanceof HTMLElement) {
@@ -207,7 +239,8 @@ document.addEventListener("submit", (ev) => {
   ev.preventDefault();
   const url = form.getAttribute("data-api") || "";
   const method = form.getAttribute("data-method") || "POST";
-  run(form, () => api(url, method, formBody(form)));
+  const file = form.getAttribute("data-download");
+  run(form, () => (file ? download(url, method, formBody(form), file) : api(url, method, formBody(form))));
 });
 
 document.addEventListener("click", (ev) => {
@@ -217,7 +250,9 @@ document.addEventListener("click", (ev) => {
     const url = button.getAttribute("data-api") || "";
     const method = button.getAttribute("data-method") || "POST";
     const raw = button.getAttribute("data-body");
-    run(button, () => api(url, method, raw ? JSON.parse(raw) : undefined));
+    const file = button.getAttribute("data-download");
+    const body = raw ? JSON.parse(raw) : undefined;
+    run(button, () => (file ? download(url, method, body, file) : api(url, method, body)));
     return;
   }
   if (target.closest("[data-logout]")) {

@@ -382,6 +382,52 @@ const TABLE: &[(&str, &str, &str)] = &[
         "Clavier : Entrée ajoute un élément à la suite, Alt+↑/↓ déplace, Ctrl+S enregistre. Les points vont par quarts (0,25).",
         "Keyboard: Enter adds an item after, Alt+↑/↓ moves, Ctrl+S saves. Points go by quarters (0.25).",
     ),
+    (
+        "activate.title",
+        "Activer mon compte",
+        "Activate my account",
+    ),
+    (
+        "activate.intro",
+        "Saisissez l'identifiant et le code d'activation de votre fiche, puis choisissez votre mot de passe.",
+        "Enter the login and activation code from your slip, then choose your password.",
+    ),
+    ("activate.username", "Identifiant :", "Login:"),
+    ("activate.code", "Code d'activation", "Activation code"),
+    ("activate.submit", "Activer", "Activate"),
+    (
+        "activate.link",
+        "Première connexion ? Activez votre compte avec votre code",
+        "First time? Activate your account with your code",
+    ),
+    ("accounts.intro", "Comptes élèves :", "Student accounts:"),
+    (
+        "accounts.generate",
+        "Créer les comptes et imprimer les codes (PDF)",
+        "Create the accounts and print the codes (PDF)",
+    ),
+    (
+        "accounts.confirm",
+        "Créer un compte pour chaque élève qui n'en a pas encore ? Les codes d'activation ne seront affichés qu'une fois, dans le PDF.",
+        "Create an account for each student who has none yet? The activation codes are shown only once, in the PDF.",
+    ),
+    ("accounts.title", "Compte de l'élève", "Student account"),
+    (
+        "accounts.none",
+        "Pas encore de compte : créez ceux de sa classe depuis la liste des élèves.",
+        "No account yet: create those of their class from the student list.",
+    ),
+    (
+        "accounts.reset",
+        "Nouveau code d'activation (PDF)",
+        "New activation code (PDF)",
+    ),
+    (
+        "accounts.reset_confirm",
+        "Remplacer le code d'activation ? L'ancien ne fonctionnera plus et l'élève sera déconnecté.",
+        "Replace the activation code? The old one stops working and the student is logged out.",
+    ),
+    ("accounts.downloaded", "PDF téléchargé.", "PDF downloaded."),
     ("error.home", "Retour à l'accueil", "Back to the home page"),
     (
         "error.forbidden",

@@ -46,7 +46,7 @@ impl AppState {
 
 /// Every route of Korrigo.
 pub fn router(state: AppState) -> Router {
-    use api::{audit, exams, jobs, ops, roster, session, users};
+    use api::{accounts, audit, exams, jobs, ops, roster, session, users};
     use axum::routing::{delete, put};
     let body_limit = usize::try_from(state.app.config.upload_max_bytes).unwrap_or(usize::MAX);
     let api = Router::new()
@@ -73,6 +73,9 @@ pub fn router(state: AppState) -> Router {
             )),
         )
         .route("/api/imports/{id}/", get(roster::import_status))
+        .route("/api/students/accounts/", post(accounts::generate))
+        .route("/api/students/{id}/activation/", post(accounts::reset))
+        .route("/api/activate/", post(accounts::activate))
         .route("/api/students/", get(roster::list))
         .route(
             "/api/students/{id}/",
@@ -98,6 +101,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(pages::dashboard))
         .route("/login", get(pages::login))
         .route("/student/login", get(pages::student_login))
+        .route("/student/activate", get(pages::student_activate))
         .route("/setup/{token}", get(pages::setup))
         .route("/password", get(pages::password))
         .route("/admin/users", get(pages::users))

@@ -253,7 +253,7 @@ pub async fn csrf(State(st): State<AppState>, req: Request, next: Next) -> Respo
         .into_response();
     }
     let path = req.uri().path();
-    let exempt = path == "/api/login/" || path == "/api/setup/";
+    let exempt = matches!(path, "/api/login/" | "/api/setup/" | "/api/activate/");
     if !exempt && let Some(token) = session_token(req.headers()) {
         let expected = tokens::csrf_token(cfg.secret_key.expose(), &tokens::hash_token(&token));
         let sent = req

@@ -17,6 +17,7 @@ both_backends!(
     teachers_never_see_student_data,
     pages_render_for_each_role,
     lists_send_a_constant_number_of_queries,
+    student_accounts_activation_codes_and_slips,
 );
 
 const PRONOTE: &[u8] = include_bytes!("fixtures/pronote_utf8_bom.csv");
@@ -757,5 +758,179 @@ async fn lists_send_a_constant_number_of_queries(w: Which) {
     assert_eq!(n, 500);
     let (_, n) = queries("/api/exams/?per_page=500").await;
     assert_eq!(n, 100);
+    t.cleanup().await;
+}
+
+async fn student_accounts_activation_codes_and_slips(w: Which) {
+    let t = TestApp::new(w).await;
+    let admin = t.admin().await;
+    import(&t, &admin, PRONOTE).await;
+    let (_, teacher) = t.user(&admin, "prof.z", "teacher").await;
+    assert_eq!(
+        t.browser(
+            &teacher,
+            Method::POST,
+            "/api/students/accounts/",
+            Some(json!({"class": "TG2"}))
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    let r = t
+        .browser(
+            &admin,
+            Method::POST,
+            "/api/students/accounts/",
+            Some(json!({"class": "TG2"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["created"], 2);
+    let slips = r.body["slips"].as_array().unwrap().clone();
+    let names: Vec<&str> = slips
+        .iter()
+        .map(|s| s["username"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["aminata.ndiaye", "eloise.saint-andre"]);
+    // Generating again creates nothing more; homonyms get distinct logins.
+    let again = t
+        .browser(
+            &admin,
+            Method::POST,
+            "/api/students/accounts/",
+            Some(json!({"class": "TG2"})),
+        )
+        .await;
+    assert_eq!(again.body["created"], 0);
+    let tg1 = t
+        .browser(
+            &admin,
+            Method::POST,
+            "/api/students/accounts/?format=json",
+            Some(json!({"class": "TG1"})),
+        )
+        .await;
+    let tg1_names: Vec<&str> = tg1.body["slips"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["username"].as_str().unwrap())
+        .collect();
+    assert_eq!(tg1_names, ["marie.dupont", "marie.dupont2"]);
+    // The PDF of slips.
+    let pdf = t
+        .browser(
+            &admin,
+            Method::POST,
+            "/api/students/1/activation/?format=pdf",
+            None,
+        )
+        .await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert_eq!(pdf.headers["content-type"], "application/pdf");
+    assert!(pdf.text.starts_with("%PDF-"));
+    // No password before activation; a wrong code is refused and counted.
+    let slip = &slips[1];
+    let (user, code) = (
+        slip["username"].as_str().unwrap(),
+        slip["code"].as_str().unwrap(),
+    );
+    assert_eq!(
+        t.try_login(user, "", "192.0.2.77").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let bad = t.send(Method::POST, "/api/activate/", Some(json!({"username": user, "code": "AAAA-BBBB-CCCC", "password": "ma propre phrase secrète"})), &[]).await;
+    assert_eq!(
+        (bad.status, bad.body["error"]["details"]["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("code"))
+    );
+    let weak = t
+        .send(
+            Method::POST,
+            "/api/activate/",
+            Some(json!({"username": user, "code": code, "password": "court"})),
+            &[],
+        )
+        .await;
+    assert_eq!(weak.body["error"]["details"]["field"], "password");
+    // Codes are forgiving to type (case, spaces).
+    let typed = code.to_lowercase().replace('-', " ");
+    let ok = t
+        .send(
+            Method::POST,
+            "/api/activate/",
+            Some(json!({"username": user, "code": typed, "password": "ma propre phrase secrète"})),
+            &[],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::NO_CONTENT, "{}", ok.text);
+    let student = t.login(user, "ma propre phrase secrète").await;
+    let me = t.browser(&student, Method::GET, "/api/me/", None).await;
+    assert_eq!(
+        (me.body["role"].as_str(), me.body["display_name"].as_str()),
+        (Some("student"), Some("Éloïse SAINT-ANDRÉ"))
+    );
+    // The code works once.
+    let reuse = t
+        .send(
+            Method::POST,
+            "/api/activate/",
+            Some(json!({"username": user, "code": code, "password": "une autre phrase encore"})),
+            &[],
+        )
+        .await;
+    assert_eq!(reuse.status, StatusCode::BAD_REQUEST);
+    // A reset gives a new code and ends the student's sessions.
+    let id = t
+        .browser(&admin, Method::GET, "/api/students/?q=eloise", None)
+        .await
+        .body["items"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let reset = t
+        .browser(
+            &admin,
+            Method::POST,
+            &format!("/api/students/{id}/activation/"),
+            None,
+        )
+        .await;
+    assert_eq!(reset.status, StatusCode::OK, "{}", reset.text);
+    assert_eq!(
+        t.browser(&student, Method::GET, "/api/me/", None)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    let new_code = reset.body["slips"][0]["code"].as_str().unwrap();
+    assert_ne!(new_code, code);
+    let ok = t
+        .send(
+            Method::POST,
+            "/api/activate/",
+            Some(
+                json!({"username": user, "code": new_code, "password": "encore une autre phrase"}),
+            ),
+            &[],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::NO_CONTENT);
+    // Guessing codes is throttled like logins.
+    for _ in 0..5 {
+        t.send(Method::POST, "/api/activate/", Some(json!({"username": "marie.dupont", "code": "ZZZZ-ZZZZ-ZZZZ", "password": "peu importe ici"})), &[]).await;
+    }
+    let r = t.send(Method::POST, "/api/activate/", Some(json!({"username": "marie.dupont", "code": "ZZZZ-ZZZZ-ZZZZ", "password": "peu importe ici"})), &[]).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    let log = t
+        .browser(
+            &admin,
+            Method::GET,
+            "/api/audit/?action=account.activated",
+            None,
+        )
+        .await;
+    assert_eq!(log.body["total"], 2);
+    assert!(!log.text.contains(new_code));
     t.cleanup().await;
 }

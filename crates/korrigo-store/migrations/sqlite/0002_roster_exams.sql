@@ -60,3 +60,10 @@ CREATE TABLE imports (
     finished_at BIGINT
 );
 CREATE INDEX imports_created_idx ON imports (created_at);
+
+-- One-time activation codes of student accounts (only their SHA-256 is kept).
+CREATE TABLE activation_codes (
+    user_id BIGINT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+    code_hash TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+);

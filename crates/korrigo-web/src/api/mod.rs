@@ -1,6 +1,7 @@
 //! The JSON API under `/api/`. Handlers are short: extract, call one use case, shape the
 //! response. JSON shapes live here; they are a contract (see the README's API section).
 
+pub mod accounts;
 pub mod audit;
 pub mod exams;
 pub mod jobs;

@@ -253,6 +253,19 @@ fn login_page(
 }
 
 #[derive(Template)]
+#[template(path = "activate.html")]
+struct ActivatePage {
+    l: Layout,
+}
+
+/// `GET /student/activate`: a student chooses their password with the code of their slip.
+pub async fn student_activate(State(st): State<AppState>, headers: HeaderMap) -> Response {
+    render(&ActivatePage {
+        l: layout(&st, None, &headers, ""),
+    })
+}
+
+#[derive(Template)]
 #[template(path = "setup.html")]
 struct SetupPage {
     l: Layout,

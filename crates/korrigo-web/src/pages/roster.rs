@@ -103,6 +103,7 @@ struct StudentPage {
     l: Layout,
     s: StudentView,
     exams: Vec<(String, String)>,
+    username: Option<String>,
 }
 
 /// `GET /admin/students/{id}`.
@@ -117,7 +118,12 @@ pub async fn student(
         Err(e) => return page_error(&st, &s, &headers, e),
     };
     let v = d.student;
+    let username = match v.user_id {
+        Some(u) => st.app.get_user(&s, u).await.ok().map(|u| u.username),
+        None => None,
+    };
     render(&StudentPage {
+        username,
         l: layout(&st, Some(&s), &headers, "nav.students"),
         s: StudentView {
             id: v.id,

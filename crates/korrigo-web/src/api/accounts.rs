@@ -1,0 +1,133 @@
+//! Student accounts: generation with activation slips (PDF or JSON), code reset, activation.
+
+use super::ApiJson;
+use crate::AppState;
+use crate::auth::Session;
+use crate::client::RequestContext;
+use crate::error::ApiError;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use korrigo_app::student_accounts::AccountSlip;
+use serde::Deserialize;
+
+/// `?format=pdf` (slips to print) or `json` (default).
+#[derive(Deserialize, Default)]
+pub struct FormatQuery {
+    /// `pdf` or `json`.
+    pub format: Option<String>,
+}
+
+/// `POST /api/students/accounts/` body.
+#[derive(Deserialize, Default)]
+pub struct GenerateBody {
+    /// Only this class (every class when absent or empty).
+    #[serde(default)]
+    pub class: Option<String>,
+}
+
+fn respond(
+    st: &AppState,
+    s: &korrigo_app::accounts::AuthSession,
+    slips: Vec<AccountSlip>,
+    format: Option<&str>,
+    name: &str,
+) -> Result<Response, ApiError> {
+    match format {
+        Some("pdf") => {
+            let pdf = st.app.slips_pdf(&slips, s.user.locale)?;
+            let mut r = pdf.into_response();
+            let h = r.headers_mut();
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/pdf"),
+            );
+            if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+                h.insert(header::CONTENT_DISPOSITION, v);
+            }
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            h.insert("x-accounts-created", HeaderValue::from(slips.len()));
+            Ok(r)
+        }
+        None | Some("json") => {
+            let mut r =
+                Json(serde_json::json!({ "created": slips.len(), "slips": slips })).into_response();
+            r.headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            Ok(r)
+        }
+        Some(other) => Err(ApiError::invalid(
+            "format",
+            format!("unknown format `{other}`: expected pdf or json"),
+        )),
+    }
+}
+
+/// `POST /api/students/accounts/[?format=pdf]` `{"class"?}`: creates an account for each
+/// student (of the class) who has none, with a one-time activation code; answers the slips,
+/// shown once (admins).
+pub async fn generate(
+    State(st): State<AppState>,
+    ctx: RequestContext,
+    Session(s): Session,
+    Query(q): Query<FormatQuery>,
+    ApiJson(b): ApiJson<GenerateBody>,
+) -> Result<Response, ApiError> {
+    let slips = st
+        .app
+        .generate_student_accounts(&s, b.class.as_deref(), &ctx.client())
+        .await?;
+    let name = match b.class.as_deref().filter(|c| !c.is_empty()) {
+        Some(c) => format!(
+            "comptes-{}.pdf",
+            c.chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect::<String>()
+        ),
+        None => "comptes-eleves.pdf".into(),
+    };
+    respond(&st, &s, slips, q.format.as_deref(), &name)
+}
+
+/// `POST /api/students/{id}/activation/[?format=pdf]`: a new activation code for one student
+/// (the old one stops working, their sessions end) (admins).
+pub async fn reset(
+    State(st): State<AppState>,
+    ctx: RequestContext,
+    Session(s): Session,
+    Path(id): Path<i64>,
+    Query(q): Query<FormatQuery>,
+) -> Result<Response, ApiError> {
+    let slip = st.app.reset_activation(&s, id, &ctx.client()).await?;
+    respond(
+        &st,
+        &s,
+        vec![slip],
+        q.format.as_deref(),
+        &format!("activation-{id}.pdf"),
+    )
+}
+
+/// `POST /api/activate/` body.
+#[derive(Deserialize)]
+pub struct ActivateBody {
+    /// The login printed on the slip.
+    pub username: String,
+    /// The activation code printed on the slip.
+    pub code: String,
+    /// The password the student chooses.
+    pub password: String,
+}
+
+/// `POST /api/activate/`: a student chooses their password with their one-time code → 204.
+pub async fn activate(
+    State(st): State<AppState>,
+    ctx: RequestContext,
+    ApiJson(b): ApiJson<ActivateBody>,
+) -> Result<StatusCode, ApiError> {
+    st.app
+        .activate_account(&b.username, &b.code, &b.password, &ctx.client())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
