@@ -241,7 +241,8 @@ impl App {
         })
     }
 
-    /// A student chooses their password with their one-time code; the code then stops working.
+    /// A user (a student, or a teacher from a staff import) chooses their password with their
+    /// one-time code; the code then stops working.
     /// Wrong codes are counted like failed logins (per account and per IP, per minute).
     pub async fn activate_account(
         &self,
@@ -294,7 +295,7 @@ impl App {
         let mut tx = self.db.begin().await?;
         let user = users::find_by_login(tx.conn(), &login)
             .await?
-            .filter(|u| u.role == Role::Student && u.is_active);
+            .filter(|u| u.is_active);
         let stored = match &user {
             Some(u) => students::activation(tx.conn(), u.id).await?,
             None => None,
@@ -356,7 +357,7 @@ impl App {
         );
         let texts = match locale {
             Locale::Fr => SlipTexts {
-                title: "Korrigo — votre compte élève".into(),
+                title: "Korrigo — votre compte".into(),
                 login: "Identifiant :".into(),
                 code: "Code d'activation :".into(),
                 instructions: format!(
@@ -364,7 +365,7 @@ impl App {
                 ),
             },
             Locale::En => SlipTexts {
-                title: "Korrigo — your student account".into(),
+                title: "Korrigo — your account".into(),
                 login: "Login:".into(),
                 code: "Activation code:".into(),
                 instructions: format!(
@@ -409,5 +410,123 @@ mod tests {
             normalize_code(&c.to_lowercase().replace('-', " ")),
             c.replace('-', "")
         );
+    }
+}
+
+/// What a staff import did (or would do, in a dry run).
+#[derive(Debug, Serialize)]
+pub struct TeacherImport {
+    /// Whether nothing was written.
+    pub dry_run: bool,
+    /// Accounts created (or to create), with their activation slips when created.
+    pub created: Vec<AccountSlip>,
+    /// Rows whose e-mail already has an account: nothing to do.
+    pub existing: Vec<ExistingAccount>,
+    /// Rejected rows with their line and reason.
+    pub rejected: Vec<korrigo_domain::roster::Rejected>,
+}
+
+/// A row whose account already exists.
+#[derive(Debug, Serialize)]
+pub struct ExistingAccount {
+    /// The line in the file.
+    pub line: usize,
+    /// The existing login.
+    pub username: String,
+}
+
+impl App {
+    /// Imports teacher accounts from a staff CSV (admins only): each new e-mail becomes a
+    /// teacher account whose login is the e-mail, with a one-time activation code (the
+    /// same way as students; the slips are printed or mailed by the school). Existing
+    /// accounts are left as they are. With `dry_run`, nothing is written.
+    pub async fn import_teachers(
+        &self,
+        s: &AuthSession,
+        bytes: &[u8],
+        dry_run: bool,
+        client: &ClientInfo,
+    ) -> Result<TeacherImport, AppError> {
+        policy::administer(&s.actor())?;
+        if bytes.len() > crate::roster::ROSTER_MAX_BYTES {
+            return Err(AppError::invalid(
+                "file",
+                "the file is too large for a staff list",
+            ));
+        }
+        let parsed = korrigo_domain::roster::parse_teachers(bytes)
+            .map_err(|e| AppError::invalid("file", e.to_string()))?;
+        let now = now_ms();
+        let mut tx = self.db.begin().await?;
+        let mut out = TeacherImport {
+            dry_run,
+            created: vec![],
+            existing: vec![],
+            rejected: parsed.rejected,
+        };
+        for (line, t) in parsed.rows {
+            if let Some(u) = users::find_by_login(tx.conn(), &t.email).await? {
+                out.existing.push(ExistingAccount {
+                    line,
+                    username: u.username,
+                });
+                continue;
+            }
+            let display = format!("{} {}", t.first_name, t.last_name)
+                .trim()
+                .to_string();
+            let code = if dry_run {
+                String::new()
+            } else {
+                activation_code()
+            };
+            if !dry_run {
+                let id = users::insert(
+                    tx.conn(),
+                    &NewUser {
+                        username: &t.email,
+                        email: Some(&t.email),
+                        display_name: &display,
+                        role: Role::Teacher,
+                        password_hash: None,
+                        must_change_password: false,
+                        locale: Locale::Fr,
+                    },
+                    now,
+                )
+                .await
+                .map_err(AppError::from_store)?;
+                students::set_activation(
+                    tx.conn(),
+                    id,
+                    &tokens::hash_token(&normalize_code(&code)),
+                    now,
+                )
+                .await?;
+            }
+            out.created.push(AccountSlip {
+                student_id: 0,
+                last_name: t.last_name,
+                first_name: t.first_name,
+                class: None,
+                username: t.email,
+                code,
+            });
+        }
+        if dry_run {
+            return Ok(out);
+        }
+        audit::record(tx.conn(), &NewEntry {
+            actor_id: (s.user.id.0 > 0).then_some(s.user.id),
+            actor_username: Some(&s.user.username),
+            action: Some(AuditAction::TeachersImported),
+            object_type: Some("users"),
+            ip: client.ip.as_deref(),
+            user_agent: client.user_agent.as_deref(),
+            details: Some(serde_json::json!({ "created": out.created.len(), "existing": out.existing.len(), "rejected": out.rejected.len() })),
+            ..Default::default()
+        }, now).await?;
+        tx.commit().await?;
+        Ok(out)
     }
 }

@@ -56,11 +56,13 @@ pub enum AuditAction {
     AccountActivated,
     /// A wrong activation code was tried.
     ActivationFailed,
+    /// Teacher accounts were imported from a staff list.
+    TeachersImported,
 }
 
 impl AuditAction {
     /// Every action, for filters.
-    pub const ALL: [AuditAction; 25] = [
+    pub const ALL: [AuditAction; 26] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::LoginThrottled,
@@ -86,6 +88,7 @@ impl AuditAction {
         AuditAction::ActivationReset,
         AuditAction::AccountActivated,
         AuditAction::ActivationFailed,
+        AuditAction::TeachersImported,
     ];
 
     /// The stable name.
@@ -116,6 +119,7 @@ impl AuditAction {
             AuditAction::ActivationReset => "student.activation_reset",
             AuditAction::AccountActivated => "account.activated",
             AuditAction::ActivationFailed => "activation.failed",
+            AuditAction::TeachersImported => "teachers.imported",
         }
     }
 

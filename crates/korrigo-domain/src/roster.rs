@@ -85,6 +85,9 @@ pub enum RowProblem {
         /// What is wrong.
         message: String,
     },
+    /// No e-mail (teachers log in with it).
+    #[error("the e-mail is missing")]
+    MissingEmail,
     /// An unreadable e-mail.
     #[error("invalid e-mail: {message}")]
     BadEmail {
@@ -124,6 +127,14 @@ pub enum RosterError {
         "no recognisable header: found columns {found:?}; expected at least a last name (Nom), a first name (Prénom) and a birth date (Né(e) le), or an Élèves column with a birth date"
     )]
     NoHeader {
+        /// The first line's columns.
+        found: Vec<String>,
+    },
+    /// No recognisable header in a staff file.
+    #[error(
+        "no recognisable header: found columns {found:?}; expected a last name (Nom) and an e-mail (Adresse e-mail)"
+    )]
+    NoTeacherHeader {
         /// The first line's columns.
         found: Vec<String>,
     },
@@ -272,8 +283,22 @@ pub fn split_combined_name(value: &str) -> Result<(String, String), RowProblem> 
     Ok((words[..n_upper].join(" "), words[n_upper..].join(" ")))
 }
 
-/// Parses a roster file.
-pub fn parse_roster(bytes: &[u8]) -> Result<ParsedRoster, RosterError> {
+/// A CSV file read into lines of trimmed fields, with its detected separator and encoding.
+#[derive(Clone, Debug)]
+pub struct Table {
+    /// The header's fields.
+    pub header: Vec<String>,
+    /// Every non-empty line after the header: its 1-based line number and fields.
+    pub rows: Vec<(usize, Vec<String>)>,
+    /// The detected separator.
+    pub separator: char,
+    /// The detected encoding.
+    pub encoding: &'static str,
+}
+
+/// Reads a school CSV export: encoding and separator detected, blank lines skipped, line
+/// numbers as a spreadsheet shows them.
+pub fn read_table(bytes: &[u8]) -> Result<Table, RosterError> {
     if bytes.is_empty() {
         return Err(RosterError::Empty);
     }
@@ -302,23 +327,33 @@ pub fn parse_roster(bytes: &[u8]) -> Result<ParsedRoster, RosterError> {
         }
         line_starts.partition_point(|&s| s <= byte)
     };
-    let mut records = reader.records();
-    // The header is the first non-empty record.
-    let (header, header_line) = loop {
-        match records.next() {
-            None => return Err(RosterError::NoHeader { found: vec![] }),
-            Some(Err(e)) => return Err(unreadable(e)),
-            Some(Ok(r)) => {
-                if r.iter().all(str::is_empty) {
-                    continue;
-                }
-                let line = line_of(&r);
-                break (r, line);
-            }
+    let mut header: Option<Vec<String>> = None;
+    let mut rows = vec![];
+    for rec in reader.records() {
+        let rec = rec.map_err(unreadable)?;
+        if rec.iter().all(str::is_empty) {
+            continue;
         }
-    };
+        let fields: Vec<String> = rec.iter().map(str::to_string).collect();
+        if header.is_none() {
+            header = Some(fields);
+        } else {
+            rows.push((line_of(&rec), fields));
+        }
+    }
+    Ok(Table {
+        header: header.ok_or(RosterError::NoHeader { found: vec![] })?,
+        rows,
+        separator: char::from(sep),
+        encoding,
+    })
+}
+
+/// Parses a roster file.
+pub fn parse_roster(bytes: &[u8]) -> Result<ParsedRoster, RosterError> {
+    let table = read_table(bytes)?;
     let mut columns: HashMap<Field, usize> = HashMap::new();
-    for (i, h) in header.iter().enumerate() {
+    for (i, h) in table.header.iter().enumerate() {
         if let Some(f) = field_of(h) {
             columns.entry(f).or_insert(i);
         }
@@ -327,25 +362,19 @@ pub fn parse_roster(bytes: &[u8]) -> Result<ParsedRoster, RosterError> {
         || columns.contains_key(&Field::Combined);
     if !has_names || !columns.contains_key(&Field::Birth) {
         return Err(RosterError::NoHeader {
-            found: header.iter().map(str::to_string).collect(),
+            found: table.header.clone(),
         });
     }
-    // A trailing separator on every line (common in exports) adds an empty last column.
-    let expected = header.len();
+    let expected = table.header.len();
     let mut out = ParsedRoster {
         rows: vec![],
         rejected: vec![],
-        separator: char::from(sep),
-        encoding,
+        separator: table.separator,
+        encoding: table.encoding,
     };
     let mut seen: HashMap<String, usize> = HashMap::new();
-    for rec in records {
-        let rec = rec.map_err(unreadable)?;
-        let line = line_of(&rec);
-        if rec.iter().all(str::is_empty) {
-            continue;
-        }
-        let _ = header_line;
+    for (line, rec) in &table.rows {
+        let line = *line;
         let reject = |out: &mut ParsedRoster, problem: RowProblem| {
             out.rejected.push(Rejected {
                 line,
@@ -367,7 +396,7 @@ pub fn parse_roster(bytes: &[u8]) -> Result<ParsedRoster, RosterError> {
             columns
                 .get(&f)
                 .and_then(|&i| rec.get(i))
-                .map(clean)
+                .map(|s| clean(s))
                 .filter(|s| !s.is_empty())
         };
         let (last, first) = match (get(Field::Last), get(Field::First), get(Field::Combined)) {
@@ -434,6 +463,108 @@ pub fn parse_roster(bytes: &[u8]) -> Result<ParsedRoster, RosterError> {
             seen.insert(k, line);
         }
         out.rows.push((line, record));
+    }
+    Ok(out)
+}
+
+/// A teacher as read from a staff CSV.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TeacherRecord {
+    /// Last name.
+    pub last_name: String,
+    /// First name.
+    pub first_name: String,
+    /// E-mail (their login).
+    pub email: String,
+}
+
+/// The result of parsing a staff file.
+#[derive(Clone, Debug, Serialize)]
+pub struct ParsedTeachers {
+    /// Valid rows with their line numbers.
+    pub rows: Vec<(usize, TeacherRecord)>,
+    /// Rejected rows.
+    pub rejected: Vec<Rejected>,
+}
+
+/// Parses a staff CSV (`Nom`, `Prénom` or one combined name column, and an e-mail column).
+pub fn parse_teachers(bytes: &[u8]) -> Result<ParsedTeachers, RosterError> {
+    let table = read_table(bytes)?;
+    let mut columns: HashMap<Field, usize> = HashMap::new();
+    for (i, h) in table.header.iter().enumerate() {
+        if let Some(f) = field_of(h) {
+            columns.entry(f).or_insert(i);
+        }
+    }
+    let has_names = columns.contains_key(&Field::Last) || columns.contains_key(&Field::Combined);
+    if !has_names || !columns.contains_key(&Field::Email) {
+        return Err(RosterError::NoTeacherHeader {
+            found: table.header.clone(),
+        });
+    }
+    let expected = table.header.len();
+    let mut out = ParsedTeachers {
+        rows: vec![],
+        rejected: vec![],
+    };
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (line, rec) in &table.rows {
+        let line = *line;
+        let mut reject = |problem: RowProblem| {
+            out.rejected.push(Rejected {
+                line,
+                reason: problem.to_string(),
+                problem,
+            })
+        };
+        if rec.len() != expected {
+            reject(RowProblem::WrongColumnCount {
+                expected,
+                found: rec.len(),
+            });
+            continue;
+        }
+        let get = |f: Field| {
+            columns
+                .get(&f)
+                .and_then(|&i| rec.get(i))
+                .map(|s| clean(s))
+                .filter(|s| !s.is_empty())
+        };
+        let (last, first) = match (get(Field::Last), get(Field::First), get(Field::Combined)) {
+            (Some(l), f, _) => (l, f.unwrap_or_default()),
+            (None, _, Some(c)) => split_combined_name(&c).unwrap_or((c, String::new())),
+            (None, _, None) => {
+                reject(RowProblem::MissingLastName);
+                continue;
+            }
+        };
+        let email = match get(Field::Email) {
+            None => {
+                reject(RowProblem::MissingEmail);
+                continue;
+            }
+            Some(e) => match Email::parse(&e) {
+                Ok(e) => e.as_str().to_string(),
+                Err(message) => {
+                    reject(RowProblem::BadEmail { message });
+                    continue;
+                }
+            },
+        };
+        if let Some(&earlier) = seen.get(&email) {
+            reject(RowProblem::Duplicate { line: earlier });
+            continue;
+        }
+        seen.insert(email.clone(), line);
+        out.rows.push((
+            line,
+            TeacherRecord {
+                last_name: last,
+                first_name: first,
+                email,
+            },
+        ));
     }
     Ok(out)
 }
@@ -542,6 +673,26 @@ mod tests {
         let e = parse_roster(b"Produit;Prix\nPomme;2\n").unwrap_err();
         assert!(matches!(e, RosterError::NoHeader { ref found } if found == &["Produit", "Prix"]));
         assert!(e.to_string().contains("Prénom"));
+    }
+
+    #[test]
+    fn teachers_need_a_name_and_an_email() {
+        let csv = "Civilité;Nom;Prénom;Adresse E-mail\nMme;LEROY;Anne;anne.leroy@lycee.fr\nM.;MARTIN;Paul;\nM.;DURAND;Luc;pas-un-mail\nMme;LEROY;Annie;ANNE.LEROY@lycee.fr\n";
+        let p = parse_teachers(csv.as_bytes()).unwrap();
+        assert_eq!(p.rows.len(), 1);
+        assert_eq!(p.rows[0].1.email, "anne.leroy@lycee.fr");
+        let got: Vec<(usize, &str)> = p
+            .rejected
+            .iter()
+            .map(|r| (r.line, r.reason.as_str()))
+            .collect();
+        assert_eq!(got[0], (3, "the e-mail is missing"));
+        assert_eq!(got[1].0, 4);
+        assert_eq!(got[2], (5, "duplicate of line 2"));
+        assert!(matches!(
+            parse_teachers(b"Nom;Prenom\nX;Y\n"),
+            Err(RosterError::NoTeacherHeader { .. })
+        ));
     }
 
     #[test]

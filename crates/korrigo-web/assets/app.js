@@ -275,3 +275,57 @@ for (const t of Array.from(document.querySelectorAll("time[datetime]"))) {
   const d = new Date(t.getAttribute("datetime") || "");
   if (!isNaN(d.getTime())) t.textContent = d.toLocaleString(lang === "en" ? "en-GB" : "fr-FR");
 }
+
+// The staff import on the users page: a dry run shows what would happen, then the import
+// downloads the activation slips of the new accounts.
+for (const box of Array.from(document.querySelectorAll("[data-teacher-import]"))) {
+  const input = /** @type {HTMLInputElement} */ (box.querySelector("input[type=file]"));
+  const summary = /** @type {HTMLElement} */ (box.querySelector(".summary"));
+  const rejected = /** @type {HTMLElement} */ (box.querySelector(".rejected"));
+  const confirmButton = /** @type {HTMLButtonElement} */ (box.querySelector("button"));
+  /** @param {string} query */
+  const send = (query) => {
+    const f = input.files && input.files[0];
+    return fetch("/api/teachers/import/" + query, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "X-CSRF-Token": csrfToken(), "Content-Type": "text/csv" },
+      body: f,
+    });
+  };
+  input.addEventListener("change", async () => {
+    clearError(box);
+    confirmButton.hidden = true;
+    const resp = await send("?dry_run=true").catch(() => null);
+    const data = resp ? await resp.json().catch(() => null) : null;
+    if (!resp || !resp.ok) {
+      showError(box, describe((data && data.error) || { code: "network" }));
+      return;
+    }
+    summary.textContent = lang === "en"
+      ? `${data.created.length} account(s) to create, ${data.existing.length} already existing, ${data.rejected.length} rejected row(s).`
+      : `${data.created.length} compte(s) à créer, ${data.existing.length} déjà existant(s), ${data.rejected.length} ligne(s) rejetée(s).`;
+    rejected.replaceChildren(...data.rejected.map((/** @type {any} */ r) => {
+      const li = document.createElement("li");
+      li.textContent = (lang === "en" ? "line " : "ligne ") + r.line + " : " + r.reason;
+      return li;
+    }));
+    confirmButton.hidden = data.created.length === 0;
+  });
+  confirmButton.addEventListener("click", async () => {
+    confirmButton.disabled = true;
+    const resp = await send("?format=pdf").catch(() => null);
+    confirmButton.disabled = false;
+    if (!resp || !resp.ok) {
+      const data = resp ? await resp.json().catch(() => null) : null;
+      showError(box, describe((data && data.error) || { code: "network" }));
+      return;
+    }
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(await resp.blob());
+    a.download = "comptes-enseignants.pdf";
+    a.click();
+    URL.revokeObjectURL(a.href);
+    location.reload();
+  });
+}

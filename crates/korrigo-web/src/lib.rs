@@ -76,6 +76,12 @@ pub fn router(state: AppState) -> Router {
         .route("/api/students/accounts/", post(accounts::generate))
         .route("/api/students/{id}/activation/", post(accounts::reset))
         .route("/api/activate/", post(accounts::activate))
+        .route(
+            "/api/teachers/import/",
+            post(accounts::import_teachers).layer(DefaultBodyLimit::max(
+                korrigo_app::roster::ROSTER_MAX_BYTES + 1,
+            )),
+        )
         .route("/api/students/", get(roster::list))
         .route(
             "/api/students/{id}/",
@@ -101,6 +107,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(pages::dashboard))
         .route("/login", get(pages::login))
         .route("/student/login", get(pages::student_login))
+        .route("/activate", get(pages::student_activate))
         .route("/student/activate", get(pages::student_activate))
         .route("/setup/{token}", get(pages::setup))
         .route("/password", get(pages::password))

@@ -18,6 +18,7 @@ both_backends!(
     pages_render_for_each_role,
     lists_send_a_constant_number_of_queries,
     student_accounts_activation_codes_and_slips,
+    teachers_are_imported_with_activation_codes,
 );
 
 const PRONOTE: &[u8] = include_bytes!("fixtures/pronote_utf8_bom.csv");
@@ -932,5 +933,72 @@ async fn student_accounts_activation_codes_and_slips(w: Which) {
         .await;
     assert_eq!(log.body["total"], 2);
     assert!(!log.text.contains(new_code));
+    t.cleanup().await;
+}
+
+async fn teachers_are_imported_with_activation_codes(w: Which) {
+    let t = TestApp::new(w).await;
+    let admin = t.admin().await;
+    let csv = include_bytes!("fixtures/enseignants.csv");
+    let dry = t
+        .upload(
+            &admin,
+            "/api/teachers/import/?dry_run=true",
+            csv,
+            "staff.csv",
+        )
+        .await;
+    assert_eq!(dry.status, StatusCode::OK, "{}", dry.text);
+    assert_eq!(dry.body["created"].as_array().unwrap().len(), 2);
+    let lines: Vec<i64> = dry.body["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["line"].as_i64().unwrap())
+        .collect();
+    assert_eq!(lines, [3, 4]);
+    assert_eq!(
+        t.browser(&admin, Method::GET, "/api/users/?role=teacher", None)
+            .await
+            .body["total"],
+        0,
+        "a dry run writes nothing"
+    );
+    let run = t
+        .upload(&admin, "/api/teachers/import/", csv, "staff.csv")
+        .await;
+    let code = run.body["created"][0]["code"].as_str().unwrap().to_string();
+    assert_eq!(run.body["created"][0]["username"], "anne.leroy@lycee.fr");
+    // Re-importing finds the existing accounts.
+    let again = t
+        .upload(&admin, "/api/teachers/import/?format=pdf", csv, "staff.csv")
+        .await;
+    assert_eq!(again.headers["content-type"], "application/pdf");
+    let again = t
+        .upload(&admin, "/api/teachers/import/", csv, "staff.csv")
+        .await;
+    assert_eq!(
+        (
+            again.body["created"].as_array().unwrap().len(),
+            again.body["existing"].as_array().unwrap().len()
+        ),
+        (0, 2)
+    );
+    // The teacher activates their account with the code and logs in.
+    let r = t.send(Method::POST, "/api/activate/", Some(json!({"username": "anne.leroy@lycee.fr", "code": code, "password": "des copies à corriger"})), &[]).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+    let c = t
+        .login("anne.leroy@lycee.fr", "des copies à corriger")
+        .await;
+    assert_eq!(
+        t.browser(&c, Method::GET, "/api/me/", None).await.body["role"],
+        "teacher"
+    );
+    assert_eq!(
+        t.upload(&c, "/api/teachers/import/", csv, "x.csv")
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
     t.cleanup().await;
 }

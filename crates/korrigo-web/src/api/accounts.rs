@@ -131,3 +131,43 @@ pub async fn activate(
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// `?dry_run=true&format=pdf|json` on the staff import.
+#[derive(Deserialize, Default)]
+pub struct TeacherImportQuery {
+    /// Only show what would happen.
+    #[serde(default)]
+    pub dry_run: bool,
+    /// `pdf` for the activation slips of the created accounts, `json` (default) for the report.
+    pub format: Option<String>,
+}
+
+/// `POST /api/teachers/import/`: a staff CSV (name, e-mail) as the body. Creates a teacher
+/// account (login: the e-mail) with a one-time activation code for each new e-mail; answers
+/// the report (created with their codes, existing, rejected rows) or, with `format=pdf`, the
+/// slips (admins).
+pub async fn import_teachers(
+    State(st): State<AppState>,
+    ctx: RequestContext,
+    Session(s): Session,
+    Query(q): Query<TeacherImportQuery>,
+    super::roster::RawBody(body): super::roster::RawBody,
+) -> Result<Response, ApiError> {
+    let report = st
+        .app
+        .import_teachers(&s, &body, q.dry_run, &ctx.client())
+        .await?;
+    if q.format.as_deref() == Some("pdf") && !q.dry_run {
+        return respond(
+            &st,
+            &s,
+            report.created,
+            Some("pdf"),
+            "comptes-enseignants.pdf",
+        );
+    }
+    let mut r = Json(report).into_response();
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(r)
+}
