@@ -428,6 +428,16 @@ const TABLE: &[(&str, &str, &str)] = &[
         "Replace the activation code? The old one stops working and the student is logged out.",
     ),
     ("accounts.downloaded", "PDF téléchargé.", "PDF downloaded."),
+    (
+        "users.import_teachers",
+        "Importer des enseignants (CSV)",
+        "Import teachers (CSV)",
+    ),
+    (
+        "users.import_teachers_hint",
+        "Fichier CSV avec les colonnes Nom, Prénom et Adresse e-mail ; l'identifiant de chaque enseignant est son e-mail. Les codes d'activation sont dans le PDF téléchargé.",
+        "CSV file with Nom, Prénom and e-mail columns; each teacher's login is their e-mail. The activation codes are in the downloaded PDF.",
+    ),
     ("error.home", "Retour à l'accueil", "Back to the home page"),
     (
         "error.forbidden",
