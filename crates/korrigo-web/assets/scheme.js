@@ -24,6 +24,11 @@ let dirty = false;
 /** @type {SchemeNode[] | null} */
 let dragFrom = null;
 let dragIndex = -1;
+
+/** @param {SchemeNode} n @returns {number} levels below and including n */
+function height(n) {
+  return 1 + Math.max(0, ...(n.children || []).map(height));
+}
 /** Subtotal elements of parent nodes, refreshed without rebuilding the tree (focus stays). */
 let subtotals = new Map();
 
@@ -45,8 +50,13 @@ function markDirty() {
   render();
 }
 
-/** @param {SchemeNode[]} list @param {number} depth @returns {HTMLElement[]} */
-function renderList(list, depth) {
+/**
+ * @param {SchemeNode[]} list the nodes to draw
+ * @param {number} depth 1 for exercises
+ * @param {{list: SchemeNode[], index: number} | null} parent where the list's owner sits
+ * @returns {HTMLElement[]}
+ */
+function renderList(list, depth, parent) {
   return list.map((n, i) => {
     const li = document.createElement("li");
     li.className = "node depth-" + depth;
@@ -55,12 +65,18 @@ function renderList(list, depth) {
     if (editable) {
       row.draggable = true;
       row.addEventListener("dragstart", () => { dragFrom = list; dragIndex = i; });
-      row.addEventListener("dragover", (e) => { if (dragFrom === list) e.preventDefault(); });
+      row.addEventListener("dragover", (e) => e.preventDefault());
       row.addEventListener("drop", (e) => {
         e.preventDefault();
-        if (dragFrom !== list || dragIndex === i) return;
-        const [moved] = list.splice(dragIndex, 1);
-        list.splice(i, 0, moved);
+        if (!dragFrom || (dragFrom === list && dragIndex === i)) return;
+        const moving = dragFrom[dragIndex];
+        // A node may move to another exercise or question, keeping its id, as long as the
+        // tree stays three levels deep and it does not land inside itself.
+        if (depth - 1 + height(moving) > MAX_DEPTH || contains(moving, n)) return;
+        dragFrom.splice(dragIndex, 1);
+        const at = dragFrom === list && dragIndex < i ? i - 1 : i;
+        list.splice(at, 0, moving);
+        dragFrom = null;
         markDirty();
       });
     }
@@ -78,6 +94,28 @@ function renderList(list, depth) {
         [list[i], list[j]] = [list[j], list[i]];
         markDirty();
         focusLabel(list[j]);
+      } else if (e.altKey && e.key === "ArrowRight" && i > 0) {
+        // Indent: becomes the last sub-question of the node above.
+        e.preventDefault();
+        const target = list[i - 1];
+        if (depth + height(n) > MAX_DEPTH) return;
+        list.splice(i, 1);
+        if (!target.children || target.children.length === 0) {
+          delete target.max_points;
+          target.children = [];
+        }
+        target.children.push(n);
+        markDirty();
+        focusLabel(n);
+      } else if (e.altKey && e.key === "ArrowLeft" && parent) {
+        // Outdent: moves just after its parent.
+        e.preventDefault();
+        list.splice(i, 1);
+        const owner = parent.list[parent.index];
+        if (list.length === 0 && owner.max_points === undefined) owner.max_points = 1;
+        parent.list.splice(parent.index + 1, 0, n);
+        markDirty();
+        focusLabel(n);
       } else if (e.key === "Enter") {
         e.preventDefault();
         const fresh = { label: depth === 1 ? msg("msgExercise") : msg("msgQuestion"), max_points: 1 };
@@ -146,11 +184,16 @@ function renderList(list, depth) {
     li.append(row);
     if (n.children && n.children.length) {
       const ol = document.createElement("ol");
-      ol.append(...renderList(n.children, depth + 1));
+      ol.append(...renderList(n.children, depth + 1, { list, index: i }));
       li.append(ol);
     }
     return li;
   });
+}
+
+/** @param {SchemeNode} outer @param {SchemeNode} inner @returns {boolean} */
+function contains(outer, inner) {
+  return outer === inner || (outer.children || []).some((/** @type {SchemeNode} */ c) => contains(c, inner));
 }
 
 /** @param {SchemeNode} n */
@@ -173,7 +216,7 @@ function updateTotals() {
 
 function render() {
   subtotals = new Map();
-  tree.replaceChildren(...renderList(nodes, 1));
+  tree.replaceChildren(...renderList(nodes, 1, null));
   if (nodes.length === 0) {
     const p = document.createElement("p");
     p.className = "empty";

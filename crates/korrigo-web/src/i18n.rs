@@ -379,8 +379,8 @@ const TABLE: &[(&str, &str, &str)] = &[
     ),
     (
         "scheme.keys",
-        "Clavier : Entrée ajoute un élément à la suite, Alt+↑/↓ déplace, Ctrl+S enregistre. Les points vont par quarts (0,25).",
-        "Keyboard: Enter adds an item after, Alt+↑/↓ moves, Ctrl+S saves. Points go by quarters (0.25).",
+        "Clavier : Entrée ajoute un élément à la suite, Alt+↑/↓ déplace, Alt+→ en fait une sous-question de l'élément du dessus, Alt+← la remonte d'un niveau, Ctrl+S enregistre. Glisser-déposer pour déplacer. Les points vont par quarts (0,25).",
+        "Keyboard: Enter adds an item after, Alt+↑/↓ moves, Alt+→ makes it a sub-question of the item above, Alt+← moves it up a level, Ctrl+S saves. Drag and drop to move. Points go by quarters (0.25).",
     ),
     (
         "activate.title",
