@@ -281,6 +281,7 @@ impl App {
                 let _ = imports::finish(tx.conn(), id, "failed", Some(&msg), now_ms()).await;
                 let _ = tx.commit().await;
             }
+            let _ = self.files.delete(&import.file_key).await;
             Err::<(), String>(msg)
         };
         let bytes = match self.files.get(&import.file_key).await {
@@ -347,6 +348,11 @@ impl App {
             }, now).await.map_err(|e| e.to_string())?;
         }
         tx.commit().await.map_err(|e| e.to_string())?;
+        // The uploaded file holds personal data that the students table now has: do not keep
+        // a second copy.
+        if let Err(e) = self.files.delete(&import.file_key).await {
+            tracing::warn!(import.id = id, error = %e, "could not delete an imported roster file");
+        }
         tracing::info!(import.id = id, rows = total, "student import done");
         Ok(())
     }

@@ -104,6 +104,15 @@ async fn roster_import_preview_apply_and_reimport(w: Which) {
         (Some(4), Some(0), Some(0))
     );
     assert_eq!(report["rejected"].as_array().unwrap().len(), 4);
+    // The uploaded file is not kept once imported.
+    let imports_dir = t.dir.join("files/imports");
+    assert_eq!(
+        std::fs::read_dir(&imports_dir)
+            .map(|d| d.count())
+            .unwrap_or(0),
+        0,
+        "no roster copy left in the file store"
+    );
     // Re-importing is idempotent.
     let again = import(&t, &admin, PRONOTE).await;
     assert_eq!(
