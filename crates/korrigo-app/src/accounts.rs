@@ -185,60 +185,30 @@ impl App {
     ) -> Result<LoggedIn, AppError> {
         let login = login.trim().to_lowercase();
         let now = now_ms();
-        let since = now - WINDOW_MS;
+        if let Some(retry_after_secs) = self
+            .throttled(AuditAction::LoginFailed, &login, client, now)
+            .await?
         {
-            let mut c = self.db.read().await?;
-            let per_account = audit::window(
-                c.conn(),
-                AuditAction::LoginFailed,
-                WindowKey::Object(&login),
-                since,
+            let mut tx = self.db.begin().await?;
+            audit::record(
+                tx.conn(),
+                &NewEntry {
+                    action: Some(AuditAction::LoginThrottled),
+                    object_type: Some("user"),
+                    object_id: Some(login.clone()),
+                    ip: client.ip.as_deref(),
+                    user_agent: client.user_agent.as_deref(),
+                    ..Default::default()
+                },
+                now,
             )
             .await?;
-            let per_ip = match client.ip.as_deref() {
-                Some(ip) => {
-                    audit::window(c.conn(), AuditAction::LoginFailed, WindowKey::Ip(ip), since)
-                        .await?
-                }
-                None => audit::Window {
-                    count: 0,
-                    oldest: None,
-                },
-            };
-            let limited = [
-                (per_account, self.config.login_max_failures),
-                (per_ip, self.config.login_max_failures_per_ip),
-            ]
-            .into_iter()
-            .filter(|(w, max)| w.count >= *max)
-            .filter_map(|(w, _)| w.oldest)
-            .min();
-            if let Some(oldest) = limited {
-                drop(c);
-                let retry_after_secs = u64::try_from((oldest + WINDOW_MS - now + 999) / 1000)
-                    .unwrap_or(1)
-                    .max(1);
-                let mut tx = self.db.begin().await?;
-                audit::record(
-                    tx.conn(),
-                    &NewEntry {
-                        action: Some(AuditAction::LoginThrottled),
-                        object_type: Some("user"),
-                        object_id: Some(login.clone()),
-                        ip: client.ip.as_deref(),
-                        user_agent: client.user_agent.as_deref(),
-                        ..Default::default()
-                    },
-                    now,
-                )
-                .await?;
-                tx.commit().await?;
-                warn!(
-                    client.ip = client.ip.as_deref().unwrap_or("-"),
-                    "login throttled"
-                );
-                return Err(AppError::RateLimited { retry_after_secs });
-            }
+            tx.commit().await?;
+            warn!(
+                client.ip = client.ip.as_deref().unwrap_or("-"),
+                "login throttled"
+            );
+            return Err(AppError::RateLimited { retry_after_secs });
         }
         let user = if login.is_empty() {
             None
@@ -329,6 +299,42 @@ impl App {
                 csrf_token,
             },
         })
+    }
+
+    /// Seconds to wait before `login` may try again, when it (or the client's IP) has
+    /// `failure` audit entries past the limits in the last minute. The counts live in the
+    /// audit log, so every instance sees them.
+    pub(crate) async fn throttled(
+        &self,
+        failure: AuditAction,
+        login: &str,
+        client: &ClientInfo,
+        now: i64,
+    ) -> Result<Option<u64>, AppError> {
+        let since = now - WINDOW_MS;
+        let mut c = self.db.read().await?;
+        let per_account = audit::window(c.conn(), failure, WindowKey::Object(login), since).await?;
+        let per_ip = match client.ip.as_deref() {
+            Some(ip) => audit::window(c.conn(), failure, WindowKey::Ip(ip), since).await?,
+            None => audit::Window {
+                count: 0,
+                oldest: None,
+            },
+        };
+        // Allowed again once the oldest failure of a full window leaves the minute.
+        let oldest = [
+            (per_account, self.config.login_max_failures),
+            (per_ip, self.config.login_max_failures_per_ip),
+        ]
+        .into_iter()
+        .filter(|(w, max)| w.count >= *max)
+        .filter_map(|(w, _)| w.oldest)
+        .min();
+        Ok(oldest.map(|o| {
+            u64::try_from((o + WINDOW_MS - now + 999) / 1000)
+                .unwrap_or(1)
+                .max(1)
+        }))
     }
 
     /// Resolves a session token to its session, or `None` when it is unknown, expired (idle or

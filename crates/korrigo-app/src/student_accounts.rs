@@ -9,11 +9,10 @@ use korrigo_domain::audit::AuditAction;
 use korrigo_domain::text::fold;
 use korrigo_domain::{Locale, NewPassword, Role, policy};
 use korrigo_media::slips::{Slip, SlipTexts, slips_pdf};
-use korrigo_store::audit::{self, NewEntry, WindowKey};
+use korrigo_store::audit::{self, NewEntry};
 use korrigo_store::students::{self, Student};
 use korrigo_store::users::{self, NewUser};
 use korrigo_store::{Conn, now_ms};
-use rand::RngCore;
 use serde::Serialize;
 use std::collections::HashSet;
 
@@ -36,18 +35,7 @@ pub struct AccountSlip {
 
 /// A new activation code: 12 characters without look-alikes, as `XXXX-XXXX-XXXX` (60 bits).
 fn activation_code() -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    let mut b = [0u8; 12];
-    rand::rng().fill_bytes(&mut b);
-    let chars: Vec<char> = b
-        .iter()
-        .map(|x| ALPHABET[usize::from(*x) % ALPHABET.len()] as char)
-        .collect();
-    chars
-        .chunks(4)
-        .map(|c| c.iter().collect::<String>())
-        .collect::<Vec<_>>()
-        .join("-")
+    tokens::grouped_code(b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789", 12)
 }
 
 /// A code as typed (case, spaces and dashes ignored), normalised before hashing.
@@ -253,44 +241,11 @@ impl App {
     ) -> Result<(), AppError> {
         let login = username.trim().to_lowercase();
         let now = now_ms();
+        if let Some(retry_after_secs) = self
+            .throttled(AuditAction::ActivationFailed, &login, client, now)
+            .await?
         {
-            let mut c = self.db.read().await?;
-            let since = now - 60_000;
-            let per_account = audit::window(
-                c.conn(),
-                AuditAction::ActivationFailed,
-                WindowKey::Object(&login),
-                since,
-            )
-            .await?;
-            let per_ip = match client.ip.as_deref() {
-                Some(ip) => {
-                    audit::window(
-                        c.conn(),
-                        AuditAction::ActivationFailed,
-                        WindowKey::Ip(ip),
-                        since,
-                    )
-                    .await?
-                }
-                None => audit::Window {
-                    count: 0,
-                    oldest: None,
-                },
-            };
-            for (w, max) in [
-                (per_account, self.config.login_max_failures),
-                (per_ip, self.config.login_max_failures_per_ip),
-            ] {
-                if w.count >= max {
-                    let oldest = w.oldest.unwrap_or(now);
-                    return Err(AppError::RateLimited {
-                        retry_after_secs: u64::try_from((oldest + 60_000 - now + 999) / 1000)
-                            .unwrap_or(1)
-                            .max(1),
-                    });
-                }
-            }
+            return Err(AppError::RateLimited { retry_after_secs });
         }
         let mut tx = self.db.begin().await?;
         let user = users::find_by_login(tx.conn(), &login)
@@ -352,7 +307,7 @@ impl App {
     /// The slips as a PDF to print and cut out, in the given language.
     pub fn slips_pdf(&self, slips: &[AccountSlip], locale: Locale) -> Result<Vec<u8>, AppError> {
         let url = format!(
-            "{}/student/activate",
+            "{}/activate",
             self.config.public_url.as_str().trim_end_matches('/')
         );
         let texts = match locale {

@@ -35,21 +35,26 @@ pub fn constant_time_eq(a: &str, b: &str) -> bool {
     a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// A temporary password an admin hands to a user (who must change it at first login):
-/// 4 groups of 4 characters from an alphabet without look-alikes (no 0/O, 1/l/I).
-pub fn temporary_password() -> String {
-    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
-    let mut b = [0u8; 16];
+/// `n` random characters of `alphabet`, in groups of 4 joined by `-` (easy to read aloud and
+/// to type from paper).
+pub fn grouped_code(alphabet: &[u8], n: usize) -> String {
+    let mut b = vec![0u8; n];
     rand::rng().fill_bytes(&mut b);
     let chars: Vec<char> = b
         .iter()
-        .map(|x| ALPHABET[usize::from(*x) % ALPHABET.len()] as char)
+        .map(|x| alphabet[usize::from(*x) % alphabet.len()] as char)
         .collect();
     chars
         .chunks(4)
         .map(|c| c.iter().collect::<String>())
         .collect::<Vec<_>>()
         .join("-")
+}
+
+/// A temporary password an admin hands to a user (who must change it at first login):
+/// 4 groups of 4 characters from an alphabet without look-alikes (no 0/O, 1/l/I).
+pub fn temporary_password() -> String {
+    grouped_code(b"abcdefghjkmnpqrstuvwxyz23456789", 16)
 }
 
 #[cfg(test)]

@@ -349,15 +349,21 @@ pub fn read_table(bytes: &[u8]) -> Result<Table, RosterError> {
     })
 }
 
-/// Parses a roster file.
-pub fn parse_roster(bytes: &[u8]) -> Result<ParsedRoster, RosterError> {
-    let table = read_table(bytes)?;
-    let mut columns: HashMap<Field, usize> = HashMap::new();
-    for (i, h) in table.header.iter().enumerate() {
+/// Which column holds each known field (the first one, when a header repeats).
+fn columns_of(header: &[String]) -> HashMap<Field, usize> {
+    let mut columns = HashMap::new();
+    for (i, h) in header.iter().enumerate() {
         if let Some(f) = field_of(h) {
             columns.entry(f).or_insert(i);
         }
     }
+    columns
+}
+
+/// Parses a roster file.
+pub fn parse_roster(bytes: &[u8]) -> Result<ParsedRoster, RosterError> {
+    let table = read_table(bytes)?;
+    let columns = columns_of(&table.header);
     let has_names = (columns.contains_key(&Field::Last) && columns.contains_key(&Field::First))
         || columns.contains_key(&Field::Combined);
     if !has_names || !columns.contains_key(&Field::Birth) {
@@ -490,12 +496,7 @@ pub struct ParsedTeachers {
 /// Parses a staff CSV (`Nom`, `Prénom` or one combined name column, and an e-mail column).
 pub fn parse_teachers(bytes: &[u8]) -> Result<ParsedTeachers, RosterError> {
     let table = read_table(bytes)?;
-    let mut columns: HashMap<Field, usize> = HashMap::new();
-    for (i, h) in table.header.iter().enumerate() {
-        if let Some(f) = field_of(h) {
-            columns.entry(f).or_insert(i);
-        }
-    }
+    let columns = columns_of(&table.header);
     let has_names = columns.contains_key(&Field::Last) || columns.contains_key(&Field::Combined);
     if !has_names || !columns.contains_key(&Field::Email) {
         return Err(RosterError::NoTeacherHeader {

@@ -115,6 +115,11 @@ impl TestApp {
                 .unwrap(),
             None => b.body(Body::empty()).unwrap(),
         };
+        self.call(req).await
+    }
+
+    /// Runs a request through the router and reads the whole answer.
+    pub async fn call(&self, req: Request<Body>) -> Resp {
         let resp = self.router.clone().oneshot(req).await.unwrap();
         let status = resp.status();
         let headers = resp.headers().clone();
@@ -142,18 +147,7 @@ impl TestApp {
             .header("content-type", "text/csv")
             .body(Body::from(bytes.to_vec()))
             .unwrap();
-        let resp = self.router.clone().oneshot(req).await.unwrap();
-        let status = resp.status();
-        let headers = resp.headers().clone();
-        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-        let text = String::from_utf8_lossy(&bytes).to_string();
-        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Resp {
-            status,
-            headers,
-            body,
-            text,
-        }
+        self.call(req).await
     }
 
     /// A request as a browser page would send it: same-origin headers, cookie and token.
