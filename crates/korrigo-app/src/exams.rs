@@ -11,7 +11,7 @@ use korrigo_domain::exams::{
 use korrigo_domain::scheme::{Points, Scheme};
 use korrigo_domain::{Date, ExamId, ExamRole, PageRequest, Paged, Role, UserId, policy};
 use korrigo_store::audit::{self, NewEntry};
-use korrigo_store::exams::{self, Exam, ExamFields, ExamFilter, ExamListItem, Member};
+use korrigo_store::exams::{self, Exam, ExamFields, ExamFilter, ExamListItem, ExamSort, Member};
 use korrigo_store::{Conn, now_ms, users};
 use serde::{Deserialize, Serialize};
 
@@ -233,6 +233,7 @@ impl App {
         s: &AuthSession,
         search: Option<String>,
         archived: bool,
+        sort: ExamSort,
         page: PageRequest,
     ) -> Result<Paged<ExamListItem>, AppError> {
         policy::use_staff_area(&s.actor())?;
@@ -240,6 +241,7 @@ impl App {
             member: (s.user.role != Role::Admin).then_some(s.user.id),
             archived,
             search,
+            sort,
         };
         let mut c = self.db.read().await?;
         Ok(exams::list(c.conn(), s.user.id, &f, page).await?)

@@ -260,6 +260,42 @@ pub struct ExamFilter {
     pub archived: bool,
     /// Text in the name, subject or classes.
     pub search: Option<String>,
+    /// Sort order.
+    pub sort: ExamSort,
+}
+
+/// Sort orders of the exam list.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ExamSort {
+    /// Newest first (default).
+    #[default]
+    Newest,
+    /// By exam date, most recent first, undated last.
+    Date,
+    /// By name.
+    Name,
+}
+
+impl ExamSort {
+    /// Parses a `sort` parameter.
+    pub fn parse(s: &str) -> Option<ExamSort> {
+        match s {
+            "newest" => Some(ExamSort::Newest),
+            "date" => Some(ExamSort::Date),
+            "name" => Some(ExamSort::Name),
+            _ => None,
+        }
+    }
+
+    fn order_by(self) -> &'static str {
+        match self {
+            ExamSort::Newest => "exams.created_at DESC, exams.id DESC",
+            ExamSort::Date => {
+                "CASE WHEN exams.exam_date IS NULL THEN 1 ELSE 0 END, exams.exam_date DESC, exams.id DESC"
+            }
+            ExamSort::Name => "exams.name, exams.id",
+        }
+    }
 }
 
 /// One page of exams, newest first, with the viewer's role: two queries whatever the page size.
@@ -296,15 +332,7 @@ pub async fn list(
             crate::Backend::Postgres => "string_agg(class_name, chr(31) ORDER BY class_name)",
         }
     );
-    let rows = fetch_page::<ListRow>(
-        c,
-        from,
-        &cols,
-        &w,
-        "exams.created_at DESC, exams.id DESC",
-        page,
-    )
-    .await?;
+    let rows = fetch_page::<ListRow>(c, from, &cols, &w, f.sort.order_by(), page).await?;
     let mut items = vec![];
     for r in rows.items {
         let mut classes: Vec<String> = r

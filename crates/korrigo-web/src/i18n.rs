@@ -438,6 +438,11 @@ const TABLE: &[(&str, &str, &str)] = &[
         "Fichier CSV avec les colonnes Nom, Prénom et Adresse e-mail ; l'identifiant de chaque enseignant est son e-mail. Les codes d'activation sont dans le PDF téléchargé.",
         "CSV file with Nom, Prénom and e-mail columns; each teacher's login is their e-mail. The activation codes are in the downloaded PDF.",
     ),
+    (
+        "exams.sort_date",
+        "Trier par date d'examen",
+        "Sort by exam date",
+    ),
     ("error.home", "Retour à l'accueil", "Back to the home page"),
     (
         "error.forbidden",

@@ -701,6 +701,7 @@ async fn exams(file: Option<&std::path::Path>, command: ExamsCommand) -> Result<
                         &system,
                         None,
                         archived,
+                        korrigo_store::exams::ExamSort::Newest,
                         korrigo_domain::PageRequest::new(Some(page), Some(500)),
                     )
                     .await

@@ -21,10 +21,27 @@ pub struct ExamQuery {
     /// Include archived exams.
     #[serde(default)]
     pub archived: bool,
+    /// `newest` (default), `date` or `name`.
+    pub sort: Option<String>,
     /// 1-based page.
     pub page: Option<u32>,
     /// Page size.
     pub per_page: Option<u32>,
+}
+
+impl ExamQuery {
+    /// The sort order; an unknown one is a 400 naming the accepted values.
+    pub fn sort(&self) -> Result<korrigo_store::exams::ExamSort, ApiError> {
+        match self.sort.as_deref().filter(|s| !s.is_empty()) {
+            None => Ok(korrigo_store::exams::ExamSort::Newest),
+            Some(s) => korrigo_store::exams::ExamSort::parse(s).ok_or_else(|| {
+                ApiError::invalid(
+                    "sort",
+                    format!("unknown sort `{s}`: expected newest, date or name"),
+                )
+            }),
+        }
+    }
 }
 
 /// `GET /api/exams/`: admins see all, teachers the exams they are members of.
@@ -39,6 +56,7 @@ pub async fn list(
                 &s,
                 q.q.clone(),
                 q.archived,
+                q.sort()?,
                 PageRequest::new(q.page, q.per_page),
             )
             .await?,

@@ -7,7 +7,7 @@ use crate::auth::PageSession;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use korrigo_domain::{ExamId, ExamRole, PageRequest};
 use korrigo_store::exams::{Exam, ExamListItem};
 
@@ -97,6 +97,7 @@ struct ExamsPage {
     pager: Pager,
     q: String,
     archived: bool,
+    sort: String,
     filtered: bool,
     can_create: bool,
     f: FormValues,
@@ -117,6 +118,10 @@ pub async fn exams(
             &s,
             q.q.clone(),
             q.archived,
+            match q.sort() {
+                Ok(o) => o,
+                Err(e) => return e.into_response(),
+            },
             PageRequest::new(q.page, q.per_page),
         )
         .await
@@ -134,6 +139,7 @@ pub async fn exams(
                 String::new()
             },
         ),
+        ("sort", q.sort.clone().unwrap_or_default()),
     ];
     let pager = pager(&page, "/exams", &params);
     let known_classes = st
@@ -155,6 +161,7 @@ pub async fn exams(
         filtered: !params[0].1.is_empty(),
         q: params[0].1.clone(),
         archived: q.archived,
+        sort: q.sort.clone().unwrap_or_else(|| "newest".into()),
         can_create: korrigo_domain::policy::create_exam(&s.actor()).is_ok(),
         f,
         known_classes,

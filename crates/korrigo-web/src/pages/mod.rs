@@ -335,6 +335,7 @@ pub async fn dashboard(
                 &s,
                 None,
                 false,
+                korrigo_store::exams::ExamSort::Date,
                 korrigo_domain::PageRequest::new(None, Some(10)),
             )
             .await
