@@ -451,13 +451,13 @@ async fn exams_scheme_and_members(w: Which) {
         t.browser(&prof, Method::GET, "/api/exams/", None)
             .await
             .body["total"],
-        0
+        1
     );
     assert_eq!(
         t.browser(&prof, Method::GET, "/api/exams/?archived=true", None)
             .await
             .body["total"],
-        1
+        2
     );
     t.cleanup().await;
 }
