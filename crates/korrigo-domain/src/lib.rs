@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod copies;
 pub mod date;
 pub mod exams;
 pub mod ids;

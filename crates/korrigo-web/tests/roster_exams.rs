@@ -431,12 +431,27 @@ async fn exams_scheme_and_members(w: Which) {
         (Some(2), Some(20.0))
     );
     // Sorts.
-    t.browser(&prof, Method::POST, "/api/exams/", Some(json!({"name": "A premier", "date": "2026-01-10"}))).await;
-    let by_name = t.browser(&prof, Method::GET, "/api/exams/?sort=name", None).await;
+    t.browser(
+        &prof,
+        Method::POST,
+        "/api/exams/",
+        Some(json!({"name": "A premier", "date": "2026-01-10"})),
+    )
+    .await;
+    let by_name = t
+        .browser(&prof, Method::GET, "/api/exams/?sort=name", None)
+        .await;
     assert_eq!(by_name.body["items"][0]["name"], "A premier");
-    let by_date = t.browser(&prof, Method::GET, "/api/exams/?sort=date", None).await;
+    let by_date = t
+        .browser(&prof, Method::GET, "/api/exams/?sort=date", None)
+        .await;
     assert_eq!(by_date.body["items"][0]["name"], "Bac blanc maths");
-    assert_eq!(t.browser(&prof, Method::GET, "/api/exams/?sort=size", None).await.body["error"]["details"]["field"], "sort");
+    assert_eq!(
+        t.browser(&prof, Method::GET, "/api/exams/?sort=size", None)
+            .await
+            .body["error"]["details"]["field"],
+        "sort"
+    );
     // Archive hides it from the default list.
     let r = t
         .browser(
