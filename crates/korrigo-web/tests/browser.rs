@@ -73,42 +73,77 @@ async fn browser(dport: u16, dir: &std::path::Path) -> fantoccini::Client {
         .expect("a Chromium session")
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn admin_imports_a_roster_and_edits_a_scheme_in_chromium() {
-    let tdb = TestDb::new(Which::Sqlite).await.unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let base = format!("http://127.0.0.1:{port}");
-    let dir = std::env::temp_dir().join(format!("korrigo-e2e-{port}"));
-    let mut cfg = Config::for_tests(dir.clone(), tdb.url.clone());
-    cfg.public_url = url::Url::parse(&base).unwrap();
-    cfg.csrf_trusted_origins = vec![base.clone()];
-    let app = App::with_db(cfg, tdb.db.clone(), builtin_registry())
+/// The real server on a free port, on a throwaway SQLite database, with one user and job
+/// workers; stopped (and its data removed) by [`Server::stop`].
+struct Server {
+    base: String,
+    dir: std::path::PathBuf,
+    tdb: TestDb,
+    stop: tokio::sync::oneshot::Sender<()>,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+    stop_workers: tokio::sync::watch::Sender<bool>,
+    workers: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Server {
+    async fn start(username: &str, display_name: &str, role: &str) -> Server {
+        let tdb = TestDb::new(Which::Sqlite).await.unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let base = format!("http://127.0.0.1:{port}");
+        let dir = std::env::temp_dir().join(format!("korrigo-e2e-{port}"));
+        let mut cfg = Config::for_tests(dir.clone(), tdb.url.clone());
+        cfg.public_url = url::Url::parse(&base).unwrap();
+        cfg.csrf_trusted_origins = vec![base.clone()];
+        let app = App::with_db(cfg, tdb.db.clone(), builtin_registry())
+            .await
+            .unwrap();
+        app.create_user_cli(&CreateUser {
+            username: username.into(),
+            display_name: display_name.into(),
+            role: role.into(),
+            password: Some(PASSWORD.into()),
+            ..Default::default()
+        })
         .await
         .unwrap();
-    app.create_user_cli(&CreateUser {
-        username: "chef".into(),
-        display_name: "Chef d'établissement".into(),
-        role: "admin".into(),
-        password: Some(PASSWORD.into()),
-        ..Default::default()
-    })
-    .await
-    .unwrap();
-    let (stop_workers, workers_rx) = tokio::sync::watch::channel(false);
-    let timing = korrigo_app::jobs::WorkerTiming {
-        poll: Duration::from_millis(100),
-        ..Default::default()
-    };
-    let workers = app.spawn_workers(1, timing, workers_rx);
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(korrigo_web::serve(
-        listener,
-        AppState::new(app.clone()),
-        async {
+        let (stop_workers, workers_rx) = tokio::sync::watch::channel(false);
+        let timing = korrigo_app::jobs::WorkerTiming {
+            poll: Duration::from_millis(100),
+            ..Default::default()
+        };
+        let workers = app.spawn_workers(1, timing, workers_rx);
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(korrigo_web::serve(listener, AppState::new(app), async {
             let _ = stopped.await;
-        },
-    ));
+        }));
+        Server {
+            base,
+            dir,
+            tdb,
+            stop,
+            server,
+            stop_workers,
+            workers,
+        }
+    }
+
+    async fn stop(self) {
+        let _ = self.stop.send(());
+        let _ = self.server.await;
+        let _ = self.stop_workers.send(true);
+        for w in self.workers {
+            let _ = w.await;
+        }
+        self.tdb.cleanup().await;
+        let _ = std::fs::remove_dir_all(self.dir);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admin_imports_a_roster_and_edits_a_scheme_in_chromium() {
+    let srv = Server::start("chef", "Chef d'établissement", "admin").await;
+    let (base, dir) = (srv.base.clone(), srv.dir.clone());
     let (_driver, dport) = start_chromedriver().await;
     let c = browser(dport, &dir).await;
     let fixture = concat!(
@@ -245,45 +280,14 @@ async fn admin_imports_a_roster_and_edits_a_scheme_in_chromium() {
     }
     .await;
     let _ = c.close().await;
-    let _ = stop.send(());
-    let _ = server.await;
-    let _ = stop_workers.send(true);
-    for w in workers {
-        let _ = w.await;
-    }
-    tdb.cleanup().await;
-    let _ = std::fs::remove_dir_all(dir);
+    srv.stop().await;
     result.expect("the browser scenario");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn login_reload_logout_in_chromium() {
-    // The real server on a free port, on a throwaway SQLite database.
-    let tdb = TestDb::new(Which::Sqlite).await.unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let base = format!("http://127.0.0.1:{port}");
-    let dir = std::env::temp_dir().join(format!("korrigo-e2e-{port}"));
-    let mut cfg = Config::for_tests(dir.clone(), tdb.url.clone());
-    cfg.public_url = url::Url::parse(&base).unwrap();
-    cfg.csrf_trusted_origins = vec![base.clone()];
-    let app = App::with_db(cfg, tdb.db.clone(), builtin_registry())
-        .await
-        .unwrap();
-    app.create_user_cli(&CreateUser {
-        username: "mme.bernard".into(),
-        display_name: "Claire Bernard".into(),
-        role: "teacher".into(),
-        password: Some(PASSWORD.into()),
-        ..Default::default()
-    })
-    .await
-    .unwrap();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(korrigo_web::serve(listener, AppState::new(app), async {
-        let _ = stopped.await;
-    }));
-
+    let srv = Server::start("mme.bernard", "Claire Bernard", "teacher").await;
+    let (base, dir) = (srv.base.clone(), srv.dir.clone());
     let (_driver, dport) = start_chromedriver().await;
     let c = browser(dport, &dir).await;
 
@@ -357,9 +361,6 @@ async fn login_reload_logout_in_chromium() {
     }
     .await;
     let _ = c.close().await;
-    let _ = stop.send(());
-    let _ = server.await;
-    tdb.cleanup().await;
-    let _ = std::fs::remove_dir_all(dir);
+    srv.stop().await;
     result.expect("the browser scenario");
 }
