@@ -163,7 +163,19 @@ impl App {
         // usernames exist.
         let (hash, real) = match hash {
             Some(h) => (h.to_string(), true),
-            None => (self.dummy_hash.to_string(), false),
+            None => {
+                let dummy = self
+                    .dummy_hash
+                    .get_or_init(|| async {
+                        tokio::task::spawn_blocking(|| {
+                            password_auth::generate_hash(tokens::random_hex(16))
+                        })
+                        .await
+                        .unwrap_or_default()
+                    })
+                    .await;
+                (dummy.clone(), false)
+            }
         };
         let password = password.to_string();
         let ok = tokio::task::spawn_blocking(move || {

@@ -41,8 +41,9 @@ pub struct App {
     pub registry: Arc<jobs::Registry>,
     /// The local queue waker.
     pub queue: jobs::Queue,
-    /// A password hash verified when the login is unknown, so timing reveals nothing.
-    dummy_hash: Arc<str>,
+    /// A password hash verified when the login is unknown, so timing reveals nothing; made on
+    /// the first such login, not at start-up (every CLI command builds an `App`).
+    dummy_hash: Arc<tokio::sync::OnceCell<String>>,
 }
 
 impl App {
@@ -59,18 +60,13 @@ impl App {
         registry: jobs::Registry,
     ) -> Result<App, AppError> {
         let files = FileStore::local(config.data_dir.join("files")).await?;
-        let dummy_hash: Arc<str> =
-            tokio::task::spawn_blocking(|| password_auth::generate_hash(tokens::random_hex(16)))
-                .await
-                .map_err(|e| AppError::Internal(e.to_string()))?
-                .into();
         Ok(App {
             config: Arc::new(config),
             db,
             files,
             registry: Arc::new(registry),
             queue: jobs::Queue::default(),
-            dummy_hash,
+            dummy_hash: Arc::default(),
         })
     }
 

@@ -199,17 +199,22 @@ pub async fn cors(State(st): State<AppState>, req: Request, next: Next) -> Respo
     resp
 }
 
-/// Reads the session token from the `Cookie` header.
-pub fn session_token(headers: &axum::http::HeaderMap) -> Option<String> {
+/// Reads one cookie's value from the `Cookie` headers (empty values count as absent).
+pub fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == SESSION_COOKIE)
+        .find(|(k, _)| *k == name)
         .map(|(_, v)| v.trim().to_string())
         .filter(|v| !v.is_empty())
+}
+
+/// Reads the session token from the `Cookie` header.
+pub fn session_token(headers: &axum::http::HeaderMap) -> Option<String> {
+    cookie(headers, SESSION_COOKIE)
 }
 
 /// CSRF protection for every state-changing request that comes from a browser.

@@ -165,76 +165,39 @@ async fn csrf_is_enforced_for_browsers_and_scripts_still_work(w: Which) {
     let c = t.admin().await;
     let cookie = format!("korrigo_session={}", c.cookie);
     let body = Some(json!({"locale": "en"}));
-    // A browser request without the token is refused.
-    let r = t
-        .send(
-            Method::PUT,
-            "/api/me/locale/",
-            body.clone(),
-            &[
-                ("cookie", &cookie),
-                ("origin", ORIGIN),
-                ("sec-fetch-site", "same-origin"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
-    assert_eq!(r.body["error"]["code"], "csrf");
-    // A wrong token is refused.
-    let r = t
-        .send(
-            Method::PUT,
-            "/api/me/locale/",
-            body.clone(),
-            &[
-                ("cookie", &cookie),
-                ("origin", ORIGIN),
-                ("x-csrf-token", "00ff"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
-    // A cross-site page is refused even with the token (it cannot read it, but still).
-    let r = t
-        .send(
-            Method::PUT,
-            "/api/me/locale/",
-            body.clone(),
-            &[
-                ("cookie", &cookie),
-                ("origin", "https://evil.example"),
-                ("x-csrf-token", &c.csrf),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
-    // Same host, other port: another origin.
-    let r = t
-        .send(
-            Method::PUT,
-            "/api/me/locale/",
-            body.clone(),
-            &[
-                ("cookie", &cookie),
-                ("origin", "http://127.0.0.1:9999"),
-                ("x-csrf-token", &c.csrf),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
-    let r = t
-        .send(
-            Method::PUT,
-            "/api/me/locale/",
-            body.clone(),
-            &[
-                ("cookie", &cookie),
-                ("sec-fetch-site", "cross-site"),
-                ("x-csrf-token", &c.csrf),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let token = c.csrf.as_str();
+    let refused: [(&str, &[(&str, &str)]); 5] = [
+        (
+            "a browser request without the token",
+            &[("origin", ORIGIN), ("sec-fetch-site", "same-origin")],
+        ),
+        (
+            "a wrong token",
+            &[("origin", ORIGIN), ("x-csrf-token", "00ff")],
+        ),
+        // A cross-site page cannot read the token, but is refused even with it.
+        (
+            "a cross-site page",
+            &[("origin", "https://evil.example"), ("x-csrf-token", token)],
+        ),
+        (
+            "same host, other port: another origin",
+            &[("origin", "http://127.0.0.1:9999"), ("x-csrf-token", token)],
+        ),
+        (
+            "a cross-site fetch",
+            &[("sec-fetch-site", "cross-site"), ("x-csrf-token", token)],
+        ),
+    ];
+    for (what, headers) in refused {
+        let mut all = vec![("cookie", cookie.as_str())];
+        all.extend_from_slice(headers);
+        let r = t
+            .send(Method::PUT, "/api/me/locale/", body.clone(), &all)
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{what}");
+        assert_eq!(r.body["error"]["code"], "csrf", "{what}");
+    }
     // A cross-site login attempt is refused too.
     let r = t
         .send(
@@ -298,14 +261,7 @@ async fn session_survives_reload_and_ends_at_logout_or_expiry(w: Which) {
         t.script(&c2, Method::GET, "/api/me/", None).await.status,
         StatusCode::UNAUTHORIZED
     );
-    let page = t
-        .send(
-            Method::GET,
-            "/admin/users",
-            None,
-            &[("cookie", &format!("korrigo_session={}", c2.cookie))],
-        )
-        .await;
+    let page = t.page(&c2, "/admin/users").await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
     assert_eq!(page.headers["location"], "/login?next=%2Fadmin%2Fusers");
     // A made-up cookie is no session.
@@ -350,14 +306,7 @@ async fn roles_are_enforced_on_the_server(w: Which) {
             assert_eq!(r.status, StatusCode::FORBIDDEN, "{m} {path}");
             assert_eq!(r.body["error"]["code"], "forbidden");
         }
-        let page = t
-            .send(
-                Method::GET,
-                "/admin/users",
-                None,
-                &[("cookie", &format!("korrigo_session={}", c.cookie))],
-            )
-            .await;
+        let page = t.page(c, "/admin/users").await;
         assert_eq!(page.status, StatusCode::FORBIDDEN);
     }
     // The student is still a student.
@@ -426,14 +375,7 @@ async fn must_change_password_blocks_until_changed(w: Which) {
     let c = t.login("prof.nguyen", &temp).await;
     let me = t.script(&c, Method::GET, "/api/me/", None).await;
     assert_eq!(me.body["must_change_password"], true);
-    let page = t
-        .send(
-            Method::GET,
-            "/",
-            None,
-            &[("cookie", &format!("korrigo_session={}", c.cookie))],
-        )
-        .await;
+    let page = t.page(&c, "/").await;
     assert_eq!(page.headers["location"], "/password");
     // Policy errors name the problem.
     for (new, msg) in [
@@ -625,14 +567,7 @@ async fn admin_manages_users_and_everything_is_audited(w: Which) {
         .await;
     assert_eq!(bad.body["error"]["details"]["field"], "action");
     // The audit page renders the same entries.
-    let page = t
-        .send(
-            Method::GET,
-            "/admin/audit?action=login.failed",
-            None,
-            &[("cookie", &format!("korrigo_session={}", admin.cookie))],
-        )
-        .await;
+    let page = t.page(&admin, "/admin/audit?action=login.failed").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text.contains("203.0.113.50"));
     t.cleanup().await;
@@ -857,24 +792,10 @@ async fn lists_are_paginated_and_validated(w: Which) {
         .browser(&admin, Method::GET, "/api/users/?sort=shoe_size", None)
         .await;
     assert_eq!(r.body["error"]["details"]["field"], "sort");
-    let page = t
-        .send(
-            Method::GET,
-            "/admin/users?role=student&per_page=5",
-            None,
-            &[("cookie", &format!("korrigo_session={}", admin.cookie))],
-        )
-        .await;
+    let page = t.page(&admin, "/admin/users?role=student&per_page=5").await;
     assert!(page.text.contains("rel=\"next\""));
     assert!(page.text.contains("eleve04") && !page.text.contains("eleve05"));
-    let empty = t
-        .send(
-            Method::GET,
-            "/admin/users?q=zzzz",
-            None,
-            &[("cookie", &format!("korrigo_session={}", admin.cookie))],
-        )
-        .await;
+    let empty = t.page(&admin, "/admin/users?q=zzzz").await;
     assert!(empty.text.contains("class=\"empty\""));
     t.cleanup().await;
 }
@@ -924,14 +845,7 @@ async fn failed_jobs_show_their_reason_to_admins(w: Which) {
             .status,
         StatusCode::FORBIDDEN
     );
-    let page = t
-        .send(
-            Method::GET,
-            "/admin/jobs?status=failed",
-            None,
-            &[("cookie", &format!("korrigo_session={}", admin.cookie))],
-        )
-        .await;
+    let page = t.page(&admin, "/admin/jobs?status=failed").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text.contains("without a student") && page.text.contains("Échouée"));
     t.cleanup().await;

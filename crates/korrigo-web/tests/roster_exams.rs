@@ -635,16 +635,7 @@ async fn pages_render_for_each_role(w: Which) {
         Some(json!({"username": "prof.geo", "role": "corrector"})),
     )
     .await;
-    let page = async |c: &common::Client, path: &str| {
-        t.send(
-            Method::GET,
-            path,
-            None,
-            &[("cookie", &format!("korrigo_session={}", c.cookie))],
-        )
-        .await
-    };
-    let r = page(&admin, "/admin/students?class=TG2").await;
+    let r = t.page(&admin, "/admin/students?class=TG2").await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(
         r.text.contains("N&#39;DIAYE") || r.text.contains("N'DIAYE"),
@@ -653,41 +644,41 @@ async fn pages_render_for_each_role(w: Which) {
     );
     assert!(!r.text.contains("DUPONT"), "filtered by class");
     assert_eq!(
-        page(&admin, "/admin/students/import").await.status,
+        t.page(&admin, "/admin/students/import").await.status,
         StatusCode::OK
     );
     assert_eq!(
-        page(&admin, "/admin/students/1").await.status,
+        t.page(&admin, "/admin/students/1").await.status,
         StatusCode::OK
     );
-    let r = page(&prof, "/exams").await;
+    let r = t.page(&prof, "/exams").await;
     assert!(r.text.contains("Bac blanc histoire") && r.text.contains("Gestionnaire"));
-    let r = page(&prof, &format!("/exams/{id}")).await;
+    let r = t.page(&prof, &format!("/exams/{id}")).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(
         r.text.contains("prof.geo") && r.text.contains("2 élève(s) concerné(s)"),
         "{}",
         r.text
     );
-    let r = page(&prof, &format!("/exams/{id}/scheme")).await;
+    let r = t.page(&prof, &format!("/exams/{id}/scheme")).await;
     assert!(r.text.contains("data-editable=\"1\"") && r.text.contains("/assets/scheme."));
     // The corrector sees the scheme read-only and no members or student counts.
-    let r = page(&corr, &format!("/exams/{id}/scheme")).await;
+    let r = t.page(&corr, &format!("/exams/{id}/scheme")).await;
     assert!(r.text.contains("data-editable=\"0\""));
-    let r = page(&corr, &format!("/exams/{id}")).await;
+    let r = t.page(&corr, &format!("/exams/{id}")).await;
     assert!(!r.text.contains("prof.hist") && !r.text.contains("concerné"));
-    let r = page(&prof, "/").await;
+    let r = t.page(&prof, "/").await;
     assert!(
         r.text.contains("Bac blanc histoire"),
         "the dashboard lists my exams"
     );
     // Teachers have no roster pages.
     assert_eq!(
-        page(&prof, "/admin/students").await.status,
+        t.page(&prof, "/admin/students").await.status,
         StatusCode::FORBIDDEN
     );
     assert_eq!(
-        page(&prof, "/admin/students/import").await.status,
+        t.page(&prof, "/admin/students/import").await.status,
         StatusCode::FORBIDDEN
     );
     t.cleanup().await;
@@ -700,14 +691,7 @@ async fn navigation_follows_the_role() {
     let (_, prof) = t.user(&admin, "prof.nav", "teacher").await;
     let (_, eleve) = t.user(&admin, "eleve.nav", "student").await;
     let nav = async |c: &common::Client| {
-        let r = t
-            .send(
-                Method::GET,
-                "/",
-                None,
-                &[("cookie", &format!("korrigo_session={}", c.cookie))],
-            )
-            .await;
+        let r = t.page(c, "/").await;
         let nav = r
             .text
             .split("<nav")

@@ -74,14 +74,8 @@ fn locale_for(session: Option<&AuthSession>, headers: &HeaderMap) -> Locale {
     if let Some(s) = session {
         return s.user.locale;
     }
-    let cookie = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == LANG_COOKIE)
-        .and_then(|(_, v)| Locale::parse(v).ok());
+    let cookie =
+        crate::middleware::cookie(headers, LANG_COOKIE).and_then(|v| Locale::parse(&v).ok());
     cookie.unwrap_or_else(|| {
         headers
             .get(header::ACCEPT_LANGUAGE)

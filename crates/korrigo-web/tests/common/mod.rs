@@ -173,6 +173,13 @@ impl TestApp {
         .await
     }
 
+    /// A page as a logged-in browser loads it (`GET` with the session cookie).
+    pub async fn page(&self, c: &Client, path: &str) -> Resp {
+        let cookie = format!("korrigo_session={}", c.cookie);
+        self.send(Method::GET, path, None, &[("cookie", &cookie)])
+            .await
+    }
+
     /// A request as a script would send it: the cookie only.
     pub async fn script(
         &self,
