@@ -1,4 +1,14 @@
 //! Korrigo's media: documents it writes (activation slips now; final annotated PDFs later) and,
 //! later, the untrusted scans it parses (PDF, images, OCR), always off the request path.
 
+pub mod pdf;
+pub mod raster;
+pub mod scan;
 pub mod slips;
+pub mod synth;
+
+/// A short random suffix for temporary names.
+pub(crate) fn random_suffix() -> String {
+    use rand::Rng;
+    format!("{:016x}", rand::rng().random::<u64>())
+}

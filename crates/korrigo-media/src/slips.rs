@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 /// The embedded font (DejaVu Sans, its licence in `fonts/DejaVu-LICENSE`): every French
 /// letter, no system font needed.
-const FONT: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
+pub(crate) const FONT: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
 
 const PAGE_W: f32 = 595.0;
 const PAGE_H: f32 = 842.0;

@@ -1,0 +1,203 @@
+//! The scan pipeline's page steps on generated batches: validation, extraction, A3 split and
+//! reordering, orientation, derived images.
+
+use korrigo_media::scan::{Half, Limits, Plan, Readers, ScanError, process_source_page};
+use korrigo_media::synth::{self, Encoding, SynthOptions};
+use std::path::PathBuf;
+
+fn tmp() -> PathBuf {
+    let d = std::env::temp_dir().join(format!("korrigo-media-{}", rand_id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn rand_id() -> u64 {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64
+        ^ std::process::id() as u64
+}
+
+fn write(dir: &std::path::Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+#[test]
+fn a4_jpeg_batch_keeps_the_jpeg_and_turns_upside_down_pages() {
+    let dir = tmp();
+    let students = synth::students(2);
+    let opts = SynthOptions {
+        dpi: 100,
+        pages_per_copy: 2,
+        upside_down: vec![1],
+        ..SynthOptions::default()
+    };
+    let images = synth::batch_images(&students, &opts);
+    let pdf = synth::pdf_of_images(&images, opts.dpi);
+    let path = write(&dir, "batch.pdf", &pdf);
+    let plan = Plan::open(&path, "batch.pdf", Limits::default(), &dir).unwrap();
+    assert_eq!(plan.pages.len(), 4);
+    assert_eq!(
+        (plan.pages[2].file.as_str(), plan.pages[2].page),
+        ("batch.pdf", 3)
+    );
+    let mut readers = Readers::default();
+    let outs: Vec<_> = (0..4)
+        .map(|i| process_source_page(&plan, &mut readers, i, false, true, false).unwrap())
+        .collect();
+    let pages: Vec<_> = outs
+        .into_iter()
+        .map(|o| o.pages.into_iter().next().unwrap())
+        .collect();
+    // The viewer image is the scanner's JPEG, byte for byte.
+    assert!(pages[0].viewer_reused);
+    assert_eq!(pages[0].viewer, images[0].bytes);
+    assert!(pages[0].analysis.header_top && pages[0].header.is_some());
+    assert_eq!(pages[0].rotation, 0);
+    assert!(pages[1].header.is_none() && !pages[1].analysis.header_top);
+    // Student 2's pages went through upside down: detected, header crop taken upright.
+    assert_eq!(pages[2].rotation, 180);
+    assert!(pages[2].header.is_some());
+    assert_eq!(pages[3].rotation, 180);
+    assert!(
+        pages
+            .iter()
+            .all(|p| !p.thumb.is_empty() && !p.unsure_orientation)
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a3_ccitt_sheets_split_reorder_and_turn() {
+    let dir = tmp();
+    let students = synth::students(2);
+    let opts = SynthOptions {
+        dpi: 100,
+        a3: true,
+        encoding: Encoding::CcittG4,
+        upside_down: vec![1],
+        ..SynthOptions::default()
+    };
+    let pdf = synth::batch_pdf(&students, &opts);
+    let path = write(&dir, "a3.pdf", &pdf);
+    let plan = Plan::open(&path, "a3.pdf", Limits::default(), &dir).unwrap();
+    assert_eq!(plan.pages.len(), 4, "two sheets, recto and verso");
+    let mut readers = Readers::default();
+    let mut order = Vec::new();
+    for i in 0..4 {
+        let out = process_source_page(&plan, &mut readers, i, true, i % 2 == 0, false).unwrap();
+        assert_eq!(out.pages.len(), 2);
+        for p in out.pages {
+            assert!(!p.viewer_reused);
+            order.push((i / 2, p.sheet_page, p.half, p.rotation, p.header.is_some()));
+        }
+    }
+    order.sort_by_key(|o| (o.0, o.1));
+    // Sheet 1 upright: page 1 is the recto's right half, with the header.
+    assert_eq!(order[0], (0, 1, Some(Half::Right), 0, true));
+    assert_eq!(order[1], (0, 2, Some(Half::Left), 0, false));
+    assert_eq!(order[3], (0, 4, Some(Half::Left), 0, false));
+    // Sheet 2 upside down: page 1 is the recto's left half, turned.
+    assert_eq!(order[4], (1, 1, Some(Half::Left), 180, true));
+    assert_eq!(order[5], (1, 2, Some(Half::Right), 180, false));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn vector_pages_are_rendered() {
+    let dir = tmp();
+    let path = write(&dir, "typed.pdf", &synth::vector_pdf(2));
+    let plan = Plan::open(&path, "typed.pdf", Limits::default(), &dir).unwrap();
+    let out = process_source_page(&plan, &mut Readers::default(), 0, false, true, false).unwrap();
+    let p = &out.pages[0];
+    assert!(!p.viewer_reused);
+    assert!(
+        (1239..=1240).contains(&p.width) && p.height == 1754,
+        "A4 at 150 dpi"
+    );
+    assert!(!p.analysis.blank);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn bad_files_are_refused_with_a_precise_message() {
+    let dir = tmp();
+    let limits = Limits {
+        max_pages: 3,
+        max_pixels: 2_000_000,
+    };
+    let check = |name: &str, bytes: &[u8]| {
+        let path = write(&dir, name, bytes);
+        Plan::open(&path, name, limits, &dir).unwrap_err()
+    };
+    assert!(matches!(
+        check("notes.txt", b"hello"),
+        ScanError::UnknownFormat { .. }
+    ));
+    let good = synth::pdf_of_images(
+        &synth::batch_images(
+            &synth::students(1),
+            &SynthOptions {
+                dpi: 60,
+                pages_per_copy: 2,
+                ..SynthOptions::default()
+            },
+        ),
+        60,
+    );
+    let e = check("cut.pdf", &good[..good.len() / 2]);
+    assert!(e.to_string().contains("truncated"), "{e}");
+    let four = synth::pdf_of_images(
+        &synth::batch_images(
+            &synth::students(1),
+            &SynthOptions {
+                dpi: 60,
+                pages_per_copy: 4,
+                ..SynthOptions::default()
+            },
+        ),
+        60,
+    );
+    let e = check("many.pdf", &four);
+    assert_eq!(
+        e.to_string(),
+        "many.pdf: 4 pages is more than the limit of 3 per file; split the file"
+    );
+    // A page declaring a huge image (the bomb check reads the declaration, not the data).
+    let bomb_path = write(&dir, "bomb.pdf", &good);
+    let tight = Limits {
+        max_pages: 3,
+        max_pixels: 100_000,
+    };
+    let e = Plan::open(&bomb_path, "bomb.pdf", tight, &dir).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "bomb.pdf, page 1: the image declares 496 × 702 pixels, more than the limit of 100000 (a corrupt or hostile file)"
+    );
+    let empty = korrigo_media::pdf::MiniWriter::default();
+    let mut w = empty;
+    let cat = w.reserve();
+    let pages = w.reserve();
+    use korrigo_media::pdf::{Obj, dict, name};
+    w.put(
+        cat,
+        &dict(&[("Type", name("Catalog")), ("Pages", Obj::Ref(pages, 0))]),
+        None,
+    );
+    w.put(
+        pages,
+        &dict(&[
+            ("Type", name("Pages")),
+            ("Kids", Obj::Array(vec![])),
+            ("Count", Obj::Int(0)),
+        ]),
+        None,
+    );
+    let e = check("empty.pdf", &w.finish(cat));
+    assert_eq!(e.to_string(), "empty.pdf: the file has no pages");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
