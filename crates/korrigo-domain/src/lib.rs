@@ -14,6 +14,7 @@ pub mod jobs;
 pub mod paging;
 pub mod policy;
 pub mod roster;
+pub mod scans;
 pub mod scheme;
 pub mod text;
 

@@ -1,7 +1,7 @@
 //! Page images: decoding (scaled where a preview is enough), page analysis (header frame, margin
 //! line, blank page) and the derived images (viewer, thumbnail, header crop).
 
-use image::{DynamicImage, GrayImage, ImageEncoder, Luma};
+use image::{DynamicImage, GrayImage, Luma};
 
 /// Width of thumbnails, in pixels.
 pub const THUMB_WIDTH: u32 = 180;
@@ -199,16 +199,42 @@ fn to_gray(
 /// Encodes a grayscale image as a JPEG.
 pub fn encode_jpeg(img: &GrayImage, quality: u8) -> Vec<u8> {
     let mut out = Vec::with_capacity((img.width() * img.height() / 8) as usize);
-    let enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality);
-    // Writing to a Vec cannot fail for a well-formed image buffer.
-    enc.write_image(
+    let enc = jpeg_encoder::Encoder::new(&mut out, quality);
+    // Sizes come from decoded images (at most 65535 px a side: the JPEG limit) and the output is
+    // memory: encoding cannot fail.
+    enc.encode(
         img.as_raw(),
-        img.width(),
-        img.height(),
-        image::ExtendedColorType::L8,
+        img.width().min(65535) as u16,
+        img.height().min(65535) as u16,
+        jpeg_encoder::ColorType::Luma,
     )
     .expect("JPEG encoding into memory");
     out
+}
+
+/// A small version for analysis and thumbnails: averages blocks of pixels (fast and good enough
+/// at these sizes), keeping at least `min_width` pixels across.
+pub fn preview(img: &GrayImage, min_width: u32) -> GrayImage {
+    let f = (img.width() / min_width.max(1)).max(1);
+    if f == 1 {
+        return img.clone();
+    }
+    let (w, h) = (img.width() / f, img.height() / f);
+    let src = img.as_raw();
+    let stride = img.width() as usize;
+    let mut out = Vec::with_capacity((w * h) as usize);
+    let area = f * f;
+    for by in 0..h as usize {
+        let mut sums = vec![0u32; w as usize];
+        for y in by * f as usize..(by + 1) * f as usize {
+            let row = &src[y * stride..y * stride + (w * f) as usize];
+            for (bx, chunk) in row.chunks_exact(f as usize).enumerate() {
+                sums[bx] += chunk.iter().map(|&v| v as u32).sum::<u32>();
+            }
+        }
+        out.extend(sums.iter().map(|s| (s / area) as u8));
+    }
+    GrayImage::from_raw(w, h, out).expect("sizes computed above")
 }
 
 /// Resizes to `width` pixels across, keeping the aspect ratio.

@@ -552,10 +552,8 @@ pub fn process_source_page(
     }
     let halves = [raster::half(&sheet, false), raster::half(&sheet, true)];
     drop(sheet);
-    let analyses: Vec<Analysis> = halves
-        .iter()
-        .map(|h| raster::analyze(&raster::resize_to_width(h, 300)))
-        .collect();
+    let previews: Vec<GrayImage> = halves.iter().map(|h| raster::preview(h, 300)).collect();
+    let analyses: Vec<Analysis> = previews.iter().map(raster::analyze).collect();
     // Upright recto: header at the top of the right half. Upside-down: at the bottom of the
     // left half. Margin lines vote when there is no header.
     let mut vote = 0i32;
@@ -585,7 +583,7 @@ pub fn process_source_page(
             let up = raster::rotate(&img, rotation);
             raster::encode_jpeg(&raster::header_crop(&up), 90)
         });
-        let thumb = raster::encode_jpeg(&raster::resize_to_width(&img, THUMB_WIDTH), 70);
+        let thumb = raster::encode_jpeg(&raster::resize_to_width(&previews[i], THUMB_WIDTH), 70);
         pages.push(PageOut {
             half: Some(half),
             sheet_page,
@@ -619,8 +617,11 @@ pub fn a3_sheet_page(recto: bool, half: Half, flipped: bool) -> u8 {
 
 fn a4_page(pixels: Pixels, dpi: f32, want_header: bool) -> Result<PageOut, String> {
     let (preview, full): (GrayImage, Option<GrayImage>) = match &pixels {
-        Pixels::Jpeg { bytes, .. } => (raster::jpeg_preview(bytes, 300)?, None),
-        Pixels::Raster(img) => (raster::resize_to_width(img, 300), Some(img.clone())),
+        Pixels::Jpeg { bytes, .. } => {
+            let full = raster::jpeg_full_gray(bytes)?;
+            (raster::preview(&full, 300), Some(full))
+        }
+        Pixels::Raster(img) => (raster::preview(img, 300), Some(img.clone())),
     };
     let analysis = raster::analyze(&preview);
     let upside = analysis.upside_down();

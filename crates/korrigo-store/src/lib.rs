@@ -12,6 +12,7 @@ pub mod files;
 pub mod imports;
 pub mod jobs;
 mod query;
+pub mod scans;
 pub mod sessions;
 pub mod settings;
 pub mod students;

@@ -1,0 +1,533 @@
+//! Scan batches, their pages, and copies.
+
+use crate::{Conn, StoreError, on_conn};
+use serde::Serialize;
+
+/// A stored scan batch (one uploaded file).
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct Batch {
+    pub id: i64,
+    pub exam_id: i64,
+    pub file_name: String,
+    /// Declared size in bytes.
+    pub size: i64,
+    /// Bytes received so far (the resume offset).
+    pub received: i64,
+    pub sha256: Option<String>,
+    #[serde(skip)]
+    pub store_key: String,
+    /// See `korrigo_domain::scans::BatchStatus`.
+    pub status: String,
+    /// `fixed`, `headers` or `loose`.
+    pub grouping: String,
+    /// The earlier batch with the same content, when `status` is `duplicate`.
+    pub duplicate_of: Option<i64>,
+    #[serde(skip)]
+    pub allow_duplicate: bool,
+    /// Source pages found (known once validated).
+    pub pages_total: i64,
+    /// Source pages processed.
+    pub pages_done: i64,
+    pub copies_made: i64,
+    /// Pages flagged for a look (blank, orientation unsure, copies with an unexpected count).
+    pub pages_flagged: i64,
+    pub error: Option<String>,
+    pub created_by: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+const BATCH_COLUMNS: &str = "id, exam_id, file_name, size, received, sha256, store_key, status, grouping, \
+     duplicate_of, allow_duplicate, pages_total, pages_done, copies_made, pages_flagged, error, \
+     created_by, created_at, updated_at";
+
+/// A new batch.
+#[derive(Debug)]
+pub struct NewBatch<'a> {
+    pub exam_id: i64,
+    pub file_name: &'a str,
+    pub size: i64,
+    pub received: i64,
+    pub sha256: Option<&'a str>,
+    pub store_key: &'a str,
+    pub status: &'a str,
+    pub grouping: &'a str,
+    pub created_by: Option<i64>,
+    pub now: i64,
+}
+
+/// Records a batch.
+pub async fn insert_batch(c: Conn<'_>, b: &NewBatch<'_>) -> Result<i64, StoreError> {
+    Ok(on_conn!(c, c => sqlx::query_scalar(
+        "INSERT INTO scan_batches (exam_id, file_name, size, received, sha256, store_key, status, grouping, \
+         created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id")
+        .bind(b.exam_id)
+        .bind(b.file_name)
+        .bind(b.size)
+        .bind(b.received)
+        .bind(b.sha256)
+        .bind(b.store_key)
+        .bind(b.status)
+        .bind(b.grouping)
+        .bind(b.created_by)
+        .bind(b.now)
+        .fetch_one(&mut *c)
+        .await)?)
+}
+
+/// Finds a batch.
+pub async fn find_batch(c: Conn<'_>, id: i64) -> Result<Option<Batch>, StoreError> {
+    let sql = format!("SELECT {BATCH_COLUMNS} FROM scan_batches WHERE id = $1");
+    Ok(
+        on_conn!(c, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&mut *c).await)?,
+    )
+}
+
+/// An exam's batches, newest first (at most `limit`).
+pub async fn list_batches(c: Conn<'_>, exam_id: i64, limit: i64) -> Result<Vec<Batch>, StoreError> {
+    let sql = format!(
+        "SELECT {BATCH_COLUMNS} FROM scan_batches WHERE exam_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2"
+    );
+    Ok(
+        on_conn!(c, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(exam_id).bind(limit).fetch_all(&mut *c).await)?,
+    )
+}
+
+/// Another batch of the same exam with this content, that was not refused.
+pub async fn find_same_content(
+    c: Conn<'_>,
+    exam_id: i64,
+    sha256: &str,
+    except: i64,
+) -> Result<Option<i64>, StoreError> {
+    Ok(on_conn!(c, c => sqlx::query_scalar(
+        "SELECT id FROM scan_batches WHERE exam_id = $1 AND sha256 = $2 AND id <> $3 \
+         AND status NOT IN ('failed', 'uploading') ORDER BY id LIMIT 1")
+        .bind(exam_id)
+        .bind(sha256)
+        .bind(except)
+        .fetch_optional(&mut *c)
+        .await)?)
+}
+
+/// Records received bytes, only if the offset is still `expected` (two uploads of the same
+/// chunk cannot both advance it). Returns whether it was updated.
+pub async fn advance_received(
+    c: Conn<'_>,
+    id: i64,
+    expected: i64,
+    received: i64,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let n = on_conn!(c, c => sqlx::query(
+        "UPDATE scan_batches SET received = $1, updated_at = $2 WHERE id = $3 AND received = $4 AND status = 'uploading'")
+        .bind(received)
+        .bind(now)
+        .bind(id)
+        .bind(expected)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// Sets a batch's status (and error), optionally only from a given status.
+pub async fn set_status(
+    c: Conn<'_>,
+    id: i64,
+    status: &str,
+    error: Option<&str>,
+    from: Option<&str>,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let n = on_conn!(c, c => sqlx::query(
+        "UPDATE scan_batches SET status = $1, error = $2, updated_at = $3 WHERE id = $4 AND ($5 IS NULL OR status = $5)")
+        .bind(status)
+        .bind(error)
+        .bind(now)
+        .bind(id)
+        .bind(from)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// Records the checksum and, when the content was seen before, the earlier batch.
+pub async fn set_checksum(
+    c: Conn<'_>,
+    id: i64,
+    sha256: &str,
+    duplicate_of: Option<i64>,
+) -> Result<(), StoreError> {
+    on_conn!(c, c => sqlx::query("UPDATE scan_batches SET sha256 = $1, duplicate_of = $2 WHERE id = $3")
+        .bind(sha256)
+        .bind(duplicate_of)
+        .bind(id)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The manager chose to process a duplicate anyway.
+pub async fn allow_duplicate(c: Conn<'_>, id: i64, now: i64) -> Result<bool, StoreError> {
+    let n = on_conn!(c, c => sqlx::query(
+        "UPDATE scan_batches SET allow_duplicate = TRUE, status = 'queued', updated_at = $1 WHERE id = $2 AND status = 'duplicate'")
+        .bind(now)
+        .bind(id)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// Records progress.
+pub async fn set_progress(
+    c: Conn<'_>,
+    id: i64,
+    pages_total: i64,
+    pages_done: i64,
+    now: i64,
+) -> Result<(), StoreError> {
+    on_conn!(c, c => sqlx::query(
+        "UPDATE scan_batches SET pages_total = $1, pages_done = $2, updated_at = $3 WHERE id = $4")
+        .bind(pages_total)
+        .bind(pages_done)
+        .bind(now)
+        .bind(id)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Marks a batch done with its summary.
+pub async fn finish_batch(
+    c: Conn<'_>,
+    id: i64,
+    copies_made: i64,
+    pages_flagged: i64,
+    now: i64,
+) -> Result<(), StoreError> {
+    on_conn!(c, c => sqlx::query(
+        "UPDATE scan_batches SET status = 'done', error = NULL, pages_done = pages_total, copies_made = $1, \
+         pages_flagged = $2, updated_at = $3 WHERE id = $4")
+        .bind(copies_made)
+        .bind(pages_flagged)
+        .bind(now)
+        .bind(id)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Deletes a batch and its pages (callers only allow it before copies exist).
+pub async fn delete_batch(mut c: Conn<'_>, id: i64) -> Result<(), StoreError> {
+    on_conn!(c.reborrow(), c => sqlx::query("DELETE FROM pages WHERE batch_id = $1")
+        .bind(id)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    on_conn!(c, c => sqlx::query("DELETE FROM scan_batches WHERE id = $1")
+        .bind(id)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// A stored page.
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct Page {
+    pub id: i64,
+    pub exam_id: i64,
+    pub batch_id: i64,
+    #[serde(skip)]
+    pub seq: i64,
+    #[serde(skip)]
+    pub order_key: i64,
+    pub copy_id: Option<i64>,
+    pub position: i64,
+    pub source_file: String,
+    /// 1-based page number in `source_file`.
+    pub source_page: i64,
+    /// `left` or `right` for the halves of an A3 sheet.
+    pub half: Option<String>,
+    /// Clockwise degrees to show the page upright.
+    pub rotation: i64,
+    pub has_header: bool,
+    pub blank: bool,
+    /// The orientation could not be told for sure.
+    pub unsure: bool,
+    #[serde(skip)]
+    pub deleted: bool,
+    pub width: i64,
+    pub height: i64,
+    #[serde(skip)]
+    pub viewer_key: String,
+    #[serde(skip)]
+    pub thumb_key: String,
+    #[serde(skip)]
+    pub header_key: Option<String>,
+    pub created_at: i64,
+}
+
+const PAGE_COLUMNS: &str = "id, exam_id, batch_id, seq, order_key, copy_id, position, source_file, source_page, \
+     half, rotation, has_header, blank, unsure, deleted, width, height, viewer_key, thumb_key, header_key, created_at";
+
+/// A page to record.
+#[derive(Debug)]
+pub struct NewPage<'a> {
+    pub exam_id: i64,
+    pub batch_id: i64,
+    pub seq: i64,
+    pub order_key: i64,
+    pub source_file: &'a str,
+    pub source_page: i64,
+    pub half: Option<&'a str>,
+    pub rotation: i64,
+    pub has_header: bool,
+    pub blank: bool,
+    pub unsure: bool,
+    pub width: i64,
+    pub height: i64,
+    pub viewer_key: &'a str,
+    pub thumb_key: &'a str,
+    pub header_key: Option<&'a str>,
+    pub now: i64,
+}
+
+/// Records a page; a page already recorded (a resumed job) is left as it is.
+pub async fn insert_page(c: Conn<'_>, p: &NewPage<'_>) -> Result<(), StoreError> {
+    on_conn!(c, c => sqlx::query(
+        "INSERT INTO pages (exam_id, batch_id, seq, order_key, source_file, source_page, half, rotation, \
+         has_header, blank, unsure, width, height, viewer_key, thumb_key, header_key, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
+         ON CONFLICT (batch_id, seq) DO NOTHING")
+        .bind(p.exam_id)
+        .bind(p.batch_id)
+        .bind(p.seq)
+        .bind(p.order_key)
+        .bind(p.source_file)
+        .bind(p.source_page)
+        .bind(p.half)
+        .bind(p.rotation)
+        .bind(p.has_header)
+        .bind(p.blank)
+        .bind(p.unsure)
+        .bind(p.width)
+        .bind(p.height)
+        .bind(p.viewer_key)
+        .bind(p.thumb_key)
+        .bind(p.header_key)
+        .bind(p.now)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// A batch's pages in reading order.
+pub async fn batch_pages(c: Conn<'_>, batch_id: i64) -> Result<Vec<Page>, StoreError> {
+    let sql =
+        format!("SELECT {PAGE_COLUMNS} FROM pages WHERE batch_id = $1 ORDER BY order_key, seq");
+    Ok(
+        on_conn!(c, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(batch_id).fetch_all(&mut *c).await)?,
+    )
+}
+
+/// The sequence numbers already recorded for a batch (what a resumed job can skip).
+pub async fn batch_seqs(c: Conn<'_>, batch_id: i64) -> Result<Vec<i64>, StoreError> {
+    Ok(
+        on_conn!(c, c => sqlx::query_scalar("SELECT seq FROM pages WHERE batch_id = $1")
+        .bind(batch_id)
+        .fetch_all(&mut *c)
+        .await)?,
+    )
+}
+
+/// Finds a page.
+pub async fn find_page(c: Conn<'_>, id: i64) -> Result<Option<Page>, StoreError> {
+    let sql = format!("SELECT {PAGE_COLUMNS} FROM pages WHERE id = $1");
+    Ok(
+        on_conn!(c, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&mut *c).await)?,
+    )
+}
+
+/// Pages of an exam that belong to no copy (loose rescans, pages taken out), not deleted.
+pub async fn loose_pages(c: Conn<'_>, exam_id: i64) -> Result<Vec<Page>, StoreError> {
+    let sql = format!(
+        "SELECT {PAGE_COLUMNS} FROM pages WHERE exam_id = $1 AND copy_id IS NULL AND deleted = FALSE \
+         ORDER BY batch_id, order_key, seq LIMIT 2000"
+    );
+    Ok(
+        on_conn!(c, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(exam_id).fetch_all(&mut *c).await)?,
+    )
+}
+
+/// The pages of some copies, in order.
+pub async fn pages_of_copies(c: Conn<'_>, copy_ids: &[i64]) -> Result<Vec<Page>, StoreError> {
+    if copy_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = copy_ids
+        .iter()
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    let sql = format!(
+        "SELECT {PAGE_COLUMNS} FROM pages WHERE copy_id IN ({list}) AND deleted = FALSE ORDER BY copy_id, position, id"
+    );
+    Ok(on_conn!(c, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(&mut *c).await)?)
+}
+
+/// Puts a page in a copy at a position (or out of any copy with `None`).
+pub async fn place_page(
+    c: Conn<'_>,
+    page_id: i64,
+    copy_id: Option<i64>,
+    position: i64,
+) -> Result<(), StoreError> {
+    on_conn!(c, c => sqlx::query("UPDATE pages SET copy_id = $1, position = $2 WHERE id = $3")
+        .bind(copy_id)
+        .bind(position)
+        .bind(page_id)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Sets a page's rotation.
+pub async fn set_rotation(c: Conn<'_>, page_id: i64, rotation: i64) -> Result<(), StoreError> {
+    on_conn!(c, c => sqlx::query("UPDATE pages SET rotation = $1, unsure = FALSE WHERE id = $2")
+        .bind(rotation)
+        .bind(page_id)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Marks a page blank or not.
+pub async fn set_blank(c: Conn<'_>, page_id: i64, blank: bool) -> Result<(), StoreError> {
+    on_conn!(c, c => sqlx::query("UPDATE pages SET blank = $1 WHERE id = $2")
+        .bind(blank)
+        .bind(page_id)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Deletes a page from its copy. The row (and its images) are kept, marked deleted, so that
+/// annotations made on it are never silently lost.
+pub async fn delete_page(c: Conn<'_>, page_id: i64) -> Result<(), StoreError> {
+    on_conn!(c, c => sqlx::query("UPDATE pages SET deleted = TRUE, copy_id = NULL WHERE id = $1")
+        .bind(page_id)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// A stored copy.
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct Copy {
+    pub id: i64,
+    pub exam_id: i64,
+    /// The anonymous code (e.g. `K7M-4Q2`).
+    pub code: String,
+    pub status: String,
+    pub batch_id: Option<i64>,
+    pub student_id: Option<i64>,
+    pub id_method: Option<String>,
+    pub id_confidence: Option<f64>,
+    pub corrector_id: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+const COPY_COLUMNS: &str = "id, exam_id, code, status, batch_id, student_id, id_method, id_confidence, corrector_id, \
+     created_at, updated_at";
+
+/// Records a copy. Fails with a `Conflict { field: "code" }` when the code is taken.
+pub async fn insert_copy(
+    c: Conn<'_>,
+    exam_id: i64,
+    code: &str,
+    status: &str,
+    batch_id: Option<i64>,
+    now: i64,
+) -> Result<i64, StoreError> {
+    let r = on_conn!(c, c => sqlx::query_scalar(
+        "INSERT INTO copies (exam_id, code, status, batch_id, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (exam_id, code) DO NOTHING RETURNING id")
+        .bind(exam_id)
+        .bind(code)
+        .bind(status)
+        .bind(batch_id)
+        .bind(now)
+        .fetch_optional(&mut *c)
+        .await)?;
+    r.ok_or(StoreError::Conflict { field: "code" })
+}
+
+/// Finds a copy.
+pub async fn find_copy(c: Conn<'_>, id: i64) -> Result<Option<Copy>, StoreError> {
+    let sql = format!("SELECT {COPY_COLUMNS} FROM copies WHERE id = $1");
+    Ok(
+        on_conn!(c, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&mut *c).await)?,
+    )
+}
+
+/// The copies made from a batch.
+pub async fn copies_of_batch(c: Conn<'_>, batch_id: i64) -> Result<Vec<Copy>, StoreError> {
+    let sql = format!("SELECT {COPY_COLUMNS} FROM copies WHERE batch_id = $1 ORDER BY id");
+    Ok(
+        on_conn!(c, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(batch_id).fetch_all(&mut *c).await)?,
+    )
+}
+
+/// A page of an exam's copies, in creation order, and the total.
+pub async fn list_copies(
+    c: Conn<'_>,
+    exam_id: i64,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Copy>, i64), StoreError> {
+    let mut c = c;
+    let sql = format!(
+        "SELECT {COPY_COLUMNS} FROM copies WHERE exam_id = $1 ORDER BY id LIMIT $2 OFFSET $3"
+    );
+    let items = on_conn!(c.reborrow(), c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(exam_id).bind(limit).bind(offset).fetch_all(&mut *c).await)?;
+    let total: i64 = on_conn!(c, c => sqlx::query_scalar("SELECT COUNT(*) FROM copies WHERE exam_id = $1")
+        .bind(exam_id)
+        .fetch_one(&mut *c)
+        .await)?;
+    Ok((items, total))
+}
+
+/// Deletes a copy (callers move or delete its pages first).
+pub async fn delete_copy(c: Conn<'_>, id: i64) -> Result<(), StoreError> {
+    on_conn!(c, c => sqlx::query("DELETE FROM copies WHERE id = $1")
+        .bind(id)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Touches a copy's `updated_at`.
+pub async fn touch_copy(c: Conn<'_>, id: i64, now: i64) -> Result<(), StoreError> {
+    on_conn!(c, c => sqlx::query("UPDATE copies SET updated_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(id)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
