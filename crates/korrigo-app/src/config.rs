@@ -96,6 +96,24 @@ pub const SETTINGS: &[(&str, &str, &str, &str)] = &[
         "largest accepted upload",
     ),
     (
+        "KORRIGO_SCAN_MAX_PAGES",
+        "scan_max_pages",
+        "5000",
+        "pages accepted in one scan file (a ZIP counts all its entries)",
+    ),
+    (
+        "KORRIGO_SCAN_MAX_PIXELS",
+        "scan_max_pixels",
+        "60000000",
+        "pixels a page image may declare (refuses decompression bombs)",
+    ),
+    (
+        "KORRIGO_SCAN_THREADS",
+        "scan_threads",
+        "the number of CPU cores",
+        "threads that extract a batch's pages in parallel",
+    ),
+    (
         "KORRIGO_METRICS_TOKEN",
         "metrics_token",
         "none (open)",
@@ -309,6 +327,12 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Job worker loops per process.
     pub workers: usize,
+    /// Pages accepted per scan file.
+    pub scan_max_pages: usize,
+    /// Pixels a page image may declare.
+    pub scan_max_pixels: u64,
+    /// Threads extracting a batch's pages.
+    pub scan_threads: usize,
     /// Failed logins per account per minute before throttling.
     pub login_max_failures: i64,
     /// Failed logins per IP per minute before throttling.
@@ -743,6 +767,15 @@ pub fn load(src: &Source, persist_secret: bool) -> Loaded {
         });
     }
     let workers = num(&mut problems, "KORRIGO_WORKERS", 2, 1) as usize;
+    let scan_max_pages = num(&mut problems, "KORRIGO_SCAN_MAX_PAGES", 5000, 1) as usize;
+    let scan_max_pixels = num(
+        &mut problems,
+        "KORRIGO_SCAN_MAX_PIXELS",
+        60_000_000,
+        1_000_000,
+    );
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get()) as u64;
+    let scan_threads = num(&mut problems, "KORRIGO_SCAN_THREADS", cores, 1) as usize;
     let login_max_failures = num(&mut problems, "KORRIGO_LOGIN_MAX_FAILURES", 5, 1) as i64;
     let login_max_failures_per_ip =
         num(&mut problems, "KORRIGO_LOGIN_MAX_FAILURES_PER_IP", 30, 1) as i64;
@@ -840,6 +873,9 @@ pub fn load(src: &Source, persist_secret: bool) -> Loaded {
         database_url,
         log_format,
         workers,
+        scan_max_pages,
+        scan_max_pixels,
+        scan_threads,
         login_max_failures,
         login_max_failures_per_ip,
         admin_password,

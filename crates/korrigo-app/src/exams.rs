@@ -181,7 +181,7 @@ impl App {
 
     /// Loads an exam with the actor's membership; 404 when it does not exist, 403 when the
     /// actor has no access to it at all.
-    async fn exam_access(
+    pub(crate) async fn exam_access(
         &self,
         s: &AuthSession,
         id: ExamId,
@@ -196,7 +196,11 @@ impl App {
         Ok((exam, role))
     }
 
-    async fn require_manager(&self, s: &AuthSession, id: ExamId) -> Result<Exam, AppError> {
+    pub(crate) async fn require_manager(
+        &self,
+        s: &AuthSession,
+        id: ExamId,
+    ) -> Result<Exam, AppError> {
         let (exam, role) = self.exam_access(s, id).await?;
         policy::manage_exam(&s.actor(), role)?;
         Ok(exam)

@@ -343,6 +343,14 @@ pub fn builtin_registry() -> Registry {
             app.run_student_import(&ctx).await
         },
     );
+    r.register(
+        crate::scans::PROCESS_BATCH,
+        5,
+        |ctx: JobContext| async move {
+            let app = ctx.app.clone();
+            app.run_batch(&ctx).await
+        },
+    );
     r
 }
 

@@ -8,6 +8,7 @@ pub mod error;
 pub mod exams;
 pub mod jobs;
 pub mod roster;
+pub mod scans;
 pub mod student_accounts;
 pub mod tokens;
 

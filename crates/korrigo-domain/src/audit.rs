@@ -58,11 +58,19 @@ pub enum AuditAction {
     ActivationFailed,
     /// Teacher accounts were imported from a staff list.
     TeachersImported,
+    /// A scan file was uploaded (or imported from the CLI) to an exam.
+    ScansUploaded,
+    /// A scan batch (not yet turned into copies) was discarded.
+    ScanBatchDeleted,
+    /// A manager chose to process a file uploaded twice.
+    ScanDuplicateAccepted,
+    /// A copy was repaired (merge, split, pages moved, reordered, rotated, blanked, deleted).
+    CopyRepaired,
 }
 
 impl AuditAction {
     /// Every action, for filters.
-    pub const ALL: [AuditAction; 26] = [
+    pub const ALL: [AuditAction; 30] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::LoginThrottled,
@@ -89,6 +97,10 @@ impl AuditAction {
         AuditAction::AccountActivated,
         AuditAction::ActivationFailed,
         AuditAction::TeachersImported,
+        AuditAction::ScansUploaded,
+        AuditAction::ScanBatchDeleted,
+        AuditAction::ScanDuplicateAccepted,
+        AuditAction::CopyRepaired,
     ];
 
     /// The stable name.
@@ -120,6 +132,10 @@ impl AuditAction {
             AuditAction::AccountActivated => "account.activated",
             AuditAction::ActivationFailed => "activation.failed",
             AuditAction::TeachersImported => "teachers.imported",
+            AuditAction::ScansUploaded => "scans.uploaded",
+            AuditAction::ScanBatchDeleted => "scans.batch_deleted",
+            AuditAction::ScanDuplicateAccepted => "scans.duplicate_accepted",
+            AuditAction::CopyRepaired => "copy.repaired",
         }
     }
 

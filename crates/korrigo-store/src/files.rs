@@ -130,6 +130,109 @@ impl FileStore {
         }
     }
 
+    /// Appends a chunk to a file being uploaded, at `offset` (the length the caller knows it
+    /// has). Bytes past `offset` left by an interrupted earlier attempt are cut first, so a
+    /// retried chunk never duplicates data. At most `max` bytes are taken from `body`; more is
+    /// an error and nothing of this chunk is kept. Returns the new length.
+    pub async fn append<R: AsyncRead + Unpin>(
+        &self,
+        key: &str,
+        offset: u64,
+        body: R,
+        max: u64,
+    ) -> Result<u64, StoreError> {
+        use tokio::io::AsyncReadExt;
+        match self {
+            FileStore::Local { root } => {
+                let path = root.join(checked(key)?);
+                if let Some(dir) = path.parent() {
+                    tokio::fs::create_dir_all(dir)
+                        .await
+                        .map_err(|e| io(e, "cannot create folder"))?;
+                }
+                let mut f = tokio::fs::OpenOptions::new()
+                    .create(true)
+                    .truncate(false)
+                    .write(true)
+                    .open(&path)
+                    .await
+                    .map_err(|e| io(e, "cannot open file"))?;
+                let len = f.metadata().await.map_err(|e| io(e, "stat failed"))?.len();
+                if len < offset {
+                    return Err(StoreError::Files(format!(
+                        "the stored upload has {len} bytes, fewer than the offset {offset}"
+                    )));
+                }
+                f.set_len(offset)
+                    .await
+                    .map_err(|e| io(e, "truncate failed"))?;
+                use tokio::io::AsyncSeekExt;
+                f.seek(std::io::SeekFrom::Start(offset))
+                    .await
+                    .map_err(|e| io(e, "seek failed"))?;
+                let mut limited = body.take(max + 1);
+                let n = tokio::io::copy(&mut limited, &mut f).await;
+                let n = match n {
+                    Ok(n) if n <= max => n,
+                    other => {
+                        let _ = f.set_len(offset).await;
+                        return match other {
+                            Ok(_) => {
+                                Err(StoreError::Files("the chunk is larger than allowed".into()))
+                            }
+                            Err(e) => Err(io(e, "write failed")),
+                        };
+                    }
+                };
+                f.flush().await.map_err(|e| io(e, "flush failed"))?;
+                f.sync_data().await.map_err(|e| io(e, "sync failed"))?;
+                Ok(offset + n)
+            }
+        }
+    }
+
+    /// The path of a file on the local disk, for code that must read it with blocking I/O (the
+    /// scan pipeline). The file need not exist.
+    pub fn local_path(&self, key: &str) -> Result<PathBuf, StoreError> {
+        match self {
+            FileStore::Local { root } => Ok(root.join(checked(key)?)),
+        }
+    }
+
+    /// Writes a small file atomically with blocking I/O (from worker threads).
+    pub fn put_blocking(&self, key: &str, bytes: &[u8]) -> Result<(), StoreError> {
+        use std::io::Write;
+        let path = self.local_path(key)?;
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| io(e, "cannot create folder"))?;
+        }
+        let tmp = path.with_extension(format!("part-{}", random_suffix()));
+        let res = (|| {
+            let mut f = std::fs::File::create(&tmp)?;
+            f.write_all(bytes)?;
+            f.sync_data()?;
+            std::fs::rename(&tmp, &path)
+        })();
+        if let Err(e) = res {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(io(e, "write failed"));
+        }
+        Ok(())
+    }
+
+    /// Deletes every file under a folder key.
+    pub async fn delete_prefix(&self, prefix: &str) -> Result<(), StoreError> {
+        match self {
+            FileStore::Local { root } => {
+                match tokio::fs::remove_dir_all(root.join(checked(prefix)?)).await {
+                    Ok(()) => Ok(()),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+                    Err(e) => Err(io(e, "delete failed")),
+                }
+            }
+        }
+    }
+
     /// Writes, reads back and deletes a probe file: the readiness check.
     pub async fn check(&self) -> Result<(), StoreError> {
         let key = format!(".health/probe-{}", random_suffix());

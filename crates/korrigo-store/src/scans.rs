@@ -238,6 +238,16 @@ pub async fn delete_batch(mut c: Conn<'_>, id: i64) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Removes the pages recorded for a batch (a batch refused midway).
+pub async fn delete_pages_of_batch(c: Conn<'_>, batch_id: i64) -> Result<(), StoreError> {
+    on_conn!(c, c => sqlx::query("DELETE FROM pages WHERE batch_id = $1")
+        .bind(batch_id)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
 /// A stored page.
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct Page {

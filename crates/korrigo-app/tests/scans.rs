@@ -1,0 +1,410 @@
+//! The scan pipeline end to end below HTTP, on both backends: a batch becomes copies with
+//! their pages in order and their provenance; duplicates wait for a decision; bad files leave
+//! nothing behind; a worker killed midway is resumed to the same result.
+
+use korrigo_app::App;
+use korrigo_app::accounts::system_session;
+use korrigo_app::config::Config;
+use korrigo_app::exams::ExamInput;
+use korrigo_app::jobs::{WorkerTiming, builtin_registry};
+use korrigo_app::scans::CopiesList;
+use korrigo_app::{AppError, ClientInfo};
+use korrigo_domain::{ExamId, PageRequest};
+use korrigo_media::synth::{self, Encoding, SynthOptions};
+use korrigo_store::test_support::{TestDb, Which};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use tokio::sync::watch;
+
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite { $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(super::Which::Sqlite).await; } )* }
+        mod pg { $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[ignore = "PostgreSQL suite: needs KORRIGO_TEST_DATABASE_URL (scripts/test-postgres.sh)"]
+            async fn $name() { super::$name(super::Which::Postgres).await; } )* }
+    };
+}
+
+both_backends!(
+    a4_batch_becomes_copies_with_provenance,
+    a3_batch_groups_by_headers,
+    same_file_twice_waits_for_a_decision,
+    bad_files_leave_nothing_behind,
+    killed_worker_is_resumed_to_the_same_result,
+);
+
+fn fast() -> WorkerTiming {
+    WorkerTiming {
+        poll: Duration::from_millis(20),
+        lease: Duration::from_millis(500),
+        backoff_base: Duration::from_millis(30),
+        backoff_max: Duration::from_millis(100),
+    }
+}
+
+struct Env {
+    app: App,
+    tdb: TestDb,
+    dir: PathBuf,
+}
+
+async fn env(w: Which) -> Env {
+    let tdb = TestDb::new(w).await.unwrap();
+    let dir = std::env::temp_dir().join(format!(
+        "korrigo-scans-{}",
+        korrigo_app::tokens::random_hex(6)
+    ));
+    let app = App::with_db(
+        Config::for_tests(dir.clone(), tdb.url.clone()),
+        tdb.db.clone(),
+        builtin_registry(),
+    )
+    .await
+    .unwrap();
+    Env { app, tdb, dir }
+}
+
+impl Env {
+    async fn exam(&self, layout: &str) -> ExamId {
+        let input = ExamInput {
+            name: format!("Devoir {layout}"),
+            subject: String::new(),
+            date: None,
+            classes: vec![],
+            layout: Some(layout.into()),
+            grade_scale: None,
+            coefficient: None,
+        };
+        self.app
+            .create_exam(&system_session(), &input, &ClientInfo::default())
+            .await
+            .unwrap()
+            .exam
+            .id
+    }
+
+    fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let p = self.dir.join("in").join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, bytes).unwrap();
+        p
+    }
+
+    async fn import(
+        &self,
+        exam: ExamId,
+        path: &Path,
+        grouping: Option<&str>,
+    ) -> Result<i64, AppError> {
+        self.app
+            .import_scan_file(
+                &system_session(),
+                exam,
+                path,
+                grouping,
+                &ClientInfo::default(),
+            )
+            .await
+            .map(|b| b.batch.id)
+    }
+
+    async fn run(&self) {
+        self.app.run_pending_jobs(&fast()).await.unwrap();
+    }
+
+    async fn copies(&self, exam: ExamId) -> CopiesList {
+        self.app
+            .list_copies(&system_session(), exam, PageRequest::new(None, Some(500)))
+            .await
+            .unwrap()
+    }
+
+    async fn batch(&self, id: i64) -> korrigo_store::scans::Batch {
+        self.app
+            .get_batch(&system_session(), id)
+            .await
+            .unwrap()
+            .batch
+    }
+
+    fn stored_files(&self) -> usize {
+        fn count(p: &Path) -> usize {
+            std::fs::read_dir(p)
+                .map(|d| {
+                    d.flatten()
+                        .map(|e| {
+                            if e.path().is_dir() {
+                                count(&e.path())
+                            } else {
+                                1
+                            }
+                        })
+                        .sum()
+                })
+                .unwrap_or(0)
+        }
+        count(&self.dir.join("files").join("exams"))
+    }
+
+    async fn done(self) {
+        self.tdb.cleanup().await;
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn a4_pdf(students: usize, pages: u32, upside_down: Vec<usize>) -> Vec<u8> {
+    synth::batch_pdf(
+        &synth::students(students),
+        &SynthOptions {
+            dpi: 100,
+            pages_per_copy: pages,
+            upside_down,
+            lines: 4,
+            ..SynthOptions::default()
+        },
+    )
+}
+
+async fn a4_batch_becomes_copies_with_provenance(w: Which) {
+    let e = env(w).await;
+    let exam = e.exam("a4:2").await;
+    let path = e.file("lundi.pdf", &a4_pdf(3, 2, vec![1]));
+    let id = e.import(exam, &path, None).await.unwrap();
+    assert_eq!(e.batch(id).await.status, "queued");
+    e.run().await;
+    let b = e.batch(id).await;
+    assert_eq!(b.status, "done", "{:?}", b.error);
+    assert_eq!((b.pages_total, b.pages_done, b.copies_made), (6, 6, 3));
+    assert_eq!(b.sha256.as_deref().map(str::len), Some(64));
+    let list = e.copies(exam).await;
+    assert_eq!(list.total, 3);
+    let codes: std::collections::HashSet<_> = list.items.iter().map(|c| c.code.clone()).collect();
+    assert_eq!(codes.len(), 3, "codes are unique");
+    for (i, c) in list.items.iter().enumerate() {
+        assert_eq!(c.status, "READY");
+        assert!(!c.unexpected_page_count);
+        assert_eq!(c.code.len(), 7);
+        let prov: Vec<(i64, i64)> = c
+            .pages
+            .iter()
+            .map(|p| (p.position, p.source_page))
+            .collect();
+        let first = i as i64 * 2 + 1;
+        assert_eq!(prov, [(1, first), (2, first + 1)]);
+        assert_eq!(c.pages[0].source_file, "lundi.pdf");
+        assert!(c.pages[0].flags.contains(&"header"));
+        assert!(c.header_url.is_some());
+        let rotation = if i == 1 { 180 } else { 0 };
+        assert!(c.pages.iter().all(|p| p.rotation == rotation), "copy {i}");
+    }
+    e.done().await;
+}
+
+async fn a3_batch_groups_by_headers(w: Which) {
+    let e = env(w).await;
+    let exam = e.exam("a3").await;
+    let pdf = synth::batch_pdf(
+        &synth::students(3),
+        &SynthOptions {
+            dpi: 80,
+            a3: true,
+            encoding: Encoding::CcittG4,
+            upside_down: vec![2],
+            two_sheets: vec![0],
+            lines: 4,
+            ..SynthOptions::default()
+        },
+    );
+    let path = e.file("a3.pdf", &pdf);
+    let id = e.import(exam, &path, None).await.unwrap();
+    e.run().await;
+    let b = e.batch(id).await;
+    assert_eq!(b.status, "done", "{:?}", b.error);
+    assert_eq!(
+        (b.pages_total, b.copies_made),
+        (8, 3),
+        "4 sheets scanned recto-verso"
+    );
+    let list = e.copies(exam).await;
+    let counts: Vec<usize> = list.items.iter().map(|c| c.page_count).collect();
+    assert_eq!(
+        counts,
+        [8, 4, 4],
+        "the student with two sheets has one 8-page copy"
+    );
+    // Copy 1, sheet 1: page 1 = recto right, 2 = verso left, 3 = verso right, 4 = recto left.
+    let p: Vec<(i64, Option<&str>)> = list.items[0].pages[..4]
+        .iter()
+        .map(|p| (p.source_page, p.half.as_deref()))
+        .collect();
+    assert_eq!(
+        p,
+        [
+            (1, Some("right")),
+            (2, Some("left")),
+            (2, Some("right")),
+            (1, Some("left"))
+        ]
+    );
+    // The third student's sheet went through upside down: turned, halves swapped.
+    let c = &list.items[2];
+    assert!(c.pages.iter().all(|p| p.rotation == 180));
+    assert_eq!(
+        (c.pages[0].source_page, c.pages[0].half.as_deref()),
+        (7, Some("left"))
+    );
+    e.done().await;
+}
+
+async fn same_file_twice_waits_for_a_decision(w: Which) {
+    let e = env(w).await;
+    let exam = e.exam("a4:2").await;
+    let path = e.file("b.pdf", &a4_pdf(1, 2, vec![]));
+    let first = e.import(exam, &path, None).await.unwrap();
+    e.run().await;
+    let second = e.import(exam, &path, None).await.unwrap();
+    e.run().await;
+    let b = e.batch(second).await;
+    assert_eq!(b.status, "duplicate");
+    assert_eq!(b.duplicate_of, Some(first));
+    assert_eq!(e.copies(exam).await.total, 1, "nothing imported twice yet");
+    e.app
+        .accept_duplicate(&system_session(), second, &ClientInfo::default())
+        .await
+        .unwrap();
+    e.run().await;
+    assert_eq!(e.batch(second).await.status, "done");
+    assert_eq!(e.copies(exam).await.total, 2);
+    e.done().await;
+}
+
+async fn bad_files_leave_nothing_behind(w: Which) {
+    let e = env(w).await;
+    let exam = e.exam("a4:2").await;
+    let good = a4_pdf(1, 2, vec![]);
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "notes.txt",
+            b"just text".to_vec(),
+            "not a PDF, a ZIP or a JPEG/PNG image",
+        ),
+        ("cut.pdf", good[..good.len() / 2].to_vec(), "truncated"),
+    ];
+    for (name, bytes, expected) in cases {
+        let path = e.file(name, &bytes);
+        let err = e.import(exam, &path, None).await.unwrap_err();
+        assert!(err.to_string().contains(expected), "{name}: {err}");
+    }
+    let batches = e.app.list_batches(&system_session(), exam).await.unwrap();
+    assert!(batches.is_empty(), "no batch recorded for refused files");
+    assert_eq!(e.stored_files(), 0, "nothing written to the store");
+    // The same refusal when the file arrives by upload: the job records why, and nothing else.
+    let batch = e
+        .app
+        .start_upload(
+            &system_session(),
+            exam,
+            &korrigo_app::scans::UploadStart {
+                file_name: "cut.pdf".into(),
+                size: (good.len() / 2) as i64,
+                grouping: None,
+            },
+        )
+        .await
+        .unwrap();
+    e.app
+        .upload_chunk(
+            &system_session(),
+            batch.batch.id,
+            0,
+            &good[..good.len() / 2],
+            &ClientInfo::default(),
+        )
+        .await
+        .unwrap();
+    e.run().await;
+    let b = e.batch(batch.batch.id).await;
+    assert_eq!(b.status, "failed");
+    assert!(
+        b.error
+            .as_deref()
+            .unwrap()
+            .contains("cut.pdf: the PDF is truncated"),
+        "{:?}",
+        b.error
+    );
+    assert_eq!(e.copies(exam).await.total, 0);
+    assert!(e.copies(exam).await.loose_pages.is_empty());
+    assert_eq!(e.stored_files(), 0, "the refused upload is removed");
+    e.done().await;
+}
+
+async fn killed_worker_is_resumed_to_the_same_result(w: Which) {
+    let e = env(w).await;
+    let pdf = a4_pdf(12, 4, vec![3]);
+    let path = e.file("big.pdf", &pdf);
+    // Reference: an uninterrupted run.
+    let reference_exam = e.exam("a4:4").await;
+    e.import(reference_exam, &path, None).await.unwrap();
+    e.run().await;
+    let reference = e.copies(reference_exam).await;
+    // Interrupted run: a worker is killed once some pages are recorded.
+    let exam = e.exam("a4:4").await;
+    let id = e.import(exam, &path, None).await.unwrap();
+    let (stop, rx) = watch::channel(false);
+    let handles = e.app.spawn_workers(1, fast(), rx.clone());
+    let mut progressed = false;
+    for _ in 0..2000 {
+        let b = e.batch(id).await;
+        if b.pages_done > 0 {
+            assert_eq!(b.status, "processing", "killed midway, not after the end");
+            progressed = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert!(progressed, "the worker started");
+    for h in &handles {
+        h.abort();
+    }
+    let b = e.batch(id).await;
+    assert!(
+        b.pages_done < b.pages_total,
+        "{} of {}",
+        b.pages_done,
+        b.pages_total
+    );
+    // A new worker takes the job over once the dead one's lease expires.
+    let handles2 = e.app.spawn_workers(1, fast(), rx);
+    for _ in 0..2000 {
+        if e.batch(id).await.status == "done" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    stop.send(true).unwrap();
+    for h in handles2 {
+        h.await.unwrap();
+    }
+    let b = e.batch(id).await;
+    assert_eq!(b.status, "done", "{:?}", b.error);
+    let got = e.copies(exam).await;
+    let shape = |l: &CopiesList| {
+        l.items
+            .iter()
+            .map(|c| {
+                c.pages
+                    .iter()
+                    .map(|p| (p.source_page, p.rotation, p.flags.clone()))
+                    .collect::<Vec<_>>()
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(got.total, 12, "no duplicate copy");
+    assert_eq!(
+        shape(&got),
+        shape(&reference),
+        "same copies, same pages, same order"
+    );
+    e.done().await;
+}
