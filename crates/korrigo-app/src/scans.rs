@@ -61,7 +61,7 @@ pub struct BatchView {
 
 fn view(batch: Batch) -> BatchView {
     let upload_url = (batch.status == BatchStatus::Uploading.as_str())
-        .then(|| format!("/api/scans/{}/content", batch.id));
+        .then(|| format!("/api/scans/{}/content/", batch.id));
     BatchView { batch, upload_url }
 }
 
@@ -107,8 +107,8 @@ fn page_view(p: &Page) -> PageView {
         flags,
         width: p.width,
         height: p.height,
-        image_url: format!("/api/pages/{}/image", p.id),
-        thumb_url: format!("/api/pages/{}/thumb", p.id),
+        image_url: format!("/api/pages/{}/image/", p.id),
+        thumb_url: format!("/api/pages/{}/thumb/", p.id),
     }
 }
 
@@ -830,7 +830,7 @@ impl App {
                 let header_url = ps
                     .first()
                     .filter(|p| p.header_key.is_some())
-                    .map(|p| format!("/api/pages/{}/header", p.id));
+                    .map(|p| format!("/api/pages/{}/header/", p.id));
                 CopyView {
                     id: copy.id,
                     code: copy.code,

@@ -99,7 +99,15 @@ pub fn analyze(img: &GrayImage) -> Analysis {
 fn line_profile(img: &GrayImage, threshold: u8, horizontal: bool) -> Vec<u32> {
     let (w, h) = img.dimensions();
     let (along, across) = if horizontal { (w, h) } else { (h, w) };
-    let dark: Vec<bool> = img.as_raw().iter().map(|&v| v < threshold).collect();
+    // A pixel counts as dark when it or its neighbour across the line is: a one-pixel line
+    // drawn between two rows of the preview (or drifting by a pixel) is still seen whole.
+    let raw = img.as_raw();
+    let dark: Vec<bool> = (0..raw.len())
+        .map(|i| {
+            let next = if horizontal { i + w as usize } else { i + 1 };
+            raw[i] < threshold || raw.get(next).is_some_and(|&v| v < threshold)
+        })
+        .collect();
     let mut best = vec![0u32; across as usize];
     let mut counts = vec![0u32; across as usize];
     for step in -4i32..=4 {

@@ -201,3 +201,43 @@ fn bad_files_are_refused_with_a_precise_message() {
     assert_eq!(e.to_string(), "empty.pdf: the file has no pages");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Header and orientation detection over a class of generated copies (skew up to ±1°, noise,
+/// every seventh sheet upside down): no page may be misread, since a missed header merges two
+/// students' copies.
+#[test]
+fn headers_and_orientation_are_found_on_a_whole_class() {
+    let dir = tmp();
+    for a3 in [false, true] {
+        let students = synth::students(30);
+        let opts = SynthOptions {
+            dpi: 150,
+            a3,
+            upside_down: (0..30).step_by(7).collect(),
+            seed: 42,
+            ..SynthOptions::default()
+        };
+        let path = write(&dir, "class.pdf", &synth::batch_pdf(&students, &opts));
+        let plan = Plan::open(&path, "class.pdf", Limits::default(), &dir).unwrap();
+        let mut readers = Readers::default();
+        let mut wrong = Vec::new();
+        for i in 0..plan.pages.len() {
+            let out = process_source_page(&plan, &mut readers, i, a3, i % 2 == 0, false).unwrap();
+            for p in out.pages {
+                let student = if a3 { i / 2 } else { i / 4 };
+                let expect_header = if a3 {
+                    i % 2 == 0 && p.sheet_page == 1
+                } else {
+                    i % 4 == 0
+                };
+                let expect_rotation = if student % 7 == 0 { 180 } else { 0 };
+                let has = p.analysis.header_top || p.analysis.header_bottom;
+                if has != expect_header || p.rotation != expect_rotation || p.unsure_orientation {
+                    wrong.push((i, p.sheet_page, has, p.rotation));
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "a3={a3}: misread pages {wrong:?}");
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}

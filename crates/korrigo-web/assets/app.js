@@ -83,7 +83,7 @@ export function describe(err) {
   return (err.code && m[err.code]) || err.message || m.internal;
 }
 
-function csrfToken() {
+export function csrfToken() {
   return document.querySelector('meta[name="csrf-token"]')?.getAttribute("content") || "";
 }
 

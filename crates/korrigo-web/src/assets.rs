@@ -34,6 +34,16 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../assets/scheme.js"),
     ),
     (
+        "scans.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/scans.js"),
+    ),
+    (
+        "copies.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/copies.js"),
+    ),
+    (
         "favicon.svg",
         "image/svg+xml",
         include_bytes!("../assets/favicon.svg"),

@@ -46,7 +46,7 @@ impl AppState {
 
 /// Every route of Korrigo.
 pub fn router(state: AppState) -> Router {
-    use api::{accounts, audit, exams, jobs, ops, roster, session, users};
+    use api::{accounts, audit, exams, jobs, ops, roster, scans, session, users};
     use axum::routing::{delete, put};
     let body_limit = usize::try_from(state.app.config.upload_max_bytes).unwrap_or(usize::MAX);
     let api = Router::new()
@@ -88,6 +88,26 @@ pub fn router(state: AppState) -> Router {
             get(roster::get).patch(roster::update),
         )
         .route("/api/classes/", get(roster::classes))
+        .route(
+            "/api/exams/{id}/scans/",
+            get(scans::list).post(scans::start),
+        )
+        .route("/api/scans/{id}/", get(scans::get).delete(scans::delete))
+        .route(
+            "/api/scans/{id}/content/",
+            put(scans::chunk).layer(DefaultBodyLimit::max(
+                korrigo_app::scans::MAX_CHUNK_BYTES as usize + 1,
+            )),
+        )
+        .route(
+            "/api/scans/{id}/accept-duplicate/",
+            post(scans::accept_duplicate),
+        )
+        .route("/api/exams/{id}/copies/", get(scans::copies))
+        .route("/api/exams/{id}/copies/repair/", post(scans::repair))
+        .route("/api/pages/{id}/image/", get(scans::page_image))
+        .route("/api/pages/{id}/thumb/", get(scans::page_thumb))
+        .route("/api/pages/{id}/header/", get(scans::page_header))
         .route("/api/exams/", get(exams::list).post(exams::create))
         .route("/api/exams/{id}/", get(exams::get).patch(exams::update))
         .route("/api/exams/{id}/archive/", post(exams::archive))
@@ -121,6 +141,8 @@ pub fn router(state: AppState) -> Router {
         .route("/exams", get(pages::exams::exams))
         .route("/exams/{id}", get(pages::exams::exam))
         .route("/exams/{id}/scheme", get(pages::exams::scheme))
+        .route("/exams/{id}/scans", get(pages::exams::scans))
+        .route("/exams/{id}/copies", get(pages::exams::copies))
         .route("/lang/{code}", get(pages::set_lang))
         .route("/assets/{file}", get(assets::serve));
     Router::new()

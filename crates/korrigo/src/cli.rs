@@ -63,6 +63,21 @@ enum Command {
         #[command(subcommand)]
         command: ExamsCommand,
     },
+    /// Scans: import scanned files into an exam.
+    Scans {
+        #[command(subcommand)]
+        command: ScansCommand,
+    },
+    /// Copies: list an exam's copies with their pages.
+    Copies {
+        #[command(subcommand)]
+        command: CopiesCommand,
+    },
+    /// Benchmarks and synthetic scans for measuring (see scripts/bench-scans.sh).
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
     /// Create a user account.
     CreateUser {
         /// Login name.
@@ -109,6 +124,73 @@ enum StudentsCommand {
         /// Text in names, class, group or INE.
         #[arg(long)]
         search: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ScansCommand {
+    /// Import scan files (PDF, ZIP of PDFs/images, JPEG, PNG). Each file is checked first: a bad
+    /// file is reported on stderr (and the exit code is 1) while the others go on. Processing
+    /// runs in the background (workers of `serve` or `worker`), or here with --wait.
+    Import {
+        /// The exam's id.
+        #[arg(long)]
+        exam: i64,
+        /// The files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// fixed, headers or loose (default: headers for A3 exams, fixed for A4).
+        #[arg(long)]
+        grouping: Option<String>,
+        /// Process the files in this process and wait for the result.
+        #[arg(long)]
+        wait: bool,
+        /// Print the batches as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Generates a synthetic scanned batch, imports and processes it end to end (checksum,
+    /// validation, extraction, A3 split, orientation, thumbnails, header crops, grouping,
+    /// database) in a temporary data folder, and prints pages per second.
+    Scans {
+        /// A4 pages in the batch.
+        #[arg(long, default_value_t = 400)]
+        pages: u32,
+        /// A3 copies doubles instead of A4 pages.
+        #[arg(long)]
+        a3: bool,
+        /// Scan resolution.
+        #[arg(long, default_value_t = 150)]
+        dpi: u32,
+    },
+    /// Writes a synthetic scanned PDF (JPEG pages) of about `--mb` megabytes.
+    MakeScan {
+        /// Output file.
+        #[arg(long)]
+        out: PathBuf,
+        /// Approximate size in MB (pages repeat a set of generated copies).
+        #[arg(long, default_value_t = 100)]
+        mb: u64,
+        /// Scan resolution.
+        #[arg(long, default_value_t = 200)]
+        dpi: u32,
+    },
+}
+
+#[derive(Subcommand)]
+enum CopiesCommand {
+    /// List an exam's copies: code, status, identification, and pages with their provenance.
+    List {
+        /// The exam's id.
+        #[arg(long)]
+        exam: i64,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -334,6 +416,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Serve { bind, no_worker } => serve(file, bind, no_worker).await,
         Command::Students { command } => students(file, command).await,
         Command::Exams { command } => exams(file, command).await,
+        Command::Scans { command } => scans(file, command).await,
+        Command::Copies { command } => copies(file, command).await,
+        Command::Bench { command } => bench(command).await,
     }
 }
 
@@ -734,6 +819,317 @@ async fn exams(file: Option<&std::path::Path>, command: ExamsCommand) -> Result<
                 }
             }
             Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+async fn scans(file: Option<&std::path::Path>, command: ScansCommand) -> Result<ExitCode> {
+    let app = open_app(file).await?;
+    let system = korrigo_app::accounts::system_session();
+    let ScansCommand::Import {
+        exam,
+        files,
+        grouping,
+        wait,
+        json,
+    } = command;
+    let exam = korrigo_domain::ExamId(exam);
+    let mut ok = true;
+    let mut ids = vec![];
+    let mut refused = vec![];
+    for f in &files {
+        match app
+            .import_scan_file(&system, exam, f, grouping.as_deref(), &cli_client())
+            .await
+        {
+            Ok(b) => {
+                if !json {
+                    println!("Queued {} as batch {}.", b.batch.file_name, b.batch.id);
+                }
+                ids.push(b.batch.id);
+            }
+            Err(e) => {
+                ok = false;
+                eprintln!("{}: {}", f.display(), e);
+                refused.push(
+                    serde_json::json!({ "file": f.display().to_string(), "error": e.to_string() }),
+                );
+            }
+        }
+    }
+    if wait && !ids.is_empty() {
+        let (tx, rx) = watch::channel(false);
+        let handles = app.spawn_workers(
+            app.config.workers.max(1),
+            WorkerTiming {
+                poll: Duration::from_millis(100),
+                ..WorkerTiming::default()
+            },
+            rx,
+        );
+        let mut last = String::new();
+        loop {
+            let mut pending = false;
+            let mut line = vec![];
+            for id in &ids {
+                let b = app.get_batch(&system, *id).await.map_err(app_err)?.batch;
+                if matches!(b.status.as_str(), "queued" | "processing") {
+                    pending = true;
+                }
+                line.push(format!(
+                    "{}: {}/{} pages",
+                    b.file_name, b.pages_done, b.pages_total
+                ));
+            }
+            let line = line.join(", ");
+            if !json && line != last {
+                eprintln!("{line}");
+                last = line;
+            }
+            if !pending {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        let _ = tx.send(true);
+        for h in handles {
+            let _ = h.await;
+        }
+    }
+    let mut batches = vec![];
+    for id in &ids {
+        let b = app.get_batch(&system, *id).await.map_err(app_err)?;
+        match b.batch.status.as_str() {
+            "failed" => {
+                ok = false;
+                eprintln!(
+                    "{}: {}",
+                    b.batch.file_name,
+                    b.batch.error.as_deref().unwrap_or("refused")
+                );
+            }
+            "duplicate" if !json => eprintln!(
+                "{}: the same file was already imported (batch {}); accept or discard it on the exam's Scans page.",
+                b.batch.file_name,
+                b.batch.duplicate_of.unwrap_or_default()
+            ),
+            "done" if !json => println!(
+                "{}: {} pages, {} copies, {} pages to check.",
+                b.batch.file_name, b.batch.pages_total, b.batch.copies_made, b.batch.pages_flagged
+            ),
+            _ => {}
+        }
+        batches.push(b);
+    }
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(
+                &serde_json::json!({ "batches": batches, "refused": refused })
+            )?
+        );
+    }
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+async fn copies(file: Option<&std::path::Path>, command: CopiesCommand) -> Result<ExitCode> {
+    let app = open_app(file).await?;
+    let system = korrigo_app::accounts::system_session();
+    let CopiesCommand::List { exam, json } = command;
+    let mut items = vec![];
+    let mut loose = vec![];
+    for page in 1.. {
+        let list = app
+            .list_copies(
+                &system,
+                korrigo_domain::ExamId(exam),
+                korrigo_domain::PageRequest::new(Some(page), Some(500)),
+            )
+            .await
+            .map_err(app_err)?;
+        let n = list.items.len();
+        items.extend(list.items);
+        loose = list.loose_pages;
+        if n < 500 {
+            break;
+        }
+    }
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(
+                &serde_json::json!({ "copies": items, "loose_pages": loose })
+            )?
+        );
+    } else if items.is_empty() {
+        println!("No copy yet. Import scans with `korrigo scans import --exam {exam} FILE...`.");
+    } else {
+        for c in &items {
+            let pages: Vec<String> = c
+                .pages
+                .iter()
+                .map(|p| {
+                    let half = match p.half.as_deref() {
+                        Some("left") => "L",
+                        Some("right") => "R",
+                        _ => "",
+                    };
+                    let rot = if p.rotation != 0 {
+                        format!("@{}", p.rotation)
+                    } else {
+                        String::new()
+                    };
+                    format!("{}{half}{rot}", p.source_page)
+                })
+                .collect();
+            let source = c
+                .pages
+                .first()
+                .map(|p| p.source_file.as_str())
+                .unwrap_or("");
+            println!(
+                "{:>6}  {}  {:<8} {:>2} pages{}  {} p. {}",
+                c.id,
+                c.code,
+                c.status,
+                c.page_count,
+                if c.unexpected_page_count {
+                    " (unexpected)"
+                } else {
+                    ""
+                },
+                source,
+                pages.join(",")
+            );
+        }
+        if !loose.is_empty() {
+            println!("{} page(s) in no copy (see the repair desk).", loose.len());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn bench(command: BenchCommand) -> Result<ExitCode> {
+    use korrigo_media::synth::{self, SynthOptions};
+    match command {
+        BenchCommand::MakeScan { out, mb, dpi } => {
+            let students = synth::students(8);
+            let opts = SynthOptions {
+                dpi,
+                noise: 2.0,
+                ..SynthOptions::default()
+            };
+            let base = synth::batch_images(&students, &opts);
+            let per_page: u64 =
+                base.iter().map(|i| i.bytes.len() as u64).sum::<u64>() / base.len() as u64;
+            let n = ((mb << 20) / per_page.max(1)).max(1) as usize;
+            let pages: Vec<synth::ScanImage> = (0..n)
+                .map(|i| {
+                    let b = &base[i % base.len()];
+                    synth::ScanImage {
+                        encoding: b.encoding,
+                        bytes: b.bytes.clone(),
+                        width: b.width,
+                        height: b.height,
+                    }
+                })
+                .collect();
+            let pdf = synth::pdf_of_images(&pages, dpi);
+            std::fs::write(&out, &pdf)?;
+            println!("{}: {} pages, {} MB", out.display(), n, pdf.len() >> 20);
+            Ok(ExitCode::SUCCESS)
+        }
+        BenchCommand::Scans { pages, a3, dpi } => {
+            let dir = std::env::temp_dir().join(format!(
+                "korrigo-bench-{}",
+                korrigo_app::tokens::random_hex(6)
+            ));
+            std::fs::create_dir_all(&dir)?;
+            let url = format!("sqlite://{}/korrigo.db", dir.display());
+            let cfg = korrigo_app::config::Config::for_tests(dir.clone(), url);
+            let db = open_db(&cfg).await?;
+            db.migrate().await?;
+            let app = App::with_db(cfg, db, jobs::builtin_registry()).await?;
+            let system = korrigo_app::accounts::system_session();
+            let layout = if a3 {
+                "a3".to_string()
+            } else {
+                "a4:4".to_string()
+            };
+            let exam = app
+                .create_exam(
+                    &system,
+                    &korrigo_app::exams::ExamInput {
+                        name: "Bench".into(),
+                        layout: Some(layout.clone()),
+                        ..Default::default()
+                    },
+                    &cli_client(),
+                )
+                .await
+                .map_err(app_err)?;
+            let t = std::time::Instant::now();
+            let students = synth::students((pages / 4).max(1) as usize);
+            let pdf = synth::batch_pdf(
+                &students,
+                &SynthOptions {
+                    dpi,
+                    a3,
+                    pages_per_copy: 4,
+                    upside_down: (0..students.len()).step_by(7).collect(),
+                    ..SynthOptions::default()
+                },
+            );
+            let file = dir.join("batch.pdf");
+            std::fs::write(&file, &pdf)?;
+            println!(
+                "generated {} ({} MB, {} A4 pages at {dpi} dpi, layout {layout}) in {:.1} s",
+                file.display(),
+                pdf.len() >> 20,
+                students.len() * 4,
+                t.elapsed().as_secs_f64()
+            );
+            let t = std::time::Instant::now();
+            let b = app
+                .import_scan_file(&system, exam.exam.id, &file, None, &cli_client())
+                .await
+                .map_err(app_err)?;
+            let import = t.elapsed().as_secs_f64();
+            let t = std::time::Instant::now();
+            app.run_pending_jobs(&WorkerTiming::default()).await?;
+            let process = t.elapsed().as_secs_f64();
+            let b = app
+                .get_batch(&system, b.batch.id)
+                .await
+                .map_err(app_err)?
+                .batch;
+            let list = app
+                .list_copies(
+                    &system,
+                    exam.exam.id,
+                    korrigo_domain::PageRequest::new(None, Some(500)),
+                )
+                .await
+                .map_err(app_err)?;
+            let a4_pages: usize = list.items.iter().map(|c| c.page_count).sum();
+            println!(
+                "import (validate + copy to store): {import:.2} s; processing: {process:.2} s for {} source pages -> {a4_pages} A4 pages in {} copies ({} flagged), {} threads",
+                b.pages_total, b.copies_made, b.pages_flagged, app.config.scan_threads
+            );
+            println!(
+                "end to end: {:.1} A4 pages/s",
+                a4_pages as f64 / (import + process)
+            );
+            let _ = std::fs::remove_dir_all(&dir);
+            Ok(if b.status == "done" {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod exams;
 pub mod jobs;
 pub mod ops;
 pub mod roster;
+pub mod scans;
 pub mod session;
 pub mod users;
 

@@ -266,3 +266,65 @@ pub async fn scheme(
         scheme_js: st.assets.url("scheme.js").to_string(),
     })
 }
+
+#[derive(Template)]
+#[template(path = "scans.html")]
+struct ScansPage {
+    l: Layout,
+    id: i64,
+    name: String,
+    layout_name: String,
+    default_grouping: &'static str,
+    scans_js: String,
+}
+
+/// `GET /exams/{id}/scans`: uploads (resumable, with progress) and the batches' processing.
+pub async fn scans(
+    State(st): State<AppState>,
+    PageSession(s): PageSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Response {
+    let v = match st.app.get_exam(&s, ExamId(id)).await {
+        Ok(v) if v.can_manage => v,
+        Ok(_) => return page_error(&st, &s, &headers, korrigo_app::AppError::Forbidden),
+        Err(e) => return page_error(&st, &s, &headers, e),
+    };
+    render(&ScansPage {
+        l: layout(&st, Some(&s), &headers, "nav.exams"),
+        id,
+        name: v.exam.name.clone(),
+        layout_name: v.exam.layout.as_string(),
+        default_grouping: korrigo_domain::scans::Grouping::default_for(v.exam.layout).as_str(),
+        scans_js: st.assets.url("scans.js").to_string(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "copies.html")]
+struct CopiesPage {
+    l: Layout,
+    id: i64,
+    name: String,
+    copies_js: String,
+}
+
+/// `GET /exams/{id}/copies`: the repair desk.
+pub async fn copies(
+    State(st): State<AppState>,
+    PageSession(s): PageSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Response {
+    let v = match st.app.get_exam(&s, ExamId(id)).await {
+        Ok(v) if v.can_manage => v,
+        Ok(_) => return page_error(&st, &s, &headers, korrigo_app::AppError::Forbidden),
+        Err(e) => return page_error(&st, &s, &headers, e),
+    };
+    render(&CopiesPage {
+        l: layout(&st, Some(&s), &headers, "nav.exams"),
+        id,
+        name: v.exam.name.clone(),
+        copies_js: st.assets.url("copies.js").to_string(),
+    })
+}
