@@ -364,3 +364,121 @@ async fn login_reload_logout_in_chromium() {
     srv.stop().await;
     result.expect("the browser scenario");
 }
+
+/// A teacher uploads a scanned batch from the Scans page, watches it become copies, then
+/// rotates a page in the repair desk with the keyboard.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn teacher_uploads_scans_and_repairs_a_copy_in_chromium() {
+    let srv = Server::start("prof.martin", "Paul Martin", "teacher").await;
+    let (base, dir) = (srv.base.clone(), srv.dir.clone());
+    std::fs::create_dir_all(&dir).unwrap();
+    let scan = dir.join("lundi.pdf");
+    std::fs::write(
+        &scan,
+        korrigo_media::synth::batch_pdf(
+            &korrigo_media::synth::students(3),
+            &korrigo_media::synth::SynthOptions {
+                dpi: 80,
+                pages_per_copy: 4,
+                lines: 3,
+                ..Default::default()
+            },
+        ),
+    )
+    .unwrap();
+    let (_driver, dport) = start_chromedriver().await;
+    let c = browser(dport, &dir).await;
+    let wait = Duration::from_secs(20);
+    let result = async {
+        c.goto(&format!("{base}/login")).await?;
+        c.wait()
+            .at_most(wait)
+            .for_element(Locator::Css("input[name=username]"))
+            .await?
+            .send_keys("prof.martin")
+            .await?;
+        c.find(Locator::Css("input[name=password]"))
+            .await?
+            .send_keys(PASSWORD)
+            .await?;
+        c.find(Locator::Css("button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        c.wait()
+            .at_most(wait)
+            .for_element(Locator::Css("[data-testid=dashboard]"))
+            .await?;
+        c.goto(&format!("{base}/exams")).await?;
+        c.wait()
+            .at_most(wait)
+            .for_element(Locator::Css("details.create summary"))
+            .await?
+            .click()
+            .await?;
+        c.find(Locator::Css("details.create input[name=name]"))
+            .await?
+            .send_keys("Devoir surveillé")
+            .await?;
+        c.find(Locator::Css("details.create button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        c.wait()
+            .at_most(wait)
+            .for_element(Locator::Css("a[href$='/scans']"))
+            .await?
+            .click()
+            .await?;
+        // The empty state says what to do; then the file goes up and is processed.
+        c.wait()
+            .at_most(wait)
+            .for_element(Locator::Css("#scan-empty:not([hidden])"))
+            .await?;
+        c.find(Locator::Css("#scan-files"))
+            .await?
+            .send_keys(&scan.display().to_string())
+            .await?;
+        let row = c
+            .wait()
+            .at_most(wait)
+            .for_element(Locator::Css("#scan-batches tr[data-status=done]"))
+            .await?;
+        let text = row.text().await?;
+        assert!(
+            text.contains("lundi.pdf") && text.contains("12 pages · 3 copies"),
+            "{text}"
+        );
+        // The repair desk: three strips; select the first page, rotate it with R.
+        c.goto(&c.current_url().await?.as_str().replace("/scans", "/copies"))
+            .await?;
+        let first = c
+            .wait()
+            .at_most(wait)
+            .for_element(Locator::Css(".strip .thumb"))
+            .await?;
+        assert_eq!(
+            c.find_all(Locator::Css(".strip[data-copy]")).await?.len(),
+            3
+        );
+        first.click().await?;
+        c.wait()
+            .at_most(wait)
+            .for_element(Locator::Css("#desk-preview:not([hidden])"))
+            .await?;
+        c.execute(
+            "document.dispatchEvent(new KeyboardEvent('keydown', {key: 'r'}))",
+            vec![],
+        )
+        .await?;
+        c.wait()
+            .at_most(wait)
+            .for_element(Locator::Css(".strip .thumb.selected img.rot-90"))
+            .await?;
+        Ok::<_, fantoccini::error::CmdError>(())
+    }
+    .await;
+    let _ = c.close().await;
+    srv.stop().await;
+    result.expect("the browser scenario");
+}

@@ -89,7 +89,7 @@ fn migrate_and_create_user_print_json() {
     let m = korrigo(&d, &[], &["migrate", "--json"]);
     assert!(m.status.success(), "{}", String::from_utf8_lossy(&m.stderr));
     let v: Value = serde_json::from_slice(&m.stdout).unwrap();
-    assert_eq!(v["applied"], serde_json::json!([1, 2]));
+    assert_eq!(v["applied"], serde_json::json!([1, 2, 3]));
     let again: Value =
         serde_json::from_slice(&korrigo(&d, &[], &["migrate", "--json"]).stdout).unwrap();
     assert_eq!(again["applied"], serde_json::json!([]));
@@ -225,6 +225,94 @@ fn students_and_exams_commands() {
     let l: Value =
         serde_json::from_slice(&korrigo(&d, &[], &["exams", "list", "--json"]).stdout).unwrap();
     assert_eq!(l[0]["name"], "Bac blanc");
+    let _ = std::fs::remove_dir_all(d);
+}
+
+#[test]
+fn scans_import_and_copies_list() {
+    let d = temp_dir();
+    let e = korrigo(
+        &d,
+        &[],
+        &[
+            "exams", "create", "--name", "DS 3", "--layout", "a4:2", "--json",
+        ],
+    );
+    assert!(e.status.success(), "{}", String::from_utf8_lossy(&e.stderr));
+    let exam = serde_json::from_slice::<Value>(&e.stdout).unwrap()["id"].to_string();
+    let scan = d.join("lundi.pdf");
+    std::fs::write(
+        &scan,
+        korrigo_media::synth::batch_pdf(
+            &korrigo_media::synth::students(2),
+            &korrigo_media::synth::SynthOptions {
+                dpi: 80,
+                pages_per_copy: 2,
+                lines: 3,
+                ..Default::default()
+            },
+        ),
+    )
+    .unwrap();
+    let bad = d.join("notes.txt");
+    std::fs::write(&bad, "pas un scan").unwrap();
+    // A bad file: reason on stderr, exit code 1, the good file still imported.
+    let out = korrigo(
+        &d,
+        &[],
+        &[
+            "scans",
+            "import",
+            "--exam",
+            &exam,
+            scan.to_str().unwrap(),
+            bad.to_str().unwrap(),
+            "--wait",
+            "--json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("notes.txt: file: notes.txt: not a PDF, a ZIP or a JPEG/PNG image"),
+        "{err}"
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["batches"][0]["status"], "done", "{v}");
+    assert_eq!(v["batches"][0]["copies_made"], 2);
+    assert_eq!(
+        v["refused"][0]["file"].as_str().unwrap(),
+        bad.to_str().unwrap()
+    );
+    let list = korrigo(&d, &[], &["copies", "list", "--exam", &exam, "--json"]);
+    assert!(list.status.success());
+    let v: Value = serde_json::from_slice(&list.stdout).unwrap();
+    let copies = v["copies"].as_array().unwrap();
+    assert_eq!(copies.len(), 2);
+    let c = &copies[1];
+    assert_eq!(c["status"], "READY");
+    assert_eq!(c["code"].as_str().unwrap().len(), 7);
+    let pages: Vec<(String, i64, i64)> = c["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["source_file"].as_str().unwrap().to_string(),
+                p["source_page"].as_i64().unwrap(),
+                p["rotation"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        pages,
+        [
+            ("lundi.pdf".to_string(), 3, 0),
+            ("lundi.pdf".to_string(), 4, 0)
+        ]
+    );
+    let text = korrigo(&d, &[], &["copies", "list", "--exam", &exam]);
+    assert!(String::from_utf8_lossy(&text.stdout).contains("lundi.pdf p. 1,2"));
     let _ = std::fs::remove_dir_all(d);
 }
 
