@@ -517,7 +517,7 @@ impl App {
             && store::batch_pages(tx.conn(), id)
                 .await?
                 .iter()
-                .any(|p| p.copy_id.is_some())
+                .any(|p| p.copy_id.is_some() || p.deleted)
         {
             return Err(AppError::Conflict {
                 field: "status",

@@ -49,18 +49,20 @@ struct Env {
 }
 
 async fn env(w: Which) -> Env {
+    env_with(w, |_| {}).await
+}
+
+async fn env_with(w: Which, tweak: impl FnOnce(&mut Config)) -> Env {
     let tdb = TestDb::new(w).await.unwrap();
     let dir = std::env::temp_dir().join(format!(
         "korrigo-scans-{}",
         korrigo_app::tokens::random_hex(6)
     ));
-    let app = App::with_db(
-        Config::for_tests(dir.clone(), tdb.url.clone()),
-        tdb.db.clone(),
-        builtin_registry(),
-    )
-    .await
-    .unwrap();
+    let mut cfg = Config::for_tests(dir.clone(), tdb.url.clone());
+    tweak(&mut cfg);
+    let app = App::with_db(cfg, tdb.db.clone(), builtin_registry())
+        .await
+        .unwrap();
     Env { app, tdb, dir }
 }
 
@@ -279,9 +281,44 @@ async fn same_file_twice_waits_for_a_decision(w: Which) {
 }
 
 async fn bad_files_leave_nothing_behind(w: Which) {
-    let e = env(w).await;
+    let e = env_with(w, |c| {
+        c.scan_max_pages = 10;
+        c.scan_max_pixels = 1_000_000;
+    })
+    .await;
     let exam = e.exam("a4:2").await;
     let good = a4_pdf(1, 2, vec![]);
+    let at = good.windows(6).rposition(|w| w == b"/Root ").unwrap();
+    let encrypted = [&good[..at], b"/Encrypt 99 0 R ", &good[at..]].concat();
+    let mut w = korrigo_media::pdf::MiniWriter::default();
+    let (cat, pages) = (w.reserve(), w.reserve());
+    {
+        use korrigo_media::pdf::{Obj, dict, name};
+        w.put(
+            cat,
+            &dict(&[("Type", name("Catalog")), ("Pages", Obj::Ref(pages, 0))]),
+            None,
+        );
+        w.put(
+            pages,
+            &dict(&[
+                ("Type", name("Pages")),
+                ("Kids", Obj::Array(vec![])),
+                ("Count", Obj::Int(0)),
+            ]),
+            None,
+        );
+    }
+    let empty = w.finish(cat);
+    let big = synth::batch_pdf(
+        &synth::students(1),
+        &SynthOptions {
+            dpi: 150,
+            pages_per_copy: 1,
+            lines: 1,
+            ..SynthOptions::default()
+        },
+    );
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         (
             "notes.txt",
@@ -289,6 +326,18 @@ async fn bad_files_leave_nothing_behind(w: Which) {
             "not a PDF, a ZIP or a JPEG/PNG image",
         ),
         ("cut.pdf", good[..good.len() / 2].to_vec(), "truncated"),
+        ("locked.pdf", encrypted, "encrypted or password-protected"),
+        ("empty.pdf", empty, "the file has no pages"),
+        (
+            "long.pdf",
+            a4_pdf(3, 4, vec![]),
+            "12 pages is more than the limit of 10 per file",
+        ),
+        (
+            "bomb.pdf",
+            big,
+            "page 1: the image declares 1240 × 1754 pixels, more than the limit of 1000000",
+        ),
     ];
     for (name, bytes, expected) in cases {
         let path = e.file(name, &bytes);

@@ -495,6 +495,17 @@ impl<R: Read + Seek> PdfFile<R> {
         }
     }
 
+    /// The page count the document declares (`/Count` of its page tree), without reading the
+    /// pages; for messages only (a damaged file may declare anything).
+    pub fn declared_page_count(&mut self) -> Option<u64> {
+        let root = get(&self.trailer, "Root").cloned()?;
+        let root = self.resolve(&root).ok()?;
+        let pages = root.dict().and_then(|d| get(d, "Pages")).cloned()?;
+        let pages = self.resolve(&pages).ok()?;
+        let count = pages.dict().and_then(|d| get(d, "Count")).cloned()?;
+        self.resolve(&count).ok()?.as_int().map(|n| n.max(0) as u64)
+    }
+
     /// The pages in order, with their geometry and images.
     pub fn pages(&mut self, max_pages: usize) -> Result<Vec<PageInfo>, PdfError> {
         let root = get(&self.trailer, "Root").cloned().unwrap_or(Obj::Null);

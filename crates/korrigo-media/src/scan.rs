@@ -248,9 +248,10 @@ impl Plan {
                     return Err(ScanError::NoPages { file: name });
                 }
                 if pages.len() > budget {
+                    let declared = pdf.declared_page_count().unwrap_or(0) as usize;
                     return Err(ScanError::TooManyPages {
                         file: name,
-                        pages: self.pages.len() + pages.len(),
+                        pages: self.pages.len() + pages.len().max(declared),
                         max: limits.max_pages,
                     });
                 }

@@ -241,3 +241,79 @@ fn headers_and_orientation_are_found_on_a_whole_class() {
     }
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// A ZIP of a PDF and single images (JPEG and PNG) from a phone or a sheet-fed scanner: every
+/// entry's pages, in the natural order of the entry names, each with its own provenance.
+#[test]
+fn zip_of_pdfs_and_images_is_read_in_name_order() {
+    use std::io::Write;
+    let dir = tmp();
+    let s = &synth::students(1)[0];
+    let page = synth::a4_page(60, Some(s), 2, 1);
+    let jpeg = korrigo_media::raster::encode_jpeg(&page, 80);
+    let mut png = Vec::new();
+    image::DynamicImage::ImageLuma8(page.clone())
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    let pdf = synth::pdf_of_images(
+        &synth::batch_images(
+            &synth::students(1),
+            &SynthOptions {
+                dpi: 60,
+                pages_per_copy: 2,
+                ..SynthOptions::default()
+            },
+        ),
+        60,
+    );
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut buf);
+        let o = zip::write::SimpleFileOptions::default();
+        for (name, bytes) in [
+            ("scan10.png", &png),
+            ("scan2.jpg", &jpeg),
+            ("__MACOSX/._scan2.jpg", &jpeg),
+            ("scan1.pdf", &pdf),
+        ] {
+            z.start_file(name, o).unwrap();
+            z.write_all(bytes).unwrap();
+        }
+        z.finish().unwrap();
+    }
+    let path = write(&dir, "lot.zip", buf.get_ref());
+    let plan = Plan::open(&path, "lot.zip", Limits::default(), &dir).unwrap();
+    let prov: Vec<(String, u32)> = plan
+        .pages
+        .iter()
+        .map(|p| (p.file.clone(), p.page))
+        .collect();
+    assert_eq!(
+        prov,
+        [
+            ("lot.zip/scan1.pdf".to_string(), 1),
+            ("lot.zip/scan1.pdf".to_string(), 2),
+            ("lot.zip/scan2.jpg".to_string(), 1),
+            ("lot.zip/scan10.png".to_string(), 1),
+        ]
+    );
+    let mut readers = Readers::default();
+    let jpg = process_source_page(&plan, &mut readers, 2, false, true, false).unwrap();
+    assert!(jpg.pages[0].viewer_reused, "a JPEG file is served as it is");
+    assert_eq!(jpg.pages[0].viewer, jpeg);
+    let png_out = process_source_page(&plan, &mut readers, 3, false, true, false).unwrap();
+    assert!(png_out.pages[0].analysis.header_top);
+    // A ZIP inside the ZIP is refused by name.
+    let mut nested = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut nested);
+        z.start_file("inner.zip", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        z.write_all(buf.get_ref()).unwrap();
+        z.finish().unwrap();
+    }
+    let path = write(&dir, "nested.zip", nested.get_ref());
+    let e = Plan::open(&path, "nested.zip", Limits::default(), &dir).unwrap_err();
+    assert!(e.to_string().contains("inner.zip is itself a ZIP"), "{e}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
