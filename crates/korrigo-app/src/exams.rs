@@ -152,7 +152,7 @@ fn new_node_id() -> String {
 }
 
 impl App {
-    async fn audit_exam(
+    pub(crate) async fn audit_exam(
         &self,
         c: Conn<'_>,
         s: &AuthSession,

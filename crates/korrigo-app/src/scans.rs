@@ -19,7 +19,6 @@ use korrigo_domain::policy;
 use korrigo_domain::scans::{self as rules, BatchStatus, Grouping};
 use korrigo_domain::{ExamId, Role};
 use korrigo_media::scan::{Limits, Plan, Readers, ScanError, SourceOut, process_source_page};
-use korrigo_store::audit::{self, NewEntry};
 use korrigo_store::scans::{self as store, Batch, NewBatch, NewPage, Page};
 use korrigo_store::{Conn, StoreError, exams, now_ms};
 use serde::{Deserialize, Serialize};
@@ -203,33 +202,6 @@ impl App {
         self.config.data_dir.join("tmp")
     }
 
-    async fn audit_scan(
-        &self,
-        c: Conn<'_>,
-        s: &AuthSession,
-        action: AuditAction,
-        object: (&str, i64),
-        client: &ClientInfo,
-        details: serde_json::Value,
-    ) -> Result<(), AppError> {
-        audit::record(
-            c,
-            &NewEntry {
-                actor_id: (s.user.id.0 > 0).then_some(s.user.id),
-                actor_username: Some(&s.user.username),
-                action: Some(action),
-                object_type: Some(object.0),
-                object_id: Some(object.1.to_string()),
-                ip: client.ip.as_deref(),
-                user_agent: client.user_agent.as_deref(),
-                details: Some(details),
-            },
-            now_ms(),
-        )
-        .await?;
-        Ok(())
-    }
-
     async fn batch_for_manager(&self, s: &AuthSession, id: i64) -> Result<Batch, AppError> {
         let batch = {
             let mut c = self.db.read().await?;
@@ -262,15 +234,8 @@ impl App {
                 ),
             ));
         }
-        let grouping = match &input.grouping {
-            Some(g) => Grouping::parse(g).map_err(|m| AppError::invalid("grouping", m))?,
-            None => Grouping::default_for(e.layout),
-        };
-        let key = format!(
-            "exams/{}/batches/{}/source",
-            exam.0,
-            crate::tokens::random_hex(12)
-        );
+        let grouping = grouping_for(input.grouping.as_deref(), e.layout)?;
+        let key = source_key(exam);
         let mut tx = self.db.begin().await?;
         let id = store::insert_batch(
             tx.conn(),
@@ -361,13 +326,15 @@ impl App {
                 now_ms(),
             )
             .await?;
-            self.audit_scan(
+            self.audit_exam(
                 tx.conn(),
                 s,
                 AuditAction::ScansUploaded,
-                ("exam", batch.exam_id),
+                ExamId(batch.exam_id),
                 client,
-                serde_json::json!({ "batch": id, "file": batch.file_name, "size": batch.size }),
+                Some(
+                    serde_json::json!({ "batch": id, "file": batch.file_name, "size": batch.size }),
+                ),
             )
             .await?;
         }
@@ -391,10 +358,7 @@ impl App {
     ) -> Result<BatchView, AppError> {
         let e = self.require_manager(s, exam).await?;
         let file_name = clean_file_name(&path.to_string_lossy())?;
-        let grouping = match grouping {
-            Some(g) => Grouping::parse(g).map_err(|m| AppError::invalid("grouping", m))?,
-            None => Grouping::default_for(e.layout),
-        };
+        let grouping = grouping_for(grouping, e.layout)?;
         let limits = self.scan_limits();
         let tmp = self.tmp_dir();
         let (p, n) = (path.to_path_buf(), file_name.clone());
@@ -405,11 +369,7 @@ impl App {
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?
         .map_err(|e| AppError::invalid("file", e.to_string()))?;
-        let key = format!(
-            "exams/{}/batches/{}/source",
-            exam.0,
-            crate::tokens::random_hex(12)
-        );
+        let key = source_key(exam);
         let f = tokio::fs::File::open(path)
             .await
             .map_err(|e| AppError::invalid("file", format!("{}: {e}", path.display())))?;
@@ -431,13 +391,13 @@ impl App {
             },
         )
         .await?;
-        self.audit_scan(
+        self.audit_exam(
             tx.conn(),
             s,
             AuditAction::ScansUploaded,
-            ("exam", exam.0),
+            ExamId(exam.0),
             client,
-            serde_json::json!({ "batch": id, "file": file_name, "size": size }),
+            Some(serde_json::json!({ "batch": id, "file": file_name, "size": size })),
         )
         .await?;
         tx.commit().await?;
@@ -481,13 +441,13 @@ impl App {
                 message: "this batch is not waiting for a decision about a duplicate".into(),
             });
         }
-        self.audit_scan(
+        self.audit_exam(
             tx.conn(),
             s,
             AuditAction::ScanDuplicateAccepted,
-            ("exam", batch.exam_id),
+            ExamId(batch.exam_id),
             client,
-            serde_json::json!({ "batch": id, "duplicate_of": batch.duplicate_of }),
+            Some(serde_json::json!({ "batch": id, "duplicate_of": batch.duplicate_of })),
         )
         .await?;
         tx.commit().await?;
@@ -525,13 +485,13 @@ impl App {
             });
         }
         store::delete_batch(tx.conn(), id).await?;
-        self.audit_scan(
+        self.audit_exam(
             tx.conn(),
             s,
             AuditAction::ScanBatchDeleted,
-            ("exam", batch.exam_id),
+            ExamId(batch.exam_id),
             client,
-            serde_json::json!({ "batch": id, "file": batch.file_name }),
+            Some(serde_json::json!({ "batch": id, "file": batch.file_name })),
         )
         .await?;
         tx.commit().await?;
@@ -1052,17 +1012,27 @@ impl App {
                 serde_json::json!({ "op": "delete_page", "page": page, "copy": p.copy_id })
             }
         };
-        self.audit_scan(
-            c,
-            s,
-            AuditAction::CopyRepaired,
-            ("exam", exam.0),
-            client,
-            details,
-        )
-        .await?;
+        self.audit_exam(c, s, AuditAction::CopyRepaired, exam, client, Some(details))
+            .await?;
         tx.commit().await?;
         Ok(())
+    }
+}
+
+/// Where a new batch's file goes: a folder per batch, under its exam.
+fn source_key(exam: ExamId) -> String {
+    format!(
+        "exams/{}/batches/{}/source",
+        exam.0,
+        crate::tokens::random_hex(12)
+    )
+}
+
+/// The grouping asked for, or the layout's default.
+fn grouping_for(asked: Option<&str>, layout: PageLayout) -> Result<Grouping, AppError> {
+    match asked {
+        Some(g) => Grouping::parse(g).map_err(|m| AppError::invalid("grouping", m)),
+        None => Ok(Grouping::default_for(layout)),
     }
 }
 

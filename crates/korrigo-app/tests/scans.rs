@@ -290,26 +290,7 @@ async fn bad_files_leave_nothing_behind(w: Which) {
     let good = a4_pdf(1, 2, vec![]);
     let at = good.windows(6).rposition(|w| w == b"/Root ").unwrap();
     let encrypted = [&good[..at], b"/Encrypt 99 0 R ", &good[at..]].concat();
-    let mut w = korrigo_media::pdf::MiniWriter::default();
-    let (cat, pages) = (w.reserve(), w.reserve());
-    {
-        use korrigo_media::pdf::{Obj, dict, name};
-        w.put(
-            cat,
-            &dict(&[("Type", name("Catalog")), ("Pages", Obj::Ref(pages, 0))]),
-            None,
-        );
-        w.put(
-            pages,
-            &dict(&[
-                ("Type", name("Pages")),
-                ("Kids", Obj::Array(vec![])),
-                ("Count", Obj::Int(0)),
-            ]),
-            None,
-        );
-    }
-    let empty = w.finish(cat);
+    let empty = synth::empty_pdf();
     let big = synth::batch_pdf(
         &synth::students(1),
         &SynthOptions {

@@ -456,6 +456,27 @@ pub fn pdf_of_images(images: &[ScanImage], dpi: u32) -> Vec<u8> {
     w.finish(catalog)
 }
 
+/// A well-formed PDF without any page.
+pub fn empty_pdf() -> Vec<u8> {
+    let mut w = MiniWriter::default();
+    let (catalog, pages) = (w.reserve(), w.reserve());
+    w.put(
+        catalog,
+        &dict(&[("Type", name("Catalog")), ("Pages", Obj::Ref(pages, 0))]),
+        None,
+    );
+    w.put(
+        pages,
+        &dict(&[
+            ("Type", name("Pages")),
+            ("Kids", Obj::Array(vec![])),
+            ("Count", Obj::Int(0)),
+        ]),
+        None,
+    );
+    w.finish(catalog)
+}
+
 /// A PDF page drawn with vectors and text (no image), as an office printer or a word processor
 /// would produce; the pipeline renders it.
 pub fn vector_pdf(pages: u32) -> Vec<u8> {

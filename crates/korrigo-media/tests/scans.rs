@@ -178,26 +178,7 @@ fn bad_files_are_refused_with_a_precise_message() {
         e.to_string(),
         "bomb.pdf, page 1: the image declares 496 × 702 pixels, more than the limit of 100000 (a corrupt or hostile file)"
     );
-    let empty = korrigo_media::pdf::MiniWriter::default();
-    let mut w = empty;
-    let cat = w.reserve();
-    let pages = w.reserve();
-    use korrigo_media::pdf::{Obj, dict, name};
-    w.put(
-        cat,
-        &dict(&[("Type", name("Catalog")), ("Pages", Obj::Ref(pages, 0))]),
-        None,
-    );
-    w.put(
-        pages,
-        &dict(&[
-            ("Type", name("Pages")),
-            ("Kids", Obj::Array(vec![])),
-            ("Count", Obj::Int(0)),
-        ]),
-        None,
-    );
-    let e = check("empty.pdf", &w.finish(cat));
+    let e = check("empty.pdf", &synth::empty_pdf());
     assert_eq!(e.to_string(), "empty.pdf: the file has no pages");
     std::fs::remove_dir_all(&dir).unwrap();
 }

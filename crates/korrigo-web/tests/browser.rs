@@ -140,6 +140,60 @@ impl Server {
     }
 }
 
+const WAIT: Duration = Duration::from_secs(20);
+
+/// Logs in at `/login` and waits for the dashboard.
+async fn log_in(
+    c: &fantoccini::Client,
+    base: &str,
+    username: &str,
+) -> Result<(), fantoccini::error::CmdError> {
+    c.goto(&format!("{base}/login")).await?;
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("input[name=username]"))
+        .await?
+        .send_keys(username)
+        .await?;
+    c.find(Locator::Css("input[name=password]"))
+        .await?
+        .send_keys(PASSWORD)
+        .await?;
+    c.find(Locator::Css("button[type=submit]"))
+        .await?
+        .click()
+        .await?;
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("[data-testid=dashboard]"))
+        .await?;
+    Ok(())
+}
+
+/// Creates an exam from the exams page's form; the browser lands on the new exam's page.
+async fn create_exam(
+    c: &fantoccini::Client,
+    base: &str,
+    name: &str,
+) -> Result<(), fantoccini::error::CmdError> {
+    c.goto(&format!("{base}/exams")).await?;
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("details.create summary"))
+        .await?
+        .click()
+        .await?;
+    c.find(Locator::Css("details.create input[name=name]"))
+        .await?
+        .send_keys(name)
+        .await?;
+    c.find(Locator::Css("details.create button[type=submit]"))
+        .await?
+        .click()
+        .await?;
+    Ok(())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn admin_imports_a_roster_and_edits_a_scheme_in_chromium() {
     let srv = Server::start("chef", "Chef d'établissement", "admin").await;
@@ -152,25 +206,7 @@ async fn admin_imports_a_roster_and_edits_a_scheme_in_chromium() {
     );
     let wait = Duration::from_secs(10);
     let result = async {
-        c.goto(&format!("{base}/login")).await?;
-        c.wait()
-            .at_most(wait)
-            .for_element(Locator::Css("input[name=username]"))
-            .await?
-            .send_keys("chef")
-            .await?;
-        c.find(Locator::Css("input[name=password]"))
-            .await?
-            .send_keys(PASSWORD)
-            .await?;
-        c.find(Locator::Css("button[type=submit]"))
-            .await?
-            .click()
-            .await?;
-        c.wait()
-            .at_most(wait)
-            .for_element(Locator::Css("[data-testid=dashboard]"))
-            .await?;
+        log_in(&c, &base, "chef").await?;
         // Import: the preview lists rejected rows with their line, then the import runs with a
         // progress bar and ends with its report.
         c.goto(&format!("{base}/admin/students/import")).await?;
@@ -226,21 +262,7 @@ async fn admin_imports_a_roster_and_edits_a_scheme_in_chromium() {
             .await?;
         assert!(table.contains("SAINT-ANDRÉ"), "{table}");
         // An exam, then its scheme: one exercise worth 20, saved, still there after a reload.
-        c.goto(&format!("{base}/exams")).await?;
-        c.wait()
-            .at_most(wait)
-            .for_element(Locator::Css("details.create summary"))
-            .await?
-            .click()
-            .await?;
-        c.find(Locator::Css("details.create input[name=name]"))
-            .await?
-            .send_keys("Bac blanc")
-            .await?;
-        c.find(Locator::Css("details.create button[type=submit]"))
-            .await?
-            .click()
-            .await?;
+        create_exam(&c, &base, "Bac blanc").await?;
         c.wait()
             .at_most(wait)
             .for_element(Locator::Css("a[href$='/scheme']"))
@@ -390,40 +412,8 @@ async fn teacher_uploads_scans_and_repairs_a_copy_in_chromium() {
     let c = browser(dport, &dir).await;
     let wait = Duration::from_secs(20);
     let result = async {
-        c.goto(&format!("{base}/login")).await?;
-        c.wait()
-            .at_most(wait)
-            .for_element(Locator::Css("input[name=username]"))
-            .await?
-            .send_keys("prof.martin")
-            .await?;
-        c.find(Locator::Css("input[name=password]"))
-            .await?
-            .send_keys(PASSWORD)
-            .await?;
-        c.find(Locator::Css("button[type=submit]"))
-            .await?
-            .click()
-            .await?;
-        c.wait()
-            .at_most(wait)
-            .for_element(Locator::Css("[data-testid=dashboard]"))
-            .await?;
-        c.goto(&format!("{base}/exams")).await?;
-        c.wait()
-            .at_most(wait)
-            .for_element(Locator::Css("details.create summary"))
-            .await?
-            .click()
-            .await?;
-        c.find(Locator::Css("details.create input[name=name]"))
-            .await?
-            .send_keys("Devoir surveillé")
-            .await?;
-        c.find(Locator::Css("details.create button[type=submit]"))
-            .await?
-            .click()
-            .await?;
+        log_in(&c, &base, "prof.martin").await?;
+        create_exam(&c, &base, "Devoir surveillé").await?;
         c.wait()
             .at_most(wait)
             .for_element(Locator::Css("a[href$='/scans']"))

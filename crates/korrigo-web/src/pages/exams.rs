@@ -267,6 +267,20 @@ pub async fn scheme(
     })
 }
 
+/// An exam the user manages, or the error page to show instead.
+async fn managed_exam(
+    st: &AppState,
+    s: &korrigo_app::accounts::AuthSession,
+    headers: &HeaderMap,
+    id: i64,
+) -> Result<korrigo_app::exams::ExamView, Response> {
+    match st.app.get_exam(s, ExamId(id)).await {
+        Ok(v) if v.can_manage => Ok(v),
+        Ok(_) => Err(page_error(st, s, headers, korrigo_app::AppError::Forbidden)),
+        Err(e) => Err(page_error(st, s, headers, e)),
+    }
+}
+
 #[derive(Template)]
 #[template(path = "scans.html")]
 struct ScansPage {
@@ -285,10 +299,9 @@ pub async fn scans(
     headers: HeaderMap,
     Path(id): Path<i64>,
 ) -> Response {
-    let v = match st.app.get_exam(&s, ExamId(id)).await {
-        Ok(v) if v.can_manage => v,
-        Ok(_) => return page_error(&st, &s, &headers, korrigo_app::AppError::Forbidden),
-        Err(e) => return page_error(&st, &s, &headers, e),
+    let v = match managed_exam(&st, &s, &headers, id).await {
+        Ok(v) => v,
+        Err(page) => return page,
     };
     render(&ScansPage {
         l: layout(&st, Some(&s), &headers, "nav.exams"),
@@ -316,10 +329,9 @@ pub async fn copies(
     headers: HeaderMap,
     Path(id): Path<i64>,
 ) -> Response {
-    let v = match st.app.get_exam(&s, ExamId(id)).await {
-        Ok(v) if v.can_manage => v,
-        Ok(_) => return page_error(&st, &s, &headers, korrigo_app::AppError::Forbidden),
-        Err(e) => return page_error(&st, &s, &headers, e),
+    let v = match managed_exam(&st, &s, &headers, id).await {
+        Ok(v) => v,
+        Err(page) => return page,
     };
     render(&CopiesPage {
         l: layout(&st, Some(&s), &headers, "nav.exams"),
