@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
 # Installs the system packages Korrigo needs on Debian (run as root, or with sudo available).
 # Idempotent: does nothing when everything is already there.
+#   tesseract-ocr, tesseract-ocr-fra, libtesseract-dev, libleptonica-dev, clang, libclang-dev:
+#     local OCR of the name headers (the Rust binding is generated at build time with clang);
+#   fonts-dkg-handwriting, fonts-breip, fonts-humor-sans: handwriting-like fonts for the
+#     generated test scans and the identification benchmark;
 #   chromium, chromium-driver: headless browser for the end-to-end tests only.
 set -euo pipefail
 
 need=()
-command -v chromium >/dev/null 2>&1 || need+=(chromium)
-command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
+pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed" || need+=("$1"); }
+for p in tesseract-ocr tesseract-ocr-fra libtesseract-dev libleptonica-dev clang libclang-dev \
+         fonts-dkg-handwriting fonts-breip fonts-humor-sans chromium chromium-driver; do
+  pkg "$p"
+done
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

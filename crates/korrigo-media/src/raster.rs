@@ -276,6 +276,27 @@ pub fn rotate(img: &GrayImage, degrees: u16) -> GrayImage {
     }
 }
 
+/// Rotates by a small angle (radians, clockwise on screen) around the centre, nearest
+/// neighbour, white outside: scanner skew, and deskewing.
+pub fn rotate_small(img: &GrayImage, angle: f32) -> GrayImage {
+    let (w, h) = img.dimensions();
+    let (cx, cy) = (w as f32 / 2.0, h as f32 / 2.0);
+    let (s, c) = angle.sin_cos();
+    let mut out = white(w, h);
+    for y in 0..h {
+        let dy = y as f32 - cy;
+        for x in 0..w {
+            let dx = x as f32 - cx;
+            let sx = c * dx + s * dy + cx;
+            let sy = -s * dx + c * dy + cy;
+            if sx >= 0.0 && sy >= 0.0 && (sx as u32) < w && (sy as u32) < h {
+                out.put_pixel(x, y, *img.get_pixel(sx as u32, sy as u32));
+            }
+        }
+    }
+    out
+}
+
 /// The header crop of an (upright) page: the top [`HEADER_FRACTION`] of it.
 pub fn header_crop(img: &GrayImage) -> GrayImage {
     let h = ((img.height() as f32) * HEADER_FRACTION) as u32;

@@ -3,7 +3,7 @@
 //! doubles*, possibly fed upside down), JPEG or CCITT G4 encoded, assembled into a PDF the way a
 //! scanner writes it (one image per page).
 
-use ab_glyph::{Font, FontRef, PxScale, ScaleFont, point};
+use ab_glyph::{Font, FontArc, FontRef, PxScale, ScaleFont, point};
 use image::{GrayImage, Luma};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -46,6 +46,8 @@ pub struct SynthOptions {
     pub noise: f32,
     /// Lines of writing per content page.
     pub lines: u32,
+    /// Handwriting fonts, one per student in turn (DejaVu Sans when empty).
+    pub hand_fonts: Vec<FontArc>,
     pub seed: u64,
 }
 
@@ -61,6 +63,7 @@ impl Default for SynthOptions {
             skew_deg: 1.0,
             noise: 0.3,
             lines: 8,
+            hand_fonts: Vec::new(),
             seed: 1,
         }
     }
@@ -75,6 +78,7 @@ const A4_MM: (f32, f32) = (210.0, 297.0);
 struct Canvas {
     img: GrayImage,
     px_per_mm: f32,
+    hand: Option<FontArc>,
 }
 
 impl Canvas {
@@ -87,6 +91,7 @@ impl Canvas {
         Canvas {
             img: raster::white(w, h),
             px_per_mm,
+            hand: None,
         }
     }
 
@@ -112,7 +117,7 @@ impl Canvas {
         self.rect(x + w - t, y, t, h, value);
     }
 
-    /// Draws text with a little slant and jitter, like a pen would.
+    /// Printed text (labels of the header).
     fn text(
         &mut self,
         rng: &mut StdRng,
@@ -122,10 +127,54 @@ impl Canvas {
         text: &str,
         ink: u8,
     ) -> f32 {
-        let f = font();
+        self.draw(&font(), rng, x_mm, baseline_mm, size_mm, text, ink)
+    }
+
+    /// Handwriting: the page's handwriting font when it has one.
+    fn write(
+        &mut self,
+        rng: &mut StdRng,
+        x_mm: f32,
+        baseline_mm: f32,
+        size_mm: f32,
+        text: &str,
+        ink: u8,
+    ) -> f32 {
+        match self.hand.clone() {
+            Some(f) => self.draw(&f, rng, x_mm, baseline_mm, size_mm, text, ink),
+            None => self.draw(&font(), rng, x_mm, baseline_mm, size_mm, text, ink),
+        }
+    }
+
+    /// Draws text with a little slant and jitter, like a pen would.
+    #[allow(clippy::too_many_arguments, reason = "a pen stroke's parameters")]
+    fn draw<F: Font>(
+        &mut self,
+        f: &F,
+        rng: &mut StdRng,
+        x_mm: f32,
+        baseline_mm: f32,
+        size_mm: f32,
+        text: &str,
+        ink: u8,
+    ) -> f32 {
+        // Fonts draw capitals at very different heights for one size: scale each so that its
+        // capitals stand as tall as DejaVu Sans's (0.73 of the size).
+        let cap = |probe: char| {
+            let g = f
+                .glyph_id(probe)
+                .with_scale_and_position(100.0, point(0.0, 0.0));
+            f.outline_glyph(g)
+                .map(|o| o.px_bounds().height() / 100.0)
+                .filter(|h| *h > 0.2)
+                .unwrap_or(0.73)
+        };
+        // Digits are written as tall as capitals, whatever the font's own proportions.
+        let (letters, digits) = (0.73 / cap('H'), 0.73 / cap('0'));
         let mut x = x_mm * self.px_per_mm;
         for c in text.chars() {
-            let size = size_mm * self.px_per_mm * rng.random_range(0.92..1.08);
+            let norm = if c.is_ascii_digit() { digits } else { letters };
+            let size = size_mm * norm * self.px_per_mm * rng.random_range(0.92..1.08);
             let scaled = f.as_scaled(PxScale::from(size));
             let glyph = scaled.scaled_glyph(c);
             let advance = scaled.h_advance(glyph.id);
@@ -196,7 +245,7 @@ fn boxes(c: &mut Canvas, rng: &mut StdRng, x: f32, y: f32, n: usize, text: &str)
             continue;
         }
         let jitter = rng.random_range(-0.3..0.3);
-        c.text(
+        c.write(
             rng,
             x + i as f32 * bw + 1.0 + jitter,
             y + bh - 1.2,
@@ -209,8 +258,20 @@ fn boxes(c: &mut Canvas, rng: &mut StdRng, x: f32, y: f32, n: usize, text: &str)
 
 /// One A4 page, upright and clean. `header`: the student written in a CMEN-like header.
 pub fn a4_page(dpi: u32, header: Option<&SynthStudent>, lines: u32, seed: u64) -> GrayImage {
+    a4_page_in(dpi, header, lines, seed, None)
+}
+
+/// [`a4_page`] written with a given handwriting font.
+pub fn a4_page_in(
+    dpi: u32,
+    header: Option<&SynthStudent>,
+    lines: u32,
+    seed: u64,
+    hand: Option<&FontArc>,
+) -> GrayImage {
     let mut rng = StdRng::seed_from_u64(seed);
     let mut c = Canvas::new(dpi);
+    c.hand = hand.cloned();
     let first_line = if header.is_some() { 70.0 } else { 20.0 };
     // Ruling: light horizontal lines and the margin line on the left.
     let mut y = first_line;
@@ -284,7 +345,7 @@ pub fn a4_page(dpi: u32, header: Option<&SynthStudent>, lines: u32, seed: u64) -
         let end = rng.random_range(120.0..195.0);
         while x < end {
             let w = WORDS[rng.random_range(0..WORDS.len())];
-            x = c.text(&mut rng, x, base, 4.2, w, 45) + 2.5;
+            x = c.write(&mut rng, x, base, 4.2, w, 45) + 2.5;
         }
     }
     c.img
@@ -294,7 +355,7 @@ pub fn a4_page(dpi: u32, header: Option<&SynthStudent>, lines: u32, seed: u64) -
 pub fn scanner_noise(img: &GrayImage, skew_deg: f32, noise: f32, seed: u64) -> GrayImage {
     let mut rng = StdRng::seed_from_u64(seed ^ 0x5eed);
     let mut out = if skew_deg.abs() > 0.01 {
-        rotate_small(img, skew_deg.to_radians())
+        raster::rotate_small(img, skew_deg.to_radians())
     } else {
         img.clone()
     };
@@ -305,25 +366,6 @@ pub fn scanner_noise(img: &GrayImage, skew_deg: f32, noise: f32, seed: u64) -> G
             rng.random_range(0..out.height()),
         );
         out.put_pixel(x, y, Luma([rng.random_range(60..180)]));
-    }
-    out
-}
-
-fn rotate_small(img: &GrayImage, angle: f32) -> GrayImage {
-    let (w, h) = img.dimensions();
-    let (cx, cy) = (w as f32 / 2.0, h as f32 / 2.0);
-    let (s, c) = angle.sin_cos();
-    let mut out = raster::white(w, h);
-    for y in 0..h {
-        let dy = y as f32 - cy;
-        for x in 0..w {
-            let dx = x as f32 - cx;
-            let sx = c * dx + s * dy + cx;
-            let sy = -s * dx + c * dy + cy;
-            if sx >= 0.0 && sy >= 0.0 && (sx as u32) < w && (sy as u32) < h {
-                out.put_pixel(x, y, *img.get_pixel(sx as u32, sy as u32));
-            }
-        }
     }
     out
 }
@@ -541,6 +583,21 @@ pub fn vector_pdf(pages: u32) -> Vec<u8> {
     w.finish(catalog)
 }
 
+/// The handwriting-like fonts of the Debian packages `fonts-dkg-handwriting`, `fonts-breip` and
+/// `fonts-humor-sans` that are installed (scripts/setup.sh installs
+/// them).
+pub fn handwriting_fonts() -> Vec<FontArc> {
+    [
+        "/usr/share/fonts/truetype/fifthhorseman/dkg.ttf",
+        "/usr/share/fonts/truetype/breip/Breip.ttf",
+        "/usr/share/fonts/truetype/humor-sans/Humor-Sans.ttf",
+    ]
+    .iter()
+    .filter_map(|p| std::fs::read(p).ok())
+    .filter_map(|b| FontArc::try_from_vec(b).ok())
+    .collect()
+}
+
 /// The pages (upright, before noise) of one student's copy, in reading order.
 pub fn copy_pages(
     student: &SynthStudent,
@@ -548,15 +605,17 @@ pub fn copy_pages(
     dpi: u32,
     lines: u32,
     seed: u64,
+    hand: Option<&FontArc>,
 ) -> Vec<GrayImage> {
     (0..pages)
         .map(|p| {
             let header = (p == 0).then_some(student);
-            a4_page(
+            a4_page_in(
                 dpi,
                 header,
                 if p == 0 { lines / 2 } else { lines },
                 seed * 1000 + p as u64,
+                hand,
             )
         })
         .collect()
@@ -578,7 +637,9 @@ pub fn batch_images(students: &[SynthStudent], opts: &SynthOptions) -> Vec<ScanI
         let seed = opts.seed.wrapping_mul(7919).wrapping_add(i as u64);
         if opts.a3 {
             let sheets = if opts.two_sheets.contains(&i) { 2 } else { 1 };
-            let pages = copy_pages(s, 4 * sheets, opts.dpi, opts.lines, seed);
+            let hand =
+                (!opts.hand_fonts.is_empty()).then(|| &opts.hand_fonts[i % opts.hand_fonts.len()]);
+            let pages = copy_pages(s, 4 * sheets, opts.dpi, opts.lines, seed, hand);
             for sheet in 0..sheets as usize {
                 let p = &pages[sheet * 4..sheet * 4 + 4];
                 for (left, right) in [(&p[3], &p[0]), (&p[1], &p[2])] {
@@ -592,7 +653,9 @@ pub fn batch_images(students: &[SynthStudent], opts: &SynthOptions) -> Vec<ScanI
                 }
             }
         } else {
-            for page in copy_pages(s, opts.pages_per_copy, opts.dpi, opts.lines, seed) {
+            let hand =
+                (!opts.hand_fonts.is_empty()).then(|| &opts.hand_fonts[i % opts.hand_fonts.len()]);
+            for page in copy_pages(s, opts.pages_per_copy, opts.dpi, opts.lines, seed, hand) {
                 let page = if flipped {
                     raster::rotate(&page, 180)
                 } else {

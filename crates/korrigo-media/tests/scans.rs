@@ -298,3 +298,40 @@ fn zip_of_pdfs_and_images_is_read_in_name_order() {
     assert!(e.to_string().contains("inner.zip is itself a ZIP"), "{e}");
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// The header reader finds the boxes of a skewed, noisy CMEN-like header and reads the names
+/// written in them (locally, with Tesseract).
+#[test]
+fn header_boxes_are_found_and_read() {
+    let fonts = synth::handwriting_fonts();
+    assert!(
+        !fonts.is_empty(),
+        "handwriting fonts missing: run scripts/setup.sh"
+    );
+    let mut reader = korrigo_media::ocr::HeaderReader::new().expect("tesseract-ocr-fra installed");
+    let students = synth::students(6);
+    let mut exact = 0;
+    for (i, s) in students.iter().enumerate() {
+        let skew = if i % 2 == 0 { 1.2 } else { -0.9 };
+        let page = synth::a4_page_in(150, Some(s), 1, i as u64, Some(&fonts[i % fonts.len()]));
+        let crop =
+            korrigo_media::raster::header_crop(&synth::scanner_noise(&page, skew, 0.3, i as u64));
+        let r = reader.read(&crop);
+        assert!(r.boxes, "copy {i}: the boxes were not found");
+        assert!(
+            (r.skew_deg - skew).abs() < 0.3,
+            "copy {i}: skew {} for {skew}",
+            r.skew_deg
+        );
+        let fold = |t: &str| {
+            t.chars()
+                .filter(|c| c.is_alphabetic())
+                .map(|c| c.to_ascii_uppercase())
+                .collect::<String>()
+        };
+        if fold(&r.last_name) == fold(&s.last_name) {
+            exact += 1;
+        }
+    }
+    assert!(exact >= 3, "only {exact} of 6 last names read exactly");
+}

@@ -1,0 +1,329 @@
+//! Identification: comparing what was read in a header with the exam's students, solving the
+//! assignment over the whole exam (one copy per student), and deciding when an identification
+//! is safe enough to be made without a person.
+
+use crate::text::fold;
+use serde::Serialize;
+
+/// What the OCR read in a header.
+#[derive(Debug, Clone, Default)]
+pub struct Reading {
+    pub last_name: String,
+    pub first_name: String,
+    /// `dd/mm/yyyy` when read.
+    pub birth_date: Option<String>,
+    /// The digits read in the date row, even when they make no date.
+    pub date_digits: String,
+}
+
+/// A student as the matcher sees them.
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub id: i64,
+    pub last_name: String,
+    pub first_name: String,
+    /// `dd/mm/yyyy`.
+    pub birth_date: String,
+}
+
+/// A suggestion for a copy.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Candidate {
+    pub student: i64,
+    /// 0 to 1.
+    pub score: f64,
+}
+
+/// Letters only, upper case, accents folded, and the digits OCR confuses with letters turned
+/// back into those letters: "Ben-Salah", "BEN SALAH" and "BENSALAH" compare equal.
+pub fn key(s: &str) -> String {
+    fold(s)
+        .chars()
+        .filter_map(|c| match c {
+            'a'..='z' => Some(c.to_ascii_uppercase()),
+            '0' => Some('O'),
+            '1' => Some('I'),
+            '2' => Some('Z'),
+            '5' => Some('S'),
+            '6' => Some('G'),
+            '8' => Some('B'),
+            _ => None,
+        })
+        .collect()
+}
+
+fn similarity(read: &str, truth: &str) -> f64 {
+    let (a, b) = (key(read), key(truth));
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    // Jaro–Winkler rewards a right beginning; normalized Levenshtein punishes dropped or
+    // extra letters evenly. Their mean is steadier on OCR output than either.
+    (strsim::jaro_winkler(&a, &b) + strsim::normalized_levenshtein(&a, &b)) / 2.0
+}
+
+/// How well a reading matches a student (0 to 1). The last name weighs most; a birth date
+/// read and equal adds confidence, one read and different takes some away.
+pub fn score(r: &Reading, p: &Person) -> f64 {
+    let last = similarity(&r.last_name, &p.last_name);
+    let first = similarity(&r.first_name, &p.first_name);
+    let mut s = if key(&r.first_name).is_empty() {
+        last * 0.8
+    } else {
+        0.6 * last + 0.4 * first
+    };
+    // The two rows swapped (first name written on the name row).
+    let swapped = 0.6 * similarity(&r.last_name, &p.first_name)
+        + 0.4 * similarity(&r.first_name, &p.last_name);
+    s = s.max(swapped * 0.9);
+    match &r.birth_date {
+        Some(d) if *d == p.birth_date => s = (s + 0.15).min(1.0),
+        Some(_) => s = (s - 0.05).max(0.0),
+        None => {}
+    }
+    s
+}
+
+/// How close the digits read in the date row are to a student's birth date (0 to 1; 0 when
+/// fewer than four digits were read).
+pub fn date_similarity(r: &Reading, p: &Person) -> f64 {
+    let truth: String = p.birth_date.chars().filter(char::is_ascii_digit).collect();
+    let read: String = if r.date_digits.is_empty() {
+        r.birth_date
+            .clone()
+            .unwrap_or_default()
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect()
+    } else {
+        r.date_digits.clone()
+    };
+    if read.len() < 4 {
+        return 0.0;
+    }
+    strsim::normalized_levenshtein(&read, &truth)
+}
+
+/// The best `k` students for a reading, best first.
+pub fn candidates(r: &Reading, roster: &[Person], k: usize) -> Vec<Candidate> {
+    let mut all: Vec<Candidate> = roster
+        .iter()
+        .map(|p| Candidate {
+            student: p.id,
+            score: score(r, p),
+        })
+        .collect();
+    all.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.student.cmp(&b.student)));
+    all.truncate(k);
+    all
+}
+
+/// Thresholds of the automatic identification, tuned on generated scans so that no wrong
+/// identification happens there (see `korrigo bench identify`).
+#[derive(Debug, Clone, Copy)]
+pub struct Thresholds {
+    /// The assigned student's score must reach this.
+    pub min_score: f64,
+    /// And lead every other student's score for that copy by this much.
+    pub min_margin: f64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            min_score: 0.80,
+            min_margin: 0.12,
+        }
+    }
+}
+
+/// The outcome for one copy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    /// The student the global assignment gives this copy, if any.
+    pub student: Option<i64>,
+    pub score: f64,
+    /// Safe enough to identify without a person.
+    pub auto: bool,
+}
+
+/// Solves the assignment over all unidentified copies at once: each student to at most one
+/// copy, maximizing the total score (Kuhn–Munkres). `scores[c][s]` is copy `c` against student
+/// `s`; students in `taken` (already identified elsewhere) are not available. A copy gets
+/// `auto` only if its assigned student is also its best, scores at least `min_score`, leads
+/// every other student by `min_margin`, and is not one of several students with the same
+/// names unless the birth date read matches.
+pub fn assign(
+    readings: &[Reading],
+    roster: &[Person],
+    taken: &[bool],
+    t: Thresholds,
+) -> Vec<Decision> {
+    let (n, m) = (readings.len(), roster.len());
+    if n == 0 {
+        return Vec::new();
+    }
+    let scores: Vec<Vec<f64>> = readings
+        .iter()
+        .map(|r| roster.iter().map(|p| score(r, p)).collect())
+        .collect();
+    // Kuhn–Munkres wants rows ≤ columns: pad with "no student" columns worth nothing.
+    let cols = m.max(n);
+    let weights: Vec<i64> = (0..n)
+        .flat_map(|c| {
+            let scores = &scores;
+            (0..cols).map(move |s| {
+                if s < m && !taken[s] {
+                    (scores[c][s] * 10_000.0) as i64
+                } else {
+                    0
+                }
+            })
+        })
+        .collect();
+    let matrix = pathfinding::matrix::Matrix::from_vec(n, cols, weights)
+        .expect("the matrix has n × cols weights");
+    let (_, assignment) = pathfinding::kuhn_munkres::kuhn_munkres(&matrix);
+    let date_sim = |c: usize, s: usize| date_similarity(&readings[c], &roster[s]);
+    let same_names = |s: usize, o: usize| {
+        key(&roster[s].last_name) == key(&roster[o].last_name)
+            && key(&roster[s].first_name) == key(&roster[o].first_name)
+    };
+    assignment
+        .iter()
+        .enumerate()
+        .map(|(c, &s)| {
+            if s >= m || taken[s] || scores[c][s] <= 0.0 {
+                return Decision {
+                    student: None,
+                    score: 0.0,
+                    auto: false,
+                };
+            }
+            let mine = scores[c][s];
+            let homonym = (0..m).any(|o| o != s && same_names(s, o));
+            // The date read must match this homonym's date clearly better than the others'.
+            let date_ok = date_sim(c, s) >= 0.75
+                && (0..m)
+                    .filter(|&o| o != s && same_names(s, o))
+                    .all(|o| date_sim(c, s) - date_sim(c, o) >= 0.25);
+            // Among homonyms only the birth date tells them apart: with it read and equal, they
+            // are no rivals; without it, no automatic identification.
+            let rival = (0..m)
+                .filter(|&o| o != s && !(date_ok && same_names(s, o)))
+                .map(|o| scores[c][o])
+                .fold(0.0, f64::max);
+            let auto = mine >= t.min_score && mine - rival >= t.min_margin && (!homonym || date_ok);
+            Decision {
+                student: Some(roster[s].id),
+                score: mine,
+                auto,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(id: i64, last: &str, first: &str, date: &str) -> Person {
+        Person {
+            id,
+            last_name: last.into(),
+            first_name: first.into(),
+            birth_date: date.into(),
+        }
+    }
+
+    fn r(last: &str, first: &str, date: Option<&str>) -> Reading {
+        Reading {
+            last_name: last.into(),
+            first_name: first.into(),
+            birth_date: date.map(Into::into),
+            date_digits: String::new(),
+        }
+    }
+
+    #[test]
+    fn keys_ignore_case_accents_separators_and_ocr_digits() {
+        assert_eq!(key("Ben-Salah"), "BENSALAH");
+        assert_eq!(key("ben salah"), "BENSALAH");
+        assert_eq!(key("N'DIAYE"), "NDIAYE");
+        assert_eq!(key("Hébert"), "HEBERT");
+        assert_eq!(key("R0B1N"), "ROBIN");
+    }
+
+    #[test]
+    fn ocr_slips_still_find_the_right_student() {
+        let roster = [
+            p(1, "BERNARD", "Anna", "02/02/2010"),
+            p(2, "BERTRAND", "Louis", "17/05/2009"),
+            p(3, "DUBOIS", "Adam", "03/03/2009"),
+        ];
+        let c = candidates(&r("BERLARD", "ANA", None), &roster, 3);
+        assert_eq!(c[0].student, 1);
+        assert!(c[0].score > c[1].score + 0.1, "{c:?}");
+        // A dropped letter and a missing accent.
+        assert_eq!(
+            candidates(&r("DUBOS", "ADAM", None), &roster, 1)[0].student,
+            3
+        );
+    }
+
+    #[test]
+    fn the_assignment_gives_each_student_one_copy() {
+        let roster = [
+            p(1, "MARTIN", "Emma", "01/01/2009"),
+            p(2, "MARTINEZ", "Zoé", "01/05/2009"),
+        ];
+        // Both copies look most like MARTIN; the global assignment gives the second to
+        // MARTINEZ, and neither is safe enough to be automatic.
+        let readings = [r("MARTIN", "EMMA", None), r("MARTIN", "", None)];
+        let d = assign(&readings, &roster, &[false, false], Thresholds::default());
+        assert_eq!(d[0].student, Some(1));
+        assert_eq!(d[1].student, Some(2));
+        assert!(d[0].auto);
+        assert!(!d[1].auto);
+    }
+
+    #[test]
+    fn homonyms_need_the_birth_date() {
+        let roster = [
+            p(1, "MARTIN", "Emma", "01/01/2009"),
+            p(2, "MARTIN", "Emma", "05/07/2009"),
+            p(3, "DUBOIS", "Adam", "03/03/2009"),
+        ];
+        let without = assign(
+            &[r("MARTIN", "EMMA", None)],
+            &roster,
+            &[false; 3],
+            Thresholds::default(),
+        );
+        assert!(!without[0].auto);
+        let with = assign(
+            &[r("MARTIN", "EMMA", Some("05/07/2009"))],
+            &roster,
+            &[false; 3],
+            Thresholds::default(),
+        );
+        assert_eq!(with[0].student, Some(2));
+        assert!(with[0].auto);
+    }
+
+    #[test]
+    fn students_already_identified_are_not_given_again() {
+        let roster = [
+            p(1, "MARTIN", "Emma", "01/01/2009"),
+            p(2, "DUBOIS", "Adam", "03/03/2009"),
+        ];
+        let d = assign(
+            &[r("MARTIN", "EMMA", None)],
+            &roster,
+            &[true, false],
+            Thresholds::default(),
+        );
+        assert_ne!(d[0].student, Some(1));
+        assert!(!d[0].auto);
+    }
+}

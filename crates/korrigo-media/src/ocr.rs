@@ -1,0 +1,368 @@
+//! Reading the name header, locally (Tesseract through leptess; nothing leaves the server).
+//!
+//! The header crop is deskewed (the angle that makes its ruling sharpest), then its ruled lines
+//! and rows of boxes are located from the image itself (no fixed offsets: printers and
+//! scanners move the frame by millimetres): a row of boxes is a band between two ruled lines
+//! crossed by regularly spaced vertical box edges. The rows, top to bottom, are the CMEN fields
+//! *Nom de famille*, *Prénom(s)*, *Numéro d'inscription*, *Né(e) le*. Each row is read as one
+//! line with its box edges erased, restricted to capitals, hyphen and apostrophe (digits for the
+//! number and the date). Without boxes (plain paper), the whole crop is read as free text.
+
+use image::{GrayImage, Luma};
+use leptess::{LepTess, Variable};
+
+use crate::raster;
+
+/// What was read in a header.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HeaderRead {
+    /// Capitals, hyphens, apostrophes and spaces, as read.
+    pub last_name: String,
+    pub first_name: String,
+    /// Digits read in the candidate-number row.
+    pub number: String,
+    /// `dd/mm/yyyy` when the date row read as a plausible date.
+    pub birth_date: Option<String>,
+    /// The digits read in the date row, plausible or not (for a fuzzy comparison).
+    pub date_digits: String,
+    /// The boxes were found (else the fields come from a free-text read).
+    pub boxes: bool,
+    /// The skew corrected, in degrees.
+    pub skew_deg: f32,
+}
+
+/// Why the OCR engine is unusable.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "the OCR engine (Tesseract with French data) cannot start: {0}; install tesseract-ocr-fra (scripts/setup.sh)"
+)]
+pub struct OcrUnavailable(String);
+
+const LETTERS: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZÀÂÄÇÉÈÊËÎÏÔÖÙÛÜ-'";
+const DIGITS: &str = "0123456789";
+
+/// A header reader: one Tesseract engine, reused from call to call (loading it takes a while).
+/// Not shareable across threads: make one per worker thread.
+pub struct HeaderReader {
+    lt: LepTess,
+}
+
+impl std::fmt::Debug for HeaderReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("HeaderReader")
+    }
+}
+
+impl HeaderReader {
+    /// Starts Tesseract with the French model.
+    pub fn new() -> Result<HeaderReader, OcrUnavailable> {
+        let lt = LepTess::new(None, "fra").map_err(|e| OcrUnavailable(e.to_string()))?;
+        Ok(HeaderReader { lt })
+    }
+
+    fn ocr(&mut self, img: &GrayImage, whitelist: &str, psm: &str) -> String {
+        let _ = self.lt.set_variable(Variable::TesseditPagesegMode, psm);
+        let _ = self
+            .lt
+            .set_variable(Variable::TesseditCharWhitelist, whitelist);
+        let mut pgm = format!("P5\n{} {}\n255\n", img.width(), img.height()).into_bytes();
+        pgm.extend_from_slice(img.as_raw());
+        if self.lt.set_image_from_mem(&pgm).is_err() {
+            return String::new();
+        }
+        self.lt.set_source_resolution(150);
+        self.lt.get_utf8_text().unwrap_or_default()
+    }
+
+    /// Reads a header crop (upright, as the pipeline stores it).
+    pub fn read(&mut self, crop: &GrayImage) -> HeaderRead {
+        let (w, h) = crop.dimensions();
+        if w < 100 || h < 40 {
+            return HeaderRead::default();
+        }
+        let skew = estimate_skew(crop);
+        let img = if skew.abs() > 0.05 {
+            raster::rotate_small(crop, -skew.to_radians())
+        } else {
+            crop.clone()
+        };
+        let px_per_mm = w as f32 / 210.0;
+        let rows = box_rows(&img, px_per_mm);
+        let mut out = HeaderRead {
+            skew_deg: skew,
+            ..HeaderRead::default()
+        };
+        if rows.len() >= 2 {
+            out.boxes = true;
+            let read = |me: &mut Self, r: &BoxRow, wl: &str| match row_image(&img, r, px_per_mm) {
+                Some(cell) => {
+                    if let Some(dir) = std::env::var_os("KORRIGO_OCR_DUMP") {
+                        let _ = cell
+                            .save(std::path::Path::new(&dir).join(format!("row-{}.png", r.top)));
+                    }
+                    clean(&me.ocr(&cell, wl, "7"))
+                }
+                None => String::new(),
+            };
+            out.last_name = read(self, &rows[0], LETTERS);
+            out.first_name = read(self, &rows[1], LETTERS);
+            if let Some(r) = rows.get(2) {
+                out.number = read(self, r, DIGITS).replace(' ', "");
+            }
+            if let Some(r) = rows.get(3) {
+                let raw = read(self, r, DIGITS);
+                out.date_digits = raw.chars().filter(char::is_ascii_digit).collect();
+                out.birth_date = parse_date_digits(&raw);
+            }
+        } else {
+            // Plain paper: the longest line of capitals is taken as "NAME First name".
+            let text = self.ocr(&img, &format!("{LETTERS} abcdefghijklmnopqrstuvwxyz"), "6");
+            let best = text
+                .lines()
+                .map(clean)
+                .max_by_key(|l| l.chars().filter(|c| c.is_ascii_uppercase()).count())
+                .unwrap_or_default();
+            let mut words = best.split_whitespace();
+            out.last_name = words.next().unwrap_or("").to_string();
+            out.first_name = words.collect::<Vec<_>>().join(" ");
+        }
+        out
+    }
+}
+
+fn clean(s: &str) -> String {
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .trim()
+        .to_string()
+}
+
+/// `ddmmyyyy` (possibly with noise) → `dd/mm/yyyy` when plausible.
+pub fn parse_date_digits(raw: &str) -> Option<String> {
+    let d: String = raw.chars().filter(char::is_ascii_digit).collect();
+    if d.len() != 8 {
+        return None;
+    }
+    let (dd, mm, yyyy) = (&d[..2], &d[2..4], &d[4..]);
+    let (day, month, year): (u32, u32, u32) =
+        (dd.parse().ok()?, mm.parse().ok()?, yyyy.parse().ok()?);
+    ((1..=31).contains(&day) && (1..=12).contains(&month) && (1900..=2100).contains(&year))
+        .then(|| format!("{dd}/{mm}/{yyyy}"))
+}
+
+/// The skew of the crop's ruling, in degrees (positive: lines go down to the right), found as
+/// the angle that concentrates dark pixels on the fewest rows.
+fn estimate_skew(img: &GrayImage) -> f32 {
+    let (w, h) = img.dimensions();
+    let mut dark = Vec::new();
+    for y in 0..h {
+        for x in (0..w).step_by(2) {
+            if img.get_pixel(x, y).0[0] < 110 {
+                dark.push((x as f32, y as f32));
+            }
+        }
+    }
+    if dark.len() < 50 {
+        return 0.0;
+    }
+    let mut best = (0.0f32, 0.0f64);
+    let mut counts = vec![0u32; h as usize + 200];
+    for step in -25i32..=25 {
+        let deg = step as f32 * 0.08;
+        let t = deg.to_radians().tan();
+        counts.iter_mut().for_each(|c| *c = 0);
+        for &(x, y) in &dark {
+            let r = (y - x * t + 100.0) as usize;
+            if r < counts.len() {
+                counts[r] += 1;
+            }
+        }
+        let score: f64 = counts.iter().map(|&c| (c as f64) * (c as f64)).sum();
+        if score > best.1 {
+            best = (deg, score);
+        }
+    }
+    best.0
+}
+
+/// A row of boxes: between two ruled lines, with its box edges from the first to the last.
+#[derive(Debug, Clone)]
+struct BoxRow {
+    top: u32,
+    bottom: u32,
+    /// Columns of the box edges.
+    edges: Vec<u32>,
+}
+
+fn box_rows(img: &GrayImage, px_per_mm: f32) -> Vec<BoxRow> {
+    let (w, h) = img.dimensions();
+    let threshold = 140u8;
+    let min_run = (6.0 * px_per_mm) as u32;
+    // Ruled rows: long dark runs adding up to 20 mm or more.
+    let is_line: Vec<bool> = (0..h)
+        .map(|y| {
+            let (mut total, mut run) = (0u32, 0u32);
+            for x in 0..w {
+                if img.get_pixel(x, y).0[0] < threshold {
+                    run += 1;
+                } else {
+                    if run >= min_run {
+                        total += run;
+                    }
+                    run = 0;
+                }
+            }
+            if run >= min_run {
+                total += run;
+            }
+            total as f32 >= 20.0 * px_per_mm
+        })
+        .collect();
+    // Lines: runs of ruled rows.
+    let mut lines: Vec<(u32, u32)> = Vec::new();
+    let mut y = 0;
+    while y < h {
+        if is_line[y as usize] {
+            let start = y;
+            while y < h && is_line[y as usize] {
+                y += 1;
+            }
+            lines.push((start, y - 1));
+        } else {
+            y += 1;
+        }
+    }
+    let mut rows = Vec::new();
+    for pair in lines.windows(2) {
+        let (top, bottom) = (pair[0].1 + 1, pair[1].0);
+        let band = bottom.saturating_sub(top);
+        let mm = band as f32 / px_per_mm;
+        if !(4.0..=10.0).contains(&mm) {
+            continue;
+        }
+        // Box edges: columns dark over (nearly) the whole band.
+        let edges: Vec<u32> = (0..w)
+            .filter(|&x| {
+                let dark = (top..bottom)
+                    .filter(|&y| img.get_pixel(x, y).0[0] < threshold)
+                    .count() as u32;
+                dark * 10 >= band * 9
+            })
+            .collect();
+        // Merge neighbouring columns into edges.
+        // (first, last) column of each group of adjacent dark columns; an edge is its middle.
+        let mut groups: Vec<(u32, u32)> = Vec::new();
+        for x in edges {
+            match groups.last_mut() {
+                Some(g) if x <= g.1 + 3 => g.1 = x,
+                _ => groups.push((x, x)),
+            }
+        }
+        let merged: Vec<u32> = groups.iter().map(|g| (g.0 + g.1) / 2).collect();
+        // The boxes: the longest run of edges at the row's pitch (3 to 9 mm), allowing the
+        // small gaps between groups of boxes (day / month / year); the frame's sides and the
+        // labels are far outside it.
+        let (lo, hi) = ((3.0 * px_per_mm) as u32, (9.0 * px_per_mm) as u32);
+        let mut gaps: Vec<u32> = merged
+            .windows(2)
+            .map(|p| p[1] - p[0])
+            .filter(|g| (lo..=hi).contains(g))
+            .collect();
+        gaps.sort_unstable();
+        let Some(&pitch) = gaps.get(gaps.len() / 2) else {
+            continue;
+        };
+        let fits = |gap: u32| gap * 10 >= pitch * 3 && gap * 2 <= pitch * 5;
+        let mut best: (usize, usize) = (0, 0);
+        let mut start = 0;
+        for i in 1..=merged.len() {
+            if i == merged.len() || !fits(merged[i] - merged[i - 1]) {
+                if i - start > best.1 - best.0 {
+                    best = (start, i);
+                }
+                start = i;
+            }
+        }
+        let run = &merged[best.0..best.1];
+        if run.len() < 3 {
+            continue;
+        }
+        rows.push(BoxRow {
+            top,
+            bottom,
+            edges: run.to_vec(),
+        });
+    }
+    rows
+}
+
+/// The inside of a row of boxes from its first to its last written box, box edges and ruling
+/// erased, on a white margin. `None` when no box holds ink.
+fn row_image(img: &GrayImage, r: &BoxRow, px_per_mm: f32) -> Option<GrayImage> {
+    let margin = ((0.45 * px_per_mm).ceil() as u32).max(2);
+    let (top, bottom) = (r.top + margin, r.bottom.saturating_sub(margin));
+    if bottom <= top + 4 {
+        return None;
+    }
+    // Ink per box, away from its edges.
+    let inked: Vec<bool> = r
+        .edges
+        .windows(2)
+        .map(|e| {
+            let (x0, x1) = (e[0] + margin, e[1].saturating_sub(margin));
+            let mut n = 0u32;
+            for y in top..bottom {
+                for x in x0..x1 {
+                    if img.get_pixel(x, y).0[0] < 120 {
+                        n += 1;
+                    }
+                }
+            }
+            n as f32 > 0.6 * px_per_mm * px_per_mm
+        })
+        .collect();
+    let first = inked.iter().position(|b| *b)?;
+    let last = inked.iter().rposition(|b| *b)?;
+    // The written boxes' insides side by side, like letters of a word (box edges gone); an
+    // empty box between two written ones becomes a space.
+    let pad = 12;
+    let h = bottom - top;
+    let pitch = (r.edges[first + 1] - r.edges[first]).max(1);
+    let mut columns: Vec<Option<u32>> = Vec::new();
+    for (i, written) in inked.iter().enumerate().take(last + 1).skip(first) {
+        let (x0, x1) = (r.edges[i] + margin, r.edges[i + 1].saturating_sub(margin));
+        if *written {
+            columns.extend((x0..x1).map(Some));
+            columns.extend(std::iter::repeat_n(None, 2));
+        } else {
+            columns.extend(std::iter::repeat_n(None, (pitch / 2) as usize));
+        }
+    }
+    let w = columns.len() as u32;
+    let mut out = GrayImage::from_pixel(w + 2 * pad, h + 2 * pad, Luma([255]));
+    for (cx, col) in columns.iter().enumerate() {
+        let Some(x) = col else { continue };
+        for y in 0..h {
+            let v = img.get_pixel(*x, top + y).0[0];
+            // Noise specks and faint marks go; pen strokes stay.
+            if v <= 170 {
+                out.put_pixel(cx as u32 + pad, y + pad, Luma([v]));
+            }
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_read_only_when_plausible() {
+        assert_eq!(parse_date_digits("01 01 2009"), Some("01/01/2009".into()));
+        assert_eq!(parse_date_digits("31122010"), Some("31/12/2010".into()));
+        assert_eq!(parse_date_digits("3212201"), None);
+        assert_eq!(parse_date_digits("45012009"), None);
+    }
+}
