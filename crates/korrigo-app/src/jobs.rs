@@ -351,6 +351,22 @@ pub fn builtin_registry() -> Registry {
             app.run_batch(&ctx).await
         },
     );
+    r.register(
+        crate::identify::READ_COPY,
+        3,
+        |ctx: JobContext| async move {
+            let app = ctx.app.clone();
+            app.run_read_copy(&ctx).await
+        },
+    );
+    r.register(
+        crate::identify::MATCH_EXAM,
+        3,
+        |ctx: JobContext| async move {
+            let app = ctx.app.clone();
+            app.run_match_exam(&ctx).await
+        },
+    );
     r
 }
 

@@ -119,11 +119,13 @@ pub struct CopyView {
     pub code: String,
     /// `PROCESSING`, `READY`, `GRADING`, `GRADED`, ...
     pub status: String,
-    /// The student, once identified (managers only).
+    /// The student, once identified: `{id, last_name, first_name}` (managers only).
     pub student: Option<serde_json::Value>,
-    /// How it was identified (`auto`, `manual`), once identified.
+    /// How it was identified (`auto`, `manual`, `not_student`), once identified.
     pub identification: Option<String>,
     pub confidence: Option<f64>,
+    /// Suggestions from the header: `[{student, score}]`, best first.
+    pub candidates: Vec<korrigo_domain::identify::Candidate>,
     /// The page count differs from what the layout expects.
     pub unexpected_page_count: bool,
     pub page_count: usize,
@@ -729,6 +731,18 @@ impl App {
         .await
         .map_err(err)?;
         tx.commit().await.map_err(err)?;
+        let made = {
+            let mut c = self.db.read().await.map_err(err)?;
+            store::copies_of_batch(c.conn(), id).await.map_err(err)?
+        };
+        for copy in made {
+            self.enqueue(
+                crate::identify::READ_COPY,
+                serde_json::json!({ "copy": copy.id }),
+            )
+            .await
+            .map_err(err)?;
+        }
         ctx.progress(total as i64, total as i64)
             .await
             .map_err(err)?;
@@ -777,6 +791,8 @@ impl App {
         let ids: Vec<i64> = copies.iter().map(|c| c.id).collect();
         let pages = store::pages_of_copies(c.conn(), &ids).await?;
         let loose = store::loose_pages(c.conn(), exam.0).await?;
+        drop(c);
+        let (students, mut candidates) = crate::identify::copy_identities(self, exam).await?;
         let mut by_copy: HashMap<i64, Vec<&Page>> = HashMap::new();
         for p in &pages {
             if let Some(cid) = p.copy_id {
@@ -795,9 +811,13 @@ impl App {
                     id: copy.id,
                     code: copy.code,
                     status: copy.status,
-                    student: None,
+                    student: copy
+                        .student_id
+                        .and_then(|i| students.get(&i))
+                        .map(crate::identify::student_json),
                     identification: copy.id_method,
                     confidence: copy.id_confidence,
+                    candidates: candidates.remove(&copy.id).unwrap_or_default(),
                     unexpected_page_count: !rules::expected_count(e.layout, ps.len()),
                     page_count: ps.len(),
                     pages: ps.into_iter().map(page_view).collect(),

@@ -31,6 +31,7 @@ both_backends!(
     same_file_twice_waits_for_a_decision,
     bad_files_leave_nothing_behind,
     killed_worker_is_resumed_to_the_same_result,
+    copies_are_identified_from_their_headers,
 );
 
 fn fast() -> WorkerTiming {
@@ -436,5 +437,155 @@ async fn killed_worker_is_resumed_to_the_same_result(w: Which) {
         shape(&reference),
         "same copies, same pages, same order"
     );
+    e.done().await;
+}
+
+async fn copies_are_identified_from_their_headers(w: Which) {
+    let e = env(w).await;
+    let class = synth::students(6);
+    let mut csv = String::from("Nom;Prénom;Né(e) le;Classe\n");
+    for s in &class {
+        csv.push_str(&format!(
+            "{};{};{};1A\n",
+            s.last_name, s.first_name, s.birth_date
+        ));
+    }
+    e.app
+        .start_student_import(
+            &system_session(),
+            "1A.csv",
+            csv.as_bytes(),
+            &ClientInfo::default(),
+        )
+        .await
+        .unwrap();
+    e.run().await;
+    let exam = e.exam("a4:2").await;
+    let fonts = synth::handwriting_fonts();
+    let pdf = synth::batch_pdf(
+        &class,
+        &SynthOptions {
+            dpi: 150,
+            pages_per_copy: 2,
+            lines: 2,
+            skew_deg: 0.8,
+            hand_fonts: vec![fonts[fonts.len() - 1].clone()],
+            ..SynthOptions::default()
+        },
+    );
+    let path = e.file("classe.pdf", &pdf);
+    e.import(exam, &path, None).await.unwrap();
+    e.run().await;
+    let list = e.copies(exam).await;
+    assert_eq!(list.total, 6);
+    let mut auto = 0;
+    for (i, c) in list.items.iter().enumerate() {
+        assert!(!c.candidates.is_empty(), "copy {i} has suggestions");
+        if c.identification.as_deref() == Some("auto") {
+            auto += 1;
+            let s = c.student.as_ref().unwrap();
+            assert_eq!(
+                s["last_name"], class[i].last_name,
+                "no wrong automatic identification"
+            );
+        }
+    }
+    assert!(auto >= 4, "only {auto} of 6 identified automatically");
+    // A manager identifies a pending copy (or corrects one); a taken student asks first.
+    let desk = e
+        .app
+        .identification_desk(&system_session(), exam, "all")
+        .await
+        .unwrap();
+    assert_eq!(desk.total, 6);
+    let first = &desk.items[0];
+    let second = &desk.items[1];
+    let taken = second
+        .student
+        .clone()
+        .unwrap_or_else(|| second.suggestions[0].student.clone());
+    if second.student.is_none() {
+        e.app
+            .identify_copy(
+                &system_session(),
+                second.id,
+                &korrigo_app::identify::IdentifyInput {
+                    student: Some(taken.id),
+                    not_student: false,
+                    swap: false,
+                },
+                &ClientInfo::default(),
+            )
+            .await
+            .unwrap();
+    }
+    let input = korrigo_app::identify::IdentifyInput {
+        student: Some(taken.id),
+        not_student: false,
+        swap: false,
+    };
+    let err = e
+        .app
+        .identify_copy(&system_session(), first.id, &input, &ClientInfo::default())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, AppError::ConfirmationRequired { .. }),
+        "{err}"
+    );
+    let input = korrigo_app::identify::IdentifyInput {
+        swap: true,
+        ..input
+    };
+    e.app
+        .identify_copy(&system_session(), first.id, &input, &ClientInfo::default())
+        .await
+        .unwrap();
+    let desk = e
+        .app
+        .identification_desk(&system_session(), exam, "all")
+        .await
+        .unwrap();
+    assert_eq!(desk.items[0].student.as_ref().unwrap().id, taken.id);
+    assert_eq!(desk.items[0].method.as_deref(), Some("manual"));
+    assert!(
+        desk.items[1].student.is_none(),
+        "the other copy went back to pending"
+    );
+    // Type-ahead ignores case, accents, spaces and hyphens.
+    for q in ["dubois", "DUBOÏS", "du-bois"] {
+        let found = e
+            .app
+            .search_exam_students(&system_session(), exam, q)
+            .await
+            .unwrap();
+        assert_eq!(found.len(), 1, "{q}");
+        assert_eq!(found[0].last_name, "DUBOIS");
+    }
+    // Every identification is journaled with its method.
+    let journal = e
+        .app
+        .audit_log(
+            &system_session(),
+            &korrigo_store::audit::AuditFilter {
+                action: Some(korrigo_domain::audit::AuditAction::CopyIdentified),
+                ..Default::default()
+            },
+            PageRequest::new(None, Some(100)),
+        )
+        .await
+        .unwrap();
+    let methods: Vec<String> = journal
+        .items
+        .iter()
+        .map(|j| {
+            serde_json::from_str::<serde_json::Value>(&j.details).unwrap()["method"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(methods.iter().filter(|m| *m == "auto").count(), auto);
+    assert!(methods.iter().any(|m| m == "manual"));
     e.done().await;
 }

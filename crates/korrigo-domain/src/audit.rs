@@ -66,11 +66,13 @@ pub enum AuditAction {
     ScanDuplicateAccepted,
     /// A copy was repaired (merge, split, pages moved, reordered, rotated, blanked, deleted).
     CopyRepaired,
+    /// A copy was identified (automatically or by a manager), or its identification changed.
+    CopyIdentified,
 }
 
 impl AuditAction {
     /// Every action, for filters.
-    pub const ALL: [AuditAction; 30] = [
+    pub const ALL: [AuditAction; 31] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::LoginThrottled,
@@ -101,6 +103,7 @@ impl AuditAction {
         AuditAction::ScanBatchDeleted,
         AuditAction::ScanDuplicateAccepted,
         AuditAction::CopyRepaired,
+        AuditAction::CopyIdentified,
     ];
 
     /// The stable name.
@@ -136,6 +139,7 @@ impl AuditAction {
             AuditAction::ScanBatchDeleted => "scans.batch_deleted",
             AuditAction::ScanDuplicateAccepted => "scans.duplicate_accepted",
             AuditAction::CopyRepaired => "copy.repaired",
+            AuditAction::CopyIdentified => "copy.identified",
         }
     }
 

@@ -3,7 +3,7 @@
 //! is safe enough to be made without a person.
 
 use crate::text::fold;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What the OCR read in a header.
 #[derive(Debug, Clone, Default)]
@@ -27,7 +27,7 @@ pub struct Person {
 }
 
 /// A suggestion for a copy.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Candidate {
     pub student: i64,
     /// 0 to 1.

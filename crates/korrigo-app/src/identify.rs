@@ -1,0 +1,517 @@
+//! Identification: reading each copy's header (a job per copy, right after ingestion), matching
+//! the readings against the exam's students over the whole exam (a job per exam), automatic
+//! identification when safe, and the manager's desk (suggestions, search, manual choice with
+//! swap confirmation). Every identification goes to the journal with its method and actor.
+//! Identity stays with managers: every function here checks `manage_exam`.
+
+use std::cell::RefCell;
+
+use korrigo_domain::audit::AuditAction;
+use korrigo_domain::identify::{self, Person, Reading, Thresholds};
+use korrigo_domain::text::fold;
+use korrigo_domain::{Date, ExamId};
+use korrigo_media::ocr::HeaderReader;
+use korrigo_store::identify::{self as store, ExamStudent};
+use korrigo_store::scans as scans_store;
+use korrigo_store::{StoreError, now_ms};
+use serde::{Deserialize, Serialize};
+use tracing::info;
+
+use crate::accounts::AuthSession;
+use crate::jobs::JobContext;
+use crate::{App, AppError, ClientInfo};
+
+/// Reads one copy's header.
+pub const READ_COPY: &str = "identify.read";
+/// Matches an exam's readings against its students.
+pub const MATCH_EXAM: &str = "identify.match";
+
+thread_local! {
+    /// One Tesseract engine per blocking thread (loading it takes ~100 ms).
+    static READER: RefCell<Option<HeaderReader>> = const { RefCell::new(None) };
+}
+
+/// A student as the desk shows them.
+#[derive(Debug, Clone, Serialize)]
+pub struct StudentRef {
+    pub id: i64,
+    pub last_name: String,
+    pub first_name: String,
+    /// `dd/mm/yyyy`.
+    pub birth_date: String,
+    pub class: Option<String>,
+}
+
+/// A suggestion with its student.
+#[derive(Debug, Clone, Serialize)]
+pub struct Suggestion {
+    pub student: StudentRef,
+    pub score: f64,
+    /// The copy already identified as this student, if any.
+    pub taken_by: Option<i64>,
+}
+
+/// A copy on the desk.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeskCopy {
+    pub id: i64,
+    pub code: String,
+    /// `auto`, `manual`, `not_student`, or null while pending.
+    pub method: Option<String>,
+    pub student: Option<StudentRef>,
+    pub confidence: Option<f64>,
+    /// What was read: `{last_name, first_name, birth_date, boxes}`, or null before the OCR.
+    pub read: Option<serde_json::Value>,
+    pub suggestions: Vec<Suggestion>,
+    pub header_url: Option<String>,
+}
+
+/// The desk's list.
+#[derive(Debug, Serialize)]
+pub struct DeskList {
+    pub items: Vec<DeskCopy>,
+    pub pending: usize,
+    pub auto: usize,
+    pub manual: usize,
+    pub total: usize,
+}
+
+/// A manager's decision.
+#[derive(Debug, Deserialize)]
+pub struct IdentifyInput {
+    /// The student; absent with `not_student`.
+    #[serde(default)]
+    pub student: Option<i64>,
+    /// The copy is not a student's (blank, spare sheet).
+    #[serde(default)]
+    pub not_student: bool,
+    /// Take the student from the copy that has them (which becomes pending).
+    #[serde(default)]
+    pub swap: bool,
+}
+
+fn student_ref(s: &ExamStudent) -> StudentRef {
+    StudentRef {
+        id: s.id,
+        last_name: s.last_name.clone(),
+        first_name: s.first_name.clone(),
+        birth_date: french(&s.birth_date),
+        class: s.class_name.clone(),
+    }
+}
+
+fn french(stored: &str) -> String {
+    Date::parse(stored)
+        .map(|d| d.french())
+        .unwrap_or_else(|_| stored.to_string())
+}
+
+fn person(s: &ExamStudent) -> Person {
+    Person {
+        id: s.id,
+        last_name: s.last_name.clone(),
+        first_name: s.first_name.clone(),
+        birth_date: french(&s.birth_date),
+    }
+}
+
+fn reading(r: &store::Reading) -> Reading {
+    Reading {
+        last_name: r.last_name.clone(),
+        first_name: r.first_name.clone(),
+        birth_date: r.birth_date.clone(),
+        date_digits: r.date_digits.clone(),
+    }
+}
+
+impl App {
+    /// The job reading one copy's header.
+    pub(crate) async fn run_read_copy(&self, ctx: &JobContext) -> Result<(), String> {
+        let copy_id = ctx.id_param("copy")?;
+        let err = |e: StoreError| e.to_string();
+        let (copy, first) = {
+            let mut c = self.db.read().await.map_err(err)?;
+            let Some(copy) = scans_store::find_copy(c.conn(), copy_id)
+                .await
+                .map_err(err)?
+            else {
+                return Ok(());
+            };
+            let pages = scans_store::pages_of_copies(c.conn(), &[copy_id])
+                .await
+                .map_err(err)?;
+            (copy, pages.into_iter().next())
+        };
+        let key = first.and_then(|p| p.header_key);
+        let read = match key {
+            Some(key) => {
+                let bytes = self
+                    .files
+                    .get(&key)
+                    .await
+                    .map_err(err)?
+                    .ok_or("the header crop is missing from the file store")?;
+                tokio::task::spawn_blocking(move || -> Result<_, String> {
+                    let img = korrigo_media::raster::jpeg_full_gray(&bytes)?;
+                    READER.with(|r| {
+                        let mut r = r.borrow_mut();
+                        if r.is_none() {
+                            *r = Some(HeaderReader::new().map_err(|e| e.to_string())?);
+                        }
+                        Ok(r.as_mut().expect("set above").read(&img))
+                    })
+                })
+                .await
+                .map_err(|e| e.to_string())??
+            }
+            None => korrigo_media::ocr::HeaderRead::default(),
+        };
+        let mut tx = self.db.begin().await.map_err(err)?;
+        store::save_reading(
+            tx.conn(),
+            &store::Reading {
+                copy_id,
+                last_name: read.last_name,
+                first_name: read.first_name,
+                birth_date: read.birth_date,
+                date_digits: read.date_digits,
+                number: read.number,
+                boxes: read.boxes,
+                candidates: "[]".into(),
+                read_at: now_ms(),
+            },
+        )
+        .await
+        .map_err(err)?;
+        tx.commit().await.map_err(err)?;
+        self.enqueue(MATCH_EXAM, serde_json::json!({ "exam": copy.exam_id }))
+            .await
+            .map_err(err)?;
+        Ok(())
+    }
+
+    /// The job matching an exam's readings: suggestions for every read copy, and automatic
+    /// identifications where safe (copies already identified and their students are left
+    /// alone).
+    pub(crate) async fn run_match_exam(&self, ctx: &JobContext) -> Result<(), String> {
+        let exam = ExamId(ctx.id_param("exam")?);
+        let err = |e: StoreError| e.to_string();
+        let mut tx = self.db.begin().await.map_err(err)?;
+        let students = store::exam_students(tx.conn(), exam).await.map_err(err)?;
+        let readings = store::readings_of_exam(tx.conn(), exam)
+            .await
+            .map_err(err)?;
+        let (copies, _) = scans_store::list_copies(tx.conn(), exam.0, 100_000, 0)
+            .await
+            .map_err(err)?;
+        let roster: Vec<Person> = students.iter().map(person).collect();
+        let identified: std::collections::HashMap<i64, Option<i64>> = copies
+            .iter()
+            .filter(|c| c.id_method.is_some())
+            .map(|c| (c.id, c.student_id))
+            .collect();
+        let taken: Vec<bool> = students
+            .iter()
+            .map(|s| identified.values().any(|v| *v == Some(s.id)))
+            .collect();
+        for r in &readings {
+            let cands = identify::candidates(&reading(r), &roster, 5);
+            let json = serde_json::to_string(&cands).map_err(|e| e.to_string())?;
+            store::set_candidates(tx.conn(), r.copy_id, &json)
+                .await
+                .map_err(err)?;
+        }
+        let pending: Vec<&store::Reading> = readings
+            .iter()
+            .filter(|r| !identified.contains_key(&r.copy_id))
+            .collect();
+        let decisions = identify::assign(
+            &pending.iter().map(|r| reading(r)).collect::<Vec<_>>(),
+            &roster,
+            &taken,
+            Thresholds::default(),
+        );
+        let now = now_ms();
+        let mut auto = 0;
+        for (r, d) in pending.iter().zip(&decisions) {
+            if !d.auto {
+                continue;
+            }
+            store::set_identification(
+                tx.conn(),
+                r.copy_id,
+                d.student,
+                Some("auto"),
+                Some(d.score),
+                None,
+                now,
+            )
+            .await
+            .map_err(err)?;
+            self.audit_exam(
+                tx.conn(),
+                &crate::accounts::system_session(),
+                AuditAction::CopyIdentified,
+                exam,
+                &ClientInfo::default(),
+                Some(serde_json::json!({
+                    "copy": r.copy_id, "method": "auto", "student": d.student,
+                    "confidence": (d.score * 100.0).round() / 100.0,
+                })),
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+            auto += 1;
+        }
+        tx.commit().await.map_err(err)?;
+        info!(
+            exam = exam.0,
+            read = readings.len(),
+            auto,
+            "identification matched"
+        );
+        Ok(())
+    }
+
+    /// Reads every copy of an exam again (after a roster change, or to retry).
+    pub async fn rerun_identification(
+        &self,
+        s: &AuthSession,
+        exam: ExamId,
+    ) -> Result<usize, AppError> {
+        self.require_manager(s, exam).await?;
+        let copies = {
+            let mut c = self.db.read().await?;
+            scans_store::list_copies(c.conn(), exam.0, 100_000, 0)
+                .await?
+                .0
+        };
+        for c in &copies {
+            self.enqueue(READ_COPY, serde_json::json!({ "copy": c.id }))
+                .await?;
+        }
+        Ok(copies.len())
+    }
+
+    /// The desk: the exam's copies with what was read, their suggestions and their state.
+    /// `filter`: `pending`, `auto`, `manual` or `all`.
+    pub async fn identification_desk(
+        &self,
+        s: &AuthSession,
+        exam: ExamId,
+        filter: &str,
+    ) -> Result<DeskList, AppError> {
+        self.require_manager(s, exam).await?;
+        if !["pending", "auto", "manual", "all"].contains(&filter) {
+            return Err(AppError::invalid(
+                "filter",
+                "expected pending, auto, manual or all",
+            ));
+        }
+        let mut c = self.db.read().await?;
+        let students = store::exam_students(c.conn(), exam).await?;
+        let readings = store::readings_of_exam(c.conn(), exam).await?;
+        let (copies, _) = scans_store::list_copies(c.conn(), exam.0, 100_000, 0).await?;
+        let ids: Vec<i64> = copies.iter().map(|k| k.id).collect();
+        let pages = scans_store::pages_of_copies(c.conn(), &ids).await?;
+        let by_id: std::collections::HashMap<i64, &ExamStudent> =
+            students.iter().map(|s| (s.id, s)).collect();
+        let taken: std::collections::HashMap<i64, i64> = copies
+            .iter()
+            .filter_map(|k| k.student_id.map(|s| (s, k.id)))
+            .collect();
+        let mut out = DeskList {
+            items: Vec::new(),
+            pending: 0,
+            auto: 0,
+            manual: 0,
+            total: copies.len(),
+        };
+        for k in &copies {
+            let kind = match k.id_method.as_deref() {
+                None => "pending",
+                Some("auto") => "auto",
+                Some(_) => "manual",
+            };
+            match kind {
+                "pending" => out.pending += 1,
+                "auto" => out.auto += 1,
+                _ => out.manual += 1,
+            }
+            if filter != "all" && filter != kind {
+                continue;
+            }
+            let r = readings.iter().find(|r| r.copy_id == k.id);
+            let cands: Vec<identify::Candidate> = r
+                .map(|r| serde_json::from_str(&r.candidates).unwrap_or_default())
+                .unwrap_or_default();
+            let first = pages.iter().find(|p| p.copy_id == Some(k.id));
+            out.items.push(DeskCopy {
+                id: k.id,
+                code: k.code.clone(),
+                method: k.id_method.clone(),
+                student: k
+                    .student_id
+                    .and_then(|i| by_id.get(&i))
+                    .map(|s| student_ref(s)),
+                confidence: k.id_confidence,
+                read: r.map(|r| {
+                    serde_json::json!({
+                        "last_name": r.last_name, "first_name": r.first_name,
+                        "birth_date": r.birth_date, "boxes": r.boxes,
+                    })
+                }),
+                suggestions: cands
+                    .iter()
+                    .filter_map(|c| {
+                        by_id.get(&c.student).map(|s| Suggestion {
+                            student: student_ref(s),
+                            score: (c.score * 100.0).round() / 100.0,
+                            taken_by: taken.get(&c.student).copied().filter(|o| *o != k.id),
+                        })
+                    })
+                    .collect(),
+                header_url: first
+                    .filter(|p| p.header_key.is_some())
+                    .map(|p| format!("/api/pages/{}/header/", p.id)),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Type-ahead over the exam's students: accents, case, spaces and hyphens ignored
+    /// ("ben salah", "BENSALAH" and "Ben-Salah" alike). At most 20.
+    pub async fn search_exam_students(
+        &self,
+        s: &AuthSession,
+        exam: ExamId,
+        q: &str,
+    ) -> Result<Vec<StudentRef>, AppError> {
+        self.require_manager(s, exam).await?;
+        let mut c = self.db.read().await?;
+        let students = store::exam_students(c.conn(), exam).await?;
+        let needle = identify::key(q);
+        let hits = students
+            .iter()
+            .filter(|s| {
+                let full = identify::key(&format!("{} {}", s.last_name, s.first_name));
+                let rev = identify::key(&format!("{} {}", s.first_name, s.last_name));
+                needle.is_empty()
+                    || full.contains(&needle)
+                    || rev.contains(&needle)
+                    || fold(&s.search_text).contains(&fold(q))
+            })
+            .take(20)
+            .map(student_ref)
+            .collect();
+        Ok(hits)
+    }
+
+    /// A manager identifies a copy (or marks it "not a student"). Choosing a student another
+    /// copy already has asks first (`swap`), then leaves that copy pending. Journaled.
+    pub async fn identify_copy(
+        &self,
+        s: &AuthSession,
+        copy_id: i64,
+        input: &IdentifyInput,
+        client: &ClientInfo,
+    ) -> Result<(), AppError> {
+        let copy = {
+            let mut c = self.db.read().await?;
+            scans_store::find_copy(c.conn(), copy_id).await?
+        }
+        .ok_or(AppError::NotFound("copy"))?;
+        let exam = ExamId(copy.exam_id);
+        self.require_manager(s, exam).await?;
+        let mut tx = self.db.begin().await?;
+        let now = now_ms();
+        let by = (s.user.id.0 > 0).then_some(s.user.id.0);
+        let details = if input.not_student {
+            store::set_identification(tx.conn(), copy_id, None, Some("not_student"), None, by, now)
+                .await?;
+            serde_json::json!({ "copy": copy_id, "method": "manual", "not_student": true, "previous": copy.student_id })
+        } else {
+            let student = input
+                .student
+                .ok_or_else(|| AppError::invalid("student", "choose a student, or not_student"))?;
+            let students = store::exam_students(tx.conn(), exam).await?;
+            if !students.iter().any(|x| x.id == student) {
+                return Err(AppError::invalid(
+                    "student",
+                    "this student is not concerned by the exam (check its classes)",
+                ));
+            }
+            if let Some(other) = store::copy_of_student(tx.conn(), exam, student).await?
+                && other != copy_id
+            {
+                if !input.swap {
+                    let code = scans_store::find_copy(tx.conn(), other)
+                        .await?
+                        .map(|k| k.code)
+                        .unwrap_or_default();
+                    return Err(AppError::ConfirmationRequired {
+                        message: format!(
+                            "this student is already on copy {code}: swap (that copy goes back to pending)?"
+                        ),
+                        details: serde_json::json!({ "copy": other, "code": code }),
+                    });
+                }
+                store::set_identification(tx.conn(), other, None, None, None, None, now).await?;
+            }
+            store::set_identification(
+                tx.conn(),
+                copy_id,
+                Some(student),
+                Some("manual"),
+                Some(1.0),
+                by,
+                now,
+            )
+            .await?;
+            serde_json::json!({ "copy": copy_id, "method": "manual", "student": student, "previous": copy.student_id, "swap": input.swap })
+        };
+        self.audit_exam(
+            tx.conn(),
+            s,
+            AuditAction::CopyIdentified,
+            exam,
+            client,
+            Some(details),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// For `copies list`: a copy's student and suggestions (managers only; callers check).
+pub(crate) async fn copy_identities(
+    app: &App,
+    exam: ExamId,
+) -> Result<
+    (
+        std::collections::HashMap<i64, ExamStudent>,
+        std::collections::HashMap<i64, Vec<identify::Candidate>>,
+    ),
+    StoreError,
+> {
+    let mut c = app.db.read().await?;
+    let students = store::exam_students(c.conn(), exam).await?;
+    let readings = store::readings_of_exam(c.conn(), exam).await?;
+    Ok((
+        students.into_iter().map(|s| (s.id, s)).collect(),
+        readings
+            .into_iter()
+            .map(|r| {
+                (
+                    r.copy_id,
+                    serde_json::from_str(&r.candidates).unwrap_or_default(),
+                )
+            })
+            .collect(),
+    ))
+}
+
+pub(crate) fn student_json(s: &ExamStudent) -> serde_json::Value {
+    serde_json::json!({ "id": s.id, "last_name": s.last_name, "first_name": s.first_name })
+}

@@ -1,0 +1,126 @@
+//! Header readings, suggestions and identifications of copies.
+
+use crate::{Conn, StoreError, on_conn};
+use korrigo_domain::ExamId;
+use serde::Serialize;
+
+/// What was read in a copy's header.
+#[derive(Clone, Debug, Default, Serialize, sqlx::FromRow)]
+pub struct Reading {
+    pub copy_id: i64,
+    pub last_name: String,
+    pub first_name: String,
+    pub birth_date: Option<String>,
+    pub date_digits: String,
+    pub number: String,
+    pub boxes: bool,
+    /// JSON array of `{student, score}`, best first.
+    #[serde(skip)]
+    pub candidates: String,
+    pub read_at: i64,
+}
+
+/// Records (or replaces) a copy's reading.
+pub async fn save_reading(c: Conn<'_>, r: &Reading) -> Result<(), StoreError> {
+    on_conn!(c, c => sqlx::query(
+        "INSERT INTO copy_readings (copy_id, last_name, first_name, birth_date, date_digits, number, boxes, candidates, read_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (copy_id) DO UPDATE SET last_name = $2, first_name = $3, \
+         birth_date = $4, date_digits = $5, number = $6, boxes = $7, read_at = $9")
+        .bind(r.copy_id)
+        .bind(&r.last_name)
+        .bind(&r.first_name)
+        .bind(&r.birth_date)
+        .bind(&r.date_digits)
+        .bind(&r.number)
+        .bind(r.boxes)
+        .bind(&r.candidates)
+        .bind(r.read_at)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The readings of an exam's copies.
+pub async fn readings_of_exam(c: Conn<'_>, exam: ExamId) -> Result<Vec<Reading>, StoreError> {
+    Ok(on_conn!(c, c => sqlx::query_as(
+        "SELECT r.copy_id, r.last_name, r.first_name, r.birth_date, r.date_digits, r.number, r.boxes, r.candidates, r.read_at \
+         FROM copy_readings r JOIN copies k ON k.id = r.copy_id WHERE k.exam_id = $1 ORDER BY r.copy_id")
+        .bind(exam.0)
+        .fetch_all(&mut *c)
+        .await)?)
+}
+
+/// Stores a copy's suggestions (JSON).
+pub async fn set_candidates(c: Conn<'_>, copy: i64, json: &str) -> Result<(), StoreError> {
+    on_conn!(c, c => sqlx::query("UPDATE copy_readings SET candidates = $1 WHERE copy_id = $2")
+        .bind(json)
+        .bind(copy)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Sets (or clears, with `None`s) a copy's identification.
+pub async fn set_identification(
+    c: Conn<'_>,
+    copy: i64,
+    student: Option<i64>,
+    method: Option<&str>,
+    confidence: Option<f64>,
+    by: Option<i64>,
+    now: i64,
+) -> Result<(), StoreError> {
+    on_conn!(c, c => sqlx::query(
+        "UPDATE copies SET student_id = $1, id_method = $2, id_confidence = $3, id_by = $4, updated_at = $5 WHERE id = $6")
+        .bind(student)
+        .bind(method)
+        .bind(confidence)
+        .bind(by)
+        .bind(now)
+        .bind(copy)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The copy of an exam identified as a student, if any.
+pub async fn copy_of_student(
+    c: Conn<'_>,
+    exam: ExamId,
+    student: i64,
+) -> Result<Option<i64>, StoreError> {
+    Ok(
+        on_conn!(c, c => sqlx::query_scalar("SELECT id FROM copies WHERE exam_id = $1 AND student_id = $2 LIMIT 1")
+        .bind(exam.0)
+        .bind(student)
+        .fetch_optional(&mut *c)
+        .await)?,
+    )
+}
+
+/// A student of an exam, for matching and the desk.
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct ExamStudent {
+    pub id: i64,
+    pub last_name: String,
+    pub first_name: String,
+    /// As stored (ISO `yyyy-mm-dd`).
+    pub birth_date: String,
+    pub class_name: Option<String>,
+    #[serde(skip)]
+    pub search_text: String,
+}
+
+/// The students an exam concerns (those of its classes; everyone when it names none).
+pub async fn exam_students(c: Conn<'_>, exam: ExamId) -> Result<Vec<ExamStudent>, StoreError> {
+    Ok(on_conn!(c, c => sqlx::query_as(
+        "SELECT s.id, s.last_name, s.first_name, s.birth_date, s.class_name, s.search_text FROM students s \
+         WHERE NOT EXISTS (SELECT 1 FROM exam_classes WHERE exam_id = $1) \
+         OR s.class_name IN (SELECT class_name FROM exam_classes WHERE exam_id = $1) ORDER BY s.last_name, s.first_name, s.id")
+        .bind(exam.0)
+        .fetch_all(&mut *c)
+        .await)?)
+}
