@@ -44,6 +44,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../assets/copies.js"),
     ),
     (
+        "identify.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/identify.js"),
+    ),
+    (
         "favicon.svg",
         "image/svg+xml",
         include_bytes!("../assets/favicon.svg"),

@@ -46,7 +46,7 @@ impl AppState {
 
 /// Every route of Korrigo.
 pub fn router(state: AppState) -> Router {
-    use api::{accounts, audit, exams, jobs, ops, roster, scans, session, users};
+    use api::{accounts, audit, exams, identify, jobs, ops, roster, scans, session, users};
     use axum::routing::{delete, put};
     let body_limit = usize::try_from(state.app.config.upload_max_bytes).unwrap_or(usize::MAX);
     let api = Router::new()
@@ -105,6 +105,13 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/exams/{id}/copies/", get(scans::copies))
         .route("/api/exams/{id}/copies/repair/", post(scans::repair))
+        .route("/api/exams/{id}/identification/", get(identify::desk))
+        .route(
+            "/api/exams/{id}/identification/rerun/",
+            post(identify::rerun),
+        )
+        .route("/api/copies/{id}/identification/", post(identify::identify))
+        .route("/api/exams/{id}/students/", get(identify::students))
         .route("/api/pages/{id}/image/", get(scans::page_image))
         .route("/api/pages/{id}/thumb/", get(scans::page_thumb))
         .route("/api/pages/{id}/header/", get(scans::page_header))
@@ -143,6 +150,10 @@ pub fn router(state: AppState) -> Router {
         .route("/exams/{id}/scheme", get(pages::exams::scheme))
         .route("/exams/{id}/scans", get(pages::exams::scans))
         .route("/exams/{id}/copies", get(pages::exams::copies))
+        .route(
+            "/exams/{id}/identification",
+            get(pages::exams::identification),
+        )
         .route("/lang/{code}", get(pages::set_lang))
         .route("/assets/{file}", get(assets::serve));
     Router::new()

@@ -15,6 +15,7 @@ both_backends!(
     upload_resumes_and_becomes_copies,
     page_images_only_for_those_allowed,
     repair_desk_edits_are_applied_and_journaled,
+    identification_desk_is_for_managers_only,
 );
 
 fn batch_pdf(students: usize, pages: u32) -> Vec<u8> {
@@ -447,5 +448,137 @@ async fn repair_desk_edits_are_applied_and_journaled(w: Which) {
         )
         .await;
     assert_eq!(r.body["total"], 7, "{}", r.text);
+    t.cleanup().await;
+}
+
+/// Identity stays with managers: correctors and outsiders get 403 on the desk, the student
+/// search, identification and header crops; a manager identifies through the API, with the
+/// swap confirmation.
+async fn identification_desk_is_for_managers_only(w: Which) {
+    let t = TestApp::new(w).await;
+    let admin = t.admin().await;
+    let (_, manager) = t.user(&admin, "manager", "teacher").await;
+    let (corrector_id, corrector) = t.user(&admin, "corrector", "teacher").await;
+    let exam = exam(&t, &manager, "a4:2").await;
+    let r = t
+        .browser(
+            &manager,
+            Method::PUT,
+            &format!("/api/exams/{exam}/members/"),
+            Some(json!({"username": "corrector", "role": "corrector"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let class = synth::students(2);
+    let mut csv = String::from("Nom;Prénom;Né(e) le;Classe\n");
+    for s in &class {
+        csv.push_str(&format!(
+            "{};{};{};1A\n",
+            s.last_name, s.first_name, s.birth_date
+        ));
+    }
+    let r = t
+        .upload(&admin, "/api/students/import/", csv.as_bytes(), "1A.csv")
+        .await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text);
+    let list = upload_and_process(&t, &manager, exam, &batch_pdf(2, 2)).await;
+    let copy = list["items"][0]["id"].as_i64().unwrap();
+    let other = list["items"][1]["id"].as_i64().unwrap();
+    korrigo_store::test_support::execute_admin(
+        &t.app.db,
+        &format!("UPDATE copies SET corrector_id = {corrector_id}"),
+    )
+    .await
+    .unwrap();
+    for url in [
+        format!("/api/exams/{exam}/identification/"),
+        format!("/api/exams/{exam}/students/?q=martin"),
+    ] {
+        assert_eq!(
+            t.browser(&corrector, Method::GET, &url, None).await.status,
+            StatusCode::FORBIDDEN,
+            "{url}"
+        );
+    }
+    let r = t
+        .browser(
+            &corrector,
+            Method::POST,
+            &format!("/api/copies/{copy}/identification/"),
+            Some(json!({"not_student": true})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let header = list["items"][0]["header_url"].as_str().unwrap();
+    let cookie = format!("korrigo_session={}", corrector.cookie);
+    assert_eq!(
+        t.send(Method::GET, header, None, &[("cookie", &cookie)])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        t.page(&corrector, &format!("/exams/{exam}/identification"))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    // The manager: search, identify, then the same student on the other copy asks to swap.
+    let found = t
+        .browser(
+            &manager,
+            Method::GET,
+            &format!(
+                "/api/exams/{exam}/students/?q={}",
+                class[1].last_name.to_lowercase()
+            ),
+            None,
+        )
+        .await;
+    let student = found.body["items"][0]["id"].as_i64().unwrap();
+    let r = t
+        .browser(
+            &manager,
+            Method::POST,
+            &format!("/api/copies/{copy}/identification/"),
+            Some(json!({"student": student})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+    let r = t
+        .browser(
+            &manager,
+            Method::POST,
+            &format!("/api/copies/{other}/identification/"),
+            Some(json!({"student": student})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(r.body["error"]["code"], "confirmation_required");
+    let r = t
+        .browser(
+            &manager,
+            Method::POST,
+            &format!("/api/copies/{other}/identification/"),
+            Some(json!({"student": student, "swap": true})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    let desk = t
+        .browser(
+            &manager,
+            Method::GET,
+            &format!("/api/exams/{exam}/identification/?filter=manual"),
+            None,
+        )
+        .await;
+    assert_eq!(desk.body["items"][0]["id"], other);
+    assert_eq!(desk.body["items"][0]["student"]["id"], student);
+    assert_eq!(
+        t.page(&manager, &format!("/exams/{exam}/identification"))
+            .await
+            .status,
+        StatusCode::OK
+    );
     t.cleanup().await;
 }

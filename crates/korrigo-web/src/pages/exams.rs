@@ -340,3 +340,31 @@ pub async fn copies(
         copies_js: st.assets.url("copies.js").to_string(),
     })
 }
+
+#[derive(Template)]
+#[template(path = "identify.html")]
+struct IdentifyPage {
+    l: Layout,
+    id: i64,
+    name: String,
+    identify_js: String,
+}
+
+/// `GET /exams/{id}/identification`: the keyboard-first identification desk (managers).
+pub async fn identification(
+    State(st): State<AppState>,
+    PageSession(s): PageSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Response {
+    let v = match managed_exam(&st, &s, &headers, id).await {
+        Ok(v) => v,
+        Err(page) => return page,
+    };
+    render(&IdentifyPage {
+        l: layout(&st, Some(&s), &headers, "nav.exams"),
+        id,
+        name: v.exam.name.clone(),
+        identify_js: st.assets.url("identify.js").to_string(),
+    })
+}
