@@ -184,6 +184,12 @@ enum BenchCommand {
         /// Varies the generated scans (fonts, skew, noise).
         #[arg(long, default_value_t = 0)]
         seed: u64,
+        /// Overrides the automatic identification's minimum score (for tuning).
+        #[arg(long)]
+        min_score: Option<f64>,
+        /// Overrides the automatic identification's minimum lead over the next student.
+        #[arg(long)]
+        min_margin: Option<f64>,
     },
     /// Writes a synthetic scanned PDF (JPEG pages) of about `--mb` megabytes.
     MakeScan {
@@ -1062,7 +1068,14 @@ async fn bench(command: BenchCommand) -> Result<ExitCode> {
             students,
             verbose,
             seed,
-        } => bench_identify(students, verbose, seed),
+            min_score,
+            min_margin,
+        } => {
+            let mut t = korrigo_domain::identify::Thresholds::default();
+            t.min_score = min_score.unwrap_or(t.min_score);
+            t.min_margin = min_margin.unwrap_or(t.min_margin);
+            bench_identify(students, verbose, seed, t)
+        }
         BenchCommand::Scans { pages, a3, dpi } => {
             let dir = std::env::temp_dir().join(format!(
                 "korrigo-bench-{}",
@@ -1154,8 +1167,13 @@ async fn bench(command: BenchCommand) -> Result<ExitCode> {
     }
 }
 
-fn bench_identify(n: usize, verbose: bool, seed: u64) -> Result<ExitCode> {
-    use korrigo_domain::identify::{self, Person, Reading, Thresholds};
+fn bench_identify(
+    n: usize,
+    verbose: bool,
+    seed: u64,
+    thresholds: korrigo_domain::identify::Thresholds,
+) -> Result<ExitCode> {
+    use korrigo_domain::identify::{self, Person, Reading};
     use korrigo_media::{ocr, raster, synth};
     let fonts = synth::handwriting_fonts();
     if fonts.is_empty() {
@@ -1200,7 +1218,7 @@ fn bench_identify(n: usize, verbose: bool, seed: u64) -> Result<ExitCode> {
             date_digits: r.date_digits.clone(),
         })
         .collect();
-    let decisions = identify::assign(&readings, &roster, &vec![false; n], Thresholds::default());
+    let decisions = identify::assign(&readings, &roster, &vec![false; n], thresholds);
     let per_copy_ms = cpu.elapsed().as_secs_f64() * 1000.0 / n as f64;
     let (mut auto, mut wrong, mut top3) = (0, 0, 0);
     for (i, (r, d)) in readings.iter().zip(&decisions).enumerate() {
