@@ -443,13 +443,7 @@ async fn killed_worker_is_resumed_to_the_same_result(w: Which) {
 async fn copies_are_identified_from_their_headers(w: Which) {
     let e = env(w).await;
     let class = synth::students(6);
-    let mut csv = String::from("Nom;Prénom;Né(e) le;Classe\n");
-    for s in &class {
-        csv.push_str(&format!(
-            "{};{};{};1A\n",
-            s.last_name, s.first_name, s.birth_date
-        ));
-    }
+    let csv = synth::roster_csv(&class, "1A");
     e.app
         .start_student_import(
             &system_session(),
@@ -512,7 +506,7 @@ async fn copies_are_identified_from_their_headers(w: Which) {
                 &korrigo_app::identify::IdentifyInput {
                     student: Some(taken.id),
                     not_student: false,
-                    swap: false,
+                    swap: true,
                 },
                 &ClientInfo::default(),
             )

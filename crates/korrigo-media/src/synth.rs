@@ -675,6 +675,18 @@ pub fn batch_pdf(students: &[SynthStudent], opts: &SynthOptions) -> Vec<u8> {
     pdf_of_images(&batch_images(students, opts), opts.dpi)
 }
 
+/// A roster CSV (Pronote-like: `Nom;Prénom;Né(e) le;Classe`) of these students in `class`.
+pub fn roster_csv(students: &[SynthStudent], class: &str) -> String {
+    let mut csv = String::from("Nom;Pr\u{e9}nom;N\u{e9}(e) le;Classe\n");
+    for s in students {
+        csv.push_str(&format!(
+            "{};{};{};{class}\n",
+            s.last_name, s.first_name, s.birth_date
+        ));
+    }
+    csv
+}
+
 /// A class of students with French names (accents, hyphens, apostrophes).
 pub fn students(n: usize) -> Vec<SynthStudent> {
     const LAST: &[&str] = &[

@@ -77,6 +77,7 @@ async fn browser(dport: u16, dir: &std::path::Path) -> fantoccini::Client {
 /// workers; stopped (and its data removed) by [`Server::stop`].
 struct Server {
     base: String,
+    app: App,
     dir: std::path::PathBuf,
     tdb: TestDb,
     stop: tokio::sync::oneshot::Sender<()>,
@@ -113,12 +114,14 @@ impl Server {
             ..Default::default()
         };
         let workers = app.spawn_workers(1, timing, workers_rx);
+        let app_handle = app.clone();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(korrigo_web::serve(listener, AppState::new(app), async {
             let _ = stopped.await;
         }));
         Server {
             base,
+            app: app_handle,
             dir,
             tdb,
             stop,
@@ -471,4 +474,126 @@ async fn teacher_uploads_scans_and_repairs_a_copy_in_chromium() {
     let _ = c.close().await;
     srv.stop().await;
     result.expect("the browser scenario");
+}
+
+/// The identification desk with the keyboard: a class is imported, its scans processed and
+/// read; on a pending copy, `1` picks the first suggestion and the counter goes down.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn manager_identifies_a_copy_with_the_keyboard_in_chromium() {
+    use korrigo_app::ClientInfo;
+    use korrigo_app::accounts::system_session;
+    use korrigo_media::synth;
+    let srv = Server::start("chef", "Chef d'établissement", "admin").await;
+    let (base, dir) = (srv.base.clone(), srv.dir.clone());
+    std::fs::create_dir_all(&dir).unwrap();
+    // Three students; the scans carry hard-to-read headers (first names left out) so that the
+    // copies wait on the desk instead of being identified automatically.
+    let class = synth::students(3);
+    let csv = synth::roster_csv(&class, "1A");
+    let app = srv.app.clone();
+    app.start_student_import(
+        &system_session(),
+        "1A.csv",
+        csv.as_bytes(),
+        &ClientInfo::default(),
+    )
+    .await
+    .unwrap();
+    let exam = app
+        .create_exam(
+            &system_session(),
+            &korrigo_app::exams::ExamInput {
+                name: "Identification".into(),
+                layout: Some("a4:1".into()),
+                ..Default::default()
+            },
+            &ClientInfo::default(),
+        )
+        .await
+        .unwrap()
+        .exam
+        .id;
+    let blurred: Vec<synth::SynthStudent> = class
+        .iter()
+        .map(|s| synth::SynthStudent {
+            last_name: s.last_name.chars().take(3).collect(),
+            first_name: String::new(),
+            birth_date: "00/00/0000".into(),
+        })
+        .collect();
+    let scan = dir.join("id.pdf");
+    std::fs::write(
+        &scan,
+        synth::batch_pdf(
+            &blurred,
+            &synth::SynthOptions {
+                dpi: 100,
+                pages_per_copy: 1,
+                lines: 1,
+                ..Default::default()
+            },
+        ),
+    )
+    .unwrap();
+    app.import_scan_file(&system_session(), exam, &scan, None, &ClientInfo::default())
+        .await
+        .unwrap();
+    // Wait for the workers: batch processed, headers read, exam matched.
+    for _ in 0..300 {
+        let desk = app
+            .identification_desk(&system_session(), exam, "all")
+            .await
+            .unwrap();
+        if desk.total == 3 && desk.items.iter().all(|c| !c.suggestions.is_empty()) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let before = app
+        .identification_desk(&system_session(), exam, "pending")
+        .await
+        .unwrap();
+    assert!(before.pending > 0, "some copies wait on the desk");
+    let (_driver, dport) = start_chromedriver().await;
+    let c = browser(dport, &dir).await;
+    let result = async {
+        log_in(&c, &base, "chef").await?;
+        c.goto(&format!("{base}/exams/{}/identification", exam.0))
+            .await?;
+        c.wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css("#ident-suggestions li"))
+            .await?;
+        let counter = c
+            .find(Locator::Css("#ident-progress"))
+            .await?
+            .text()
+            .await?;
+        assert!(
+            counter.starts_with(&format!("{} ", before.pending)),
+            "{counter}"
+        );
+        c.execute(
+            "document.dispatchEvent(new KeyboardEvent('keydown', {key: '1'}))",
+            vec![],
+        )
+        .await?;
+        let expected = format!("{} ", before.pending - 1);
+        c.wait()
+            .at_most(WAIT)
+            .for_element(Locator::XPath(&format!(
+                "//span[@id='ident-progress' and starts-with(text(), '{expected}')]"
+            )))
+            .await?;
+        Ok::<_, fantoccini::error::CmdError>(())
+    }
+    .await;
+    let _ = c.close().await;
+    let after = app
+        .identification_desk(&system_session(), exam, "manual")
+        .await
+        .unwrap();
+    srv.stop().await;
+    result.expect("the browser scenario");
+    assert_eq!(after.items.len(), 1, "one copy identified by hand");
 }
