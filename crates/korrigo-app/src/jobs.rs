@@ -348,7 +348,14 @@ pub fn builtin_registry() -> Registry {
         5,
         |ctx: JobContext| async move {
             let app = ctx.app.clone();
-            app.run_batch(&ctx).await
+            let result = app.run_batch(&ctx).await;
+            if let Err(e) = &result
+                && ctx.attempt >= i64::from(app.registry.max_attempts(crate::scans::PROCESS_BATCH))
+            {
+                // The last attempt: the batch must not look "processing" for ever.
+                app.give_up_batch(&ctx, e).await;
+            }
+            result
         },
     );
     r.register(

@@ -755,6 +755,35 @@ impl App {
         Ok(())
     }
 
+    /// After the pipeline's last failed attempt: the batch is marked failed with the reason, and
+    /// the pages recorded so far are removed (nothing half-imported). Best effort: the job's own
+    /// failure stays visible in the jobs list whatever happens here.
+    pub(crate) async fn give_up_batch(&self, ctx: &JobContext, error: &str) {
+        let Ok(id) = ctx.id_param("batch") else {
+            return;
+        };
+        let res = async {
+            let mut tx = self.db.begin().await?;
+            store::set_status(
+                tx.conn(),
+                id,
+                BatchStatus::Failed.as_str(),
+                Some(&format!("processing failed: {error}")),
+                Some(BatchStatus::Processing.as_str()),
+                now_ms(),
+            )
+            .await?;
+            if store::copies_of_batch(tx.conn(), id).await?.is_empty() {
+                store::delete_pages_of_batch(tx.conn(), id).await?;
+            }
+            tx.commit().await
+        }
+        .await;
+        if let Err(e) = res {
+            warn!(batch = id, error = %e, "could not mark a failed batch");
+        }
+    }
+
     async fn set_batch_status(
         &self,
         id: i64,

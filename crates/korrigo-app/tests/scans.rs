@@ -32,6 +32,7 @@ both_backends!(
     bad_files_leave_nothing_behind,
     killed_worker_is_resumed_to_the_same_result,
     copies_are_identified_from_their_headers,
+    a_batch_that_keeps_failing_ends_failed_with_its_reason,
 );
 
 fn fast() -> WorkerTiming {
@@ -581,5 +582,33 @@ async fn copies_are_identified_from_their_headers(w: Which) {
         .collect();
     assert_eq!(methods.iter().filter(|m| *m == "auto").count(), auto);
     assert!(methods.iter().any(|m| m == "manual"));
+    e.done().await;
+}
+
+async fn a_batch_that_keeps_failing_ends_failed_with_its_reason(w: Which) {
+    let e = env(w).await;
+    let exam = e.exam("a4:2").await;
+    let path = e.file("gone.pdf", &a4_pdf(1, 2, vec![]));
+    let id = e.import(exam, &path, None).await.unwrap();
+    // The stored file disappears (a disk problem): every attempt fails.
+    std::fs::remove_dir_all(e.dir.join("files").join("exams")).unwrap();
+    for _ in 0..200 {
+        e.run().await;
+        if e.batch(id).await.status == "failed" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let b = e.batch(id).await;
+    assert_eq!(b.status, "failed", "not left as processing for ever");
+    assert!(
+        b.error
+            .as_deref()
+            .unwrap()
+            .contains("cannot read the uploaded file"),
+        "{:?}",
+        b.error
+    );
+    assert_eq!(e.copies(exam).await.total, 0);
     e.done().await;
 }
