@@ -95,13 +95,7 @@ impl HeaderReader {
         if rows.len() >= 2 {
             out.boxes = true;
             let read = |me: &mut Self, r: &BoxRow, wl: &str| match row_image(&img, r, px_per_mm) {
-                Some(cell) => {
-                    if let Some(dir) = std::env::var_os("KORRIGO_OCR_DUMP") {
-                        let _ = cell
-                            .save(std::path::Path::new(&dir).join(format!("row-{}.png", r.top)));
-                    }
-                    clean(&me.ocr(&cell, wl, "7"))
-                }
+                Some(cell) => clean(&me.ocr(&cell, wl, "7")),
                 None => String::new(),
             };
             out.last_name = read(self, &rows[0], LETTERS);
