@@ -635,7 +635,7 @@ impl App {
                     // batch is refused as a whole; pages recorded so far are removed.
                     let msg = e.to_string();
                     let mut tx = self.db.begin().await.map_err(err)?;
-                    korrigo_store::scans::set_status(
+                    store::set_status(
                         tx.conn(),
                         id,
                         BatchStatus::Failed.as_str(),
@@ -645,7 +645,9 @@ impl App {
                     )
                     .await
                     .map_err(err)?;
-                    remove_pages(tx.conn(), id).await.map_err(err)?;
+                    store::delete_pages_of_batch(tx.conn(), id)
+                        .await
+                        .map_err(err)?;
                     tx.commit().await.map_err(err)?;
                     let _ = self.files.delete_prefix(&folder).await;
                     return Ok(());
@@ -1146,10 +1148,6 @@ async fn insert_copy_with_code(
     Err(StoreError::Corrupt(
         "no free anonymous code after 20 tries".into(),
     ))
-}
-
-async fn remove_pages(c: Conn<'_>, batch: i64) -> Result<(), StoreError> {
-    korrigo_store::scans::delete_pages_of_batch(c, batch).await
 }
 
 fn sha256_file(path: &std::path::Path) -> std::io::Result<String> {

@@ -225,11 +225,7 @@ pub async fn finish_batch(
 
 /// Deletes a batch and its pages (callers only allow it before copies exist).
 pub async fn delete_batch(mut c: Conn<'_>, id: i64) -> Result<(), StoreError> {
-    on_conn!(c.reborrow(), c => sqlx::query("DELETE FROM pages WHERE batch_id = $1")
-        .bind(id)
-        .execute(&mut *c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    delete_pages_of_batch(c.reborrow(), id).await?;
     on_conn!(c, c => sqlx::query("DELETE FROM scan_batches WHERE id = $1")
         .bind(id)
         .execute(&mut *c)
