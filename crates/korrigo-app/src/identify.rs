@@ -121,7 +121,18 @@ fn reading(r: &store::Reading) -> Reading {
         first_name: r.first_name.clone(),
         birth_date: r.birth_date.clone(),
         date_digits: r.date_digits.clone(),
+        // Written by `run_read_copy`; a reading from before has none (`[]`).
+        date_boxes: serde_json::from_str(&r.date_boxes).unwrap_or_default(),
     }
+}
+
+/// Per box, the ten likelihoods to three decimals (enough to compare dates, and short).
+fn date_boxes_json(boxes: &[[f32; 10]]) -> String {
+    let rounded: Vec<Vec<f32>> = boxes
+        .iter()
+        .map(|b| b.iter().map(|p| (p * 1000.0).round() / 1000.0).collect())
+        .collect();
+    serde_json::to_string(&rounded).unwrap_or_else(|_| "[]".into())
 }
 
 impl App {
@@ -175,6 +186,7 @@ impl App {
                 first_name: read.first_name,
                 birth_date: read.birth_date,
                 date_digits: read.date_digits,
+                date_boxes: date_boxes_json(&read.date_boxes),
                 number: read.number,
                 boxes: read.boxes,
                 candidates: "[]".into(),

@@ -14,6 +14,9 @@ pub struct Reading {
     pub birth_date: Option<String>,
     /// The digits read in the date row, even when they make no date.
     pub date_digits: String,
+    /// Per box of the date row, how likely each digit is (all zeros: an empty box); empty when
+    /// the boxes were not read one by one. Preferred to `date_digits` when present.
+    pub date_boxes: Vec<[f32; 10]>,
 }
 
 /// A student as the matcher sees them.
@@ -76,17 +79,50 @@ pub fn score(r: &Reading, p: &Person) -> f64 {
     let swapped = 0.6 * similarity(&r.last_name, &p.first_name)
         + 0.4 * similarity(&r.first_name, &p.last_name);
     s = s.max(swapped * 0.9);
-    match &r.birth_date {
-        Some(d) if *d == p.birth_date => s = (s + 0.15).min(1.0),
-        Some(_) => s = (s - 0.05).max(0.0),
+    // The birth date: nearly all its digits read adds confidence; the further it is from
+    // what was read, the more it takes away.
+    match date_agreement(r, p) {
+        Some(a) if a >= 0.9 => s = (s + 0.15).min(1.0),
+        Some(a) => s = (s - 0.1 * (1.0 - a)).max(0.0),
         None => {}
     }
     s
 }
 
-/// How close the digits read in the date row are to a student's birth date (0 to 1; 0 when
-/// fewer than four digits were read).
+/// How well the date row agrees with a student's birth date (0 to 1; 0 when fewer than four
+/// digits were read).
 pub fn date_similarity(r: &Reading, p: &Person) -> f64 {
+    date_agreement(r, p).unwrap_or(0.0)
+}
+
+/// With the boxes read one by one: per box, the student's digit's likelihood against the
+/// box's likeliest digit, averaged (1 when every digit of the student's date is the likeliest
+/// one; a doubtful box costs less than a clearly different one). Otherwise the digits read
+/// compared as text. `None` when fewer than four digits were read.
+fn date_agreement(r: &Reading, p: &Person) -> Option<f64> {
+    let truth: Vec<usize> = p
+        .birth_date
+        .bytes()
+        .filter(u8::is_ascii_digit)
+        .map(|d| (d - b'0') as usize)
+        .collect();
+    let written = r
+        .date_boxes
+        .iter()
+        .filter(|b| b.iter().any(|&x| x > 0.0))
+        .count();
+    if r.date_boxes.len() == truth.len() && written >= 4 {
+        let sum: f64 = r
+            .date_boxes
+            .iter()
+            .zip(&truth)
+            .map(|(b, &d)| {
+                let top = b.iter().copied().fold(0.0f32, f32::max);
+                if top > 0.0 { (b[d] / top) as f64 } else { 0.0 }
+            })
+            .sum();
+        return Some(sum / truth.len() as f64);
+    }
     let truth: String = p.birth_date.chars().filter(char::is_ascii_digit).collect();
     let read: String = if r.date_digits.is_empty() {
         r.birth_date
@@ -99,9 +135,9 @@ pub fn date_similarity(r: &Reading, p: &Person) -> f64 {
         r.date_digits.clone()
     };
     if read.len() < 4 {
-        return 0.0;
+        return None;
     }
-    strsim::normalized_levenshtein(&read, &truth)
+    Some(strsim::normalized_levenshtein(&read, &truth))
 }
 
 /// The best `k` students for a reading, best first.
@@ -254,7 +290,8 @@ mod tests {
             last_name: last.into(),
             first_name: first.into(),
             birth_date: date.map(Into::into),
-            date_digits: String::new(),
+            date_digits: date.unwrap_or_default().replace('/', ""),
+            date_boxes: Vec::new(),
         }
     }
 
@@ -322,6 +359,63 @@ mod tests {
         );
         assert_eq!(with[0].student, Some(2));
         assert!(with[0].auto);
+    }
+
+    /// Date boxes read one by one: each digit likely, except one doubtful box.
+    fn boxes(date: &str, doubtful: usize) -> Vec<[f32; 10]> {
+        date.bytes()
+            .filter(u8::is_ascii_digit)
+            .enumerate()
+            .map(|(i, d)| {
+                let d = (d - b'0') as usize;
+                let mut p = [0.01; 10];
+                if i == doubtful {
+                    p[d] = 0.4;
+                    p[(d + 3) % 10] = 0.5;
+                } else {
+                    p[d] = 0.9;
+                }
+                p
+            })
+            .collect()
+    }
+
+    #[test]
+    fn homonyms_are_told_apart_by_date_boxes_despite_a_doubtful_digit() {
+        let roster = [
+            p(1, "MARTIN", "Emma", "01/01/2009"),
+            p(2, "MARTIN", "Emma", "05/07/2010"),
+            p(3, "DUBOIS", "Adam", "03/03/2009"),
+        ];
+        let read = |date_boxes: Vec<[f32; 10]>| Reading {
+            date_boxes,
+            ..r("MARTIN", "EMMA", None)
+        };
+        let d = assign(
+            &[read(boxes("05/07/2010", 3))],
+            &roster,
+            &[false; 3],
+            Thresholds::default(),
+        );
+        assert_eq!(d[0].student, Some(2));
+        assert!(d[0].auto);
+        // The date row left empty: no telling them apart.
+        let d = assign(
+            &[read(vec![[0.0; 10]; 8])],
+            &roster,
+            &[false; 3],
+            Thresholds::default(),
+        );
+        assert!(!d[0].auto);
+        // Every digit doubtful between the two dates: no automatic choice either.
+        let mut mixed = boxes("05/07/2010", 9);
+        for (i, b) in boxes("01/01/2009", 9).into_iter().enumerate() {
+            for d in 0..10 {
+                mixed[i][d] = (mixed[i][d] + b[d]) / 2.0;
+            }
+        }
+        let d = assign(&[read(mixed)], &roster, &[false; 3], Thresholds::default());
+        assert!(!d[0].auto, "{d:?}");
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Korrigo's media: documents it writes (activation slips now; final annotated PDFs later) and,
-//! later, the untrusted scans it parses (PDF, images, OCR), always off the request path.
+//! the untrusted scans it parses (PDF, images, OCR of the name header), always off the request
+//! path.
 
+pub mod digits;
 pub mod ocr;
 pub mod pdf;
 pub mod raster;

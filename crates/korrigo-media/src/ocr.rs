@@ -6,12 +6,14 @@
 //! crossed by regularly spaced vertical box edges. The rows, top to bottom, are the CMEN fields
 //! *Nom de famille*, *Prénom(s)*, *Numéro d'inscription*, *Né(e) le*. Each row is read as one
 //! line with its box edges erased, restricted to capitals, hyphen and apostrophe (digits for the
-//! number and the date). Without boxes (plain paper), the whole crop is read as free text.
+//! number); the date's boxes are read one digit at a time by [`crate::digits`], which
+//! Tesseract does poorly on handwriting. Without boxes (plain paper), the whole crop is read as
+//! free text.
 
 use image::{GrayImage, Luma};
 use leptess::{LepTess, Variable};
 
-use crate::raster;
+use crate::{digits, raster};
 
 /// What was read in a header.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -23,8 +25,11 @@ pub struct HeaderRead {
     pub number: String,
     /// `dd/mm/yyyy` when the date row read as a plausible date.
     pub birth_date: Option<String>,
-    /// The digits read in the date row, plausible or not (for a fuzzy comparison).
+    /// The most likely digit of each written box of the date row, plausible or not.
     pub date_digits: String,
+    /// Per box of the date row, left to right, how likely each digit is (all zeros for an
+    /// empty box); empty when the row was not found.
+    pub date_boxes: Vec<[f32; 10]>,
     /// The boxes were found (else the fields come from a free-text read).
     pub boxes: bool,
     /// The skew corrected, in degrees.
@@ -104,9 +109,18 @@ impl HeaderReader {
                 out.number = read(self, r, DIGITS).replace(' ', "");
             }
             if let Some(r) = rows.get(3) {
-                let raw = read(self, r, DIGITS);
-                out.date_digits = raw.chars().filter(char::is_ascii_digit).collect();
-                out.birth_date = parse_date_digits(&raw);
+                // Handwritten digits: one box at a time (see `digits`).
+                out.date_boxes = date_cells(&img, r, px_per_mm)
+                    .iter()
+                    .map(|cell| digits::read_digit(cell, px_per_mm).unwrap_or([0.0; 10]))
+                    .collect();
+                out.date_digits = out
+                    .date_boxes
+                    .iter()
+                    .filter(|p| p.iter().any(|&x| x > 0.0))
+                    .map(|p| char::from(b'0' + digits::best(p)))
+                    .collect();
+                out.birth_date = parse_date_digits(&out.date_digits);
             }
         } else {
             // Plain paper: the longest line of capitals is taken as "NAME First name".
@@ -235,13 +249,19 @@ fn box_rows(img: &GrayImage, px_per_mm: f32) -> Vec<BoxRow> {
         if !(4.0..=10.0).contains(&mm) {
             continue;
         }
-        // Box edges: columns dark over (nearly) the whole band.
+        // Box edges: columns dark over (nearly) the whole band and joining both ruled lines (a
+        // tall pen stroke inside a box, a "1" say, stops short of them).
+        let dark_at = |x: u32, y: u32| {
+            (x.saturating_sub(1)..=(x + 1).min(w - 1)).any(|x| img.get_pixel(x, y).0[0] < threshold)
+        };
         let edges: Vec<u32> = (0..w)
             .filter(|&x| {
                 let dark = (top..bottom)
                     .filter(|&y| img.get_pixel(x, y).0[0] < threshold)
                     .count() as u32;
                 dark * 10 >= band * 9
+                    && (top..top + 2).all(|y| dark_at(x, y))
+                    && (bottom - 2..bottom).all(|y| dark_at(x, y))
             })
             .collect();
         // Merge neighbouring columns into edges.
@@ -346,6 +366,32 @@ fn row_image(img: &GrayImage, r: &BoxRow, px_per_mm: f32) -> Option<GrayImage> {
         }
     }
     Some(out)
+}
+
+/// The insides of a row's boxes, in order, the narrow gaps between groups of boxes left out.
+fn date_cells(img: &GrayImage, r: &BoxRow, px_per_mm: f32) -> Vec<GrayImage> {
+    let margin = ((0.4 * px_per_mm).ceil() as u32).max(2);
+    let mut sorted: Vec<u32> = r.edges.windows(2).map(|e| e[1] - e[0]).collect();
+    sorted.sort_unstable();
+    let Some(&pitch) = sorted.get(sorted.len() / 2) else {
+        return Vec::new();
+    };
+    let (top, bottom) = (r.top + margin, r.bottom.saturating_sub(margin));
+    r.edges
+        .windows(2)
+        .filter(|e| (e[1] - e[0]) * 4 >= pitch * 3)
+        .filter(|e| e[1] > e[0] + 2 * margin && bottom > top)
+        .map(|e| {
+            image::imageops::crop_imm(
+                img,
+                e[0] + margin,
+                top,
+                e[1] - e[0] - 2 * margin,
+                bottom - top,
+            )
+            .to_image()
+        })
+        .collect()
 }
 
 #[cfg(test)]

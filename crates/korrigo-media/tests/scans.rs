@@ -310,7 +310,7 @@ fn header_boxes_are_found_and_read() {
     );
     let mut reader = korrigo_media::ocr::HeaderReader::new().expect("tesseract-ocr-fra installed");
     let students = synth::students(6);
-    let mut exact = 0;
+    let (mut exact, mut digits_right) = (0, 0);
     for (i, s) in students.iter().enumerate() {
         let skew = if i % 2 == 0 { 1.2 } else { -0.9 };
         let page = synth::a4_page_in(150, Some(s), 1, i as u64, Some(&fonts[i % fonts.len()]));
@@ -332,6 +332,17 @@ fn header_boxes_are_found_and_read() {
         if fold(&r.last_name) == fold(&s.last_name) {
             exact += 1;
         }
+        // The birth date's eight boxes, each read as one digit.
+        assert_eq!(r.date_boxes.len(), 8, "copy {i}: date boxes");
+        let truth = s.birth_date.bytes().filter(u8::is_ascii_digit);
+        digits_right += truth
+            .zip(&r.date_boxes)
+            .filter(|(d, p)| korrigo_media::digits::best(p) == d - b'0')
+            .count();
     }
     assert!(exact >= 3, "only {exact} of 6 last names read exactly");
+    assert!(
+        digits_right >= 36,
+        "only {digits_right} of 48 birth-date digits read right"
+    );
 }

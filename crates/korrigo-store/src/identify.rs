@@ -12,6 +12,9 @@ pub struct Reading {
     pub first_name: String,
     pub birth_date: Option<String>,
     pub date_digits: String,
+    /// JSON: per box of the date row, how likely each digit is.
+    #[serde(skip)]
+    pub date_boxes: String,
     pub number: String,
     pub boxes: bool,
     /// JSON array of `{student, score}`, best first.
@@ -23,9 +26,9 @@ pub struct Reading {
 /// Records (or replaces) a copy's reading.
 pub async fn save_reading(c: Conn<'_>, r: &Reading) -> Result<(), StoreError> {
     on_conn!(c, c => sqlx::query(
-        "INSERT INTO copy_readings (copy_id, last_name, first_name, birth_date, date_digits, number, boxes, candidates, read_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (copy_id) DO UPDATE SET last_name = $2, first_name = $3, \
-         birth_date = $4, date_digits = $5, number = $6, boxes = $7, read_at = $9")
+        "INSERT INTO copy_readings (copy_id, last_name, first_name, birth_date, date_digits, number, boxes, candidates, read_at, date_boxes) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (copy_id) DO UPDATE SET last_name = $2, first_name = $3, \
+         birth_date = $4, date_digits = $5, number = $6, boxes = $7, read_at = $9, date_boxes = $10")
         .bind(r.copy_id)
         .bind(&r.last_name)
         .bind(&r.first_name)
@@ -35,6 +38,7 @@ pub async fn save_reading(c: Conn<'_>, r: &Reading) -> Result<(), StoreError> {
         .bind(r.boxes)
         .bind(&r.candidates)
         .bind(r.read_at)
+        .bind(&r.date_boxes)
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;
@@ -44,7 +48,7 @@ pub async fn save_reading(c: Conn<'_>, r: &Reading) -> Result<(), StoreError> {
 /// The readings of an exam's copies.
 pub async fn readings_of_exam(c: Conn<'_>, exam: ExamId) -> Result<Vec<Reading>, StoreError> {
     Ok(on_conn!(c, c => sqlx::query_as(
-        "SELECT r.copy_id, r.last_name, r.first_name, r.birth_date, r.date_digits, r.number, r.boxes, r.candidates, r.read_at \
+        "SELECT r.copy_id, r.last_name, r.first_name, r.birth_date, r.date_digits, r.date_boxes, r.number, r.boxes, r.candidates, r.read_at \
          FROM copy_readings r JOIN copies k ON k.id = r.copy_id WHERE k.exam_id = $1 ORDER BY r.copy_id")
         .bind(exam.0)
         .fetch_all(&mut *c)
