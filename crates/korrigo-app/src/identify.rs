@@ -196,7 +196,8 @@ impl App {
         .await
         .map_err(err)?;
         tx.commit().await.map_err(err)?;
-        self.enqueue(MATCH_EXAM, serde_json::json!({ "exam": copy.exam_id }))
+        // One match for the exam's copies read meanwhile, not one per copy.
+        self.enqueue_once(MATCH_EXAM, serde_json::json!({ "exam": copy.exam_id }))
             .await
             .map_err(err)?;
         Ok(())

@@ -168,6 +168,29 @@ impl App {
         Ok(id)
     }
 
+    /// Queues a job unless the same one (kind and payload) is already waiting. Jobs are
+    /// claimed oldest first, so a burst of requests queued behind other work makes one job.
+    pub async fn enqueue_once(
+        &self,
+        kind: &str,
+        payload: serde_json::Value,
+    ) -> Result<JobId, StoreError> {
+        let now = now_ms();
+        let mut tx = self.db.begin().await?;
+        let id = jobs::enqueue_once(
+            tx.conn(),
+            kind,
+            &payload,
+            self.registry.max_attempts(kind),
+            now,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        self.queue.wake();
+        Ok(id)
+    }
+
     /// Starts `n` worker loops; they stop when `shutdown` turns true. Returns their handles.
     pub fn spawn_workers(
         &self,

@@ -115,6 +115,32 @@ pub async fn enqueue(
     Ok(JobId(id))
 }
 
+/// Adds a job unless one of the same kind and payload is still waiting (queued, not started):
+/// for work that needs doing once more however often it is asked for, like matching an exam's
+/// readings after each of its copies is read. A job already running does not count: it may
+/// have started before what asks for it now. Returns the waiting job or the new one. Two
+/// PostgreSQL transactions asking at the same instant may both add one: the work is then done
+/// twice, never lost.
+pub async fn enqueue_once(
+    mut c: Conn<'_>,
+    kind: &str,
+    payload: &serde_json::Value,
+    max_attempts: u32,
+    run_at: i64,
+    now: i64,
+) -> Result<JobId, StoreError> {
+    let waiting: Option<i64> = on_conn!(c.reborrow(), c => sqlx::query_scalar(
+        "SELECT id FROM jobs WHERE kind = $1 AND status = 'queued' AND payload = $2 ORDER BY id LIMIT 1")
+        .bind(kind)
+        .bind(payload.to_string())
+        .fetch_optional(&mut *c)
+        .await)?;
+    match waiting {
+        Some(id) => Ok(JobId(id)),
+        None => enqueue(c, kind, payload, max_attempts, run_at, now).await,
+    }
+}
+
 /// Claims the next due job of one of `kinds` for `worker`, with a lease until `lease_until`.
 /// A running job whose lease has run out (its worker died) is claimable again.
 pub async fn claim(

@@ -45,6 +45,7 @@ both_backends!(
     audit_window_counts_per_ip_and_account,
     settings_round_trip,
     jobs_claim_complete_and_progress,
+    jobs_asked_twice_while_waiting_run_once,
     jobs_retry_then_fail_with_reason,
     jobs_expired_lease_is_reclaimed,
     jobs_concurrent_workers_never_share_a_job,
@@ -426,6 +427,36 @@ async fn claim(db: &Db, worker: &str, kinds: &[&str], now: i64) -> Option<jobs::
         .unwrap();
     tx.commit().await.unwrap();
     j
+}
+
+async fn jobs_asked_twice_while_waiting_run_once(db: &Db) {
+    let once = |kind: &'static str, exam: i64| async move {
+        let mut tx = db.begin().await.unwrap();
+        let id = jobs::enqueue_once(
+            tx.conn(),
+            kind,
+            &serde_json::json!({ "exam": exam }),
+            3,
+            500,
+            0,
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        id
+    };
+    let first = once("m", 1).await;
+    assert_eq!(once("m", 1).await, first, "still waiting: the same job");
+    let other_exam = once("m", 2).await;
+    let other_kind = once("n", 1).await;
+    assert_ne!(other_exam, first);
+    assert_ne!(other_kind, first);
+    // Once it runs, asking again queues a new one (the running one may have missed the news).
+    let j = claim(db, "w1", &["m"], 1_000).await.unwrap();
+    assert_eq!(j.id, first);
+    let again = once("m", 1).await;
+    assert_ne!(again, first);
+    assert_eq!(once("m", 1).await, again);
 }
 
 async fn jobs_claim_complete_and_progress(db: &Db) {
