@@ -486,6 +486,17 @@ async fn copies_are_identified_from_their_headers(w: Which) {
         }
     }
     assert!(auto >= 4, "only {auto} of 6 identified automatically");
+    // The six copies read made one match of the exam, not six.
+    let matches = {
+        let mut c = e.tdb.db.read().await.unwrap();
+        let kind = Some(korrigo_app::identify::MATCH_EXAM.to_string());
+        let f = korrigo_store::jobs::JobFilter { kind, status: None };
+        korrigo_store::jobs::list(c.conn(), &f, PageRequest::new(None, Some(50)))
+            .await
+            .unwrap()
+            .total
+    };
+    assert_eq!(matches, 1, "one match for the exam's copies read");
     // A manager identifies a pending copy (or corrects one); a taken student asks first.
     let desk = e
         .app
