@@ -497,10 +497,12 @@ impl App {
     }
 }
 
-/// For `copies list`: a copy's student and suggestions (managers only; callers check).
+/// For `copies list`: the exam's students and the suggestions of the listed copies (managers
+/// only; callers check).
 pub(crate) async fn copy_identities(
     app: &App,
     exam: ExamId,
+    copies: &[i64],
 ) -> Result<
     (
         std::collections::HashMap<i64, ExamStudent>,
@@ -510,17 +512,12 @@ pub(crate) async fn copy_identities(
 > {
     let mut c = app.db.read().await?;
     let students = store::exam_students(c.conn(), exam).await?;
-    let readings = store::readings_of_exam(c.conn(), exam).await?;
+    let candidates = store::candidates_of_copies(c.conn(), copies).await?;
     Ok((
         students.into_iter().map(|s| (s.id, s)).collect(),
-        readings
+        candidates
             .into_iter()
-            .map(|r| {
-                (
-                    r.copy_id,
-                    serde_json::from_str(&r.candidates).unwrap_or_default(),
-                )
-            })
+            .map(|(copy, json)| (copy, serde_json::from_str(&json).unwrap_or_default()))
             .collect(),
     ))
 }

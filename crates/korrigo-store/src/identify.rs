@@ -55,6 +55,24 @@ pub async fn readings_of_exam(c: Conn<'_>, exam: ExamId) -> Result<Vec<Reading>,
         .await)?)
 }
 
+/// The suggestions (JSON) of some copies, as `(copy id, candidates)`.
+pub async fn candidates_of_copies(
+    c: Conn<'_>,
+    copy_ids: &[i64],
+) -> Result<Vec<(i64, String)>, StoreError> {
+    if copy_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Numbers only: safe to write into the statement.
+    let list = copy_ids
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    let sql = format!("SELECT copy_id, candidates FROM copy_readings WHERE copy_id IN ({list})");
+    Ok(on_conn!(c, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(&mut *c).await)?)
+}
+
 /// Stores a copy's suggestions (JSON).
 pub async fn set_candidates(c: Conn<'_>, copy: i64, json: &str) -> Result<(), StoreError> {
     on_conn!(c, c => sqlx::query("UPDATE copy_readings SET candidates = $1 WHERE copy_id = $2")
