@@ -103,12 +103,13 @@ impl HeaderReader {
                 Some(cell) => clean(&me.ocr(&cell, wl, "7")),
                 None => String::new(),
             };
-            out.last_name = read(self, &rows[0], LETTERS);
-            out.first_name = read(self, &rows[1], LETTERS);
-            if let Some(r) = rows.get(2) {
+            let f = fields(&rows);
+            out.last_name = read(self, &rows[f.last_name], LETTERS);
+            out.first_name = read(self, &rows[f.first_name], LETTERS);
+            if let Some(r) = f.number.map(|i| &rows[i]) {
                 out.number = read(self, r, DIGITS).replace(' ', "");
             }
-            if let Some(r) = rows.get(3) {
+            if let Some(r) = f.date.map(|i| &rows[i]) {
                 // Handwritten digits: one box at a time (see `digits`).
                 out.date_boxes = date_cells(&img, r, px_per_mm)
                     .iter()
@@ -368,6 +369,53 @@ fn row_image(img: &GrayImage, r: &BoxRow, px_per_mm: f32) -> Option<GrayImage> {
     Some(out)
 }
 
+/// Which row of boxes holds which field.
+#[derive(Debug, PartialEq)]
+struct Fields {
+    last_name: usize,
+    first_name: usize,
+    number: Option<usize>,
+    date: Option<usize>,
+}
+
+/// The rows' fields, told by their shape rather than their rank alone (a row whose boxes were
+/// not found must not shift the others): the date is a row of eight boxes in groups (day,
+/// month, year); the names are the first two rows above it, the number the row between. On a
+/// header without such a date row, the CMEN order: name, first name, number, date.
+fn fields(rows: &[BoxRow]) -> Fields {
+    let shape = |r: &BoxRow| {
+        let widths: Vec<u32> = r.edges.windows(2).map(|e| e[1] - e[0]).collect();
+        let mut sorted = widths.clone();
+        sorted.sort_unstable();
+        let pitch = sorted.get(sorted.len() / 2).copied().unwrap_or(1);
+        let boxes = widths.iter().filter(|&&w| w * 4 >= pitch * 3).count();
+        (boxes, widths.len() - boxes)
+    };
+    let date = rows
+        .iter()
+        .enumerate()
+        .skip(2)
+        .find(|(_, r)| {
+            let (boxes, gaps) = shape(r);
+            boxes == 8 && gaps >= 1
+        })
+        .map(|(i, _)| i);
+    match date {
+        Some(d) => Fields {
+            last_name: 0,
+            first_name: 1,
+            number: (d > 2).then_some(2),
+            date: Some(d),
+        },
+        None => Fields {
+            last_name: 0,
+            first_name: 1,
+            number: (rows.len() > 2).then_some(2),
+            date: (rows.len() > 3).then_some(3),
+        },
+    }
+}
+
 /// The insides of a row's boxes, in order, the narrow gaps between groups of boxes left out.
 fn date_cells(img: &GrayImage, r: &BoxRow, px_per_mm: f32) -> Vec<GrayImage> {
     let margin = ((0.4 * px_per_mm).ceil() as u32).max(2);
@@ -397,6 +445,45 @@ fn date_cells(img: &GrayImage, r: &BoxRow, px_per_mm: f32) -> Vec<GrayImage> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A row of `groups` of boxes 30 px wide, 18 px between groups.
+    fn row(groups: &[usize]) -> BoxRow {
+        let mut edges = vec![100];
+        for (g, n) in groups.iter().enumerate() {
+            if g > 0 {
+                edges.push(edges.last().unwrap() + 18);
+            }
+            for _ in 0..*n {
+                edges.push(edges.last().unwrap() + 30);
+            }
+        }
+        BoxRow {
+            top: 0,
+            bottom: 38,
+            edges,
+        }
+    }
+
+    #[test]
+    fn fields_are_told_by_the_rows_shapes() {
+        let (name, number, date) = (row(&[28]), row(&[12]), row(&[2, 2, 4]));
+        let all = [name.clone(), name.clone(), number.clone(), date.clone()];
+        assert_eq!(
+            fields(&all),
+            Fields {
+                last_name: 0,
+                first_name: 1,
+                number: Some(2),
+                date: Some(3)
+            }
+        );
+        // The number row not found: the date is still the date.
+        let f = fields(&[name.clone(), name.clone(), date]);
+        assert_eq!((f.number, f.date), (None, Some(2)));
+        // No date-shaped row: the CMEN order.
+        let f = fields(&[name.clone(), name, number]);
+        assert_eq!((f.number, f.date), (Some(2), None));
+    }
 
     #[test]
     fn dates_are_read_only_when_plausible() {
