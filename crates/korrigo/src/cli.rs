@@ -190,6 +190,9 @@ enum BenchCommand {
         /// Overrides the automatic identification's minimum lead over the next student.
         #[arg(long)]
         min_margin: Option<f64>,
+        /// Scan resolution of the generated pages.
+        #[arg(long, default_value_t = 150)]
+        dpi: u32,
     },
     /// Writes a synthetic scanned PDF (JPEG pages) of about `--mb` megabytes.
     MakeScan {
@@ -1070,11 +1073,12 @@ async fn bench(command: BenchCommand) -> Result<ExitCode> {
             seed,
             min_score,
             min_margin,
+            dpi,
         } => {
             let mut t = korrigo_domain::identify::Thresholds::default();
             t.min_score = min_score.unwrap_or(t.min_score);
             t.min_margin = min_margin.unwrap_or(t.min_margin);
-            bench_identify(students, verbose, seed, t)
+            bench_identify(students, verbose, seed, dpi, t)
         }
         BenchCommand::Scans { pages, a3, dpi } => {
             let dir = std::env::temp_dir().join(format!(
@@ -1171,6 +1175,7 @@ fn bench_identify(
     n: usize,
     verbose: bool,
     seed: u64,
+    dpi: u32,
     thresholds: korrigo_domain::identify::Thresholds,
 ) -> Result<ExitCode> {
     use korrigo_domain::identify::{self, Person, Reading};
@@ -1202,7 +1207,7 @@ fn bench_identify(
             let k = i as u64 + seed * 1000;
             let skew = (((i as u64 + seed * 7) as f32 * 0.37) % 3.0) - 1.5;
             let font = &fonts[(i + seed as usize) % fonts.len()];
-            let page = synth::a4_page_in(150, Some(s), 2, k, Some(font));
+            let page = synth::a4_page_in(dpi, Some(s), 2, k, Some(font));
             raster::header_crop(&synth::scanner_noise(&page, skew, 0.3, k))
         })
         .collect();
