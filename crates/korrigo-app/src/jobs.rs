@@ -152,20 +152,7 @@ impl App {
         kind: &str,
         payload: serde_json::Value,
     ) -> Result<JobId, StoreError> {
-        let now = now_ms();
-        let mut tx = self.db.begin().await?;
-        let id = jobs::enqueue(
-            tx.conn(),
-            kind,
-            &payload,
-            self.registry.max_attempts(kind),
-            now,
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        self.queue.wake();
-        Ok(id)
+        self.enqueue_now(kind, payload, false).await
     }
 
     /// Queues a job unless the same one (kind and payload) is already waiting. Jobs are
@@ -175,17 +162,23 @@ impl App {
         kind: &str,
         payload: serde_json::Value,
     ) -> Result<JobId, StoreError> {
+        self.enqueue_now(kind, payload, true).await
+    }
+
+    async fn enqueue_now(
+        &self,
+        kind: &str,
+        payload: serde_json::Value,
+        once: bool,
+    ) -> Result<JobId, StoreError> {
         let now = now_ms();
+        let attempts = self.registry.max_attempts(kind);
         let mut tx = self.db.begin().await?;
-        let id = jobs::enqueue_once(
-            tx.conn(),
-            kind,
-            &payload,
-            self.registry.max_attempts(kind),
-            now,
-            now,
-        )
-        .await?;
+        let id = if once {
+            jobs::enqueue_once(tx.conn(), kind, &payload, attempts, now, now).await?
+        } else {
+            jobs::enqueue(tx.conn(), kind, &payload, attempts, now, now).await?
+        };
         tx.commit().await?;
         self.queue.wake();
         Ok(id)
