@@ -6,9 +6,9 @@
 //! crossed by regularly spaced vertical box edges. The rows, top to bottom, are the CMEN fields
 //! *Nom de famille*, *Prénom(s)*, *Numéro d'inscription*, *Né(e) le*. Each row is read as one
 //! line with its box edges erased, restricted to capitals, hyphen and apostrophe (digits for the
-//! number); the date's boxes are read one digit at a time by [`crate::digits`], which
-//! Tesseract does poorly on handwriting. Without boxes (plain paper), the whole crop is read as
-//! free text.
+//! number); the date's boxes are read one digit at a time by [`crate::digits`] (Tesseract reads
+//! handwritten digits poorly). Without boxes (plain paper), the whole crop is read as free
+//! text.
 
 use image::{GrayImage, Luma};
 use leptess::{LepTess, Variable};
@@ -204,6 +204,23 @@ struct BoxRow {
     edges: Vec<u32>,
 }
 
+impl BoxRow {
+    /// The boxes, as their left and right edges: the spaces between edges as wide as the row's
+    /// usual box, the narrower gaps between groups of boxes (day, month, year) left out.
+    fn boxes(&self) -> Vec<(u32, u32)> {
+        let mut widths: Vec<u32> = self.edges.windows(2).map(|e| e[1] - e[0]).collect();
+        widths.sort_unstable();
+        let Some(&pitch) = widths.get(widths.len() / 2) else {
+            return Vec::new();
+        };
+        self.edges
+            .windows(2)
+            .filter(|e| (e[1] - e[0]) * 4 >= pitch * 3)
+            .map(|e| (e[0], e[1]))
+            .collect()
+    }
+}
+
 fn box_rows(img: &GrayImage, px_per_mm: f32) -> Vec<BoxRow> {
     let (w, h) = img.dimensions();
     let threshold = 140u8;
@@ -383,20 +400,13 @@ struct Fields {
 /// month, year); the names are the first two rows above it, the number the row between. On a
 /// header without such a date row, the CMEN order: name, first name, number, date.
 fn fields(rows: &[BoxRow]) -> Fields {
-    let shape = |r: &BoxRow| {
-        let widths: Vec<u32> = r.edges.windows(2).map(|e| e[1] - e[0]).collect();
-        let mut sorted = widths.clone();
-        sorted.sort_unstable();
-        let pitch = sorted.get(sorted.len() / 2).copied().unwrap_or(1);
-        let boxes = widths.iter().filter(|&&w| w * 4 >= pitch * 3).count();
-        (boxes, widths.len() - boxes)
-    };
     let date = rows
         .iter()
         .enumerate()
         .skip(2)
         .find(|(_, r)| {
-            let (boxes, gaps) = shape(r);
+            let boxes = r.boxes().len();
+            let gaps = r.edges.len().saturating_sub(boxes + 1);
             boxes == 8 && gaps >= 1
         })
         .map(|(i, _)| i);
@@ -416,25 +426,19 @@ fn fields(rows: &[BoxRow]) -> Fields {
     }
 }
 
-/// The insides of a row's boxes, in order, the narrow gaps between groups of boxes left out.
+/// The insides of a row's boxes, in order (see [`BoxRow::boxes`]).
 fn date_cells(img: &GrayImage, r: &BoxRow, px_per_mm: f32) -> Vec<GrayImage> {
     let margin = ((0.4 * px_per_mm).ceil() as u32).max(2);
-    let mut sorted: Vec<u32> = r.edges.windows(2).map(|e| e[1] - e[0]).collect();
-    sorted.sort_unstable();
-    let Some(&pitch) = sorted.get(sorted.len() / 2) else {
-        return Vec::new();
-    };
     let (top, bottom) = (r.top + margin, r.bottom.saturating_sub(margin));
-    r.edges
-        .windows(2)
-        .filter(|e| (e[1] - e[0]) * 4 >= pitch * 3)
-        .filter(|e| e[1] > e[0] + 2 * margin && bottom > top)
-        .map(|e| {
+    r.boxes()
+        .into_iter()
+        .filter(|&(left, right)| right > left + 2 * margin && bottom > top)
+        .map(|(left, right)| {
             image::imageops::crop_imm(
                 img,
-                e[0] + margin,
+                left + margin,
                 top,
-                e[1] - e[0] - 2 * margin,
+                right - left - 2 * margin,
                 bottom - top,
             )
             .to_image()
