@@ -60,7 +60,8 @@ pub struct DeskCopy {
     pub method: Option<String>,
     pub student: Option<StudentRef>,
     pub confidence: Option<f64>,
-    /// What was read: `{last_name, first_name, birth_date, boxes}`, or null before the OCR.
+    /// What was read: `{last_name, first_name, birth_date, date_digits, boxes}`, or null before
+    /// the OCR.
     pub read: Option<serde_json::Value>,
     pub suggestions: Vec<Suggestion>,
     pub header_url: Option<String>,
@@ -371,7 +372,8 @@ impl App {
                 read: r.map(|r| {
                     serde_json::json!({
                         "last_name": r.last_name, "first_name": r.first_name,
-                        "birth_date": r.birth_date, "boxes": r.boxes,
+                        "birth_date": r.birth_date, "date_digits": r.date_digits,
+                        "boxes": r.boxes,
                     })
                 }),
                 suggestions: cands

@@ -504,6 +504,14 @@ async fn copies_are_identified_from_their_headers(w: Which) {
         .await
         .unwrap();
     assert_eq!(desk.total, 6);
+    // The desk shows what was read, birth-date digits included.
+    let dates_read = desk
+        .items
+        .iter()
+        .filter_map(|c| c.read.as_ref())
+        .filter(|r| r["date_digits"].as_str().is_some_and(|d| d.len() == 8))
+        .count();
+    assert!(dates_read >= 4, "only {dates_read} of 6 dates read whole");
     let first = &desk.items[0];
     let second = &desk.items[1];
     let taken = second

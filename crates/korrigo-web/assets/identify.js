@@ -70,7 +70,7 @@ function show() {
   if (c.header_url) header.src = c.header_url;
   const r = c.read;
   $("ident-read").textContent = r
-    ? `${msg("msgRead")} ${r.last_name || "—"} / ${r.first_name || "—"} / ${r.birth_date || "—"}`
+    ? `${msg("msgRead")} ${r.last_name || "—"} / ${r.first_name || "—"} / ${r.birth_date || r.date_digits || "—"}`
     : msg("msgNone");
   suggestions.replaceChildren(
     ...c.suggestions.map((s, i) => {
