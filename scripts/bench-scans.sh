@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Scan pipeline figures on this machine (release build):
 #  1. end-to-end processing speed of a 400-page A4 batch and of its A3 variant;
-#  2. the server's resident memory while a ~1 GB batch is uploaded in chunks and processed.
+#  2. the server's resident memory while a ~1 GB batch is uploaded in chunks, processed, and
+#     its copies' headers read and matched.
 # Usage: scripts/bench-scans.sh [MB]   (MB defaults to 1024)
 set -euo pipefail
 cd "$(dirname "$0")/.."

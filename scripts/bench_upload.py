@@ -73,9 +73,22 @@ while True:
         break
     time.sleep(0.5)
 proc_s = time.time() - t
+# Then every copy's header is read (one Tesseract engine per worker thread) and the exam matched.
+samples["phase"] = "identification"
+t = time.time()
+while True:
+    waiting = sum(call("GET", f"/api/jobs/?kind={k}&status={st}&per_page=1")["total"]
+                  for k in ("identify.read", "identify.match") for st in ("queued", "running"))
+    if waiting == 0:
+        break
+    time.sleep(0.5)
+ident_s = time.time() - t
+desk = call("GET", f"/api/exams/{exam}/identification/?filter=all")
 samples["phase"] = "end"
 print(f"file: {size >> 20} MB, {b['pages_total']} pages; status {b['status']} {b.get('error') or ''}")
 print(f"upload: {upload_s:.1f} s ({(size >> 20) / upload_s:.0f} MB/s); processing: {proc_s:.1f} s "
       f"({b['pages_total'] / max(proc_s, 0.001):.0f} pages/s), {b['copies_made']} copies")
-for ph in ("start", "upload", "processing"):
+print(f"identification: {ident_s:.1f} s for {desk['total']} copies "
+      f"({ident_s * 1000 / max(desk['total'], 1):.0f} ms per copy, all worker threads)")
+for ph in ("start", "upload", "processing", "identification"):
     print(f"server resident memory, peak during {ph}: {samples['peak'].get(ph, 0):.0f} MB")
