@@ -338,6 +338,36 @@ mod tests {
     }
 
     #[test]
+    fn close_names_are_certain_when_each_reads_well_never_by_elimination() {
+        let roster = [
+            p(1, "MARTIN", "Léa", "01/01/2009"),
+            p(2, "MARTIN", "Léna", "05/07/2009"),
+            p(3, "DUBOIS", "Adam", "03/03/2009"),
+        ];
+        // Two sisters, each read well: the other sister clearly belongs to the other copy.
+        let d = assign(
+            &[r("MARTIN", "LEA", None), r("MARTIN", "LENA", None)],
+            &roster,
+            &[false; 3],
+            Thresholds::default(),
+        );
+        assert_eq!((d[0].student, d[1].student), (Some(1), Some(2)));
+        assert!(d[0].auto && d[1].auto, "{d:?}");
+        // The second copy's first name unreadable or cut short: it would be Léna only because
+        // Léa is taken by the first copy, which is no reason to identify it.
+        for first in ["", "L", "LE"] {
+            let d = assign(
+                &[r("MARTIN", "LEA", None), r("MARTIN", first, None)],
+                &roster,
+                &[false; 3],
+                Thresholds::default(),
+            );
+            assert_eq!(d[1].student, Some(2));
+            assert!(!d[1].auto, "{first:?}: {d:?}");
+        }
+    }
+
+    #[test]
     fn homonyms_need_the_birth_date() {
         let roster = [
             p(1, "MARTIN", "Emma", "01/01/2009"),
