@@ -287,7 +287,8 @@ impl App {
         Ok(())
     }
 
-    /// Reads every copy of an exam again (after a roster change, or to retry).
+    /// Reads every copy of an exam again (after a roster change, or to retry); a copy whose
+    /// reading is still waiting is not queued twice. Identified copies keep their student.
     pub async fn rerun_identification(
         &self,
         s: &AuthSession,
@@ -301,7 +302,7 @@ impl App {
                 .0
         };
         for c in &copies {
-            self.enqueue(READ_COPY, serde_json::json!({ "copy": c.id }))
+            self.enqueue_once(READ_COPY, serde_json::json!({ "copy": c.id }))
                 .await?;
         }
         Ok(copies.len())

@@ -487,16 +487,22 @@ async fn copies_are_identified_from_their_headers(w: Which) {
     }
     assert!(auto >= 4, "only {auto} of 6 identified automatically");
     // The six copies read made one match of the exam, not six.
-    let matches = {
+    let jobs_of = async |kind: &str| {
         let mut c = e.tdb.db.read().await.unwrap();
-        let kind = Some(korrigo_app::identify::MATCH_EXAM.to_string());
-        let f = korrigo_store::jobs::JobFilter { kind, status: None };
+        let f = korrigo_store::jobs::JobFilter {
+            kind: Some(kind.to_string()),
+            status: None,
+        };
         korrigo_store::jobs::list(c.conn(), &f, PageRequest::new(None, Some(50)))
             .await
             .unwrap()
             .total
     };
-    assert_eq!(matches, 1, "one match for the exam's copies read");
+    assert_eq!(
+        jobs_of(korrigo_app::identify::MATCH_EXAM).await,
+        1,
+        "one match for the exam's copies read"
+    );
     // A manager identifies a pending copy (or corrects one); a taken student asks first.
     let desk = e
         .app
@@ -601,6 +607,37 @@ async fn copies_are_identified_from_their_headers(w: Which) {
         .collect();
     assert_eq!(methods.iter().filter(|m| *m == "auto").count(), auto);
     assert!(methods.iter().any(|m| m == "manual"));
+    // Reading every header again (asked twice before the workers get to it) reads each copy
+    // once more and leaves the identified copies as they are.
+    for _ in 0..2 {
+        let queued = e
+            .app
+            .rerun_identification(&system_session(), exam)
+            .await
+            .unwrap();
+        assert_eq!(queued, 6);
+    }
+    assert_eq!(jobs_of(korrigo_app::identify::READ_COPY).await, 12);
+    e.run().await;
+    let again = e
+        .app
+        .identification_desk(&system_session(), exam, "all")
+        .await
+        .unwrap();
+    assert_eq!(again.items[0].student.as_ref().unwrap().id, taken.id);
+    assert_eq!(again.items[0].method.as_deref(), Some("manual"));
+    for (before, after) in desk.items.iter().zip(&again.items).skip(2) {
+        assert_eq!(
+            before.student.as_ref().map(|s| s.id),
+            after.student.as_ref().map(|s| s.id)
+        );
+        assert!(after.read.is_some(), "copy {} read again", after.id);
+    }
+    assert_ne!(
+        again.items[1].student.as_ref().map(|s| s.id),
+        Some(taken.id),
+        "a student taken by hand is not given again"
+    );
     e.done().await;
 }
 

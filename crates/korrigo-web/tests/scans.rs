@@ -503,6 +503,9 @@ async fn identification_desk_is_for_managers_only(w: Which) {
         )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let rerun = format!("/api/exams/{exam}/identification/rerun/");
+    let r = t.browser(&corrector, Method::POST, &rerun, None).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
     let header = list["items"][0]["header_url"].as_str().unwrap();
     let cookie = format!("korrigo_session={}", corrector.cookie);
     assert_eq!(
@@ -568,6 +571,23 @@ async fn identification_desk_is_for_managers_only(w: Which) {
         )
         .await;
     assert_eq!(desk.body["items"][0]["id"], other);
+    assert_eq!(desk.body["items"][0]["student"]["id"], student);
+    // Reading every header again: both copies queued, the manual identification kept.
+    let r = t.browser(&manager, Method::POST, &rerun, None).await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text);
+    assert_eq!(r.body["queued"], 2);
+    t.app
+        .run_pending_jobs(&WorkerTiming::default())
+        .await
+        .unwrap();
+    let desk = t
+        .browser(
+            &manager,
+            Method::GET,
+            &format!("/api/exams/{exam}/identification/?filter=manual"),
+            None,
+        )
+        .await;
     assert_eq!(desk.body["items"][0]["student"]["id"], student);
     assert_eq!(
         t.page(&manager, &format!("/exams/{exam}/identification"))
