@@ -301,10 +301,18 @@ impl App {
                 .await?
                 .0
         };
+        let mut tx = self.db.begin().await?;
         for c in &copies {
-            self.enqueue_once(READ_COPY, serde_json::json!({ "copy": c.id }))
-                .await?;
+            self.enqueue_in(
+                tx.conn(),
+                READ_COPY,
+                &serde_json::json!({ "copy": c.id }),
+                true,
+            )
+            .await?;
         }
+        tx.commit().await?;
+        self.queue.wake();
         Ok(copies.len())
     }
 

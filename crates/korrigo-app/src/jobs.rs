@@ -171,17 +171,30 @@ impl App {
         payload: serde_json::Value,
         once: bool,
     ) -> Result<JobId, StoreError> {
-        let now = now_ms();
-        let attempts = self.registry.max_attempts(kind);
         let mut tx = self.db.begin().await?;
-        let id = if once {
-            jobs::enqueue_once(tx.conn(), kind, &payload, attempts, now, now).await?
-        } else {
-            jobs::enqueue(tx.conn(), kind, &payload, attempts, now, now).await?
-        };
+        let id = self.enqueue_in(tx.conn(), kind, &payload, once).await?;
         tx.commit().await?;
         self.queue.wake();
         Ok(id)
+    }
+
+    /// Queues a job in the caller's transaction (so that it exists exactly when what it works
+    /// on does); `once` as in [`App::enqueue_once`]. The caller wakes the workers after its
+    /// commit (`self.queue.wake()`).
+    pub(crate) async fn enqueue_in(
+        &self,
+        c: korrigo_store::Conn<'_>,
+        kind: &str,
+        payload: &serde_json::Value,
+        once: bool,
+    ) -> Result<JobId, StoreError> {
+        let now = now_ms();
+        let attempts = self.registry.max_attempts(kind);
+        if once {
+            jobs::enqueue_once(c, kind, payload, attempts, now, now).await
+        } else {
+            jobs::enqueue(c, kind, payload, attempts, now, now).await
+        }
     }
 
     /// Starts `n` worker loops; they stop when `shutdown` turns true. Returns their handles.

@@ -714,6 +714,15 @@ impl App {
             let copy = insert_copy_with_code(tx.conn(), batch.exam_id, status, Some(id), now)
                 .await
                 .map_err(err)?;
+            // Each copy's header is read next; queued with the copy, so none is forgotten.
+            self.enqueue_in(
+                tx.conn(),
+                crate::identify::READ_COPY,
+                &serde_json::json!({ "copy": copy }),
+                false,
+            )
+            .await
+            .map_err(err)?;
             for (pos, &i) in g.pages.iter().enumerate() {
                 store::place_page(tx.conn(), pages[i].id, Some(copy), pos as i64 + 1)
                     .await
@@ -733,18 +742,7 @@ impl App {
         .await
         .map_err(err)?;
         tx.commit().await.map_err(err)?;
-        let made = {
-            let mut c = self.db.read().await.map_err(err)?;
-            store::copies_of_batch(c.conn(), id).await.map_err(err)?
-        };
-        for copy in made {
-            self.enqueue(
-                crate::identify::READ_COPY,
-                serde_json::json!({ "copy": copy.id }),
-            )
-            .await
-            .map_err(err)?;
-        }
+        self.queue.wake();
         ctx.progress(total as i64, total as i64)
             .await
             .map_err(err)?;
