@@ -73,16 +73,20 @@ pub fn analyze(img: &GrayImage) -> Analysis {
     let margin_right = margin_cols.iter().any(|&x| x > w * 7 / 10);
     // Ink: dark pixels away from the borders, not counting the frame and margin lines.
     let (x0, x1, y0, y1) = (w / 20, w - w / 20, h / 20, h - h / 20);
+    let mut margin = vec![false; w as usize];
+    for &x in &margin_cols {
+        margin[x as usize] = true;
+    }
+    let raw = img.as_raw();
     let mut ink = 0u32;
     for y in y0..y1 {
         if frame_rows.contains(&y) {
             continue;
         }
-        for x in x0..x1 {
-            if img.get_pixel(x, y).0[0] < 170 && !margin_cols.contains(&x) {
-                ink += 1;
-            }
-        }
+        let row = &raw[(y * w) as usize..((y + 1) * w) as usize];
+        ink += (x0..x1)
+            .filter(|&x| row[x as usize] < 170 && !margin[x as usize])
+            .count() as u32;
     }
     let area = (x1 - x0) * (y1 - y0);
     Analysis {
@@ -101,28 +105,33 @@ fn line_profile(img: &GrayImage, threshold: u8, horizontal: bool) -> Vec<u32> {
     let (along, across) = if horizontal { (w, h) } else { (h, w) };
     // A pixel counts as dark when it or its neighbour across the line is: a one-pixel line
     // drawn between two rows of the preview (or drifting by a pixel) is still seen whole.
+    // Pages are mostly paper: only the dark pixels are visited, as (along, across) pairs.
     let raw = img.as_raw();
-    let dark: Vec<bool> = (0..raw.len())
-        .map(|i| {
-            let next = if horizontal { i + w as usize } else { i + 1 };
-            raw[i] < threshold || raw.get(next).is_some_and(|&v| v < threshold)
-        })
-        .collect();
+    let stride = w as usize;
+    let mut dark: Vec<(u32, u32)> = Vec::new();
+    for y in 0..h as usize {
+        for x in 0..stride {
+            let i = y * stride + x;
+            let next = if horizontal { i + stride } else { i + 1 };
+            if raw[i] < threshold || raw.get(next).is_some_and(|&v| v < threshold) {
+                let (x, y) = (x as u32, y as u32);
+                dark.push(if horizontal { (x, y) } else { (y, x) });
+            }
+        }
+    }
     let mut best = vec![0u32; across as usize];
     let mut counts = vec![0u32; across as usize];
+    let mut shifts = vec![0i64; along as usize];
     for step in -4i32..=4 {
         let slope = step as f32 * 0.0087;
+        for (a, s) in shifts.iter_mut().enumerate() {
+            *s = (a as f32 * slope).round() as i64;
+        }
         counts.iter_mut().for_each(|c| *c = 0);
-        for a in 0..along {
-            let shift = (a as f32 * slope).round() as i64;
-            for c in 0..across {
-                let (x, y) = if horizontal { (a, c) } else { (c, a) };
-                if dark[(y * w + x) as usize] {
-                    let line = c as i64 - shift;
-                    if line >= 0 && line < across as i64 {
-                        counts[line as usize] += 1;
-                    }
-                }
+        for &(a, c) in &dark {
+            let line = c as i64 - shifts[a as usize];
+            if line >= 0 && line < across as i64 {
+                counts[line as usize] += 1;
             }
         }
         for (b, c) in best.iter_mut().zip(&counts) {
@@ -245,25 +254,83 @@ pub fn preview(img: &GrayImage, min_width: u32) -> GrayImage {
     GrayImage::from_raw(w, h, out).expect("sizes computed above")
 }
 
-/// Resizes to `width` pixels across, keeping the aspect ratio.
+/// Resizes to `width` pixels across, keeping the aspect ratio. Shrinking averages the source
+/// pixels each output pixel covers (sharp enough for text and fast); enlarging interpolates.
 pub fn resize_to_width(img: &GrayImage, width: u32) -> GrayImage {
     if img.width() == width {
         return img.clone();
     }
     let height = ((img.height() as u64 * width as u64) / img.width().max(1) as u64).max(1) as u32;
-    let filter = if width * 2 < img.width() {
-        image::imageops::FilterType::Triangle
-    } else {
-        image::imageops::FilterType::CatmullRom
-    };
-    image::imageops::resize(img, width, height, filter)
+    if width < img.width() && height <= img.height() {
+        return shrink(img, width.max(1), height);
+    }
+    image::imageops::resize(img, width, height, image::imageops::FilterType::CatmullRom)
+}
+
+/// For each output position of a `from` → `to` shrink, the source positions it covers with
+/// their weights (fractions of one source pixel, summing to `from / to`).
+fn area_weights(from: u32, to: u32) -> Vec<Vec<(usize, f32)>> {
+    let scale = from as f64 / to as f64;
+    (0..to)
+        .map(|o| {
+            let (lo, hi) = (o as f64 * scale, (o + 1) as f64 * scale);
+            let mut cover = Vec::new();
+            let mut i = lo.floor() as usize;
+            while (i as f64) < hi && i < from as usize {
+                let part = (hi.min(i as f64 + 1.0) - lo.max(i as f64)) as f32;
+                if part > 0.0 {
+                    cover.push((i, part / scale as f32));
+                }
+                i += 1;
+            }
+            cover
+        })
+        .collect()
+}
+
+/// Area-averaging shrink (a box filter of fractional size), rows then columns.
+fn shrink(img: &GrayImage, width: u32, height: u32) -> GrayImage {
+    let (w, h) = img.dimensions();
+    let cols = area_weights(w, width);
+    let rows = area_weights(h, height);
+    let src = img.as_raw();
+    // Columns first: every source row shrunk across.
+    let mut narrow = vec![0f32; (width * h) as usize];
+    for y in 0..h as usize {
+        let line = &src[y * w as usize..(y + 1) * w as usize];
+        let out = &mut narrow[y * width as usize..(y + 1) * width as usize];
+        for (o, cover) in out.iter_mut().zip(&cols) {
+            *o = cover.iter().map(|&(i, k)| line[i] as f32 * k).sum();
+        }
+    }
+    let mut out = vec![0u8; (width * height) as usize];
+    let mut acc = vec![0f32; width as usize];
+    for (y, cover) in rows.iter().enumerate() {
+        acc.iter_mut().for_each(|a| *a = 0.0);
+        for &(i, k) in cover {
+            let line = &narrow[i * width as usize..(i + 1) * width as usize];
+            for (a, v) in acc.iter_mut().zip(line) {
+                *a += v * k;
+            }
+        }
+        let dst = &mut out[y * width as usize..(y + 1) * width as usize];
+        for (d, a) in dst.iter_mut().zip(&acc) {
+            *d = a.round().clamp(0.0, 255.0) as u8;
+        }
+    }
+    GrayImage::from_raw(width, height, out).expect("sizes computed above")
 }
 
 /// Crops the left or right half of a sheet.
 pub fn half(img: &GrayImage, right: bool) -> GrayImage {
     let w = img.width() / 2;
     let x = if right { img.width() - w } else { 0 };
-    image::imageops::crop_imm(img, x, 0, w, img.height()).to_image()
+    let stride = img.width() as usize;
+    let mut pixels = Vec::with_capacity((w * img.height()) as usize);
+    for row in img.as_raw().chunks_exact(stride) {
+        pixels.extend_from_slice(&row[x as usize..(x + w) as usize]);
+    }
+    GrayImage::from_raw(w, img.height(), pixels).expect("sizes computed above")
 }
 
 /// Rotates by a multiple of 90 degrees.
@@ -299,8 +366,26 @@ pub fn rotate_small(img: &GrayImage, angle: f32) -> GrayImage {
 
 /// The header crop of an (upright) page: the top [`HEADER_FRACTION`] of it.
 pub fn header_crop(img: &GrayImage) -> GrayImage {
-    let h = ((img.height() as f32) * HEADER_FRACTION) as u32;
-    image::imageops::crop_imm(img, 0, 0, img.width(), h.max(1)).to_image()
+    header_crop_turned(img, 0)
+}
+
+/// The header crop of a page that must be turned by `degrees` (0 or 180) to stand upright,
+/// without turning the whole page: the bottom rows of an upside-down page, turned.
+pub fn header_crop_turned(img: &GrayImage, degrees: u16) -> GrayImage {
+    let (w, full) = img.dimensions();
+    if full == 0 {
+        return img.clone();
+    }
+    let h = (((full as f32) * HEADER_FRACTION) as u32).clamp(1, full.max(1));
+    let n = (w * h) as usize;
+    let raw = img.as_raw();
+    match degrees % 360 {
+        0 => GrayImage::from_raw(w, h, raw[..n].to_vec()).expect("sizes computed above"),
+        // Turning by 180° reverses the pixels' order.
+        180 => GrayImage::from_raw(w, h, raw[raw.len() - n..].iter().rev().copied().collect())
+            .expect("sizes computed above"),
+        _ => header_crop(&rotate(img, degrees)),
+    }
 }
 
 /// Converts any decoded image to grayscale.
@@ -379,5 +464,42 @@ mod tests {
         let jpeg = encode_jpeg(&white(64, 80), 80);
         assert_eq!(jpeg_header(&jpeg).unwrap(), (64, 80, true));
         assert_eq!(jpeg_preview(&jpeg, 16).unwrap().dimensions(), (16, 20));
+    }
+
+    #[test]
+    fn halves_and_crops_keep_their_pixels() {
+        let img = GrayImage::from_fn(6, 10, |x, y| Luma([(y * 6 + x) as u8]));
+        let right = half(&img, true);
+        assert_eq!(right.get_pixel(0, 1).0[0], 9);
+        assert_eq!(half(&img, false).get_pixel(2, 9).0[0], 56);
+        // The header of an upside-down page: its bottom rows, turned.
+        assert_eq!(
+            header_crop_turned(&img, 180),
+            header_crop(&rotate(&img, 180))
+        );
+        assert_eq!(header_crop(&img).get_pixel(5, 2).0[0], 17);
+    }
+
+    #[test]
+    fn shrinking_averages_what_each_pixel_covers() {
+        // Alternate black and white columns average to grey; a black half stays black.
+        let stripes = GrayImage::from_fn(8, 4, |x, _| Luma([if x % 2 == 0 { 0 } else { 254 }]));
+        let small = resize_to_width(&stripes, 4);
+        assert_eq!(small.dimensions(), (4, 2));
+        assert!(small.pixels().all(|p| p.0[0] == 127), "{small:?}");
+        let halves = GrayImage::from_fn(9, 9, |x, _| Luma([if x < 3 { 0 } else { 255 }]));
+        let small = resize_to_width(&halves, 3);
+        assert_eq!(small.dimensions(), (3, 3));
+        assert_eq!(
+            (0..3)
+                .map(|x| small.get_pixel(x, 1).0[0])
+                .collect::<Vec<_>>(),
+            [0, 255, 255]
+        );
+        // A fractional factor keeps the page's mean.
+        let page = GrayImage::from_fn(310, 438, |x, y| Luma([((x * 7 + y * 13) % 256) as u8]));
+        let thumb = resize_to_width(&page, THUMB_WIDTH);
+        let mean = |i: &GrayImage| i.pixels().map(|p| p.0[0] as f64).sum::<f64>() / i.len() as f64;
+        assert!((mean(&page) - mean(&thumb)).abs() < 1.0);
     }
 }

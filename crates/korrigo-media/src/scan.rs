@@ -580,10 +580,8 @@ pub fn process_source_page(
         let rotation = if flipped { 180 } else { 0 };
         let upright_needed =
             sheet_page == 1 && (want_header || analyses[i].header_top || analyses[i].header_bottom);
-        let header = upright_needed.then(|| {
-            let up = raster::rotate(&img, rotation);
-            raster::encode_jpeg(&raster::header_crop(&up), 90)
-        });
+        let header = upright_needed
+            .then(|| raster::encode_jpeg(&raster::header_crop_turned(&img, rotation), 90));
         let thumb = raster::encode_jpeg(&raster::resize_to_width(&previews[i], THUMB_WIDTH), 70);
         pages.push(PageOut {
             half: Some(half),
@@ -617,30 +615,40 @@ pub fn a3_sheet_page(recto: bool, half: Half, flipped: bool) -> u8 {
 }
 
 fn a4_page(pixels: Pixels, dpi: f32, want_header: bool) -> Result<PageOut, String> {
-    let (preview, full): (GrayImage, Option<GrayImage>) = match &pixels {
+    // A JPEG kept as the viewer image whose header is not asked for may need nothing but a
+    // preview, which the decoder makes at a fraction of the cost; the whole image is decoded
+    // only when the analysis finds a header to crop.
+    let reuse = matches!(pixels, Pixels::Jpeg { .. }) && dpi <= VIEWER_DPI * 1.5;
+    let mut decoded: Option<GrayImage> = None;
+    let preview = match &pixels {
+        Pixels::Jpeg { bytes, .. } if reuse && !want_header => raster::jpeg_preview(bytes, 300)?,
         Pixels::Jpeg { bytes, .. } => {
             let full = raster::jpeg_full_gray(bytes)?;
-            (raster::preview(&full, 300), Some(full))
+            let preview = raster::preview(&full, 300);
+            decoded = Some(full);
+            preview
         }
-        Pixels::Raster(img) => (raster::preview(img, 300), Some(img.clone())),
+        Pixels::Raster(img) => raster::preview(img, 300),
     };
     let analysis = raster::analyze(&preview);
     let upside = analysis.upside_down();
     let rotation = if upside == Some(true) { 180 } else { 0 };
     let thumb = raster::encode_jpeg(&raster::resize_to_width(&preview, THUMB_WIDTH), 70);
     let needs_header = want_header || analysis.header_top || analysis.header_bottom;
-    let reuse = matches!(pixels, Pixels::Jpeg { .. }) && dpi <= VIEWER_DPI * 1.5;
-    let mut full = full;
     if (needs_header || !reuse)
-        && full.is_none()
+        && decoded.is_none()
         && let Pixels::Jpeg { bytes, .. } = &pixels
     {
-        full = Some(raster::jpeg_full_gray(bytes)?);
+        decoded = Some(raster::jpeg_full_gray(bytes)?);
     }
+    let full = match &pixels {
+        Pixels::Raster(img) => Some(img),
+        Pixels::Jpeg { .. } => decoded.as_ref(),
+    };
     let header = if needs_header {
-        let img = full.as_ref().expect("decoded above");
+        let img = full.expect("decoded above");
         Some(raster::encode_jpeg(
-            &raster::header_crop(&raster::rotate(img, rotation)),
+            &raster::header_crop_turned(img, rotation),
             90,
         ))
     } else {
@@ -656,7 +664,7 @@ fn a4_page(pixels: Pixels, dpi: f32, want_header: bool) -> Result<PageOut, Strin
             true,
         ) => (bytes.clone(), *width, *height),
         _ => {
-            let img = full.as_ref().expect("decoded above");
+            let img = full.expect("decoded above");
             let img = if dpi > VIEWER_DPI * 1.4 {
                 raster::resize_to_width(img, (img.width() as f32 * VIEWER_DPI / dpi) as u32)
             } else {
