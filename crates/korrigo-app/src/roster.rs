@@ -224,15 +224,14 @@ impl App {
             now,
         )
         .await?;
-        let job = korrigo_store::jobs::enqueue(
-            tx.conn(),
-            IMPORT_STUDENTS,
-            &serde_json::json!({ "import": id }),
-            self.registry.max_attempts(IMPORT_STUDENTS),
-            now,
-            now,
-        )
-        .await?;
+        let job = self
+            .enqueue_in(
+                tx.conn(),
+                IMPORT_STUDENTS,
+                &serde_json::json!({ "import": id }),
+                false,
+            )
+            .await?;
         audit::record(tx.conn(), &NewEntry {
             actor_id: (s.user.id.0 > 0).then_some(s.user.id),
             actor_username: Some(&s.user.username),

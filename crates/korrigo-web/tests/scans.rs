@@ -562,14 +562,8 @@ async fn identification_desk_is_for_managers_only(w: Which) {
         )
         .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT);
-    let desk = t
-        .browser(
-            &manager,
-            Method::GET,
-            &format!("/api/exams/{exam}/identification/?filter=manual"),
-            None,
-        )
-        .await;
+    let manual_desk = format!("/api/exams/{exam}/identification/?filter=manual");
+    let desk = t.browser(&manager, Method::GET, &manual_desk, None).await;
     assert_eq!(desk.body["items"][0]["id"], other);
     assert_eq!(desk.body["items"][0]["student"]["id"], student);
     // Reading every header again: both copies queued, the manual identification kept.
@@ -580,14 +574,7 @@ async fn identification_desk_is_for_managers_only(w: Which) {
         .run_pending_jobs(&WorkerTiming::default())
         .await
         .unwrap();
-    let desk = t
-        .browser(
-            &manager,
-            Method::GET,
-            &format!("/api/exams/{exam}/identification/?filter=manual"),
-            None,
-        )
-        .await;
+    let desk = t.browser(&manager, Method::GET, &manual_desk, None).await;
     assert_eq!(desk.body["items"][0]["student"]["id"], student);
     assert_eq!(
         t.page(&manager, &format!("/exams/{exam}/identification"))
