@@ -20,6 +20,18 @@ const SETUP_TOKEN_KEY: &str = "setup_token_hash";
 const TOUCH_EVERY_MS: i64 = 60_000;
 /// The rate-limit window.
 const WINDOW_MS: i64 = 60_000;
+/// The longest login (username or e-mail) looked up; longer ones name no account.
+const MAX_LOGIN_CHARS: usize = 254;
+
+/// What failed logins of one account are counted by: the account's id when the identifier
+/// typed names an account (so its username and its e-mail share one count), else the
+/// identifier as typed.
+pub(crate) fn throttle_key(user: Option<&User>, login: &str) -> String {
+    match user {
+        Some(u) => u.id.to_string(),
+        None => korrigo_store::audit::bounded(login),
+    }
+}
 
 /// A logged-in request's session.
 #[derive(Clone, Debug)]
@@ -187,8 +199,10 @@ impl App {
     }
 
     /// Logs in with a username (or e-mail) and password. Failed attempts are counted per
-    /// account and per client IP over the last minute (in the audit log, so every instance
-    /// sees them); past the limit, attempts are refused with [`AppError::RateLimited`].
+    /// account (whichever identifier was typed: username and e-mail count together) and per
+    /// client IP over the last minute, in the audit log so every instance sees them; past the
+    /// limit, attempts are refused with [`AppError::RateLimited`]. An identifier that names no
+    /// account is counted as typed, so the throttle does not tell which accounts exist.
     pub async fn login(
         &self,
         login: &str,
@@ -197,8 +211,15 @@ impl App {
     ) -> Result<LoggedIn, AppError> {
         let login = login.trim().to_lowercase();
         let now = now_ms();
+        let user = if login.is_empty() || login.chars().count() > MAX_LOGIN_CHARS {
+            None
+        } else {
+            let mut c = self.db.read().await?;
+            users::find_by_login(c.conn(), &login).await?
+        };
+        let key = throttle_key(user.as_ref(), &login);
         if let Some(retry_after_secs) = self
-            .throttled(AuditAction::LoginFailed, &login, client, now)
+            .throttled(AuditAction::LoginFailed, &key, client, now)
             .await?
         {
             let mut tx = self.db.begin().await?;
@@ -207,9 +228,10 @@ impl App {
                 &NewEntry {
                     action: Some(AuditAction::LoginThrottled),
                     object_type: Some("user"),
-                    object_id: Some(login.clone()),
+                    object_id: Some(key.clone()),
                     ip: client.ip.as_deref(),
                     user_agent: client.user_agent.as_deref(),
+                    details: Some(serde_json::json!({ "login": login })),
                     ..Default::default()
                 },
                 now,
@@ -222,12 +244,6 @@ impl App {
             );
             return Err(AppError::RateLimited { retry_after_secs });
         }
-        let user = if login.is_empty() {
-            None
-        } else {
-            let mut c = self.db.read().await?;
-            users::find_by_login(c.conn(), &login).await?
-        };
         let password_ok = self
             .verify_password(
                 password,
@@ -249,10 +265,10 @@ impl App {
                     actor_username: None,
                     action: Some(AuditAction::LoginFailed),
                     object_type: Some("user"),
-                    object_id: Some(login.clone()),
+                    object_id: Some(key.clone()),
                     ip: client.ip.as_deref(),
                     user_agent: client.user_agent.as_deref(),
-                    details: Some(serde_json::json!({ "reason": reason })),
+                    details: Some(serde_json::json!({ "reason": reason, "login": login })),
                 },
                 now,
             )
@@ -420,7 +436,9 @@ impl App {
     }
 
     /// Changes the logged-in user's own password (the current one is required). Other
-    /// sessions of the user end; this one stays.
+    /// sessions of the user end; this one stays. Wrong current passwords are audited and
+    /// throttled like failed logins (per account and per IP), so a stolen session cannot be
+    /// used to guess the password.
     pub async fn change_password(
         &self,
         s: &AuthSession,
@@ -428,10 +446,29 @@ impl App {
         new: &str,
         client: &ClientInfo,
     ) -> Result<(), AppError> {
+        let now = now_ms();
+        let key = s.user.id.to_string();
+        if let Some(retry_after_secs) = self
+            .throttled(AuditAction::PasswordChangeFailed, &key, client, now)
+            .await?
+        {
+            warn!(user.id = %s.user.id, "password change throttled");
+            return Err(AppError::RateLimited { retry_after_secs });
+        }
         if !self
             .verify_password(current, s.user.password_hash.as_deref())
             .await
         {
+            let mut tx = self.db.begin().await?;
+            let (e, at) = self.entry(
+                s,
+                AuditAction::PasswordChangeFailed,
+                client,
+                Some(s.user.id),
+            );
+            audit::record(tx.conn(), &e, at).await?;
+            tx.commit().await?;
+            info!(user.id = %s.user.id, "password change refused: wrong current password");
             return Err(AppError::invalid(
                 "current_password",
                 "the current password is wrong",

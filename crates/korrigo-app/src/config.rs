@@ -13,6 +13,29 @@ use url::Url;
 
 /// One gibibyte.
 const GIB: u64 = 1024 * 1024 * 1024;
+/// The shortest secret key and metrics token accepted (in characters).
+const MIN_TOKEN_CHARS: usize = 32;
+
+fn distinct_chars(s: &str) -> usize {
+    s.chars().collect::<std::collections::BTreeSet<_>>().len()
+}
+
+/// Whether a long secret is still easy to guess: few distinct characters (`aaaa...`,
+/// `abababab...`), or a short pattern repeated (`secretsecretsecret...`). A random hex key of
+/// 32 characters has about 14 distinct ones.
+fn low_entropy(s: &str) -> bool {
+    let chars: Vec<char> = s.chars().collect();
+    if distinct_chars(s) < 8 {
+        return true;
+    }
+    (1..=chars.len() / 3).any(|period| {
+        chars
+            .iter()
+            .enumerate()
+            .skip(period)
+            .all(|(i, c)| chars[i - period] == *c)
+    })
+}
 
 /// Every setting: (environment variable, TOML key, default shown in docs, description).
 /// `korrigo check-config` and the README's configuration reference come from this table.
@@ -93,7 +116,37 @@ pub const SETTINGS: &[(&str, &str, &str, &str)] = &[
         "KORRIGO_UPLOAD_MAX_BYTES",
         "upload_max_bytes",
         "2147483648 (2 GiB)",
-        "largest accepted upload",
+        "largest scan file (sent in chunks of at most 64 MiB); the only large bodies accepted",
+    ),
+    (
+        "KORRIGO_API_MAX_BYTES",
+        "api_max_bytes",
+        "1048576 (1 MiB)",
+        "largest body of any other request (JSON, forms); larger ones get 413 before being read",
+    ),
+    (
+        "KORRIGO_IMPORT_MAX_BYTES",
+        "import_max_bytes",
+        "10485760 (10 MiB)",
+        "largest CSV file of a roster or staff import",
+    ),
+    (
+        "KORRIGO_HEADER_TIMEOUT_SECS",
+        "header_timeout_secs",
+        "10",
+        "a client must send a request's line and headers within this time, or the connection is closed",
+    ),
+    (
+        "KORRIGO_BODY_TIMEOUT_SECS",
+        "body_timeout_secs",
+        "30",
+        "a client must send a whole request body (other than a scan chunk) within this time",
+    ),
+    (
+        "KORRIGO_UPLOAD_IDLE_TIMEOUT_SECS",
+        "upload_idle_timeout_secs",
+        "60",
+        "a scan chunk whose sender goes this long without sending a byte is dropped (the upload resumes from the server's offset)",
     ),
     (
         "KORRIGO_SCAN_MAX_PAGES",
@@ -116,8 +169,8 @@ pub const SETTINGS: &[(&str, &str, &str, &str)] = &[
     (
         "KORRIGO_METRICS_TOKEN",
         "metrics_token",
-        "none (open)",
-        "when set, `/metrics` requires it in `X-Metrics-Token` or `?token=`",
+        "none (open in development; required in production)",
+        "at least 32 characters; `/metrics` then requires it in `X-Metrics-Token` or `?token=`",
     ),
     (
         "KORRIGO_DATA_DIR",
@@ -315,8 +368,18 @@ pub struct Config {
     pub session_max_age: Duration,
     /// Reverse proxies whose forwarded headers are believed.
     pub trusted_proxies: Vec<IpNet>,
-    /// Largest accepted upload.
+    /// Largest accepted scan file.
     pub upload_max_bytes: u64,
+    /// Largest body of every other request (JSON, forms).
+    pub api_max_bytes: u64,
+    /// Largest CSV import file.
+    pub import_max_bytes: u64,
+    /// Time allowed to send a request's line and headers.
+    pub header_timeout: Duration,
+    /// Time allowed to send a whole request body (scan chunks excepted).
+    pub body_timeout: Duration,
+    /// Longest silence allowed inside a scan chunk.
+    pub upload_idle_timeout: Duration,
     /// Token protecting `/metrics`.
     pub metrics_token: Option<Secret>,
     /// Data folder.
@@ -546,7 +609,19 @@ pub fn load(src: &Source, persist_secret: bool) -> Loaded {
     let data_dir = PathBuf::from(get("KORRIGO_DATA_DIR").unwrap_or_else(|| "./data".into()));
 
     let secret_key = match get("KORRIGO_SECRET_KEY") {
-        Some(k) if k.chars().count() >= 32 => Secret::new(k),
+        Some(k) if k.chars().count() >= MIN_TOKEN_CHARS && !low_entropy(&k) => Secret::new(k),
+        Some(k) if k.chars().count() >= MIN_TOKEN_CHARS => {
+            problems.push(Problem {
+                severity: Severity::Warning,
+                setting: "KORRIGO_SECRET_KEY",
+                message: format!(
+                    "the secret key looks guessable: only {} different characters, or a short pattern repeated",
+                    distinct_chars(&k)
+                ),
+                fix: "generate a random one with `openssl rand -hex 32`".into(),
+            });
+            Secret::new(k)
+        }
         Some(k) => {
             let p = Problem {
                 severity: if prod {
@@ -766,6 +841,17 @@ pub fn load(src: &Source, persist_secret: bool) -> Loaded {
             fix: "use at least 1073741824; 2147483648 (2 GiB) is the default".into(),
         });
     }
+    let api_max_bytes = num(&mut problems, "KORRIGO_API_MAX_BYTES", 1 << 20, 1024);
+    let import_max_bytes = num(&mut problems, "KORRIGO_IMPORT_MAX_BYTES", 10 << 20, 1024);
+    let header_timeout =
+        Duration::from_secs(num(&mut problems, "KORRIGO_HEADER_TIMEOUT_SECS", 10, 1));
+    let body_timeout = Duration::from_secs(num(&mut problems, "KORRIGO_BODY_TIMEOUT_SECS", 30, 1));
+    let upload_idle_timeout = Duration::from_secs(num(
+        &mut problems,
+        "KORRIGO_UPLOAD_IDLE_TIMEOUT_SECS",
+        60,
+        1,
+    ));
     let workers = num(&mut problems, "KORRIGO_WORKERS", 2, 1) as usize;
     let scan_max_pages = num(&mut problems, "KORRIGO_SCAN_MAX_PAGES", 5000, 1) as usize;
     let scan_max_pixels = num(
@@ -802,13 +888,28 @@ pub fn load(src: &Source, persist_secret: bool) -> Loaded {
     }
 
     let metrics_token = get("KORRIGO_METRICS_TOKEN").map(Secret::new);
-    if prod && metrics_token.is_none() {
-        problems.push(Problem {
-            severity: Severity::Warning,
+    let metrics_fix = "generate one with `openssl rand -hex 32`, set KORRIGO_METRICS_TOKEN and give it to the monitoring system";
+    match &metrics_token {
+        None => problems.push(Problem {
+            severity: if prod { Severity::Fatal } else { Severity::Warning },
             setting: "KORRIGO_METRICS_TOKEN",
-            message: "/metrics is open to anyone who can reach the server".into(),
-            fix: "set KORRIGO_METRICS_TOKEN and give it to the monitoring system".into(),
-        });
+            message: if prod {
+                "no metrics token in production: /metrics would be open to anyone who can reach the server".into()
+            } else {
+                "/metrics is open to anyone who can reach the server".into()
+            },
+            fix: metrics_fix.into(),
+        }),
+        Some(t) if t.expose().chars().count() < MIN_TOKEN_CHARS => problems.push(Problem {
+            severity: if prod { Severity::Fatal } else { Severity::Warning },
+            setting: "KORRIGO_METRICS_TOKEN",
+            message: format!(
+                "the metrics token is too short ({} characters, at least {MIN_TOKEN_CHARS} needed)",
+                t.expose().chars().count()
+            ),
+            fix: metrics_fix.into(),
+        }),
+        Some(_) => {}
     }
 
     let database_url = get("DATABASE_URL")
@@ -868,6 +969,11 @@ pub fn load(src: &Source, persist_secret: bool) -> Loaded {
         session_max_age: Duration::from_secs(max_hours * 3600),
         trusted_proxies,
         upload_max_bytes,
+        api_max_bytes,
+        import_max_bytes,
+        header_timeout,
+        body_timeout,
+        upload_idle_timeout,
         metrics_token,
         data_dir,
         database_url,
@@ -933,6 +1039,17 @@ fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
 }
 
 impl Config {
+    /// The session cookie's name: `__Host-korrigo_session` when the cookie is `Secure` and
+    /// Korrigo is served at the root of its host (the browser then refuses the cookie from a
+    /// sibling subdomain or over plain HTTP), else `korrigo_session`.
+    pub fn session_cookie_name(&self) -> &'static str {
+        if self.cookie_secure && self.public_url.path() == "/" {
+            "__Host-korrigo_session"
+        } else {
+            "korrigo_session"
+        }
+    }
+
     /// A configuration for tests: development mode, a fixed secret, a data dir of the caller's.
     pub fn for_tests(data_dir: PathBuf, database_url: String) -> Config {
         let mut src = Source::new();
@@ -957,7 +1074,7 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         s.entry("KORRIGO_SECRET_KEY".into())
-            .or_insert_with(|| "x".repeat(40));
+            .or_insert_with(|| "3f9c1a7e5b2d48c0a6e1f7b9d2c4e8a15e0b7d3c".into());
         s
     }
 
@@ -1027,10 +1144,85 @@ mod tests {
         let mut s2 = s.clone();
         s2.insert("KORRIGO_SECRET_KEY".into(), "short".into());
         assert!(fatal_settings(&load(&s2, false)).contains(&"KORRIGO_SECRET_KEY"));
-        s2.insert("KORRIGO_SECRET_KEY".into(), "k".repeat(64));
+        s2.insert(
+            "KORRIGO_SECRET_KEY".into(),
+            "3f9c1a7e5b2d48c0a6e1f7b9d2c4e8a15e0b7d3c".into(),
+        );
+        s2.insert(
+            "KORRIGO_METRICS_TOKEN".into(),
+            "9d2c4e8a15e0b7d3c3f9c1a7e5b2d48c".into(),
+        );
         let c = load(&s2, false).config.expect("valid production config");
         assert!(c.cookie_secure);
         assert_eq!(c.log_format, LogFormat::Json);
+    }
+
+    #[test]
+    fn production_requires_a_long_metrics_token() {
+        let base = [
+            ("KORRIGO_ENV", "production"),
+            ("KORRIGO_PUBLIC_URL", "https://korrigo.lycee.fr"),
+        ];
+        let l = load(&src(&base), false);
+        assert!(fatal_settings(&l).contains(&"KORRIGO_METRICS_TOKEN"));
+        let fix = &l
+            .problems
+            .iter()
+            .find(|p| p.setting == "KORRIGO_METRICS_TOKEN")
+            .unwrap()
+            .fix;
+        assert!(fix.contains("openssl rand -hex 32"), "{fix}");
+        let mut short = src(&base);
+        short.insert("KORRIGO_METRICS_TOKEN".into(), "x".into());
+        assert!(fatal_settings(&load(&short, false)).contains(&"KORRIGO_METRICS_TOKEN"));
+        let mut good = src(&base);
+        good.insert(
+            "KORRIGO_METRICS_TOKEN".into(),
+            "3f9c1a7e5b2d48c0a6e1f7b9d2c4e8a1".into(),
+        );
+        assert!(load(&good, false).config.is_some());
+        // Development stays open, with a warning.
+        let dev = load(&src(&[]), false);
+        assert!(dev.config.is_some());
+        assert!(
+            dev.problems
+                .iter()
+                .any(|p| p.setting == "KORRIGO_METRICS_TOKEN" && p.severity == Severity::Warning)
+        );
+    }
+
+    #[test]
+    fn guessable_secret_keys_are_warned_about() {
+        let warned = |k: &str| {
+            load(&src(&[("KORRIGO_SECRET_KEY", k)]), false)
+                .problems
+                .iter()
+                .any(|p| p.setting == "KORRIGO_SECRET_KEY")
+        };
+        assert!(warned(&"a".repeat(40)));
+        assert!(warned(&"ab".repeat(20)));
+        assert!(warned(&"secret-korrigo-".repeat(3)));
+        assert!(!warned("3f9c1a7e5b2d48c0a6e1f7b9d2c4e8a15e0b7d3c"));
+    }
+
+    #[test]
+    fn the_session_cookie_is_host_prefixed_over_https_at_the_root() {
+        let https = load(
+            &src(&[("KORRIGO_PUBLIC_URL", "https://korrigo.lycee.fr")]),
+            false,
+        )
+        .config
+        .unwrap();
+        assert_eq!(https.session_cookie_name(), "__Host-korrigo_session");
+        let sub = load(
+            &src(&[("KORRIGO_PUBLIC_URL", "https://lycee.fr/korrigo/")]),
+            false,
+        )
+        .config
+        .unwrap();
+        assert_eq!(sub.session_cookie_name(), "korrigo_session");
+        let http = load(&src(&[]), false).config.unwrap();
+        assert_eq!(http.session_cookie_name(), "korrigo_session");
     }
 
     #[test]

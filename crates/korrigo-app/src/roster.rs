@@ -14,8 +14,6 @@ use korrigo_store::students::{self, ImportCounts, Planned, Student, StudentFilte
 use korrigo_store::{imports, now_ms};
 use serde::{Deserialize, Serialize};
 
-/// The largest roster file accepted (20,000 rows of a school export are about 2 MB).
-pub const ROSTER_MAX_BYTES: usize = 20 * 1024 * 1024;
 /// The job that applies a student import.
 pub const IMPORT_STUDENTS: &str = "students.import";
 /// Rows applied per transaction.
@@ -135,17 +133,24 @@ pub struct ExamRef {
     pub date: Option<String>,
 }
 
-fn parse_file(bytes: &[u8]) -> Result<ParsedRoster, AppError> {
-    if bytes.len() > ROSTER_MAX_BYTES {
+/// Refuses an import file over `KORRIGO_IMPORT_MAX_BYTES` (20,000 rows of a school export
+/// are about 2 MB).
+pub(crate) fn check_import_size(bytes: &[u8], max: u64) -> Result<(), AppError> {
+    if bytes.len() as u64 > max {
         return Err(AppError::invalid(
             "file",
             format!(
-                "the file is {} MB; the limit for a roster is {} MB",
-                bytes.len() / 1_000_000,
-                ROSTER_MAX_BYTES / 1_000_000
+                "the file is {:.1} MB; an import file may have at most {:.1} MB",
+                bytes.len() as f64 / 1e6,
+                max as f64 / 1e6
             ),
         ));
     }
+    Ok(())
+}
+
+fn parse_file(bytes: &[u8], max: u64) -> Result<ParsedRoster, AppError> {
+    check_import_size(bytes, max)?;
     parse_roster(bytes).map_err(|e| AppError::invalid("file", e.to_string()))
 }
 
@@ -163,7 +168,7 @@ impl App {
         bytes: &[u8],
     ) -> Result<Preview, AppError> {
         policy::administer(&s.actor())?;
-        let parsed = parse_file(bytes)?;
+        let parsed = parse_file(bytes, self.config.import_max_bytes)?;
         let records: Vec<StudentRecord> = parsed.rows.iter().map(|(_, r)| r.clone()).collect();
         let plan = {
             let mut c = self.db.read().await?;
@@ -205,7 +210,7 @@ impl App {
         client: &ClientInfo,
     ) -> Result<ImportReport, AppError> {
         policy::administer(&s.actor())?;
-        let parsed = parse_file(bytes)?;
+        let parsed = parse_file(bytes, self.config.import_max_bytes)?;
         let key = format!("imports/students-{}.csv", crate::tokens::random_hex(12));
         self.files.put(&key, bytes).await?;
         let rejected = serde_json::to_string(&parsed.rejected)

@@ -241,16 +241,26 @@ impl App {
     ) -> Result<(), AppError> {
         let login = username.trim().to_lowercase();
         let now = now_ms();
+        let found = if login.is_empty() || login.chars().count() > 254 {
+            None
+        } else {
+            let mut c = self.db.read().await?;
+            users::find_by_login(c.conn(), &login).await?
+        };
+        let key = crate::accounts::throttle_key(found.as_ref(), &login);
         if let Some(retry_after_secs) = self
-            .throttled(AuditAction::ActivationFailed, &login, client, now)
+            .throttled(AuditAction::ActivationFailed, &key, client, now)
             .await?
         {
             return Err(AppError::RateLimited { retry_after_secs });
         }
         let mut tx = self.db.begin().await?;
-        let user = users::find_by_login(tx.conn(), &login)
-            .await?
-            .filter(|u| u.is_active);
+        let user = match &found {
+            Some(u) => users::find_by_login(tx.conn(), &u.username)
+                .await?
+                .filter(|u| u.is_active),
+            None => None,
+        };
         let stored = match &user {
             Some(u) => students::activation(tx.conn(), u.id).await?,
             None => None,
@@ -264,7 +274,8 @@ impl App {
                 &NewEntry {
                     action: Some(AuditAction::ActivationFailed),
                     object_type: Some("user"),
-                    object_id: Some(login.clone()),
+                    object_id: Some(key.clone()),
+                    details: Some(serde_json::json!({ "login": login })),
                     ip: client.ip.as_deref(),
                     user_agent: client.user_agent.as_deref(),
                     ..Default::default()
@@ -403,12 +414,7 @@ impl App {
         client: &ClientInfo,
     ) -> Result<TeacherImport, AppError> {
         policy::administer(&s.actor())?;
-        if bytes.len() > crate::roster::ROSTER_MAX_BYTES {
-            return Err(AppError::invalid(
-                "file",
-                "the file is too large for a staff list",
-            ));
-        }
+        crate::roster::check_import_size(bytes, self.config.import_max_bytes)?;
         let parsed = korrigo_domain::roster::parse_teachers(bytes)
             .map_err(|e| AppError::invalid("file", e.to_string()))?;
         let now = now_ms();

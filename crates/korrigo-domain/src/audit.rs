@@ -16,6 +16,8 @@ pub enum AuditAction {
     Logout,
     /// A user changed their own password.
     PasswordChanged,
+    /// A password change was refused because the current password given was wrong.
+    PasswordChangeFailed,
     /// An admin reset a user's password.
     PasswordReset,
     /// The first admin account was created (from the environment or the setup link).
@@ -72,12 +74,13 @@ pub enum AuditAction {
 
 impl AuditAction {
     /// Every action, for filters.
-    pub const ALL: [AuditAction; 31] = [
+    pub const ALL: [AuditAction; 32] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::LoginThrottled,
         AuditAction::Logout,
         AuditAction::PasswordChanged,
+        AuditAction::PasswordChangeFailed,
         AuditAction::PasswordReset,
         AuditAction::AdminSetup,
         AuditAction::UserCreated,
@@ -114,6 +117,7 @@ impl AuditAction {
             AuditAction::LoginThrottled => "login.throttled",
             AuditAction::Logout => "logout",
             AuditAction::PasswordChanged => "password.changed",
+            AuditAction::PasswordChangeFailed => "password.change_failed",
             AuditAction::PasswordReset => "password.reset",
             AuditAction::AdminSetup => "admin.setup",
             AuditAction::UserCreated => "user.created",

@@ -52,7 +52,42 @@ pub struct Entry {
     pub details: String,
 }
 
-/// Appends an entry.
+/// The longest text kept in one column or one JSON string of an audit entry, in characters.
+/// Whatever a client sends (a 256 MiB "username", say), an audit row stays small.
+pub const MAX_TEXT_CHARS: usize = 200;
+/// The most items kept of one JSON array or object in an entry's details.
+pub const MAX_ITEMS: usize = 50;
+
+/// Cuts a text to [`MAX_TEXT_CHARS`] characters, marking the cut with `…`.
+pub fn bounded(s: &str) -> String {
+    if s.chars().count() <= MAX_TEXT_CHARS {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(MAX_TEXT_CHARS - 1).collect();
+    out.push('…');
+    out
+}
+
+/// The details with every string cut by [`bounded`] and every array or object cut to
+/// [`MAX_ITEMS`] items, so that no input can make an audit row large.
+pub fn bounded_json(v: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => Value::String(bounded(s)),
+        Value::Array(items) => {
+            Value::Array(items.iter().take(MAX_ITEMS).map(bounded_json).collect())
+        }
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .take(MAX_ITEMS)
+                .map(|(k, v)| (bounded(k), bounded_json(v)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// Appends an entry. Every text is bounded ([`bounded`], [`bounded_json`]).
 pub async fn record(c: Conn<'_>, e: &NewEntry<'_>, now: i64) -> Result<(), StoreError> {
     let action = e
         .action
@@ -60,21 +95,23 @@ pub async fn record(c: Conn<'_>, e: &NewEntry<'_>, now: i64) -> Result<(), Store
     let details = e
         .details
         .as_ref()
-        .map(|d| d.to_string())
+        .map(|d| bounded_json(d).to_string())
         .unwrap_or_else(|| "{}".into());
-    let ua = e
-        .user_agent
-        .map(|u| u.chars().take(300).collect::<String>());
+    let ua = e.user_agent.map(bounded);
+    let actor_username = e.actor_username.map(bounded);
+    let object_type = e.object_type.map(bounded);
+    let object_id = e.object_id.as_deref().map(bounded);
+    let ip = e.ip.map(bounded);
     let sql = "INSERT INTO audit_log (at, actor_id, actor_username, action, object_type, object_id, ip, user_agent, details) \
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
     on_conn!(c, c => sqlx::query(sql)
         .bind(now)
         .bind(e.actor_id.map(|i| i.0))
-        .bind(e.actor_username)
+        .bind(actor_username.clone())
         .bind(action.as_str())
-        .bind(e.object_type)
-        .bind(e.object_id.clone())
-        .bind(e.ip)
+        .bind(object_type.clone())
+        .bind(object_id.clone())
+        .bind(ip.clone())
         .bind(ua.clone())
         .bind(details.clone())
         .execute(&mut *c)
@@ -114,8 +151,9 @@ pub async fn list(
     if let Some(u) = f.user.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         let u = u.to_lowercase();
         w.and(
-            "(actor_username = ? OR (object_type = 'user' AND object_id = ?))",
-            [Arg::Text(u.clone()), Arg::Text(u)],
+            "(actor_username = ? OR (object_type = 'user' AND (object_id = ? OR object_id = \
+             (SELECT CAST(id AS TEXT) FROM users WHERE username = ?))))",
+            [Arg::Text(u.clone()), Arg::Text(u.clone()), Arg::Text(u)],
         );
     }
     if let Some(ip) = f.ip.as_deref().map(str::trim).filter(|s| !s.is_empty()) {

@@ -180,6 +180,26 @@ export function toast(message) {
   setTimeout(() => (t.hidden = true), 4000);
 }
 
+/**
+ * The same rule as the server's `safe_next`: only a path of this site is followed, else the
+ * home page. Browsers drop tabs and line breaks from URLs and read "\\" as "/", so any control
+ * character, whitespace or backslash (even percent-encoded) refuses the path.
+ * @param {string | null} path
+ */
+export function safeLocalPath(path) {
+  if (!path || path.length > 2000 || !path.startsWith("/") || path.startsWith("//")) return "/";
+  let decoded = path;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    return "/";
+  }
+  const bad = /[\u0000-\u0020\u007f-\u009f\\\s]/;
+  if (bad.test(path) || bad.test(decoded)) return "/";
+  const url = new URL(path, location.origin);
+  return url.origin === location.origin ? url.pathname + url.search + url.hash : "/";
+}
+
 /** @param {Element} el @param {any} data */
 function onSuccess(el, data) {
   const mode = el.getAttribute("data-success");
@@ -206,7 +226,7 @@ function onSuccess(el, data) {
     return;
   }
   if (redirect) {
-    location.assign(redirect);
+    location.assign(safeLocalPath(redirect));
   } else {
     location.reload();
   }

@@ -5,7 +5,7 @@
 
 use crate::AppState;
 use crate::error::ApiError;
-use crate::middleware::{SESSION_COOKIE, session_token};
+use crate::middleware::session_token;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
@@ -13,12 +13,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use korrigo_app::AppError;
 use korrigo_app::accounts::AuthSession;
 use korrigo_app::config::Config;
+use korrigo_domain::policy;
 
 async fn resolve(parts: &mut Parts, st: &AppState) -> Result<Option<AuthSession>, ApiError> {
     if let Some(s) = parts.extensions.get::<Option<AuthSession>>() {
         return Ok(s.clone());
     }
-    let s = match session_token(&parts.headers) {
+    let s = match session_token(&st.app.config, &parts.headers) {
         Some(t) => st.app.authenticate(&t).await?,
         None => None,
     };
@@ -47,6 +48,33 @@ impl FromRequestParts<AppState> for Session {
             return Err(AppError::PasswordChangeRequired.into());
         }
         Ok(Session(s))
+    }
+}
+
+/// A logged-in admin. The route's role gate runs before the request body is read, so that
+/// nobody else learns anything about the body's shape (a student gets 403, never a 400
+/// naming fields); the use case checks again.
+pub struct AdminSession(pub AuthSession);
+
+impl FromRequestParts<AppState> for AdminSession {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, ApiError> {
+        let Session(s) = Session::from_request_parts(parts, st).await?;
+        policy::administer(&s.actor()).map_err(AppError::from)?;
+        Ok(AdminSession(s))
+    }
+}
+
+/// A logged-in admin or teacher (the staff API: exams, scans, identification), gated before
+/// the body is read like [`AdminSession`]; the use case then checks the exam membership.
+pub struct StaffSession(pub AuthSession);
+
+impl FromRequestParts<AppState> for StaffSession {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, ApiError> {
+        let Session(s) = Session::from_request_parts(parts, st).await?;
+        policy::use_staff_area(&s.actor()).map_err(AppError::from)?;
+        Ok(StaffSession(s))
     }
 }
 
@@ -98,7 +126,8 @@ pub fn url_encode(s: &str) -> String {
 /// The `Set-Cookie` value that stores a new session.
 pub fn session_cookie(cfg: &Config, token: &str) -> HeaderValue {
     let mut c = format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite={}; Max-Age={}",
+        "{}={token}; Path=/; HttpOnly; SameSite={}; Max-Age={}",
+        cfg.session_cookie_name(),
         cfg.cookie_samesite.as_str(),
         cfg.session_max_age.as_secs()
     );
@@ -111,7 +140,8 @@ pub fn session_cookie(cfg: &Config, token: &str) -> HeaderValue {
 /// The `Set-Cookie` value that removes the session cookie.
 pub fn clear_cookie(cfg: &Config) -> HeaderValue {
     let mut c = format!(
-        "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite={}; Max-Age=0",
+        "{}=; Path=/; HttpOnly; SameSite={}; Max-Age=0",
+        cfg.session_cookie_name(),
         cfg.cookie_samesite.as_str()
     );
     if cfg.cookie_secure {

@@ -14,12 +14,12 @@ pub mod i18n;
 pub mod metrics;
 pub mod middleware;
 pub mod pages;
+pub mod server;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use korrigo_app::App;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 /// What every handler can reach.
@@ -48,7 +48,12 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     use api::{accounts, audit, exams, identify, jobs, ops, roster, scans, session, users};
     use axum::routing::{delete, put};
-    let body_limit = usize::try_from(state.app.config.upload_max_bytes).unwrap_or(usize::MAX);
+    // Every body is small but the scan chunks (their route streams them to the file store
+    // with its own limit) and the CSV imports.
+    let body_limit = usize::try_from(state.app.config.api_max_bytes).unwrap_or(usize::MAX);
+    let import_limit = usize::try_from(state.app.config.import_max_bytes)
+        .unwrap_or(usize::MAX)
+        .saturating_add(1);
     let api = Router::new()
         .route("/api/health/live/", get(ops::live))
         .route("/api/health/ready/", get(ops::ready))
@@ -68,9 +73,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/jobs/", get(jobs::list))
         .route(
             "/api/students/import/",
-            post(roster::import).layer(DefaultBodyLimit::max(
-                korrigo_app::roster::ROSTER_MAX_BYTES + 1,
-            )),
+            post(roster::import).layer(DefaultBodyLimit::max(import_limit)),
         )
         .route("/api/imports/{id}/", get(roster::import_status))
         .route("/api/students/accounts/", post(accounts::generate))
@@ -78,9 +81,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/activate/", post(accounts::activate))
         .route(
             "/api/teachers/import/",
-            post(accounts::import_teachers).layer(DefaultBodyLimit::max(
-                korrigo_app::roster::ROSTER_MAX_BYTES + 1,
-            )),
+            post(accounts::import_teachers).layer(DefaultBodyLimit::max(import_limit)),
         )
         .route("/api/students/", get(roster::list))
         .route(
@@ -162,6 +163,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(pages::not_found)
         .route_layer(axum::middleware::from_fn(middleware::route_template))
         .layer(DefaultBodyLimit::max(body_limit))
+        .layer(axum::middleware::from_fn(middleware::api_responses))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::csrf,
@@ -181,17 +183,4 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves the router on `listener` until `shutdown` resolves, with the client address known
-/// to handlers (for rate limits and the audit log).
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    state: AppState,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        router(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
-}
+pub use server::serve;

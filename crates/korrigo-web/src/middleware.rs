@@ -13,8 +13,6 @@ use korrigo_app::tokens;
 use std::time::Instant;
 use tracing::Instrument;
 
-/// The session cookie's name.
-pub const SESSION_COOKIE: &str = "korrigo_session";
 /// The header that carries the CSRF token.
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
@@ -69,6 +67,66 @@ pub async fn context(State(st): State<AppState>, mut req: Request, next: Next) -
         resp.headers_mut().insert("x-request-id", v);
     }
     security_headers(&mut resp, https);
+    resp
+}
+
+/// What every answer under `/api/` shares:
+/// - errors are JSON (`{"error": {"code", "message", "details"}}`), including those axum
+///   produces before a handler runs (a path or query that does not parse, a method the route
+///   does not have);
+/// - `Cache-Control: no-store` unless the handler chose otherwise (page images keep their
+///   private, immutable caching): students', copies' and users' data never rest in a shared
+///   or disk cache.
+pub async fn api_responses(req: Request, next: Next) -> Response {
+    if !req.uri().path().starts_with("/api/") {
+        return next.run(req).await;
+    }
+    let resp = next.run(req).await;
+    let status = resp.status();
+    let is_json = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    let mut resp = if (status.is_client_error() || status.is_server_error()) && !is_json {
+        let (parts, body) = resp.into_parts();
+        let text = axum::body::to_bytes(body, 4096)
+            .await
+            .map(|b| String::from_utf8_lossy(&b).trim().to_string())
+            .unwrap_or_default();
+        let code = match status {
+            StatusCode::BAD_REQUEST => "bad_request",
+            StatusCode::NOT_FOUND => "not_found",
+            StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+            StatusCode::REQUEST_TIMEOUT => "timeout",
+            StatusCode::PAYLOAD_TOO_LARGE => "too_large",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+            StatusCode::UNPROCESSABLE_ENTITY => "invalid",
+            s if s.is_server_error() => "internal",
+            _ => "error",
+        };
+        let message = if text.is_empty() || status.is_server_error() {
+            status
+                .canonical_reason()
+                .unwrap_or("error")
+                .to_ascii_lowercase()
+        } else {
+            text
+        };
+        let mut out = ApiError::new(status, code, message).into_response();
+        // Keep what the original answer said about the request (`Allow` on 405, ...).
+        for (k, v) in parts.headers.iter() {
+            if k != header::CONTENT_TYPE && k != header::CONTENT_LENGTH {
+                out.headers_mut().insert(k.clone(), v.clone());
+            }
+        }
+        out
+    } else {
+        resp
+    };
+    resp.headers_mut()
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
     resp
 }
 
@@ -212,9 +270,13 @@ pub fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-/// Reads the session token from the `Cookie` header.
-pub fn session_token(headers: &axum::http::HeaderMap) -> Option<String> {
-    cookie(headers, SESSION_COOKIE)
+/// Reads the session token from the `Cookie` header (the cookie's name depends on the
+/// configuration: [`korrigo_app::config::Config::session_cookie_name`]).
+pub fn session_token(
+    cfg: &korrigo_app::config::Config,
+    headers: &axum::http::HeaderMap,
+) -> Option<String> {
+    cookie(headers, cfg.session_cookie_name())
 }
 
 /// CSRF protection for every state-changing request that comes from a browser.
@@ -259,7 +321,7 @@ pub async fn csrf(State(st): State<AppState>, req: Request, next: Next) -> Respo
     }
     let path = req.uri().path();
     let exempt = matches!(path, "/api/login/" | "/api/setup/" | "/api/activate/");
-    if !exempt && let Some(token) = session_token(req.headers()) {
+    if !exempt && let Some(token) = session_token(cfg, req.headers()) {
         let expected = tokens::csrf_token(cfg.secret_key.expose(), &tokens::hash_token(&token));
         let sent = req
             .headers()

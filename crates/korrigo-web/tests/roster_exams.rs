@@ -177,7 +177,7 @@ async fn roster_import_rejects_bad_files_and_changes_nothing(w: Which) {
             r.text
         );
     }
-    let big = vec![b'a'; korrigo_app::roster::ROSTER_MAX_BYTES + 10];
+    let big = vec![b'a'; t.app.config.import_max_bytes as usize + 10];
     let r = t
         .upload(&admin, "/api/students/import/", &big, "big.csv")
         .await;

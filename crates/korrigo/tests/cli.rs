@@ -80,6 +80,10 @@ fn check_config_explains_problems_and_fails_when_fatal() {
         out.contains("KORRIGO_SECRET_KEY") && out.contains("fix:"),
         "{out}"
     );
+    assert!(
+        out.contains("KORRIGO_METRICS_TOKEN") && out.contains("openssl rand -hex 32"),
+        "production without a metrics token: {out}"
+    );
     let _ = std::fs::remove_dir_all(d);
 }
 

@@ -2,7 +2,7 @@
 
 use super::ApiJson;
 use crate::AppState;
-use crate::auth::Session;
+use crate::auth::AdminSession;
 use crate::client::RequestContext;
 use crate::error::ApiError;
 use axum::Json;
@@ -70,7 +70,7 @@ fn respond(
 pub async fn generate(
     State(st): State<AppState>,
     ctx: RequestContext,
-    Session(s): Session,
+    AdminSession(s): AdminSession,
     Query(q): Query<FormatQuery>,
     ApiJson(b): ApiJson<GenerateBody>,
 ) -> Result<Response, ApiError> {
@@ -95,7 +95,7 @@ pub async fn generate(
 pub async fn reset(
     State(st): State<AppState>,
     ctx: RequestContext,
-    Session(s): Session,
+    AdminSession(s): AdminSession,
     Path(id): Path<i64>,
     Query(q): Query<FormatQuery>,
 ) -> Result<Response, ApiError> {
@@ -149,7 +149,7 @@ pub struct TeacherImportQuery {
 pub async fn import_teachers(
     State(st): State<AppState>,
     ctx: RequestContext,
-    Session(s): Session,
+    AdminSession(s): AdminSession,
     Query(q): Query<TeacherImportQuery>,
     super::roster::RawBody(body): super::roster::RawBody,
 ) -> Result<Response, ApiError> {

@@ -2,7 +2,7 @@
 
 use super::ApiJson;
 use crate::AppState;
-use crate::auth::Session;
+use crate::auth::{Session, StaffSession};
 use crate::client::RequestContext;
 use crate::error::ApiError;
 use axum::Json;
@@ -67,7 +67,7 @@ pub async fn list(
 pub async fn create(
     State(st): State<AppState>,
     ctx: RequestContext,
-    Session(s): Session,
+    StaffSession(s): StaffSession,
     ApiJson(b): ApiJson<ExamInput>,
 ) -> Result<(StatusCode, Json<ExamView>), ApiError> {
     Ok((
@@ -89,7 +89,7 @@ pub async fn get(
 pub async fn update(
     State(st): State<AppState>,
     ctx: RequestContext,
-    Session(s): Session,
+    StaffSession(s): StaffSession,
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<ExamInput>,
 ) -> Result<Json<ExamView>, ApiError> {
@@ -132,7 +132,7 @@ pub async fn restore(
 pub async fn set_member(
     State(st): State<AppState>,
     ctx: RequestContext,
-    Session(s): Session,
+    StaffSession(s): StaffSession,
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<MemberInput>,
 ) -> Result<Json<ExamView>, ApiError> {
@@ -177,7 +177,7 @@ pub async fn get_scheme(
 pub async fn save_scheme(
     State(st): State<AppState>,
     ctx: RequestContext,
-    Session(s): Session,
+    StaffSession(s): StaffSession,
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<SchemeInput>,
 ) -> Result<Json<SchemeSaved>, ApiError> {

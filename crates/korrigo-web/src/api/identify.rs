@@ -3,7 +3,7 @@
 
 use super::ApiJson;
 use crate::AppState;
-use crate::auth::Session;
+use crate::auth::{Session, StaffSession};
 use crate::client::RequestContext;
 use crate::error::ApiError;
 use axum::Json;
@@ -38,7 +38,7 @@ pub async fn desk(
 pub async fn identify(
     State(st): State<AppState>,
     ctx: RequestContext,
-    Session(s): Session,
+    StaffSession(s): StaffSession,
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<IdentifyInput>,
 ) -> Result<StatusCode, ApiError> {

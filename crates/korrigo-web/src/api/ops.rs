@@ -52,13 +52,22 @@ pub struct TokenQuery {
 }
 
 /// `GET /metrics`: Prometheus text format. Requires `X-Metrics-Token` or `?token=` when
-/// `KORRIGO_METRICS_TOKEN` is set.
+/// `KORRIGO_METRICS_TOKEN` is set, which production requires (32+ characters).
 pub async fn metrics(
     State(st): State<AppState>,
     headers: HeaderMap,
     Query(q): Query<TokenQuery>,
 ) -> Result<Response, ApiError> {
-    if let Some(expected) = &st.app.config.metrics_token {
+    let cfg = &st.app.config;
+    if cfg.metrics_token.is_none() && cfg.env == korrigo_app::config::Environment::Production {
+        // `check-config` refuses this configuration; never serve it open all the same.
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "metrics_token",
+            "set KORRIGO_METRICS_TOKEN (32+ characters) to read /metrics in production",
+        ));
+    }
+    if let Some(expected) = &cfg.metrics_token {
         let sent = headers
             .get("x-metrics-token")
             .and_then(|v| v.to_str().ok())

@@ -1,7 +1,7 @@
 //! Students and roster imports (admins only; the use cases check it).
 
 use crate::AppState;
-use crate::auth::Session;
+use crate::auth::{AdminSession, Session};
 use crate::client::RequestContext;
 use crate::error::ApiError;
 use axum::Json;
@@ -9,7 +9,7 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use korrigo_app::roster::{ImportReport, ROSTER_MAX_BYTES, StudentDetail, StudentInput};
+use korrigo_app::roster::{ImportReport, StudentDetail, StudentInput};
 use korrigo_domain::{PageRequest, Paged};
 use korrigo_store::students::{Student, StudentFilter, StudentSort};
 use serde::Deserialize;
@@ -17,9 +17,10 @@ use serde::Deserialize;
 /// A raw request body (an uploaded file) with the API's error shape when it is too large.
 pub struct RawBody(pub Bytes);
 
-impl<S: Send + Sync> FromRequest<S> for RawBody {
+impl FromRequest<AppState> for RawBody {
     type Rejection = ApiError;
-    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
+        let max = state.app.config.import_max_bytes;
         Bytes::from_request(req, state)
             .await
             .map(RawBody)
@@ -29,8 +30,8 @@ impl<S: Send + Sync> FromRequest<S> for RawBody {
                         StatusCode::PAYLOAD_TOO_LARGE,
                         "too_large",
                         format!(
-                            "the file is larger than the {} MB accepted for a roster",
-                            ROSTER_MAX_BYTES / 1_000_000
+                            "the file is larger than the {:.1} MB accepted for an import",
+                            max as f64 / 1e6
                         ),
                     )
                 } else {
@@ -59,7 +60,7 @@ pub struct ImportQuery {
 pub async fn import(
     State(st): State<AppState>,
     ctx: RequestContext,
-    Session(s): Session,
+    AdminSession(s): AdminSession,
     Query(q): Query<ImportQuery>,
     headers: HeaderMap,
     RawBody(body): RawBody,
@@ -152,7 +153,7 @@ pub async fn get(
 pub async fn update(
     State(st): State<AppState>,
     ctx: RequestContext,
-    Session(s): Session,
+    AdminSession(s): AdminSession,
     Path(id): Path<i64>,
     super::ApiJson(b): super::ApiJson<StudentInput>,
 ) -> Result<Json<Student>, ApiError> {

@@ -8,7 +8,7 @@
 //! (`GET /api/scans/{id}/` tells it as `received` too). The last chunk queues processing.
 
 use crate::AppState;
-use crate::auth::Session;
+use crate::auth::{Session, StaffSession};
 use crate::client::RequestContext;
 use crate::error::ApiError;
 use axum::Json;
@@ -43,7 +43,7 @@ pub async fn list(
 /// `POST /api/exams/{id}/scans/` → 201: starts an upload.
 pub async fn start(
     State(st): State<AppState>,
-    Session(s): Session,
+    StaffSession(s): StaffSession,
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<UploadStart>,
 ) -> Result<(StatusCode, Json<BatchView>), ApiError> {
@@ -66,7 +66,7 @@ pub async fn get(
 pub async fn chunk(
     State(st): State<AppState>,
     ctx: RequestContext,
-    Session(s): Session,
+    StaffSession(s): StaffSession,
     Path(id): Path<i64>,
     headers: HeaderMap,
     body: Body,
@@ -140,7 +140,7 @@ pub async fn copies(
 pub async fn repair(
     State(st): State<AppState>,
     ctx: RequestContext,
-    Session(s): Session,
+    StaffSession(s): StaffSession,
     Path(id): Path<i64>,
     ApiJson(edit): ApiJson<Repair>,
 ) -> Result<StatusCode, ApiError> {

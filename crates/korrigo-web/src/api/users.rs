@@ -2,7 +2,7 @@
 
 use super::ApiJson;
 use crate::AppState;
-use crate::auth::Session;
+use crate::auth::{AdminSession, Session};
 use crate::client::RequestContext;
 use crate::error::ApiError;
 use axum::Json;
@@ -73,7 +73,7 @@ pub async fn list(
 pub async fn create(
     State(st): State<AppState>,
     ctx: RequestContext,
-    Session(s): Session,
+    AdminSession(s): AdminSession,
     ApiJson(b): ApiJson<CreateUser>,
 ) -> Result<(StatusCode, Json<WithTemporaryPassword>), ApiError> {
     let out = st.app.create_user(&s, &b, &ctx.client()).await?;
@@ -93,7 +93,7 @@ pub async fn get(
 pub async fn update(
     State(st): State<AppState>,
     ctx: RequestContext,
-    Session(s): Session,
+    AdminSession(s): AdminSession,
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<UpdateUser>,
 ) -> Result<Json<UserView>, ApiError> {
@@ -108,7 +108,7 @@ pub async fn update(
 pub async fn reset_password(
     State(st): State<AppState>,
     ctx: RequestContext,
-    Session(s): Session,
+    AdminSession(s): AdminSession,
     Path(id): Path<i64>,
 ) -> Result<Json<WithTemporaryPassword>, ApiError> {
     Ok(Json(

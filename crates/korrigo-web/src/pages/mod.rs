@@ -184,7 +184,17 @@ pub async fn not_found(
     State(st): State<AppState>,
     MaybeSession(s): MaybeSession,
     headers: HeaderMap,
+    method: axum::http::Method,
+    uri: axum::http::Uri,
 ) -> Response {
+    if uri.path().starts_with("/api/") {
+        return crate::error::ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("no such API route: {method} {}", uri.path()),
+        )
+        .into_response();
+    }
     error_page(&st, s.as_ref(), &headers, StatusCode::NOT_FOUND)
 }
 
@@ -193,11 +203,43 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
-/// Only local paths are followed after login (no open redirect).
-fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/".into(),
+/// Where to go after login or a language change: only a path of this site, else the home
+/// page (no open redirect). This one function serves `/login`, `/student/login` and
+/// `/lang/{code}`; `app.js` applies the same rule (`safeLocalPath`) before following one.
+///
+/// Browsers drop tabs and line breaks from URLs and read `\` as `/`, so `/\t/evil.example`
+/// would become `//evil.example`: any control character, whitespace or backslash, even
+/// percent-encoded, refuses the path. What remains must start with one `/` and, resolved
+/// against the public URL, stay on its origin.
+pub fn safe_next(public_url: &url::Url, next: Option<&str>) -> String {
+    let home = || "/".to_string();
+    let Some(n) = next else { return home() };
+    let decoded: String =
+        url::form_urlencoded::parse(format!("x={}", n.replace('+', "%2B")).as_bytes())
+            .next()
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default();
+    let bad = |s: &str| {
+        s.chars()
+            .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+    };
+    if n.len() > 2000 || bad(n) || bad(&decoded) || !n.starts_with('/') || n.starts_with("//") {
+        return home();
+    }
+    match public_url.join(n) {
+        Ok(u) if u.origin() == public_url.origin() => {
+            let mut out = u.path().to_string();
+            if let Some(q) = u.query() {
+                out.push('?');
+                out.push_str(q);
+            }
+            if let Some(f) = u.fragment() {
+                out.push('#');
+                out.push_str(f);
+            }
+            out
+        }
+        _ => home(),
     }
 }
 
@@ -237,12 +279,13 @@ fn login_page(
     student: bool,
 ) -> Response {
     if s.is_some() {
-        return Redirect::to(&safe_next(q.next.as_deref())).into_response();
+        return Redirect::to(&safe_next(&st.app.config.public_url, q.next.as_deref()))
+            .into_response();
     }
     render(&LoginPage {
         l: layout(&st, None, &headers, ""),
         student,
-        next: safe_next(q.next.as_deref()),
+        next: safe_next(&st.app.config.public_url, q.next.as_deref()),
     })
 }
 
@@ -780,7 +823,8 @@ pub async fn set_lang(
     if st.app.config.cookie_secure {
         cookie.push_str("; Secure");
     }
-    let mut r = Redirect::to(&safe_next(q.next.as_deref())).into_response();
+    let mut r =
+        Redirect::to(&safe_next(&st.app.config.public_url, q.next.as_deref())).into_response();
     if let Ok(v) = header::HeaderValue::from_str(&cookie) {
         r.headers_mut().insert(header::SET_COOKIE, v);
     }
@@ -807,12 +851,32 @@ mod tests {
 
     #[test]
     fn only_local_redirects() {
-        assert_eq!(
-            safe_next(Some("/admin/users?page=2")),
-            "/admin/users?page=2"
-        );
-        assert_eq!(safe_next(Some("//evil.example")), "/");
-        assert_eq!(safe_next(Some("https://evil.example")), "/");
-        assert_eq!(safe_next(None), "/");
+        let base = url::Url::parse("https://korrigo.lycee.fr/").unwrap();
+        let next = |n: &str| safe_next(&base, Some(n));
+        assert_eq!(next("/admin/users?page=2"), "/admin/users?page=2");
+        assert_eq!(next("/exams/3#scans"), "/exams/3#scans");
+        assert_eq!(next("/élèves"), "/%C3%A9l%C3%A8ves");
+        for evil in [
+            "//evil.example",
+            "https://evil.example",
+            "/\tevil",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r/evil.example",
+            "/\\evil.example",
+            "/\\/evil.example",
+            "\\/evil.example",
+            "/%09/evil.example",
+            "/%0a/evil.example",
+            "/%5c/evil.example",
+            "/ /evil.example",
+            "/\u{7f}/evil",
+            "evil.example",
+            "javascript:alert(1)",
+            "",
+        ] {
+            assert_eq!(next(evil), "/", "{evil:?}");
+        }
+        assert_eq!(safe_next(&base, None), "/");
     }
 }
