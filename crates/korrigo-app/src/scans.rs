@@ -18,7 +18,9 @@ use korrigo_domain::exams::PageLayout;
 use korrigo_domain::policy;
 use korrigo_domain::scans::{self as rules, BatchStatus, Grouping};
 use korrigo_domain::{ExamId, Role};
-use korrigo_media::scan::{Limits, Plan, Readers, ScanError, SourceOut, process_source_page};
+use korrigo_media::scan::{
+    Limits, Plan, Readers, ScanError, SourceOut, process_a3_sheet, process_source_page,
+};
 use korrigo_store::scans::{self as store, Batch, NewBatch, NewPage, Page};
 use korrigo_store::{Conn, StoreError, exams, now_ms};
 use serde::{Deserialize, Serialize};
@@ -616,8 +618,7 @@ impl App {
             .unwrap_or(&batch.store_key)
             .to_string();
         let threads = self.config.scan_threads.max(1);
-        for chunk in todo.chunks(CHUNK) {
-            let chunk = chunk.to_vec();
+        for chunk in rules_chunks(&plan, &todo, a3) {
             let plan2 = plan.clone();
             let files = self.files.clone();
             let folder2 = folder.clone();
@@ -1188,6 +1189,45 @@ enum ChunkError {
 
 /// Processes some source pages on `threads` threads and writes their images. Returns the page
 /// records in source order.
+/// Whether source page `next` is the verso of the sheet whose recto is `recto` (same file,
+/// the following page).
+fn is_verso_of(plan: &Plan, recto: usize, next: usize) -> bool {
+    let (r, v) = (&plan.pages[recto], &plan.pages[next]);
+    next == recto + 1 && r.page % 2 == 1 && r.file == v.file && v.page == r.page + 1
+}
+
+/// The pipeline's chunks of source pages (at most [`CHUNK`], one more when a chunk would end
+/// between the two faces of an A3 sheet, which are turned together).
+fn rules_chunks(plan: &Plan, todo: &[usize], a3: bool) -> Vec<Vec<usize>> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < todo.len() {
+        let mut end = (at + CHUNK).min(todo.len());
+        if a3 && end < todo.len() && is_verso_of(plan, todo[end - 1], todo[end]) {
+            end += 1;
+        }
+        out.push(todo[at..end].to_vec());
+        at = end;
+    }
+    out
+}
+
+/// The units of work of one chunk: single pages, or for A3 the faces of one sheet together.
+fn work_units(plan: &Plan, indexes: &[usize], a3: bool) -> Vec<Vec<usize>> {
+    let mut units = Vec::new();
+    let mut k = 0;
+    while k < indexes.len() {
+        if a3 && k + 1 < indexes.len() && is_verso_of(plan, indexes[k], indexes[k + 1]) {
+            units.push(vec![indexes[k], indexes[k + 1]]);
+            k += 2;
+        } else {
+            units.push(vec![indexes[k]]);
+            k += 1;
+        }
+    }
+    units
+}
+
 #[allow(
     clippy::too_many_arguments,
     reason = "the pipeline's parameters, passed to threads"
@@ -1203,68 +1243,84 @@ fn process_chunk(
     threads: usize,
 ) -> Result<Vec<PageRecord>, ChunkError> {
     let next = AtomicUsize::new(0);
+    let units = work_units(plan, indexes, a3);
     let results: Vec<Result<Vec<(usize, PageRecord)>, ChunkError>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads.min(indexes.len()).max(1))
+        let handles: Vec<_> = (0..threads.min(units.len()).max(1))
             .map(|_| {
                 scope.spawn(|| {
                     let mut readers = Readers::default();
                     let mut out = Vec::new();
                     loop {
                         let k = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(&idx) = indexes.get(k) else { break };
-                        let sp = &plan.pages[idx];
-                        let recto = sp.page % 2 == 1;
+                        let Some(unit) = units.get(k) else { break };
+                        let first = unit[0];
+                        let recto = plan.pages[first].page % 2 == 1;
                         let want_header = match grouping {
-                            Grouping::Fixed if !a3 => idx % per_copy.max(1) == 0,
+                            Grouping::Fixed if !a3 => first % per_copy.max(1) == 0,
                             Grouping::Fixed => recto,
                             _ => false,
                         };
-                        let SourceOut { pages } =
-                            process_source_page(plan, &mut readers, idx, a3, recto, want_header)
-                                .map_err(ChunkError::Scan)?;
-                        for p in pages {
-                            let half_idx = if p.half == Some(korrigo_media::scan::Half::Right) {
-                                1
-                            } else {
-                                0
-                            };
-                            let seq = idx as i64 * 2 + half_idx;
-                            let key = |suffix: &str| format!("{folder}/p{seq:06}-{suffix}.jpg");
-                            let (viewer_key, thumb_key) = (key("v"), key("t"));
-                            let put = |k: &str, b: &[u8]| {
-                                files
-                                    .put_blocking(k, b)
-                                    .map_err(|e| ChunkError::Store(e.to_string()))
-                            };
-                            put(&viewer_key, &p.viewer)?;
-                            put(&thumb_key, &p.thumb)?;
-                            let header_key = match &p.header {
-                                Some(h) => {
-                                    let k = key("h");
-                                    put(&k, h)?;
-                                    Some(k)
-                                }
-                                None => None,
-                            };
-                            out.push((
-                                idx,
-                                PageRecord {
-                                    seq,
-                                    order_key: rules::order_key(idx, a3, p.sheet_page),
-                                    source_file: sp.file.clone(),
-                                    source_page: sp.page as i64,
-                                    half: p.half.map(|h| h.as_str()),
-                                    rotation: p.rotation as i64,
-                                    has_header: p.analysis.header_top || p.analysis.header_bottom,
-                                    blank: p.analysis.blank,
-                                    unsure: p.unsure_orientation,
-                                    width: p.width as i64,
-                                    height: p.height as i64,
-                                    viewer_key,
-                                    thumb_key,
-                                    header_key,
-                                },
-                            ));
+                        let outs = if a3 {
+                            process_a3_sheet(plan, &mut readers, unit, want_header)
+                        } else {
+                            process_source_page(
+                                plan,
+                                &mut readers,
+                                first,
+                                false,
+                                recto,
+                                want_header,
+                            )
+                            .map(|o| vec![o])
+                        }
+                        .map_err(ChunkError::Scan)?;
+                        for (&idx, SourceOut { pages }) in unit.iter().zip(outs) {
+                            let sp = &plan.pages[idx];
+                            for p in pages {
+                                let half_idx = if p.half == Some(korrigo_media::scan::Half::Right) {
+                                    1
+                                } else {
+                                    0
+                                };
+                                let seq = idx as i64 * 2 + half_idx;
+                                let key = |suffix: &str| format!("{folder}/p{seq:06}-{suffix}.jpg");
+                                let (viewer_key, thumb_key) = (key("v"), key("t"));
+                                let put = |k: &str, b: &[u8]| {
+                                    files
+                                        .put_blocking(k, b)
+                                        .map_err(|e| ChunkError::Store(e.to_string()))
+                                };
+                                put(&viewer_key, &p.viewer)?;
+                                put(&thumb_key, &p.thumb)?;
+                                let header_key = match &p.header {
+                                    Some(h) => {
+                                        let k = key("h");
+                                        put(&k, h)?;
+                                        Some(k)
+                                    }
+                                    None => None,
+                                };
+                                out.push((
+                                    idx,
+                                    PageRecord {
+                                        seq,
+                                        order_key: rules::order_key(idx, a3, p.sheet_page),
+                                        source_file: sp.file.clone(),
+                                        source_page: sp.page as i64,
+                                        half: p.half.map(|h| h.as_str()),
+                                        rotation: p.rotation as i64,
+                                        has_header: p.analysis.header_top
+                                            || p.analysis.header_bottom,
+                                        blank: p.analysis.blank,
+                                        unsure: p.unsure_orientation,
+                                        width: p.width as i64,
+                                        height: p.height as i64,
+                                        viewer_key,
+                                        thumb_key,
+                                        header_key,
+                                    },
+                                ));
+                            }
                         }
                     }
                     Ok(out)

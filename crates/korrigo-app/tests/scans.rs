@@ -28,6 +28,7 @@ macro_rules! both_backends {
 both_backends!(
     a4_batch_becomes_copies_with_provenance,
     a3_batch_groups_by_headers,
+    a3_verso_turns_with_its_recto,
     same_file_twice_waits_for_a_decision,
     bad_files_leave_nothing_behind,
     killed_worker_is_resumed_to_the_same_result,
@@ -257,6 +258,83 @@ async fn a3_batch_groups_by_headers(w: Which) {
         (c.pages[0].source_page, c.pages[0].half.as_deref()),
         (7, Some("left"))
     );
+    e.done().await;
+}
+
+/// A sheet fed upside down through a duplex scanner has both faces turned. Its verso has no
+/// header and (here) no margin lines to tell its orientation by itself: it must follow its
+/// recto, not stay upright with pages 2 and 3 swapped.
+async fn a3_verso_turns_with_its_recto(w: Which) {
+    let e = env(w).await;
+    let exam = e.exam("a3").await;
+    let opts = SynthOptions {
+        dpi: 80,
+        a3: true,
+        encoding: Encoding::Jpeg,
+        upside_down: vec![0, 2],
+        ..SynthOptions::default()
+    };
+    let mut images = synth::batch_images(&synth::students(3), &opts);
+    // Each verso (scans 2, 4, 6) becomes plain paper with a few lines of writing across it:
+    // no header, no margin line, nothing to tell which way up it is.
+    let (w, h) = {
+        let first = synth::a3_sheet(
+            &synth::a4_page_in(80, None, 0, 1, None),
+            &synth::a4_page_in(80, None, 0, 2, None),
+        );
+        first.dimensions()
+    };
+    for verso in [1, 3, 5] {
+        let mut paper = image::GrayImage::from_pixel(w, h, image::Luma([250]));
+        for y in [h / 3, h / 2, 2 * h / 3] {
+            for x in w / 10..w * 9 / 10 {
+                paper.put_pixel(x, y, image::Luma([40]));
+            }
+        }
+        images[verso] = synth::encode(&paper, Encoding::Jpeg);
+    }
+    let pdf = synth::pdf_of_images(&images, opts.dpi);
+    let path = e.file("a3-upside-down.pdf", &pdf);
+    let id = e.import(exam, &path, None).await.unwrap();
+    e.run().await;
+    let b = e.batch(id).await;
+    assert_eq!(b.status, "done", "{:?}", b.error);
+    let list = e.copies(exam).await;
+    assert_eq!(list.items.len(), 3);
+    for (i, c) in list.items.iter().enumerate() {
+        let upside_down = i != 1;
+        let recto = (2 * i + 1) as i64;
+        let verso = recto + 1;
+        let order: Vec<(i64, Option<&str>, i64)> = c
+            .pages
+            .iter()
+            .map(|p| (p.source_page, p.half.as_deref(), p.rotation))
+            .collect();
+        let expected = if upside_down {
+            // Turned: recto [1 | 4], verso [3 | 2].
+            [
+                (recto, Some("left"), 180),
+                (verso, Some("right"), 180),
+                (verso, Some("left"), 180),
+                (recto, Some("right"), 180),
+            ]
+        } else {
+            [
+                (recto, Some("right"), 0),
+                (verso, Some("left"), 0),
+                (verso, Some("right"), 0),
+                (recto, Some("left"), 0),
+            ]
+        };
+        assert_eq!(order, expected, "copy {i}");
+        assert!(
+            c.pages
+                .iter()
+                .all(|p| !p.flags.contains(&"unsure_orientation")),
+            "copy {i}: the recto's header decides for the whole sheet: {:?}",
+            c.pages.iter().map(|p| &p.flags).collect::<Vec<_>>()
+        );
+    }
     e.done().await;
 }
 

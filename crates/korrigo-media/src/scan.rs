@@ -438,7 +438,9 @@ fn dpi_of(width_px: u32, width_pt: f64) -> f32 {
 
 /// Processes source page `index` of the plan: extraction, A3 split and reordering within the
 /// sheet, orientation, derived images. `recto` says whether an A3 source page is the front of
-/// its sheet; `want_header` forces a header crop (the first page of a fixed-size copy).
+/// its sheet; `want_header` forces a header crop (the first page of a fixed-size copy). An A3
+/// page processed alone decides its orientation by itself; [`process_a3_sheet`] decides it
+/// for both faces of a sheet together.
 pub fn process_source_page(
     plan: &Plan,
     readers: &mut Readers,
@@ -447,14 +449,65 @@ pub fn process_source_page(
     recto: bool,
     want_header: bool,
 ) -> Result<SourceOut, ScanError> {
+    if a3 {
+        let face = a3_face(plan, readers, index)?;
+        let vote = face.vote;
+        return Ok(finish_a3_face(face, recto, vote, want_header));
+    }
+    let (pixels, width_pt) = extract(plan, readers, index, false)?;
+    let full_width = match &pixels {
+        Pixels::Jpeg { width, .. } => *width,
+        Pixels::Raster(img) => img.width(),
+    };
+    let dpi = dpi_of(full_width, width_pt);
+
     let sp = &plan.pages[index];
     let page_err = |reason: String| ScanError::Page {
         file: sp.file.clone(),
         page: sp.page,
         reason,
     };
-    // 1. Extract.
-    let (pixels, width_pt) = match &sp.source {
+    Ok(SourceOut {
+        pages: vec![a4_page(pixels, dpi, want_header).map_err(page_err)?],
+    })
+}
+
+/// Processes both faces of one A3 sheet (`indexes`: the recto's source page, then the verso's
+/// when it exists) and turns them together: a duplex scanner turns the whole sheet, so the
+/// header found on the recto also decides the verso, which has no header of its own.
+/// Answers one [`SourceOut`] per index, in order.
+pub fn process_a3_sheet(
+    plan: &Plan,
+    readers: &mut Readers,
+    indexes: &[usize],
+    want_header: bool,
+) -> Result<Vec<SourceOut>, ScanError> {
+    let faces = indexes
+        .iter()
+        .map(|&i| a3_face(plan, readers, i))
+        .collect::<Result<Vec<_>, _>>()?;
+    let vote: i32 = faces.iter().map(|f| f.vote).sum();
+    Ok(indexes
+        .iter()
+        .zip(faces)
+        .map(|(&i, face)| finish_a3_face(face, plan.pages[i].page % 2 == 1, vote, want_header))
+        .collect())
+}
+
+/// Extracts one source page's pixels and its width in points.
+fn extract(
+    plan: &Plan,
+    readers: &mut Readers,
+    index: usize,
+    a3: bool,
+) -> Result<(Pixels, f64), ScanError> {
+    let sp = &plan.pages[index];
+    let page_err = |reason: String| ScanError::Page {
+        file: sp.file.clone(),
+        page: sp.page,
+        reason,
+    };
+    match &sp.source {
         Source::Image { part } => {
             let p = &plan.parts[*part];
             let bytes = std::fs::read(&p.path).map_err(|e| ScanError::Io(e.to_string()))?;
@@ -474,7 +527,7 @@ pub fn process_source_page(
                         .map_err(|e| page_err(format!("the PNG image is damaged ({e})")))?,
                 )),
             };
-            (pixels, width_pt)
+            Ok((pixels, width_pt))
         }
         Source::PdfPage { part, info } => {
             if readers.pdfs.len() < plan.parts.len() {
@@ -528,21 +581,33 @@ pub fn process_source_page(
                     Pixels::Raster(render(one, dpi / 72.0).map_err(&page_err)?)
                 }
             };
-            (pixels, info.width_pt)
+            Ok((pixels, info.width_pt))
         }
+    }
+}
+
+/// One face of an A3 sheet, split and analysed, waiting for the sheet's orientation.
+struct A3Face {
+    halves: [GrayImage; 2],
+    previews: Vec<GrayImage>,
+    analyses: Vec<Analysis>,
+    /// Evidence that the face is upside down (positive) or upright (negative).
+    vote: i32,
+}
+
+fn a3_face(plan: &Plan, readers: &mut Readers, index: usize) -> Result<A3Face, ScanError> {
+    let sp = &plan.pages[index];
+    let page_err = |reason: String| ScanError::Page {
+        file: sp.file.clone(),
+        page: sp.page,
+        reason,
     };
+    let (pixels, width_pt) = extract(plan, readers, index, true)?;
     let full_width = match &pixels {
         Pixels::Jpeg { width, .. } => *width,
         Pixels::Raster(img) => img.width(),
     };
     let dpi = dpi_of(full_width, width_pt);
-
-    if !a3 {
-        return Ok(SourceOut {
-            pages: vec![a4_page(pixels, dpi, want_header).map_err(page_err)?],
-        });
-    }
-    // 2. A3: split, orient, reorder.
     let mut sheet = match pixels {
         Pixels::Jpeg { bytes, .. } => raster::jpeg_full_gray(&bytes).map_err(&page_err)?,
         Pixels::Raster(img) => img,
@@ -571,6 +636,22 @@ pub fn process_source_page(
     if analyses[0].header_bottom {
         vote += 3;
     }
+    Ok(A3Face {
+        halves,
+        previews,
+        analyses,
+        vote,
+    })
+}
+
+/// Orders and orients one face's halves by the sheet's `vote` (see [`a3_face`]).
+fn finish_a3_face(face: A3Face, recto: bool, vote: i32, want_header: bool) -> SourceOut {
+    let A3Face {
+        halves,
+        previews,
+        analyses,
+        ..
+    } = face;
     let flipped = vote > 0;
     let unsure = vote == 0;
     let mut pages = Vec::with_capacity(2);
@@ -598,7 +679,7 @@ pub fn process_source_page(
         });
     }
     pages.sort_by_key(|p| p.sheet_page);
-    Ok(SourceOut { pages })
+    SourceOut { pages }
 }
 
 /// The page number (1–4) of one half of an A3 *copie double* sheet. The recto shows
