@@ -4,4 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+# axe-core (npm, dev only) is injected by the browser tests to check accessibility.
+if [ ! -f node_modules/axe-core/axe.min.js ]; then
+  npm ci --silent --no-audit --no-fund
+fi
 cargo test --workspace "$@"

@@ -71,6 +71,8 @@ pub struct DeskCopy {
 #[derive(Debug, Serialize)]
 pub struct DeskList {
     pub items: Vec<DeskCopy>,
+    /// The exam's students on no copy yet, in name order.
+    pub unmatched: Vec<StudentRef>,
     pub pending: usize,
     pub auto: usize,
     pub manual: usize,
@@ -343,8 +345,18 @@ impl App {
             .iter()
             .filter_map(|k| k.student_id.map(|s| (s, k.id)))
             .collect();
+        let mut unmatched: Vec<StudentRef> = students
+            .iter()
+            .filter(|s| !taken.contains_key(&s.id))
+            .map(student_ref)
+            .collect();
+        unmatched.sort_by(|a, b| {
+            korrigo_domain::text::collate(&a.last_name, &b.last_name)
+                .then_with(|| korrigo_domain::text::collate(&a.first_name, &b.first_name))
+        });
         let mut out = DeskList {
             items: Vec::new(),
+            unmatched,
             pending: 0,
             auto: 0,
             manual: 0,
@@ -382,7 +394,7 @@ impl App {
                     serde_json::json!({
                         "last_name": r.last_name, "first_name": r.first_name,
                         "birth_date": r.birth_date, "date_digits": r.date_digits,
-                        "boxes": r.boxes,
+                        "number": r.number, "boxes": r.boxes,
                     })
                 }),
                 suggestions: cands

@@ -26,9 +26,49 @@ pub fn fold(s: &str) -> String {
     out
 }
 
+/// The primary sort key of a name in French order: accents and case ignored (É and Ç sort
+/// with E and C, never after Z), hyphens and apostrophes read as spaces ("SAINT-ANDRÉ" with
+/// "SAINT ANDRE"). Stored beside names so that the database sorts pages of them the same way.
+pub fn sort_key(s: &str) -> String {
+    fold(s)
+        .chars()
+        .map(|c| match c {
+            '-' | '\'' | '\u{2019}' => ' ',
+            c => c,
+        })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Compares two names in French order: by [`sort_key`], then accents and case decide between
+/// names equal without them, so that the order is total and stable.
+pub fn collate(a: &str, b: &str) -> std::cmp::Ordering {
+    sort_key(a)
+        .cmp(&sort_key(b))
+        .then_with(|| a.to_lowercase().cmp(&b.to_lowercase()))
+        .then_with(|| a.cmp(b))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::fold;
+    use super::{collate, fold};
+
+    #[test]
+    fn names_sort_in_french_order() {
+        let mut names = vec![
+            "Zola", "Émile", "Eddy", "Çelik", "Cyril", "Ève", "EVE", "Le Gall", "Lefèvre", "Élodie",
+        ];
+        names.sort_by(|a, b| collate(a, b));
+        assert_eq!(
+            names,
+            [
+                "Çelik", "Cyril", "Eddy", "Élodie", "Émile", "EVE", "Ève", "Le Gall", "Lefèvre",
+                "Zola"
+            ]
+        );
+    }
 
     #[test]
     fn folds_case_accents_and_ligatures() {

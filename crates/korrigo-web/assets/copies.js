@@ -110,7 +110,7 @@ function render() {
   if (loose.length) {
     const row = document.createElement("section");
     row.className = "strip loose";
-    const h = document.createElement("h3");
+    const h = document.createElement("h2");
     h.textContent = msg("msgLoose");
     const list = document.createElement("div");
     list.className = "thumbs";
@@ -122,8 +122,9 @@ function render() {
     const row = document.createElement("section");
     row.className = "strip";
     row.dataset.copy = String(c.id);
-    const h = document.createElement("h3");
-    h.textContent = `${c.code} · ${c.page_count} ${msg("msgPages")} · ${c.status}`;
+    const h = document.createElement("h2");
+    const status = msg("msgStatus" + c.status.charAt(0) + c.status.slice(1).toLowerCase());
+    h.textContent = `${c.code} · ${c.page_count} ${msg(c.page_count < 2 ? "msgPage" : "msgPages")} · ${status}`;
     if (c.unexpected_page_count) {
       const warn = document.createElement("span");
       warn.className = "badge flag-unsure";
@@ -150,7 +151,9 @@ function render() {
         merge.value = "";
       }
     });
-    h.append(" ", merge);
+    const head = document.createElement("div");
+    head.className = "strip-head";
+    head.append(h, merge);
     const list = document.createElement("div");
     list.className = "thumbs";
     list.append(...c.pages.map((p) => thumb(p, c)));
@@ -160,7 +163,7 @@ function render() {
       const moved = Number(e.dataTransfer?.getData("text/plain"));
       if (moved) dropInto(c, moved, null);
     });
-    row.append(h, list);
+    row.append(head, list);
     rows.push(row);
   }
   strips.replaceChildren(...rows);

@@ -1,7 +1,8 @@
 // The identification desk, keyboard first: one copy at a time with its header crop, the top
-// five suggestions (1–5 or Enter picks), a type-ahead over the exam's students (/ focuses it),
-// arrows to move, N for "not a student", S to skip. Choosing a student already on another copy
-// asks whether to swap.
+// five suggestions (1–5 or Enter picks), a type-ahead over the exam's students (/ focuses it,
+// ↑/↓ move in its results), arrows to move, N for "not a student", S to skip. Choosing a
+// student already on another copy asks whether to swap. A table view confirms several copies'
+// best suggestions at once; the students still without a copy are listed below.
 // @ts-check
 import { api, describe, toast } from "./app.js";
 
@@ -10,12 +11,15 @@ const exam = root.dataset.exam || "";
 const msg = (/** @type {string} */ k) => root.dataset[k] || k;
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const view = $("ident-copy");
+const table = $("ident-table");
+const rows = $("ident-rows");
 const empty = $("ident-empty");
 const progress = $("ident-progress");
 const header = /** @type {HTMLImageElement} */ ($("ident-header"));
 const suggestions = $("ident-suggestions");
 const search = /** @type {HTMLInputElement} */ ($("ident-search"));
 const results = $("ident-results");
+const viewButton = $("ident-view");
 const errorBox = /** @type {HTMLElement} */ (root.querySelector(".form-error"));
 
 /** @typedef {{id:number, last_name:string, first_name:string, birth_date:string, class:string|null}} Student */
@@ -23,14 +27,37 @@ const errorBox = /** @type {HTMLElement} */ (root.querySelector(".form-error"));
 /** @typedef {{id:number, code:string, method:string|null, student:Student|null, confidence:number|null, read:any, suggestions:Suggestion[], header_url:string|null}} DeskCopy */
 
 let filter = "pending";
+let tableView = false;
 /** @type {DeskCopy[]} */
 let items = [];
 let index = 0;
 /** @type {Student[]} */
 let found = [];
+/** When the manager last typed or clicked: the list is refreshed only while they are idle. */
+let lastActivity = Date.now();
 
+/**
+ * "1 copie", "2 copies": French uses the singular for 0 and 1, English for 1 only.
+ * @param {number} n @param {string} key
+ */
+const plural = (n, key) => {
+  const one = document.documentElement.lang === "en" ? n === 1 : n < 2;
+  return `${n} ${msg(key + (one ? "One" : "Many"))}`;
+};
 /** @param {Student} s */
 const label = (s) => `${s.last_name} ${s.first_name} · ${s.class || ""} · ${s.birth_date}`;
+/** @param {number} score */
+const percent = (score) => `${Math.round(score * 100)}\u00a0%`;
+/** @param {string|null} method */
+const methodWord = (method) => (method === "auto" ? msg("msgAuto") : method === "manual" ? msg("msgManual") : "");
+
+/** @param {any} r */
+function readText(r) {
+  if (!r) return msg("msgNone");
+  const parts = [r.last_name || "—", r.first_name || "—", r.birth_date || r.date_digits || "—"];
+  if (r.number) parts.push(`${msg("msgNumber")} ${r.number}`);
+  return `${msg("msgRead")} ${parts.join(" / ")}`;
+}
 
 async function load(keepIndex = false) {
   errorBox.hidden = true;
@@ -45,40 +72,66 @@ async function load(keepIndex = false) {
   items = data.items;
   progress.textContent = `${data.pending} ${msg("msgRemaining")} / ${data.total}`;
   for (const b of root.querySelectorAll("[data-filter]")) {
-    b.classList.toggle("secondary", /** @type {HTMLElement} */ (b).dataset.filter !== filter);
+    const on = /** @type {HTMLElement} */ (b).dataset.filter === filter;
+    b.classList.toggle("secondary", !on);
+    b.setAttribute("aria-pressed", on ? "true" : "false");
   }
+  showUnmatched(data.unmatched || []);
   if (!keepIndex) index = 0;
   index = Math.min(index, Math.max(0, items.length - 1));
   show();
 }
 
+/** @param {Student[]} students */
+function showUnmatched(students) {
+  $("ident-unmatched-count").textContent = String(students.length);
+  const list = $("ident-unmatched");
+  if (!students.length) {
+    const li = document.createElement("li");
+    li.textContent = msg("msgUnmatchedNone");
+    list.replaceChildren(li);
+    return;
+  }
+  list.replaceChildren(
+    ...students.map((s) => {
+      const li = document.createElement("li");
+      li.textContent = label(s);
+      return li;
+    }),
+  );
+}
+
 function show() {
   const c = items[index];
-  view.hidden = !c;
   empty.hidden = !!c;
   if (!c) {
+    view.hidden = true;
+    table.hidden = true;
     empty.textContent = msg("msgDone");
+    return;
+  }
+  view.hidden = tableView;
+  table.hidden = !tableView;
+  if (tableView) {
+    showTable();
     return;
   }
   $("ident-code").textContent = `${c.code} (${index + 1} / ${items.length})`;
   $("ident-current").textContent = c.student
-    ? `${label(c.student)} — ${c.method}${c.confidence ? ` ${Math.round(c.confidence * 100)} %` : ""}`
+    ? `${label(c.student)} — ${methodWord(c.method)}${c.confidence ? ` ${percent(c.confidence)}` : ""}`
     : c.method === "not_student"
       ? msg("msgNotStudent")
       : "";
   header.hidden = !c.header_url;
   if (c.header_url) header.src = c.header_url;
-  const r = c.read;
-  $("ident-read").textContent = r
-    ? `${msg("msgRead")} ${r.last_name || "—"} / ${r.first_name || "—"} / ${r.birth_date || r.date_digits || "—"}`
-    : msg("msgNone");
+  $("ident-read").textContent = readText(c.read);
   suggestions.replaceChildren(
     ...c.suggestions.map((s, i) => {
       const li = document.createElement("li");
       const b = document.createElement("button");
       b.type = "button";
       b.className = "link";
-      b.textContent = `${i + 1}. ${label(s.student)} — ${Math.round(s.score * 100)} %`;
+      b.textContent = `${i + 1}. ${label(s.student)} — ${percent(s.score)}`;
       if (s.taken_by) b.textContent += ` (${msg("msgTaken")})`;
       b.addEventListener("click", () => choose(s.student.id));
       li.append(b);
@@ -90,6 +143,36 @@ function show() {
   found = [];
 }
 
+function showTable() {
+  rows.replaceChildren(
+    ...items.map((c) => {
+      const tr = document.createElement("tr");
+      const best = c.suggestions[0];
+      const box = document.createElement("input");
+      box.type = "checkbox";
+      box.dataset.copy = String(c.id);
+      box.disabled = !best || !!best.taken_by;
+      if (best) box.dataset.student = String(best.student.id);
+      box.setAttribute("aria-label", c.code);
+      const cells = [
+        c.code,
+        readText(c.read),
+        best ? label(best.student) + (best.taken_by ? ` (${msg("msgTaken")})` : "") : "—",
+        best ? percent(best.score) : "—",
+      ];
+      const first = document.createElement("td");
+      first.append(box);
+      tr.append(first);
+      for (const text of cells) {
+        const td = document.createElement("td");
+        td.textContent = text;
+        tr.append(td);
+      }
+      return tr;
+    }),
+  );
+}
+
 /** @param {number} student @param {boolean} [swap] */
 async function choose(student, swap = false) {
   const c = items[index];
@@ -98,7 +181,7 @@ async function choose(student, swap = false) {
     await api(`/api/copies/${c.id}/identification/`, "POST", { student, swap });
   } catch (/** @type {any} */ err) {
     if (err && err.code === "confirmation_required" && !swap) {
-      if (confirm(err.message)) await choose(student, true);
+      if (confirm(describe(err))) await choose(student, true);
       return;
     }
     toast(describe(err));
@@ -132,6 +215,13 @@ search.addEventListener("input", () => {
     }
     const data = await api(`/api/exams/${exam}/students/?q=${encodeURIComponent(q)}`, "GET");
     found = data.items;
+    if (!found.length) {
+      const li = document.createElement("li");
+      li.className = "empty";
+      li.textContent = msg("msgNoMatch");
+      results.replaceChildren(li);
+      return;
+    }
     results.replaceChildren(
       ...found.map((s) => {
         const li = document.createElement("li");
@@ -146,18 +236,57 @@ search.addEventListener("input", () => {
     );
   }, 150);
 });
+
+const resultButtons = () => Array.from(results.querySelectorAll("button"));
+
 search.addEventListener("keydown", (e) => {
   if (e.key === "Enter" && found.length) {
     e.preventDefault();
     choose(found[0].id);
+  } else if (e.key === "ArrowDown" && resultButtons().length) {
+    e.preventDefault();
+    resultButtons()[0].focus();
   } else if (e.key === "Escape") {
     search.blur();
   }
 });
 
+// ↑/↓ move between the search results; ↑ on the first goes back to the search field.
+results.addEventListener("keydown", (e) => {
+  if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
+  const buttons = resultButtons();
+  const at = buttons.indexOf(/** @type {HTMLButtonElement} */ (e.target));
+  if (at < 0) return;
+  e.preventDefault();
+  e.stopPropagation();
+  if (e.key === "ArrowDown") buttons[Math.min(buttons.length - 1, at + 1)].focus();
+  else if (at === 0) search.focus();
+  else buttons[at - 1].focus();
+});
+
+/**
+ * Whether the focused element uses this key itself: then the desk's shortcut must not fire
+ * (Enter on a focused button presses that button, never "choose suggestion 1").
+ * @param {EventTarget | null} target @param {string} key
+ */
+function controlUsesKey(target, key) {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable) return true;
+  const tag = target.tagName;
+  if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT") return true;
+  const role = target.getAttribute("role");
+  const activates = key === "Enter" || key === " ";
+  if (role === "tab" || role === "option" || role === "listbox" || role === "menuitem") {
+    return activates || key.startsWith("Arrow") || key === "Home" || key === "End";
+  }
+  if (tag === "BUTTON" || tag === "A" || tag === "SUMMARY") return activates;
+  return false;
+}
+
 document.addEventListener("keydown", (e) => {
-  const t = /** @type {HTMLElement} */ (e.target);
-  if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT")) return;
+  lastActivity = Date.now();
+  if (e.ctrlKey || e.metaKey || e.altKey || tableView) return;
+  if (controlUsesKey(e.target, e.key)) return;
   const c = items[index];
   if (e.key === "/") {
     search.focus();
@@ -177,6 +306,7 @@ document.addEventListener("keydown", (e) => {
   } else return;
   e.preventDefault();
 });
+document.addEventListener("pointerdown", () => (lastActivity = Date.now()));
 
 for (const b of root.querySelectorAll("[data-filter]")) {
   b.addEventListener("click", () => {
@@ -184,6 +314,33 @@ for (const b of root.querySelectorAll("[data-filter]")) {
     load();
   });
 }
+viewButton.addEventListener("click", () => {
+  tableView = !tableView;
+  viewButton.textContent = (tableView ? viewButton.dataset.desk : viewButton.dataset.table) || "";
+  show();
+});
+$("ident-all").addEventListener("change", (e) => {
+  const on = /** @type {HTMLInputElement} */ (e.target).checked;
+  for (const box of rows.querySelectorAll("input[type=checkbox]:not([disabled])")) {
+    /** @type {HTMLInputElement} */ (box).checked = on;
+  }
+});
+$("ident-confirm").addEventListener("click", async () => {
+  const chosen = Array.from(rows.querySelectorAll("input[type=checkbox]:checked"));
+  let done = 0;
+  for (const box of chosen) {
+    const { copy, student } = /** @type {HTMLElement} */ (box).dataset;
+    try {
+      await api(`/api/copies/${copy}/identification/`, "POST", { student: Number(student) });
+      done += 1;
+    } catch (/** @type {any} */ err) {
+      toast(describe(err));
+      break;
+    }
+  }
+  toast(plural(done, "msgConfirmed"));
+  await load(true);
+});
 $("ident-prev").addEventListener("click", () => {
   index = Math.max(0, index - 1);
   show();
@@ -200,13 +357,15 @@ $("ident-not").addEventListener("click", notStudent);
 $("ident-rerun").addEventListener("click", async () => {
   try {
     const r = await api(`/api/exams/${exam}/identification/rerun/`, "POST");
-    toast(`${r.queued}`);
+    toast(plural(r.queued, "msgRerun"));
   } catch (/** @type {any} */ err) {
     toast(describe(err));
   }
 });
 
 load();
+// Other managers (or the automatic reading) may change the list: refresh it, but only while
+// this manager is idle, so that nothing moves under their hands.
 setInterval(() => {
-  if (document.activeElement !== search) load(true);
+  if (document.visibilityState === "visible" && Date.now() - lastActivity > 60000) load(true);
 }, 15000);

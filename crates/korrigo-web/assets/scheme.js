@@ -218,10 +218,10 @@ function render() {
   subtotals = new Map();
   tree.replaceChildren(...renderList(nodes, 1, null));
   if (nodes.length === 0) {
-    const p = document.createElement("p");
-    p.className = "empty";
-    p.textContent = msg("msgEmpty");
-    tree.append(p);
+    const li = document.createElement("li");
+    li.className = "empty";
+    li.textContent = msg("msgEmpty");
+    tree.append(li);
   }
   updateTotals();
 }

@@ -13,6 +13,7 @@ pub struct Tr {
 /// (key, French, English).
 const TABLE: &[(&str, &str, &str)] = &[
     ("nav.main", "Navigation principale", "Main navigation"),
+    ("common.actions", "Actions", "Actions"),
     ("nav.dashboard", "Accueil", "Home"),
     ("nav.users", "Utilisateurs", "Users"),
     ("nav.audit", "Journal d'audit", "Audit log"),
@@ -178,7 +179,8 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("list.sort", "Tri", "Sort"),
     ("list.filter", "Filtrer", "Filter"),
     ("list.pages", "Pages", "Pages"),
-    ("list.results", "résultat(s)", "result(s)"),
+    ("list.result", "résultat", "result"),
+    ("list.results", "résultats", "results"),
     ("list.page", "page", "page"),
     ("list.prev", "Précédente", "Previous"),
     ("list.next", "Suivante", "Next"),
@@ -321,9 +323,14 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("exams.role_none", "—", "—"),
     ("exams.scheme", "Barème", "Marking scheme"),
     (
+        "exams.student_concerned",
+        "élève concerné",
+        "student concerned",
+    ),
+    (
         "exams.students_concerned",
-        "élève(s) concerné(s)",
-        "student(s) concerned",
+        "élèves concernés",
+        "students concerned",
     ),
     ("exams.details", "Informations", "Details"),
     ("exams.members", "Membres", "Members"),
@@ -507,6 +514,21 @@ const TABLE: &[(&str, &str, &str)] = &[
         "Copies (repair desk)",
     ),
     ("copies.pages", "pages", "pages"),
+    ("copies.page", "page", "page"),
+    ("copies.status_PROCESSING", "en traitement", "processing"),
+    ("copies.status_READY", "prête à corriger", "ready to grade"),
+    ("copies.status_GRADING", "en correction", "being graded"),
+    ("copies.status_GRADED", "corrigée", "graded"),
+    (
+        "copies.status_FINALIZING",
+        "PDF final en cours",
+        "final PDF under way",
+    ),
+    (
+        "copies.status_FINALIZE_FAILED",
+        "PDF final en échec",
+        "final PDF failed",
+    ),
     (
         "copies.unexpected",
         "nombre de pages inattendu",
@@ -553,7 +575,7 @@ const TABLE: &[(&str, &str, &str)] = &[
         "No copies yet: upload the scans first.",
     ),
     ("ident.title", "Identification", "Identification"),
-    ("ident.read", "Lu :", "Read:"),
+    ("ident.read", "Lu\u{a0}:", "Read:"),
     (
         "ident.taken",
         "déjà sur une autre copie",
@@ -586,8 +608,8 @@ const TABLE: &[(&str, &str, &str)] = &[
     ),
     (
         "ident.keys",
-        "Clavier : 1–5 ou Entrée choisit une suggestion, / recherche, ←/→ copie précédente/suivante, N pas un élève, S passer.",
-        "Keys: 1–5 or Enter picks a suggestion, / searches, ←/→ previous/next copy, N not a student, S skip.",
+        "Clavier\u{a0}: 1–5 ou Entrée choisit une suggestion, / recherche (↑/↓ parcourent les résultats), ←/→ copie précédente/suivante, N pas un élève, S passer.",
+        "Keys: 1–5 or Enter picks a suggestion, / searches (↑/↓ move in the results), ←/→ previous/next copy, N not a student, S skip.",
     ),
     (
         "ident.search",
@@ -595,6 +617,55 @@ const TABLE: &[(&str, &str, &str)] = &[
         "Search a student (name, first name)",
     ),
     ("ident.skip", "Passer", "Skip"),
+    ("ident.filter", "Copies affichées", "Copies shown"),
+    ("ident.prev", "Précédente", "Previous"),
+    ("ident.next", "Suivante", "Next"),
+    ("ident.number", "n° de candidat", "candidate no."),
+    ("ident.no_match", "Aucun élève trouvé.", "No student found."),
+    ("ident.method_auto", "automatique", "automatic"),
+    ("ident.method_manual", "à la main", "by hand"),
+    ("ident.table", "Vue tableau", "Table view"),
+    ("ident.desk", "Une copie à la fois", "One copy at a time"),
+    (
+        "ident.table_hint",
+        "Cochez les copies dont la meilleure suggestion est la bonne, puis confirmez-les ensemble.",
+        "Tick the copies whose best suggestion is right, then confirm them together.",
+    ),
+    ("ident.copy", "Copie", "Copy"),
+    ("ident.best", "Meilleure suggestion", "Best suggestion"),
+    ("ident.score", "Score", "Score"),
+    (
+        "ident.confirm",
+        "Confirmer la sélection",
+        "Confirm the selection",
+    ),
+    ("ident.select_all", "Tout cocher", "Tick all"),
+    ("ident.confirmed_one", "copie identifiée", "copy identified"),
+    (
+        "ident.confirmed_many",
+        "copies identifiées",
+        "copies identified",
+    ),
+    (
+        "ident.unmatched",
+        "Élèves sans copie",
+        "Students without a copy",
+    ),
+    (
+        "ident.unmatched_none",
+        "Chaque élève de l\u{2019}examen a sa copie.",
+        "Every student of the exam has a copy.",
+    ),
+    (
+        "ident.rerun_one",
+        "copie sera relue.",
+        "copy will be read again.",
+    ),
+    (
+        "ident.rerun_many",
+        "copies seront relues.",
+        "copies will be read again.",
+    ),
     ("error.home", "Retour à l'accueil", "Back to the home page"),
     (
         "error.forbidden",
@@ -609,6 +680,17 @@ const TABLE: &[(&str, &str, &str)] = &[
 ];
 
 impl Tr {
+    /// "1 résultat", "0 résultat", "2 résultats" (French takes the singular for 0 and 1,
+    /// English for 1 only): `n` then the word of `one` or `many`.
+    pub fn count(&self, n: &i64, one: &str, many: &str) -> String {
+        let n = *n;
+        let singular = match self.locale {
+            Locale::Fr => n.abs() < 2,
+            Locale::En => n.abs() == 1,
+        };
+        format!("{n}\u{a0}{}", self.get(if singular { one } else { many }))
+    }
+
     /// The text of `key` in the request's language (the key itself if unknown, so a missing
     /// translation shows up instead of an empty space).
     pub fn get<'a>(&self, key: &'a str) -> &'a str {

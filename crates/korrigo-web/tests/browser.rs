@@ -61,7 +61,7 @@ async fn browser(dport: u16, dir: &std::path::Path) -> fantoccini::Client {
             "prefs": { "intl.accept_languages": "fr-FR,fr" },
             "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                      "--disable-quic", "--no-first-run", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync", "--lang=fr-FR",
+                     "--disable-component-update", "--disable-sync", "--lang=fr-FR", "--window-size=1366,768",
                      format!("--user-data-dir={}", dir.join("chrome").display())]
         }),
     );
@@ -197,6 +197,80 @@ async fn create_exam(
     Ok(())
 }
 
+/// Runs axe-core (npm, dev only; `scripts/test.sh` installs it) on the current page and
+/// answers its violations, plus the colour contrasts it could not decide ("needs review"),
+/// each as "rule: element, element".
+async fn axe(c: &fantoccini::Client) -> Result<Vec<String>, fantoccini::error::CmdError> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../node_modules/axe-core/axe.min.js"
+    );
+    let source = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{path}: {e}; run `npm ci` (scripts/test.sh does)"));
+    c.execute(&source, vec![]).await?;
+    let found = c
+        .execute_async(
+            r#"const done = arguments[arguments.length - 1];
+            axe.run(document, { resultTypes: ["violations", "incomplete"] }).then((r) => {
+              const out = r.violations.map((v) => v.id + ": " + v.nodes.map((n) => n.target.join(" ")).join(", "));
+              for (const v of r.incomplete.filter((v) => v.id === "color-contrast")) {
+                out.push("color-contrast (needs review): " + v.nodes.map((n) => n.target.join(" ") + " " + (n.any[0]?.message || "")).join(", "));
+              }
+              done(out);
+            }, (e) => done(["axe failed: " + e]));"#,
+            vec![],
+        )
+        .await?;
+    Ok(serde_json::from_value(found).unwrap_or_default())
+}
+
+/// With `KORRIGO_SCREENSHOTS=DIR`, saves a screenshot of the current page there (to be looked
+/// at by eye: the browser window is 1366 × 768, a school laptop's screen).
+async fn screenshot(c: &fantoccini::Client, name: &str) -> Result<(), fantoccini::error::CmdError> {
+    if let Ok(dir) = std::env::var("KORRIGO_SCREENSHOTS") {
+        let png = c.screenshot().await?;
+        let _ = std::fs::create_dir_all(&dir);
+        let _ = std::fs::write(std::path::Path::new(&dir).join(format!("{name}.png")), png);
+    }
+    Ok(())
+}
+
+/// The lowest contrast ratio of the visible `button.link` elements against what is behind
+/// them (the first opaque background up the tree), and which one it is.
+async fn link_button_contrast(
+    c: &fantoccini::Client,
+) -> Result<(f64, String), fantoccini::error::CmdError> {
+    let v = c
+        .execute(
+            r#"const rgb = (s) => (s.match(/[\d.]+/g) || []).map(Number);
+            const lum = ([r, g, b]) => {
+              const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+              return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+            };
+            let worst = [99, ""];
+            for (const b of document.querySelectorAll("button.link")) {
+              if (!b.offsetParent) continue;
+              const fg = rgb(getComputedStyle(b).color);
+              let el = b, bg = [255, 255, 255];
+              while (el) {
+                const c = rgb(getComputedStyle(el).backgroundColor);
+                if (c.length >= 3 && (c.length === 3 || c[3] > 0.5)) { bg = c.slice(0, 3); break; }
+                el = el.parentElement;
+              }
+              const [l1, l2] = [lum(fg), lum(bg)].sort((a, b) => b - a);
+              const ratio = (l1 + 0.05) / (l2 + 0.05);
+              if (ratio < worst[0]) worst = [ratio, b.textContent.trim()];
+            }
+            return worst;"#,
+            vec![],
+        )
+        .await?;
+    Ok((
+        v[0].as_f64().unwrap_or(0.0),
+        v[1].as_str().unwrap_or("").to_string(),
+    ))
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn admin_imports_a_roster_and_edits_a_scheme_in_chromium() {
     let srv = Server::start("chef", "Chef d'établissement", "admin").await;
@@ -324,6 +398,21 @@ async fn login_reload_logout_in_chromium() {
             .for_element(Locator::Css("input[name=username]"))
             .await?;
         assert!(c.current_url().await?.path().starts_with("/login"));
+        // The public pages pass axe-core.
+        for page in ["/login", "/student/login", "/activate"] {
+            c.goto(&format!("{base}{page}")).await?;
+            c.wait()
+                .at_most(WAIT)
+                .for_element(Locator::Css("main"))
+                .await?;
+            let problems = axe(&c).await?;
+            assert!(problems.is_empty(), "axe on {page}: {problems:#?}");
+        }
+        c.goto(&format!("{base}/login")).await?;
+        c.wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css("input[name=username]"))
+            .await?;
         // A wrong password shows the error in French and stays on the page.
         c.find(Locator::Css("input[name=username]"))
             .await?
@@ -573,6 +662,68 @@ async fn manager_identifies_a_copy_with_the_keyboard_in_chromium() {
             counter.starts_with(&format!("{} ", before.pending)),
             "{counter}"
         );
+        // Every link-styled button is readable (they were white on white).
+        let (ratio, which) = link_button_contrast(&c).await?;
+        assert!(ratio >= 4.5, "contrast {ratio:.2} for {which:?}");
+        // Enter on a focused button presses that button, never "choose suggestion 1".
+        c.execute("document.getElementById('ident-prev').focus()", vec![])
+            .await?;
+        c.active_element().await?.send_keys("\u{E007}").await?;
+        c.execute("document.getElementById('ident-skip').focus()", vec![])
+            .await?;
+        c.active_element().await?.send_keys("\u{E007}").await?;
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        let counter_now = c
+            .find(Locator::Css("#ident-progress"))
+            .await?
+            .text()
+            .await?;
+        assert_eq!(counter_now, counter, "Enter on a button identified a copy");
+        // Back to the first copy; the search: nothing found says so, ↓ reaches the results.
+        c.execute("document.getElementById('ident-prev').click()", vec![])
+            .await?;
+        let search = c.find(Locator::Css("#ident-search")).await?;
+        search.send_keys("zzzzqx").await?;
+        c.wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css("#ident-results li.empty"))
+            .await?;
+        search.clear().await?;
+        let first_letters: String = class[0].last_name.chars().take(3).collect();
+        search.send_keys(&first_letters).await?;
+        c.wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css("#ident-results button"))
+            .await?;
+        search.send_keys("\u{E015}").await?; // ArrowDown
+        let focused_in_results = c
+            .execute(
+                "return document.activeElement.closest('#ident-results') !== null",
+                vec![],
+            )
+            .await?;
+        assert_eq!(
+            focused_in_results,
+            serde_json::json!(true),
+            "↓ moves into the results"
+        );
+        c.active_element().await?.send_keys("\u{E013}").await?; // ArrowUp
+        let back = c
+            .execute("return document.activeElement.id", vec![])
+            .await?;
+        assert_eq!(
+            back,
+            serde_json::json!("ident-search"),
+            "↑ goes back to the search"
+        );
+        c.execute("document.activeElement.blur()", vec![]).await?;
+        // The page passes axe-core.
+        screenshot(&c, "identification").await?;
+        let problems = axe(&c).await?;
+        assert!(
+            problems.is_empty(),
+            "axe on the identification desk: {problems:#?}"
+        );
         c.execute(
             "document.dispatchEvent(new KeyboardEvent('keydown', {key: '1'}))",
             vec![],
@@ -585,6 +736,38 @@ async fn manager_identifies_a_copy_with_the_keyboard_in_chromium() {
                 "//span[@id='ident-progress' and starts-with(text(), '{expected}')]"
             )))
             .await?;
+        // The main pages pass axe-core too, and their link buttons are readable.
+        let mut problems = Vec::new();
+        for page in [
+            "/".to_string(),
+            "/exams".into(),
+            format!("/exams/{}", exam.0),
+            format!("/exams/{}/scheme", exam.0),
+            format!("/exams/{}/scans", exam.0),
+            format!("/exams/{}/copies", exam.0),
+            "/admin/users".into(),
+            "/admin/audit".into(),
+            "/admin/jobs".into(),
+            "/admin/students".into(),
+            "/admin/students/import".into(),
+            "/password".into(),
+        ] {
+            c.goto(&format!("{base}{page}")).await?;
+            c.wait()
+                .at_most(WAIT)
+                .for_element(Locator::Css("main"))
+                .await?;
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            screenshot(&c, &page.trim_start_matches('/').replace('/', "_")).await?;
+            for p in axe(&c).await? {
+                problems.push(format!("{page}: {p}"));
+            }
+            let (ratio, which) = link_button_contrast(&c).await?;
+            if ratio < 4.5 {
+                problems.push(format!("{page}: contrast {ratio:.2} for {which:?}"));
+            }
+        }
+        assert!(problems.is_empty(), "{problems:#?}");
         Ok::<_, fantoccini::error::CmdError>(())
     }
     .await;

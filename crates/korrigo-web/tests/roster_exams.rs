@@ -656,7 +656,7 @@ async fn pages_render_for_each_role(w: Which) {
     let r = t.page(&prof, &format!("/exams/{id}")).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(
-        r.text.contains("prof.geo") && r.text.contains("2 élève(s) concerné(s)"),
+        r.text.contains("prof.geo") && r.text.contains("2\u{a0}élèves concernés"),
         "{}",
         r.text
     );
