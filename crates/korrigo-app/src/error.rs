@@ -55,6 +55,13 @@ pub enum AppError {
         /// Facts for the UI.
         details: serde_json::Value,
     },
+    /// There is nothing to do (every student of the class already has an account, ...): the
+    /// request changes nothing and produces nothing.
+    #[error("{message}")]
+    NothingToDo {
+        /// What the user should know.
+        message: String,
+    },
     /// The one-time setup link is invalid or was already used.
     #[error("this setup link is invalid or was already used")]
     SetupUnavailable,

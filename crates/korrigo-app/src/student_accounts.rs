@@ -105,8 +105,17 @@ impl App {
         policy::administer(&s.actor())?;
         let now = now_ms();
         let mut tx = self.db.begin().await?;
-        let pending: Vec<Student> =
-            students::without_account(tx.conn(), class.filter(|c| !c.is_empty())).await?;
+        let class = class.filter(|c| !c.is_empty());
+        let pending: Vec<Student> = students::without_account(tx.conn(), class).await?;
+        if pending.is_empty() {
+            // No page of empty frames under a "downloaded" message: say why nothing comes.
+            return Err(AppError::NothingToDo {
+                message: match class {
+                    Some(c) => format!("every student of {c} already has an account"),
+                    None => "every student already has an account".into(),
+                },
+            });
+        }
         let mut taken = HashSet::new();
         let mut slips = vec![];
         for st in pending {

@@ -111,6 +111,10 @@ pub struct Rejected {
     pub reason: String,
     /// The reason's machine code and facts.
     pub problem: RowProblem,
+    /// The row's fields as read, so that the office can fix its source file (empty in reports
+    /// made before they were kept).
+    #[serde(default)]
+    pub fields: Vec<String>,
 }
 
 /// A whole-file problem: nothing can be imported.
@@ -137,6 +141,14 @@ pub enum RosterError {
     NoTeacherHeader {
         /// The first line's columns.
         found: Vec<String>,
+    },
+    /// A staff import was given a student roster (it has a birth date or a class column).
+    #[error(
+        "this file is a student roster (it has a {column} column): import it from Students (Élèves), not as staff"
+    )]
+    StudentRosterAsStaff {
+        /// The student column found.
+        column: String,
     },
     /// The CSV structure itself is broken (e.g. an unclosed quote).
     #[error("unreadable CSV near line {line}: {message}")]
@@ -386,6 +398,7 @@ pub fn parse_roster(bytes: &[u8]) -> Result<ParsedRoster, RosterError> {
                 line,
                 reason: problem.to_string(),
                 problem,
+                fields: rec.to_vec(),
             });
         };
         if rec.len() != expected {
@@ -497,6 +510,15 @@ pub struct ParsedTeachers {
 pub fn parse_teachers(bytes: &[u8]) -> Result<ParsedTeachers, RosterError> {
     let table = read_table(bytes)?;
     let columns = columns_of(&table.header);
+    // A student roster has teachers' columns too (names, often e-mails): refuse it rather
+    // than offer to create a teacher account per student.
+    for f in [Field::Birth, Field::Class] {
+        if let Some(&i) = columns.get(&f) {
+            return Err(RosterError::StudentRosterAsStaff {
+                column: table.header[i].clone(),
+            });
+        }
+    }
     let has_names = columns.contains_key(&Field::Last) || columns.contains_key(&Field::Combined);
     if !has_names || !columns.contains_key(&Field::Email) {
         return Err(RosterError::NoTeacherHeader {
@@ -516,6 +538,7 @@ pub fn parse_teachers(bytes: &[u8]) -> Result<ParsedTeachers, RosterError> {
                 line,
                 reason: problem.to_string(),
                 problem,
+                fields: rec.to_vec(),
             })
         };
         if rec.len() != expected {

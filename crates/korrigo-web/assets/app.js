@@ -10,17 +10,17 @@ const loggedIn = document.querySelector('meta[name="korrigo-logged-in"]')?.getAt
 const MESSAGES = {
   fr: {
     invalid_credentials: "Identifiant ou mot de passe incorrect.",
-    account_disabled: "Ce compte est désactivé : contactez un administrateur.",
+    account_disabled: "Ce compte est désactivé\u00a0: contactez un administrateur.",
     rate_limited: "Trop de tentatives échouées. Réessayez dans {s} secondes.",
-    csrf: "La page a expiré : rechargez-la (F5) puis recommencez.",
-    forbidden: "Vous n'avez pas le droit de faire cela.",
-    unauthenticated: "Votre session a expiré : reconnectez-vous.",
-    password_change_required: "Vous devez d'abord changer votre mot de passe.",
-    setup_unavailable: "Ce lien de configuration n'est plus valide.",
+    csrf: "La page a expiré\u00a0: rechargez-la (F5) puis recommencez.",
+    forbidden: "Vous n’avez pas le droit de faire cela.",
+    unauthenticated: "Votre session a expiré\u00a0: reconnectez-vous.",
+    password_change_required: "Vous devez d’abord changer votre mot de passe.",
+    setup_unavailable: "Ce lien de configuration n’est plus valide.",
     too_large: "Le fichier est trop volumineux.",
     conflict: "Cette valeur est déjà utilisée.",
     not_found: "Introuvable.",
-    internal: "Erreur interne : elle a été enregistrée. Réessayez plus tard.",
+    internal: "Erreur interne\u00a0: elle a été enregistrée. Réessayez plus tard.",
     network: "Le serveur ne répond pas. Vérifiez la connexion et réessayez.",
   },
   en: {
@@ -40,47 +40,15 @@ const MESSAGES = {
   },
 };
 
-/** French versions of the server's validation messages (the API speaks English). */
-const FR_VALIDATION = [
-  [/at least 10 characters/, "Le mot de passe doit comporter au moins 10 caractères."],
-  [/too common/, "Ce mot de passe est trop courant : choisissez-en un moins prévisible."],
-  [/may not contain the username/, "Le mot de passe ne doit pas contenir l'identifiant."],
-  [/current password is wrong/, "Le mot de passe actuel est incorrect."],
-  [/must differ from the current/, "Le nouveau mot de passe doit être différent de l'actuel."],
-  [/not a valid e-mail|not an e-mail/, "Adresse e-mail invalide."],
-  [/username must have at least/, "L'identifiant doit comporter au moins 2 caractères."],
-  [/username may not contain/, "L'identifiant ne peut contenir que des lettres, chiffres et . _ @ + -"],
-  [/name may not be empty/, "Le nom est obligatoire."],
-  [/last active admin/, "C'est le dernier administrateur actif : créez-en un autre d'abord."],
-  [/your own admin rights/, "Vous ne pouvez pas retirer vos propres droits d'administrateur ni vous désactiver."],
-  [/already taken/, "Cette valeur est déjà utilisée."],
-  [/the file is empty/, "Le fichier est vide."],
-  [/not a CSV file/, "Ce n'est pas un fichier CSV (il contient des données binaires)."],
-  [/no recognisable header/, "En-tête non reconnu : il faut au moins les colonnes Nom, Prénom et Né(e) le (ou une colonne Élèves et une date de naissance)."],
-  [/someone else saved this scheme/, "Quelqu'un d'autre a enregistré ce barème entre-temps : rechargez la page pour voir ses changements."],
-  [/needs at least one manager/, "Un examen doit garder au moins un gestionnaire."],
-  [/only teachers and admins/, "Seuls les enseignants et administrateurs peuvent être membres d'un examen."],
-  [/no active account/, "Aucun compte actif avec cet identifiant."],
-  [/the exam needs a name/, "L'examen doit avoir un nom."],
-  [/activation code do not match/, "Cet identifiant et ce code d'activation ne correspondent pas (ou le code a déjà servi)."],
-  [/has no account yet/, "Cet élève n'a pas encore de compte : créez ceux de sa classe d'abord."],
-];
-
-/** @param {{code?: string, message?: string, details?: any}} err */
+/**
+ * The message to show for an API error. The server already speaks the user's language
+ * (`message`); the few codes the browser itself produces have their own words.
+ * @param {{code?: string, message?: string, details?: any}} err
+ */
 export function describe(err) {
   const m = MESSAGES[lang] || MESSAGES.fr;
-  if (err.code === "rate_limited") {
-    return m.rate_limited.replace("{s}", String(err.details?.retry_after ?? 60));
-  }
-  if ((err.code === "invalid" || err.code === "conflict") && err.message) {
-    if (lang === "fr") {
-      for (const [re, fr] of FR_VALIDATION) {
-        if (/** @type {RegExp} */ (re).test(err.message)) return /** @type {string} */ (fr);
-      }
-    }
-    return err.message;
-  }
-  return (err.code && m[err.code]) || err.message || m.internal;
+  if (err.code === "network" || err.code === "csrf") return m[err.code];
+  return err.message || (err.code && m[err.code]) || m.internal;
 }
 
 export function csrfToken() {
@@ -205,7 +173,7 @@ function onSuccess(el, data) {
   const mode = el.getAttribute("data-success");
   const redirect = el.getAttribute("data-redirect");
   if (data && data.downloaded) {
-    toast(lang === "en" ? "Downloaded: " + data.downloaded : "Téléchargé : " + data.downloaded);
+    toast(lang === "en" ? "Downloaded: " + data.downloaded : "Téléchargé\u00a0: " + data.downloaded);
     return;
   }
   if (mode === "credentials" && data && data.temporary_password) {

@@ -103,6 +103,15 @@ document.getElementById("import-confirm")?.addEventListener("click", async (ev) 
       .replace("{new}", r.imported).replace("{updated}", r.updated)
       .replace("{unchanged}", r.unchanged).replace("{rejected}", r.rejected.length);
     report.hidden = false;
+    // The rejected rows stay on the report, and downloadable, to fix the source file.
+    if (r.status !== "failed" && r.rejected.length) {
+      const box = /** @type {HTMLElement} */ (document.getElementById("import-final-rejected"));
+      const link = /** @type {HTMLAnchorElement} */ (document.getElementById("import-rejected-csv"));
+      link.href = `/api/imports/${r.id}/rejected/`;
+      fill(/** @type {HTMLElement} */ (document.getElementById("import-final-rows")),
+        r.rejected.map((/** @type {any} */ x) => [String(x.line), x.reason, (x.fields || []).join(" ; ")]));
+      box.hidden = false;
+    }
   } catch (e) {
     fail(describe(/** @type {any} */ (e)));
     button.disabled = false;

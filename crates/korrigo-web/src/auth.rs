@@ -15,7 +15,11 @@ use korrigo_app::accounts::AuthSession;
 use korrigo_app::config::Config;
 use korrigo_domain::policy;
 
-async fn resolve(parts: &mut Parts, st: &AppState) -> Result<Option<AuthSession>, ApiError> {
+/// The request's session, resolved once and kept in the request's extensions.
+pub(crate) async fn resolve(
+    parts: &mut Parts,
+    st: &AppState,
+) -> Result<Option<AuthSession>, ApiError> {
     if let Some(s) = parts.extensions.get::<Option<AuthSession>>() {
         return Ok(s.clone());
     }

@@ -70,6 +70,9 @@ impl From<AppError> for ApiError {
                 a.details = json!({ "field": field });
                 a
             }
+            AppError::NothingToDo { message } => {
+                ApiError::new(S::CONFLICT, "nothing_to_do", message)
+            }
             AppError::SetupUnavailable => ApiError::new(S::GONE, "setup_unavailable", msg),
             AppError::ConfirmationRequired { message, details } => {
                 let mut a = ApiError::new(S::CONFLICT, "confirmation_required", message);

@@ -16,7 +16,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("common.actions", "Actions", "Actions"),
     ("nav.dashboard", "Accueil", "Home"),
     ("nav.users", "Utilisateurs", "Users"),
-    ("nav.audit", "Journal d'audit", "Audit log"),
+    ("nav.audit", "Journal d\u{2019}audit", "Audit log"),
     ("nav.jobs", "Tâches de fond", "Background jobs"),
     ("nav.password", "Mot de passe", "Password"),
     ("nav.logout", "Se déconnecter", "Log out"),
@@ -35,18 +35,18 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("login.submit", "Se connecter", "Log in"),
     (
         "login.staff_link",
-        "Vous êtes enseignant ou administrateur ?",
+        "Vous êtes enseignant ou administrateur\u{a0}?",
         "Staff member? Log in here",
     ),
     (
         "login.student_link",
-        "Vous êtes élève ? Connexion élève",
+        "Vous êtes élève\u{a0}? Connexion élève",
         "Student? Log in here",
     ),
     ("setup.title", "Première configuration", "First-time setup"),
     (
         "setup.intro",
-        "Choisissez le mot de passe du compte administrateur. Ce lien ne fonctionne qu'une fois.",
+        "Choisissez le mot de passe du compte administrateur. Ce lien ne fonctionne qu\u{2019}une fois.",
         "Choose the administrator account's password. This link works only once.",
     ),
     (
@@ -56,7 +56,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ),
     (
         "setup.invalid",
-        "Ce lien de configuration n'est pas valide ou a déjà servi. Un nouveau lien est affiché au prochain démarrage tant qu'aucun administrateur n'existe.",
+        "Ce lien de configuration n\u{2019}est pas valide ou a déjà servi. Un nouveau lien est affiché au prochain démarrage tant qu\u{2019}aucun administrateur n\u{2019}existe.",
         "This setup link is invalid or was already used. A new link is printed at the next start as long as no administrator exists.",
     ),
     (
@@ -84,7 +84,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("dashboard.hello", "Bonjour", "Hello"),
     (
         "dashboard.users_hint",
-        "Créer, modifier, désactiver les comptes ; réinitialiser un mot de passe.",
+        "Créer, modifier, désactiver les comptes\u{a0}; réinitialiser un mot de passe.",
         "Create, edit and deactivate accounts; reset a password.",
     ),
     (
@@ -95,13 +95,13 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("dashboard.my_copies", "Mes copies", "My copies"),
     (
         "dashboard.no_copies",
-        "Aucune copie publiée pour l'instant. Vos copies corrigées apparaîtront ici dès que vos professeurs publieront les résultats.",
+        "Aucune copie publiée pour l\u{2019}instant. Vos copies corrigées apparaîtront ici dès que vos professeurs publieront les résultats.",
         "No released copy yet. Your graded copies will appear here as soon as your teachers release the results.",
     ),
     ("dashboard.my_exams", "Mes examens", "My exams"),
     (
         "dashboard.no_exams",
-        "Aucun examen pour l'instant. Les examens que vous gérez ou corrigez apparaîtront ici.",
+        "Aucun examen pour l\u{2019}instant. Les examens que vous gérez ou corrigez apparaîtront ici.",
         "No exam yet. The exams you manage or grade will appear here.",
     ),
     ("users.create", "Nouvel utilisateur", "New user"),
@@ -110,13 +110,13 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("users.role", "Rôle", "Role"),
     (
         "users.temp_hint",
-        "Un mot de passe provisoire est généré ; l'utilisateur devra le changer à sa première connexion.",
+        "Un mot de passe provisoire est généré\u{a0}; l\u{2019}utilisateur devra le changer à sa première connexion.",
         "A temporary password is generated; the user must change it at first login.",
     ),
     ("users.create_submit", "Créer", "Create"),
     (
         "users.credentials",
-        "Transmettez ces identifiants à l'utilisateur ; le mot de passe provisoire ne sera plus affiché.",
+        "Transmettez ces identifiants à l\u{2019}utilisateur\u{a0}; le mot de passe provisoire ne sera plus affiché.",
         "Hand these credentials to the user; the temporary password will not be shown again.",
     ),
     ("users.all_roles", "Tous les rôles", "All roles"),
@@ -149,7 +149,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ),
     (
         "users.reset_confirm",
-        "Réinitialiser le mot de passe ? L'utilisateur sera déconnecté et devra en choisir un nouveau.",
+        "Réinitialiser le mot de passe\u{a0}? L\u{2019}utilisateur sera déconnecté et devra en choisir un nouveau.",
         "Reset the password? The user will be logged out and must choose a new one.",
     ),
     (
@@ -159,7 +159,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ),
     (
         "users.deactivate_confirm",
-        "Désactiver ce compte ? L'utilisateur sera déconnecté et ne pourra plus se connecter.",
+        "Désactiver ce compte\u{a0}? L\u{2019}utilisateur sera déconnecté et ne pourra plus se connecter.",
         "Deactivate this account? The user will be logged out and can no longer log in.",
     ),
     (
@@ -173,7 +173,11 @@ const TABLE: &[(&str, &str, &str)] = &[
         "Trier par identifiant",
         "Sort by username",
     ),
-    ("users.sort_newest", "Plus récents d'abord", "Newest first"),
+    (
+        "users.sort_newest",
+        "Plus récents d\u{2019}abord",
+        "Newest first",
+    ),
     ("users.sort_last_login", "Dernière connexion", "Last login"),
     ("list.search", "Rechercher", "Search"),
     ("list.sort", "Tri", "Sort"),
@@ -199,7 +203,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("audit.details", "Détails", "Details"),
     (
         "dashboard.jobs_hint",
-        "Traitements en arrière-plan : progression, échecs et leur cause.",
+        "Traitements en arrière-plan\u{a0}: progression, échecs et leur cause.",
         "Background processing: progress, failures and their cause.",
     ),
     ("jobs.status", "État", "Status"),
@@ -228,7 +232,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("students.sort_group", "Trier par groupe", "Sort by group"),
     (
         "students.empty",
-        "Aucun élève. Importez l'export CSV de Pronote ou de SIECLE avec « Importer des élèves ».",
+        "Aucun élève. Importez l\u{2019}export CSV de Pronote ou de SIECLE avec « Importer des élèves ».",
         "No student yet. Import the Pronote or SIECLE CSV export with “Import students”.",
     ),
     (
@@ -247,15 +251,30 @@ const TABLE: &[(&str, &str, &str)] = &[
     ),
     (
         "import.intro",
-        "Choisissez l'export CSV de Pronote ou de SIECLE (séparateur ; ou , — UTF-8 ou Windows-1252). Un aperçu montre chaque ligne avant tout import ; rien n'est enregistré avant votre confirmation.",
+        "Choisissez l\u{2019}export CSV de Pronote ou de SIECLE (séparateur\u{a0}; ou , — UTF-8 ou Windows-1252). Un aperçu montre chaque ligne avant tout import\u{a0}; rien n\u{2019}est enregistré avant votre confirmation.",
         "Choose the Pronote or SIECLE CSV export (; or , separated — UTF-8 or Windows-1252). A preview shows every row before anything is imported; nothing is saved until you confirm.",
     ),
     ("import.file", "Fichier CSV", "CSV file"),
-    ("import.confirm", "Confirmer l'import", "Confirm the import"),
+    (
+        "import.confirm",
+        "Confirmer l\u{2019}import",
+        "Confirm the import",
+    ),
     ("import.rejected", "Lignes rejetées", "Rejected rows"),
     ("import.valid", "Lignes valides", "Valid rows"),
     ("import.line", "Ligne", "Line"),
     ("import.reason", "Motif", "Reason"),
+    ("import.content", "Contenu de la ligne", "Row as read"),
+    (
+        "import.rejected_kept",
+        "Ces lignes n\u{2019}ont pas été importées. Corrigez-les dans votre fichier puis importez-le de nouveau (les élèves déjà importés seront simplement mis à jour).",
+        "These rows were not imported. Fix them in your file and import it again (students already imported are simply updated).",
+    ),
+    (
+        "import.rejected_csv",
+        "Télécharger les lignes refusées (CSV)",
+        "Download the rejected rows (CSV)",
+    ),
     ("import.outcome", "Effet", "Outcome"),
     (
         "import.rows",
@@ -264,7 +283,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ),
     (
         "import.done",
-        "Import terminé : {new} nouveaux élèves, {updated} mis à jour, {unchanged} inchangés, {rejected} lignes rejetées.",
+        "Import terminé\u{a0}: {new} nouveaux élèves, {updated} mis à jour, {unchanged} inchangés, {rejected} lignes rejetées.",
         "Import done: {new} new students, {updated} updated, {unchanged} unchanged, {rejected} rejected rows.",
     ),
     ("exams.create", "Nouvel examen", "New exam"),
@@ -274,7 +293,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("exams.classes", "Classes", "Classes"),
     (
         "exams.classes_hint",
-        "Séparées par des virgules ; vide : tous les élèves.",
+        "Séparées par des virgules\u{a0}; vide\u{a0}: tous les élèves.",
         "Comma-separated; empty: every student.",
     ),
     ("exams.layout", "Format des copies", "Copy layout"),
@@ -308,7 +327,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ),
     (
         "exams.empty",
-        "Aucun examen. Créez-en un avec « Nouvel examen » ; les examens dont vous êtes membre apparaîtront aussi ici.",
+        "Aucun examen. Créez-en un avec « Nouvel examen »\u{a0}; les examens dont vous êtes membre apparaîtront aussi ici.",
         "No exam yet. Create one with “New exam”; the exams you are a member of will appear here too.",
     ),
     (
@@ -338,17 +357,21 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("exams.remove_member", "Retirer", "Remove"),
     (
         "exams.remove_member_confirm",
-        "Retirer ce membre de l'examen ?",
+        "Retirer ce membre de l\u{2019}examen\u{a0}?",
         "Remove this member from the exam?",
     ),
-    ("exams.archive", "Archiver l'examen", "Archive the exam"),
+    (
+        "exams.archive",
+        "Archiver l\u{2019}examen",
+        "Archive the exam",
+    ),
     ("exams.restore", "Désarchiver", "Restore"),
     (
         "exams.archive_confirm",
-        "Archiver cet examen ? Il disparaîtra des listes (il reste consultable en affichant les examens archivés).",
+        "Archiver cet examen\u{a0}? Il disparaîtra des listes (il reste consultable en affichant les examens archivés).",
         "Archive this exam? It leaves the lists (it stays visible when showing archived exams).",
     ),
-    ("scheme.total", "Total :", "Total:"),
+    ("scheme.total", "Total\u{a0}:", "Total:"),
     (
         "scheme.add_exercise",
         "Ajouter un exercice",
@@ -376,17 +399,17 @@ const TABLE: &[(&str, &str, &str)] = &[
     ),
     (
         "scheme.empty",
-        "Barème vide : ajoutez un exercice.",
+        "Barème vide\u{a0}: ajoutez un exercice.",
         "Empty scheme: add an exercise.",
     ),
     (
         "scheme.delete_confirm",
-        "Supprimer ce nœud et ses sous-questions ?",
+        "Supprimer ce nœud et ses sous-questions\u{a0}?",
         "Delete this node and its sub-questions?",
     ),
     (
         "scheme.keys",
-        "Clavier : Entrée ajoute un élément à la suite, Alt+↑/↓ déplace, Alt+→ en fait une sous-question de l'élément du dessus, Alt+← la remonte d'un niveau, Ctrl+S enregistre. Glisser-déposer pour déplacer. Les points vont par quarts (0,25).",
+        "Clavier\u{a0}: Entrée ajoute un élément à la suite, Alt+↑/↓ déplace, Alt+→ en fait une sous-question de l\u{2019}élément du dessus, Alt+← la remonte d\u{2019}un niveau, Ctrl+S enregistre. Glisser-déposer pour déplacer. Les points vont par quarts (0,25).",
         "Keyboard: Enter adds an item after, Alt+↑/↓ moves, Alt+→ makes it a sub-question of the item above, Alt+← moves it up a level, Ctrl+S saves. Drag and drop to move. Points go by quarters (0.25).",
     ),
     (
@@ -396,18 +419,26 @@ const TABLE: &[(&str, &str, &str)] = &[
     ),
     (
         "activate.intro",
-        "Saisissez l'identifiant et le code d'activation de votre fiche, puis choisissez votre mot de passe.",
+        "Saisissez l\u{2019}identifiant et le code d\u{2019}activation de votre fiche, puis choisissez votre mot de passe.",
         "Enter the login and activation code from your slip, then choose your password.",
     ),
-    ("activate.username", "Identifiant :", "Login:"),
-    ("activate.code", "Code d'activation", "Activation code"),
+    ("activate.username", "Identifiant\u{a0}:", "Login:"),
+    (
+        "activate.code",
+        "Code d\u{2019}activation",
+        "Activation code",
+    ),
     ("activate.submit", "Activer", "Activate"),
     (
         "activate.link",
-        "Première connexion ? Activez votre compte avec votre code",
+        "Première connexion\u{a0}? Activez votre compte avec votre code",
         "First time? Activate your account with your code",
     ),
-    ("accounts.intro", "Comptes élèves :", "Student accounts:"),
+    (
+        "accounts.intro",
+        "Comptes élèves\u{a0}:",
+        "Student accounts:",
+    ),
     (
         "accounts.generate",
         "Créer les comptes et imprimer les codes (PDF)",
@@ -415,23 +446,27 @@ const TABLE: &[(&str, &str, &str)] = &[
     ),
     (
         "accounts.confirm",
-        "Créer un compte pour chaque élève qui n'en a pas encore ? Les codes d'activation ne seront affichés qu'une fois, dans le PDF.",
+        "Créer un compte pour chaque élève qui n\u{2019}en a pas encore\u{a0}? Les codes d\u{2019}activation ne seront affichés qu\u{2019}une fois, dans le PDF.",
         "Create an account for each student who has none yet? The activation codes are shown only once, in the PDF.",
     ),
-    ("accounts.title", "Compte de l'élève", "Student account"),
+    (
+        "accounts.title",
+        "Compte de l\u{2019}élève",
+        "Student account",
+    ),
     (
         "accounts.none",
-        "Pas encore de compte : créez ceux de sa classe depuis la liste des élèves.",
+        "Pas encore de compte\u{a0}: créez ceux de sa classe depuis la liste des élèves.",
         "No account yet: create those of their class from the student list.",
     ),
     (
         "accounts.reset",
-        "Nouveau code d'activation (PDF)",
+        "Nouveau code d\u{2019}activation (PDF)",
         "New activation code (PDF)",
     ),
     (
         "accounts.reset_confirm",
-        "Remplacer le code d'activation ? L'ancien ne fonctionnera plus et l'élève sera déconnecté.",
+        "Remplacer le code d\u{2019}activation\u{a0}? L\u{2019}ancien ne fonctionnera plus et l\u{2019}élève sera déconnecté.",
         "Replace the activation code? The old one stops working and the student is logged out.",
     ),
     ("accounts.downloaded", "PDF téléchargé.", "PDF downloaded."),
@@ -442,12 +477,12 @@ const TABLE: &[(&str, &str, &str)] = &[
     ),
     (
         "users.import_teachers_hint",
-        "Fichier CSV avec les colonnes Nom, Prénom et Adresse e-mail ; l'identifiant de chaque enseignant est son e-mail. Les codes d'activation sont dans le PDF téléchargé.",
+        "Fichier CSV avec les colonnes Nom, Prénom et Adresse e-mail\u{a0}; l\u{2019}identifiant de chaque enseignant est son e-mail. Les codes d\u{2019}activation sont dans le PDF téléchargé.",
         "CSV file with Nom, Prénom and e-mail columns; each teacher's login is their e-mail. The activation codes are in the downloaded PDF.",
     ),
     (
         "exams.sort_date",
-        "Trier par date d'examen",
+        "Trier par date d\u{2019}examen",
         "Sort by exam date",
     ),
     ("scans.title", "Copies scannées", "Scans"),
@@ -459,28 +494,28 @@ const TABLE: &[(&str, &str, &str)] = &[
     ),
     (
         "scans.uploaded",
-        "Envoyé ; le traitement commence",
+        "Envoyé\u{a0}; le traitement commence",
         "Uploaded; processing starts",
     ),
     (
         "scans.resumed",
-        "Reprise de l'envoi interrompu",
+        "Reprise de l\u{2019}envoi interrompu",
         "Resuming the interrupted upload",
     ),
     (
         "scans.delete_confirm",
-        "Supprimer ce lot ? Son fichier sera effacé.",
+        "Supprimer ce lot\u{a0}? Son fichier sera effacé.",
         "Discard this batch? Its file will be deleted.",
     ),
-    ("scans.layout", "Format des copies :", "Copy layout:"),
+    ("scans.layout", "Format des copies\u{a0}:", "Copy layout:"),
     (
         "scans.drop",
-        "Déposez ici les PDF du scanner (ou un ZIP de PDF/images), ou cliquez pour choisir. Jusqu'à 2 Go par fichier ; un envoi interrompu reprend où il s'est arrêté.",
+        "Déposez ici les PDF du scanner (ou un ZIP de PDF/images), ou cliquez pour choisir. Jusqu\u{2019}à 2 Go par fichier\u{a0}; un envoi interrompu reprend où il s\u{2019}est arrêté.",
         "Drop the scanner's PDFs here (or a ZIP of PDFs/images), or click to choose. Up to 2 GB per file; an interrupted upload resumes where it stopped.",
     ),
     (
         "scans.grouping",
-        "Regroupement en copies :",
+        "Regroupement en copies\u{a0}:",
         "Grouping into copies:",
     ),
     (
@@ -501,7 +536,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("scans.batches", "Lots envoyés", "Uploaded batches"),
     (
         "scans.empty",
-        "Aucun scan pour l'instant : déposez les fichiers du scanner ci-dessus.",
+        "Aucun scan pour l\u{2019}instant\u{a0}: déposez les fichiers du scanner ci-dessus.",
         "No scans yet: drop the scanner's files above.",
     ),
     ("scans.file", "Fichier", "File"),
@@ -537,7 +572,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("copies.loose", "Pages non rattachées", "Unassigned pages"),
     (
         "copies.delete_confirm",
-        "Retirer cette page de la copie ? Elle reste conservée à part.",
+        "Retirer cette page de la copie\u{a0}? Elle reste conservée à part.",
         "Remove this page from the copy? It is kept aside.",
     ),
     (
@@ -547,7 +582,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ),
     (
         "copies.split_confirm",
-        "Couper la copie avant cette page ? Les pages suivantes formeront une nouvelle copie.",
+        "Couper la copie avant cette page\u{a0}? Les pages suivantes formeront une nouvelle copie.",
         "Split the copy before this page? The following pages become a new copy.",
     ),
     ("copies.new_copy", "nouvelle copie", "new copy"),
@@ -556,7 +591,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("copies.flag_unsure", "à vérifier", "check"),
     (
         "copies.keys",
-        "Clavier : ←/→ choisir une page, R pivoter, B blanche, S couper avant, Suppr retirer. Glissez les vignettes pour réordonner ou déplacer.",
+        "Clavier\u{a0}: ←/→ choisir une page, R pivoter, B blanche, S couper avant, Suppr retirer. Glissez les vignettes pour réordonner ou déplacer.",
         "Keys: ←/→ choose a page, R rotate, B blank, S split before, Delete remove. Drag thumbnails to reorder or move.",
     ),
     (
@@ -571,7 +606,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("copies.delete_page", "Retirer", "Remove"),
     (
         "copies.empty",
-        "Aucune copie : envoyez d'abord les scans.",
+        "Aucune copie\u{a0}: envoyez d\u{2019}abord les scans.",
         "No copies yet: upload the scans first.",
     ),
     ("ident.title", "Identification", "Identification"),
@@ -583,7 +618,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ),
     (
         "ident.none",
-        "Rien de lu pour l'instant (lecture en cours ou en-tête absent).",
+        "Rien de lu pour l\u{2019}instant (lecture en cours ou en-tête absent).",
         "Nothing read yet (reading under way, or no header).",
     ),
     (
@@ -666,18 +701,590 @@ const TABLE: &[(&str, &str, &str)] = &[
         "copies seront relues.",
         "copies will be read again.",
     ),
-    ("error.home", "Retour à l'accueil", "Back to the home page"),
+    (
+        "error.home",
+        "Retour à l\u{2019}accueil",
+        "Back to the home page",
+    ),
     (
         "error.forbidden",
-        "Vous n'avez pas accès à cette page.",
+        "Vous n\u{2019}avez pas accès à cette page.",
         "You are not allowed to see this page.",
     ),
     (
         "error.not_found",
-        "Cette page n'existe pas.",
+        "Cette page n\u{2019}existe pas.",
         "This page does not exist.",
     ),
 ];
+
+/// French versions of the server's English messages: (English, French); `{}` stands for a part
+/// carried over (a number, a name, a line), itself translated when it is a known message.
+const MESSAGES_FR: &[(&str, &str)] = &[
+    (
+        "wrong username or password",
+        "Identifiant ou mot de passe incorrect.",
+    ),
+    (
+        "this account is deactivated: ask an administrator",
+        "Ce compte est désactivé\u{a0}: adressez-vous à un administrateur.",
+    ),
+    (
+        "too many failed attempts: try again in {} seconds",
+        "Trop de tentatives échouées\u{a0}: réessayez dans {} secondes.",
+    ),
+    (
+        "you must change your password first",
+        "Vous devez d\u{2019}abord changer votre mot de passe.",
+    ),
+    (
+        "you are not allowed to do this",
+        "Vous n\u{2019}avez pas le droit de faire cela.",
+    ),
+    (
+        "you are not logged in",
+        "Vous n\u{2019}êtes pas connecté\u{a0}: reconnectez-vous.",
+    ),
+    (
+        "this setup link is invalid or was already used",
+        "Ce lien de configuration n\u{2019}est pas valide ou a déjà servi.",
+    ),
+    (
+        "an internal error occurred; it has been logged",
+        "Une erreur interne s\u{2019}est produite\u{a0}; elle a été enregistrée. Réessayez plus tard.",
+    ),
+    (
+        "the current password is wrong",
+        "Le mot de passe actuel est incorrect.",
+    ),
+    (
+        "the new password must differ from the current one",
+        "Le nouveau mot de passe doit être différent de l\u{2019}actuel.",
+    ),
+    (
+        "the password must have at least {} characters",
+        "Le mot de passe doit comporter au moins {} caractères.",
+    ),
+    (
+        "the password must have at most {} characters",
+        "Le mot de passe doit comporter au plus {} caractères.",
+    ),
+    (
+        "the password may not contain the username",
+        "Le mot de passe ne doit pas contenir l\u{2019}identifiant.",
+    ),
+    (
+        "this password is too common: choose one that others are unlikely to use",
+        "Ce mot de passe est trop courant\u{a0}: choisissez-en un moins prévisible.",
+    ),
+    (
+        "the username must have at least 2 characters",
+        "L\u{2019}identifiant doit comporter au moins 2 caractères.",
+    ),
+    (
+        "the username must have at most 150 characters",
+        "L\u{2019}identifiant doit comporter au plus 150 caractères.",
+    ),
+    (
+        "the username may not contain `{}`: use letters, digits and . _ @ + -",
+        "L\u{2019}identifiant ne peut pas contenir «\u{a0}{}\u{a0}»\u{a0}: utilisez des lettres, des chiffres et . _ @ + -",
+    ),
+    ("the name may not be empty", "Le nom est obligatoire."),
+    (
+        "the name may not contain control characters",
+        "Le nom ne peut pas contenir de caractères de contrôle.",
+    ),
+    (
+        "the name must have at most 200 characters",
+        "Le nom doit comporter au plus 200 caractères.",
+    ),
+    (
+        "`{}` is not a valid e-mail address",
+        "«\u{a0}{}\u{a0}» n\u{2019}est pas une adresse e-mail valide.",
+    ),
+    (
+        "`{}` is not an e-mail address (no @)",
+        "«\u{a0}{}\u{a0}» n\u{2019}est pas une adresse e-mail (pas de @).",
+    ),
+    (
+        "this {} is already taken",
+        "Cette valeur ({}) est déjà utilisée.",
+    ),
+    (
+        "this is the last active admin: create another admin first",
+        "C\u{2019}est le dernier administrateur actif\u{a0}: créez-en un autre d\u{2019}abord.",
+    ),
+    (
+        "you cannot remove your own admin rights or deactivate yourself",
+        "Vous ne pouvez pas retirer vos propres droits d\u{2019}administrateur ni vous désactiver.",
+    ),
+    (
+        "unknown role `{}`: expected admin, teacher or student",
+        "Rôle inconnu «\u{a0}{}\u{a0}»\u{a0}: administrateur (admin), enseignant (teacher) ou élève (student) attendu.",
+    ),
+    (
+        "unknown language `{}`: expected fr or en",
+        "Langue inconnue «\u{a0}{}\u{a0}»\u{a0}: fr ou en attendu.",
+    ),
+    (
+        "no active account `{}`",
+        "Aucun compte actif avec l\u{2019}identifiant «\u{a0}{}\u{a0}».",
+    ),
+    (
+        "this login and activation code do not match (or the code was already used)",
+        "Cet identifiant et ce code d\u{2019}activation ne correspondent pas (ou le code a déjà servi).",
+    ),
+    (
+        "this student has no account yet: generate the accounts of their class first",
+        "Cet élève n\u{2019}a pas encore de compte\u{a0}: créez d\u{2019}abord ceux de sa classe.",
+    ),
+    (
+        "every student of {} already has an account",
+        "Tous les élèves de {} ont déjà un compte\u{a0}: il n\u{2019}y a rien à imprimer.",
+    ),
+    (
+        "every student already has an account",
+        "Tous les élèves ont déjà un compte\u{a0}: il n\u{2019}y a rien à imprimer.",
+    ),
+    (
+        "missing or invalid CSRF token: reload the page and try again",
+        "La page a expiré\u{a0}: rechargez-la (F5) puis recommencez.",
+    ),
+    (
+        "cross-site request refused: the page that sent it is not a trusted origin",
+        "Requête refusée\u{a0}: elle ne vient pas d\u{2019}une page de Korrigo.",
+    ),
+    (
+        "this host name is not served here (see KORRIGO_ALLOWED_HOSTS)",
+        "Ce nom d\u{2019}hôte n\u{2019}est pas servi ici (voir KORRIGO_ALLOWED_HOSTS).",
+    ),
+    (
+        "a valid metrics token is required (X-Metrics-Token header or ?token=)",
+        "Un jeton de métriques valide est requis (en-tête X-Metrics-Token ou\u{a0}?token=).",
+    ),
+    (
+        "the field `{}` is too long: {} characters, at most {}",
+        "Le champ «\u{a0}{}\u{a0}» est trop long\u{a0}: {} caractères, {} au plus.",
+    ),
+    (
+        "the request body is too large (see KORRIGO_API_MAX_BYTES)",
+        "Les données envoyées sont trop volumineuses.",
+    ),
+    (
+        "the request body was not received in time",
+        "Les données envoyées ne sont pas arrivées à temps\u{a0}: vérifiez la connexion et réessayez.",
+    ),
+    (
+        "the request body is not the expected JSON: {}",
+        "Les données envoyées ne sont pas valides\u{a0}: {}",
+    ),
+    (
+        "no such API route: {}",
+        "Cette adresse de l\u{2019}API n\u{2019}existe pas\u{a0}: {}",
+    ),
+    (
+        "{} not found",
+        "Introuvable (ou vous n\u{2019}y avez pas accès).",
+    ),
+    ("the file is empty", "Le fichier est vide."),
+    (
+        "this is not a CSV file (it contains binary data)",
+        "Ce n\u{2019}est pas un fichier CSV (il contient des données binaires).",
+    ),
+    (
+        "no recognisable header: found columns {}; expected at least a last name (Nom), a first name (Prénom) and a birth date (Né(e) le), or an Élèves column with a birth date",
+        "En-tête non reconnu (colonnes trouvées\u{a0}: {})\u{a0}: il faut au moins les colonnes Nom, Prénom et Né(e) le, ou une colonne Élèves et une date de naissance.",
+    ),
+    (
+        "no recognisable header: found columns {}; expected a last name (Nom) and an e-mail (Adresse e-mail)",
+        "En-tête non reconnu (colonnes trouvées\u{a0}: {})\u{a0}: il faut au moins les colonnes Nom et Adresse e-mail.",
+    ),
+    (
+        "this file is a student roster (it has a {} column): import it from Students (Élèves), not as staff",
+        "Ce fichier est une liste d\u{2019}élèves (il a une colonne «\u{a0}{}\u{a0}»)\u{a0}: importez-le depuis la page Élèves, pas comme liste du personnel.",
+    ),
+    (
+        "unreadable CSV near line {}: {}",
+        "CSV illisible vers la ligne {}\u{a0}: {}",
+    ),
+    (
+        "{} fields where the header has {}",
+        "{} champs alors que l\u{2019}en-tête en a {}",
+    ),
+    ("the last name is missing", "le nom manque"),
+    ("the first name is missing", "le prénom manque"),
+    ("the birth date is missing", "la date de naissance manque"),
+    ("the e-mail is missing", "l\u{2019}adresse e-mail manque"),
+    (
+        "invalid birth date: {}",
+        "date de naissance invalide\u{a0}: {}",
+    ),
+    ("invalid e-mail: {}", "adresse e-mail invalide\u{a0}: {}"),
+    ("duplicate of line {}", "doublon de la ligne {}"),
+    (
+        "cannot tell the last name from the first name in `{}` (expected the last name in capitals first)",
+        "impossible de séparer le nom du prénom dans «\u{a0}{}\u{a0}» (le nom en capitales doit venir d\u{2019}abord)",
+    ),
+    (
+        "`{}` is not a date (expected dd/mm/yyyy or yyyy-mm-dd)",
+        "«\u{a0}{}\u{a0}» n\u{2019}est pas une date (jj/mm/aaaa ou aaaa-mm-jj attendu)",
+    ),
+    ("{} is not a date", "{} n\u{2019}est pas une date"),
+    (
+        "the year {} is out of range",
+        "l\u{2019}année {} n\u{2019}est pas plausible",
+    ),
+    (
+        "the class name `{}` is longer than 50 characters",
+        "le nom de classe «\u{a0}{}\u{a0}» dépasse 50 caractères",
+    ),
+    (
+        "another student has the same name and birth date",
+        "un autre élève a les mêmes nom, prénom et date de naissance",
+    ),
+    ("another student has this INE", "un autre élève a cet INE"),
+    (
+        "the file is {} MB; an import file may have at most {} MB",
+        "Le fichier fait {} Mo\u{a0}; un fichier d\u{2019}import peut faire au plus {} Mo.",
+    ),
+    (
+        "the file is larger than the {} MB accepted for an import",
+        "Le fichier dépasse les {} Mo acceptés pour un import.",
+    ),
+    (
+        "the file could not be read: {}",
+        "Le fichier n\u{2019}a pas pu être lu\u{a0}: {}",
+    ),
+    (
+        "unknown sort `{}`: expected name, class or group",
+        "Tri inconnu «\u{a0}{}\u{a0}»\u{a0}: nom (name), classe (class) ou groupe (group) attendu.",
+    ),
+    (
+        "the uploaded file is missing from the file store",
+        "Le fichier envoyé a disparu du stockage\u{a0}: envoyez-le de nouveau.",
+    ),
+    (
+        "the exam needs a name",
+        "L\u{2019}examen doit avoir un nom.",
+    ),
+    (
+        "the subject must have at most 100 characters",
+        "La matière doit comporter au plus 100 caractères.",
+    ),
+    (
+        "unknown layout `{}`: expected a4:N (N pages per copy) or a3",
+        "Format inconnu «\u{a0}{}\u{a0}»\u{a0}: A4 (a4:N, N pages par copie) ou A3 (copies doubles) attendu.",
+    ),
+    (
+        "`{}`: the number of A4 pages per copy must be from 1 to 64",
+        "«\u{a0}{}\u{a0}»\u{a0}: le nombre de pages A4 par copie doit aller de 1 à 64.",
+    ),
+    (
+        "the grade scale must be from 1 to 1000, not {}",
+        "La note doit être sur 1 à 1000, pas sur {}.",
+    ),
+    (
+        "`{}` is not a coefficient (a number from 0.1 to 100 with one decimal at most)",
+        "«\u{a0}{}\u{a0}» n\u{2019}est pas un coefficient (un nombre de 0,1 à 100 avec une décimale au plus).",
+    ),
+    (
+        "`{}` is not a coefficient",
+        "«\u{a0}{}\u{a0}» n\u{2019}est pas un coefficient.",
+    ),
+    (
+        "unknown exam role `{}`: expected manager or corrector",
+        "Rôle inconnu «\u{a0}{}\u{a0}»\u{a0}: gestionnaire (manager) ou correcteur (corrector) attendu.",
+    ),
+    (
+        "an exam needs at least one manager",
+        "Un examen doit garder au moins un gestionnaire.",
+    ),
+    (
+        "only teachers and admins can be members of an exam",
+        "Seuls les enseignants et administrateurs peuvent être membres d\u{2019}un examen.",
+    ),
+    (
+        "someone else saved this scheme meanwhile: reload it to see their changes",
+        "Quelqu\u{2019}un d\u{2019}autre a enregistré ce barème entre-temps\u{a0}: rechargez la page pour voir ses changements.",
+    ),
+    (
+        "the scheme totals {} points but the exam is graded out of {}: confirm to save it (grades will be scaled)",
+        "Le barème totalise {} points mais l\u{2019}examen est noté sur {}\u{a0}: confirmez pour l\u{2019}enregistrer (les notes seront ramenées à l\u{2019}échelle).",
+    ),
+    (
+        "`{}` has no maximum points",
+        "«\u{a0}{}\u{a0}» n\u{2019}a pas de maximum de points.",
+    ),
+    (
+        "`{}` has sub-questions, so its points are their total and cannot be set",
+        "«\u{a0}{}\u{a0}» a des sous-questions\u{a0}: ses points sont leur total et ne se saisissent pas.",
+    ),
+    (
+        "`{}` is nested too deeply (exercise → question → sub-question at most)",
+        "«\u{a0}{}\u{a0}» est trop imbriqué (exercice → question → sous-question au plus).",
+    ),
+    ("`{}` is worth 0 points", "«\u{a0}{}\u{a0}» vaut 0 point."),
+    (
+        "`{}` is not a valid node id",
+        "«\u{a0}{}\u{a0}» n\u{2019}est pas un identifiant de nœud valide.",
+    ),
+    (
+        "the id `{}` is used twice",
+        "L\u{2019}identifiant «\u{a0}{}\u{a0}» est utilisé deux fois.",
+    ),
+    (
+        "a node at position {} has no label",
+        "Le nœud en position {} n\u{2019}a pas d\u{2019}intitulé.",
+    ),
+    (
+        "the label at position {} is longer than 200 characters",
+        "L\u{2019}intitulé en position {} dépasse 200 caractères.",
+    ),
+    (
+        "the scheme has more than {} nodes",
+        "Le barème a plus de {} éléments.",
+    ),
+    (
+        "{} is not a multiple of 0.25",
+        "{} n\u{2019}est pas un multiple de 0,25\u{a0}: les points vont par quarts de point.",
+    ),
+    (
+        "{} is not a valid number of points",
+        "{} n\u{2019}est pas un nombre de points valide.",
+    ),
+    (
+        "{} points is more than the maximum of 1000",
+        "{} points dépassent le maximum de 1000.",
+    ),
+    (
+        "`{}` is not a number of points",
+        "«\u{a0}{}\u{a0}» n\u{2019}est pas un nombre de points.",
+    ),
+    (
+        "unknown sort `{}`: expected newest, date or name",
+        "Tri inconnu «\u{a0}{}\u{a0}»\u{a0}: récents (newest), date ou nom (name) attendu.",
+    ),
+    ("the file needs a name", "Le fichier doit avoir un nom."),
+    (
+        "the file is {} MB, more than the limit of {} MB",
+        "Le fichier fait {} Mo, plus que la limite de {} Mo.",
+    ),
+    (
+        "the upload is at byte {}, not {}: resume from there",
+        "L\u{2019}envoi en est à l\u{2019}octet {}, pas {}\u{a0}: reprenez à partir de là.",
+    ),
+    (
+        "the chunk goes past the declared size ({} bytes) or over {} MB",
+        "Ce morceau dépasse la taille annoncée ({} octets) ou {} Mo.",
+    ),
+    (
+        "this upload is already complete",
+        "Cet envoi est déjà complet.",
+    ),
+    (
+        "another upload of this chunk won the race; ask for the offset again",
+        "Ce morceau a déjà été reçu par un autre envoi\u{a0}; redemandez la position.",
+    ),
+    (
+        "send the Upload-Offset header: the number of bytes already received",
+        "Envoyez l\u{2019}en-tête Upload-Offset\u{a0}: le nombre d\u{2019}octets déjà reçus.",
+    ),
+    (
+        "this batch is being processed; wait for it to finish",
+        "Ce fichier est en cours de traitement\u{a0}: attendez la fin.",
+    ),
+    (
+        "this batch is not waiting for a decision about a duplicate",
+        "Ce fichier n\u{2019}attend pas de décision sur un doublon.",
+    ),
+    (
+        "this batch's pages are in copies: edit them in the repair desk",
+        "Les pages de ce fichier sont dans des copies\u{a0}: modifiez-les dans l\u{2019}atelier de réparation.",
+    ),
+    (
+        "unknown grouping `{}`: expected fixed, headers or loose",
+        "Regroupement inconnu «\u{a0}{}\u{a0}»\u{a0}: fixe (fixed), par en-têtes (headers) ou pages libres (loose) attendu.",
+    ),
+    (
+        "{}: not a PDF, a ZIP or a JPEG/PNG image (the file starts with {})",
+        "{}\u{a0}: ni un PDF, ni un ZIP, ni une image JPEG/PNG.",
+    ),
+    (
+        "{}: the ZIP archive cannot be read ({})",
+        "{}\u{a0}: l\u{2019}archive ZIP est illisible ({}).",
+    ),
+    (
+        "{}: the file has no pages",
+        "{}\u{a0}: le fichier n\u{2019}a aucune page.",
+    ),
+    (
+        "{}: {} pages is more than the limit of {} per file; split the file",
+        "{}\u{a0}: {} pages, plus que la limite de {} par fichier\u{a0}; découpez le fichier.",
+    ),
+    (
+        "{}, page {}: the image declares {} × {} pixels, more than the limit of {} (a corrupt or hostile file)",
+        "{}, page {}\u{a0}: l\u{2019}image annonce {} × {} pixels, plus que la limite de {} (fichier corrompu ou malveillant).",
+    ),
+    ("{}, page {}: {}", "{}, page {}\u{a0}: {}"),
+    (
+        "the PDF is truncated: its end (startxref / %%EOF) is missing; upload the complete file",
+        "Le PDF est tronqué\u{a0}: sa fin manque\u{a0}; envoyez le fichier complet.",
+    ),
+    (
+        "the PDF is encrypted or password-protected; save an unprotected copy and upload it again",
+        "Le PDF est chiffré ou protégé par mot de passe\u{a0}; enregistrez-en une copie non protégée et envoyez-la.",
+    ),
+    ("the PDF is damaged: {}", "Le PDF est endommagé ({})."),
+    (
+        "the file does not start like a PDF (no %PDF- header)",
+        "Le fichier ne commence pas comme un PDF.",
+    ),
+    (
+        "an archive inside an archive; unpack it first",
+        "Une archive dans l\u{2019}archive\u{a0}: décompressez-la d\u{2019}abord.",
+    ),
+    (
+        "{} is itself a ZIP; unpack it first",
+        "{} est lui-même un ZIP\u{a0}: décompressez-le d\u{2019}abord.",
+    ),
+    (
+        "a copy cannot be merged into itself",
+        "Une copie ne peut pas être fusionnée avec elle-même.",
+    ),
+    (
+        "a copy needs at least one page; merge or delete its pages instead",
+        "Une copie doit garder au moins une page\u{a0}: fusionnez-la ou retirez ses pages.",
+    ),
+    ("choose at least one page", "Choisissez au moins une page."),
+    (
+        "copy {} is {}: reopen it before changing its pages",
+        "La copie {} est {}\u{a0}: rouvrez-la avant de changer ses pages.",
+    ),
+    ("page {} is listed twice", "La page {} est citée deux fois."),
+    (
+        "split before a page from 2 to {}",
+        "Coupez avant une page de 2 à {}.",
+    ),
+    (
+        "rotation must be 0, 90, 180 or 270 degrees, not {}",
+        "La rotation doit être de 0, 90, 180 ou 270 degrés, pas {}.",
+    ),
+    (
+        "choose a student, or not_student",
+        "Choisissez un élève, ou «\u{a0}pas un élève\u{a0}».",
+    ),
+    (
+        "this student is already on copy {}: swap (that copy goes back to pending)?",
+        "Cet élève est déjà sur la copie {}\u{a0}: échanger (cette copie repasse à identifier)\u{a0}?",
+    ),
+    (
+        "this student is not concerned by the exam (check its classes)",
+        "Cet élève n\u{2019}est pas concerné par l\u{2019}examen (vérifiez ses classes).",
+    ),
+    (
+        "expected pending, auto, manual or all",
+        "Filtre attendu\u{a0}: à identifier (pending), automatiques (auto), manuelles (manual) ou toutes (all).",
+    ),
+    (
+        "unknown format `{}`: expected pdf or json",
+        "Format inconnu «\u{a0}{}\u{a0}»\u{a0}: pdf ou json attendu.",
+    ),
+    ("unknown action `{}`", "Action inconnue «\u{a0}{}\u{a0}»."),
+    ("{}: {}", "{}\u{a0}: {}"),
+];
+
+/// Splits `text` along `template` (`{}` matches any non-empty part): the parts, or `None`
+/// when the text does not have the template's shape.
+fn match_template<'a>(template: &str, text: &'a str) -> Option<Vec<&'a str>> {
+    let pieces: Vec<&str> = template.split("{}").collect();
+    let mut rest = text.strip_prefix(pieces[0])?;
+    let mut parts = Vec::new();
+    for (i, piece) in pieces.iter().enumerate().skip(1) {
+        let last = i == pieces.len() - 1;
+        let at = if last {
+            if !rest.ends_with(piece) {
+                return None;
+            }
+            rest.len() - piece.len()
+        } else {
+            // The part ends at the first occurrence of the next literal (after one character).
+            rest.get(1..)?.find(piece)? + 1
+        };
+        if at == 0 {
+            return None;
+        }
+        parts.push(&rest[..at]);
+        rest = &rest[at + piece.len()..];
+    }
+    (pieces.len() == 1 && rest.is_empty() || pieces.len() > 1).then_some(parts)
+}
+
+/// A message of the server (the use cases speak English) in the caller's language. Unknown
+/// messages are left as they are; the parts a template carries over are translated too when
+/// they are messages themselves ("the request body is not the expected JSON: 0.3 is not a
+/// multiple of 0.25").
+pub fn translate(locale: Locale, english: &str) -> String {
+    if locale == Locale::En {
+        return english.to_string();
+    }
+    for (en, fr) in MESSAGES_FR {
+        let Some(parts) = match_template(en, english) else {
+            continue;
+        };
+        let mut out = String::new();
+        let mut parts = parts.into_iter();
+        for (i, piece) in fr.split("{}").enumerate() {
+            if i > 0
+                && let Some(p) = parts.next()
+            {
+                let inner = translate(locale, p);
+                // A sentence carried inside another one loses its full stop, and its capital
+                // unless it starts the message.
+                let inner = if inner != p {
+                    let t = inner.trim_end_matches('.');
+                    let mut c = t.chars();
+                    match c.next() {
+                        Some(f) if !out.is_empty() => f.to_lowercase().chain(c).collect(),
+                        _ => t.to_string(),
+                    }
+                } else {
+                    inner
+                };
+                out.push_str(&inner);
+            }
+            out.push_str(piece);
+        }
+        return out;
+    }
+    english.to_string()
+}
+
+/// The caller's language on API routes (set by the `/api/` middleware; French otherwise).
+#[derive(Clone, Copy, Debug)]
+pub struct ReqLocale(pub Locale);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ReqLocale {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(ReqLocale(
+            parts
+                .extensions
+                .get::<Locale>()
+                .copied()
+                .unwrap_or_default(),
+        ))
+    }
+}
+
+/// Rejected rows of an import with their reasons in the caller's language.
+pub fn localize_rejected(locale: Locale, rows: &mut [korrigo_domain::roster::Rejected]) {
+    for r in rows {
+        r.reason = translate(locale, &r.reason);
+    }
+}
 
 impl Tr {
     /// "1 résultat", "0 résultat", "2 résultats" (French takes the singular for 0 and 1,
@@ -707,6 +1314,46 @@ impl Tr {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn french_typography_everywhere() {
+        for (key, fr, _) in TABLE {
+            for p in [" :", " ;", " ?", " !"] {
+                assert!(!fr.contains(p), "{key}: plain space before {p}: {fr}");
+            }
+            assert!(!fr.contains('\''), "{key}: straight apostrophe in {fr}");
+        }
+    }
+
+    #[test]
+    fn server_messages_are_translated_with_their_parts() {
+        let fr = |m: &str| translate(Locale::Fr, m);
+        assert_eq!(
+            fr("the current password is wrong"),
+            "Le mot de passe actuel est incorrect."
+        );
+        assert_eq!(
+            fr("every student of TS1 already has an account"),
+            "Tous les élèves de TS1 ont déjà un compte\u{a0}: il n\u{2019}y a rien à imprimer."
+        );
+        assert_eq!(
+            fr("the request body is not the expected JSON: 0.3 is not a multiple of 0.25"),
+            "Les données envoyées ne sont pas valides\u{a0}: 0.3 n\u{2019}est pas un multiple de 0,25\u{a0}: les points vont par quarts de point"
+        );
+        assert_eq!(fr("duplicate of line 4"), "doublon de la ligne 4");
+        assert_eq!(fr("something new"), "something new");
+        assert_eq!(
+            translate(Locale::En, "duplicate of line 4"),
+            "duplicate of line 4"
+        );
+        // Every French text has French typography: no plain space before : ; ? !
+        for (en, fr) in MESSAGES_FR {
+            for p in [" :", " ;", " ?", " !", "'"] {
+                assert!(!fr.contains(p), "{en}: {fr}");
+            }
+            assert!(en.matches("{}").count() >= fr.matches("{}").count(), "{en}");
+        }
+    }
 
     #[test]
     fn every_key_used_by_a_template_exists() {

@@ -76,6 +76,10 @@ pub fn router(state: AppState) -> Router {
             post(roster::import).layer(DefaultBodyLimit::max(import_limit)),
         )
         .route("/api/imports/{id}/", get(roster::import_status))
+        .route(
+            "/api/imports/{id}/rejected/",
+            get(roster::import_rejected_csv),
+        )
         .route("/api/students/accounts/", post(accounts::generate))
         .route("/api/students/{id}/activation/", post(accounts::reset))
         .route("/api/activate/", post(accounts::activate))
@@ -163,7 +167,10 @@ pub fn router(state: AppState) -> Router {
         .fallback(pages::not_found)
         .route_layer(axum::middleware::from_fn(middleware::route_template))
         .layer(DefaultBodyLimit::max(body_limit))
-        .layer(axum::middleware::from_fn(middleware::api_responses))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::api_responses,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::csrf,

@@ -10,6 +10,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use korrigo_app::config::normalize_origin;
 use korrigo_app::tokens;
+use korrigo_domain::Locale;
 use std::time::Instant;
 use tracing::Instrument;
 
@@ -77,10 +78,17 @@ pub async fn context(State(st): State<AppState>, mut req: Request, next: Next) -
 /// - `Cache-Control: no-store` unless the handler chose otherwise (page images keep their
 ///   private, immutable caching): students', copies' and users' data never rest in a shared
 ///   or disk cache.
-pub async fn api_responses(req: Request, next: Next) -> Response {
+pub async fn api_responses(State(st): State<AppState>, req: Request, next: Next) -> Response {
     if !req.uri().path().starts_with("/api/") {
         return next.run(req).await;
     }
+    // The caller's language: the session's (resolved once, reused by the handler's
+    // extractor), else the language cookie, else `Accept-Language`.
+    let (mut parts, body) = req.into_parts();
+    let session = crate::auth::resolve(&mut parts, &st).await.ok().flatten();
+    let locale = crate::pages::locale_for(session.as_ref(), &parts.headers);
+    parts.extensions.insert(locale);
+    let req = Request::from_parts(parts, body);
     let resp = next.run(req).await;
     let status = resp.status();
     let is_json = resp
@@ -124,10 +132,35 @@ pub async fn api_responses(req: Request, next: Next) -> Response {
     } else {
         resp
     };
+    if (status.is_client_error() || status.is_server_error()) && locale != Locale::En {
+        resp = localize_error(resp, locale).await;
+    }
     resp.headers_mut()
         .entry(header::CACHE_CONTROL)
         .or_insert(HeaderValue::from_static("no-store"));
     resp
+}
+
+/// The error body's `message` in the caller's language (the `code` stays as it is: scripts
+/// rely on it).
+async fn localize_error(resp: Response, locale: Locale) -> Response {
+    let (mut parts, body) = resp.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 1 << 20).await else {
+        return ApiError::new(parts.status, "internal", "the error could not be read")
+            .into_response();
+    };
+    let mut v: serde_json::Value = match serde_json::from_slice(&bytes) {
+        Ok(v) => v,
+        Err(_) => return Response::from_parts(parts, axum::body::Body::from(bytes)),
+    };
+    if let Some(m) = v
+        .pointer_mut("/error/message")
+        .and_then(|m| m.as_str().map(str::to_string).map(|s| (m, s)))
+    {
+        *m.0 = serde_json::Value::String(crate::i18n::translate(locale, &m.1));
+    }
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(v.to_string()))
 }
 
 /// The matched route template, copied into the response so the outer middleware can label

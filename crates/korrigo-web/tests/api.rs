@@ -379,9 +379,10 @@ async fn must_change_password_blocks_until_changed(w: Which) {
     assert_eq!(page.headers["location"], "/password");
     // Policy errors name the problem.
     for (new, msg) in [
-        ("short", "at least 10"),
-        ("motdepasse123", "too common"),
-        ("prof.nguyen-2026!", "username"),
+        // In the user's language (French by default).
+        ("short", "au moins 10"),
+        ("motdepasse123", "trop courant"),
+        ("prof.nguyen-2026!", "identifiant"),
     ] {
         let r = t
             .browser(

@@ -75,18 +75,58 @@ async fn roster_import_preview_apply_and_reimport(w: Which) {
             )
         })
         .collect();
+    // Reasons in the caller's language: French for this admin...
     assert_eq!(
         rejected,
         [
-            (6, "the birth date is missing".to_string()),
+            (6, "la date de naissance manque".to_string()),
             (
                 7,
-                "invalid birth date: 31/02/2008 is not a date".to_string()
+                "date de naissance invalide\u{a0}: 31/02/2008 n\u{2019}est pas une date"
+                    .to_string()
             ),
-            (8, "4 fields where the header has 7".to_string()),
-            (9, "duplicate of line 4".to_string()),
+            (8, "4 champs alors que l\u{2019}en-tête en a 7".to_string()),
+            (9, "doublon de la ligne 4".to_string()),
         ]
     );
+    // ... English once they choose English; the codes stay the same.
+    let r = t
+        .browser(
+            &admin,
+            Method::PUT,
+            "/api/me/locale/",
+            Some(json!({"locale": "en"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    let en = t
+        .upload(
+            &admin,
+            "/api/students/import/?dry_run=true",
+            PRONOTE,
+            "eleves.csv",
+        )
+        .await;
+    let reasons: Vec<&str> = en.body["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["reason"].as_str().unwrap())
+        .collect();
+    assert_eq!(reasons[0], "the birth date is missing");
+    assert_eq!(
+        en.body["rejected"][0]["problem"],
+        p.body["rejected"][0]["problem"]
+    );
+    let r = t
+        .browser(
+            &admin,
+            Method::PUT,
+            "/api/me/locale/",
+            Some(json!({"locale": "fr"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
     assert_eq!(
         t.browser(&admin, Method::GET, "/api/students/", None)
             .await
@@ -104,6 +144,51 @@ async fn roster_import_preview_apply_and_reimport(w: Which) {
         (Some(4), Some(0), Some(0))
     );
     assert_eq!(report["rejected"].as_array().unwrap().len(), 4);
+    // The rejected rows stay on the confirmed import's report, with what they held, and as a
+    // CSV file to fix the source with.
+    assert_eq!(report["rejected"][0]["line"], 6);
+    assert_eq!(
+        report["rejected"][0]["reason"],
+        "la date de naissance manque"
+    );
+    assert!(
+        report["rejected"][0]["fields"]
+            .as_array()
+            .is_some_and(|f| f.len() == 7),
+        "{}",
+        report["rejected"][0]
+    );
+    let csv = t
+        .page(&admin, &format!("/api/imports/{}/rejected/", report["id"]))
+        .await;
+    assert_eq!(csv.status, StatusCode::OK, "{}", csv.text);
+    assert!(
+        csv.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    assert!(
+        csv.text.starts_with("\u{feff}Ligne;Motif;Colonne 1;"),
+        "{}",
+        csv.text
+    );
+    assert_eq!(csv.text.lines().count(), 5, "{}", csv.text);
+    assert!(
+        csv.text.contains("\r\n9;doublon de la ligne 4;"),
+        "{}",
+        csv.text
+    );
+    let (_, teacher) = t.user(&admin, "prof.csv", "teacher").await;
+    assert_eq!(
+        t.page(
+            &teacher,
+            &format!("/api/imports/{}/rejected/", report["id"])
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
     // The uploaded file is not kept once imported.
     let imports_dir = t.dir.join("files/imports");
     assert_eq!(
@@ -146,9 +231,9 @@ async fn roster_import_rejects_bad_files_and_changes_nothing(w: Which) {
     let t = TestApp::new(w).await;
     let admin = t.admin().await;
     for (bytes, needle) in [
-        (&b""[..], "empty"),
-        (&b"%PDF-1.7\x00\x00binary"[..], "binary"),
-        (&b"Produit;Prix\nPomme;2\n"[..], "no recognisable header"),
+        (&b""[..], "vide"),
+        (&b"%PDF-1.7\x00\x00binary"[..], "binaires"),
+        (&b"Produit;Prix\nPomme;2\n"[..], "En-tête non reconnu"),
         (
             &b"Nom;Pr\xc3\xa9nom;N\xc3\xa9(e) le\n\"DUPONT;Marie;01/01/2008\n"[..],
             "",
@@ -818,7 +903,27 @@ async fn student_accounts_activation_codes_and_slips(w: Which) {
             Some(json!({"class": "TG2"})),
         )
         .await;
-    assert_eq!(again.body["created"], 0);
+    // Nothing to print: said plainly, and no PDF of empty frames.
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.text);
+    assert_eq!(again.body["error"]["code"], "nothing_to_do");
+    assert!(
+        again.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("TG2"),
+        "{}",
+        again.text
+    );
+    let pdf_again = t
+        .browser(
+            &admin,
+            Method::POST,
+            "/api/students/accounts/?format=pdf",
+            Some(json!({"class": "TG2"})),
+        )
+        .await;
+    assert_eq!(pdf_again.status, StatusCode::CONFLICT);
+    assert!(!pdf_again.text.starts_with("%PDF-"));
     let tg1 = t
         .browser(
             &admin,
@@ -998,6 +1103,30 @@ async fn teachers_are_imported_with_activation_codes(w: Which) {
             again.body["existing"].as_array().unwrap().len()
         ),
         (0, 2)
+    );
+    // A student roster given as a staff list is refused, saying which import to use.
+    for (roster, column) in [(PRONOTE, "Né(e) le"), (ELEVES_1252, "")] {
+        let r = t
+            .upload(
+                &admin,
+                "/api/teachers/import/?dry_run=true",
+                roster,
+                "eleves.csv",
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+        let m = r.body["error"]["message"].as_str().unwrap();
+        assert!(
+            m.contains("liste d\u{2019}élèves") && m.contains(column),
+            "{m}"
+        );
+    }
+    assert_eq!(
+        t.browser(&admin, Method::GET, "/api/users/?role=teacher", None)
+            .await
+            .body["total"],
+        2,
+        "no account made from a student roster (the two of the staff list only)"
     );
     // The teacher activates their account with the code and logs in.
     let r = t.send(Method::POST, "/api/activate/", Some(json!({"username": "anne.leroy@lycee.fr", "code": code, "password": "des copies à corriger"})), &[]).await;

@@ -426,7 +426,7 @@ async fn repair_desk_edits_are_applied_and_journaled(w: Which) {
     // Bad edits are refused with a reason; an outsider cannot edit.
     let r = repair(json!({"op": "rotate", "page": pa[0], "rotation": 45})).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    assert!(r.text.contains("0, 90, 180 or 270"), "{}", r.text);
+    assert!(r.text.contains("0, 90, 180 ou 270"), "{}", r.text);
     let r = repair(json!({"op": "merge", "into": a, "from": a})).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     let r = t

@@ -25,6 +25,7 @@ both_backends!(
     api_errors_are_always_json,
     roles_are_checked_before_the_body_is_read,
     session_cookie_is_host_prefixed_over_https,
+    errors_speak_the_callers_language,
 );
 
 /// The process's resident memory, in bytes (Linux).
@@ -573,5 +574,91 @@ async fn stalled_requests_are_closed() {
 
     let _ = stop.send(());
     server.await.unwrap().unwrap();
+    t.cleanup().await;
+}
+
+/// Every message a user can read comes in their language (the session's, else the browser's),
+/// with the same stable `code` for scripts.
+async fn errors_speak_the_callers_language(w: Which) {
+    let t = TestApp::new(w).await;
+    // Anonymous callers: by `Accept-Language`, French by default.
+    let login = |lang: &'static str| {
+        let t = &t;
+        async move {
+            t.send(
+                Method::POST,
+                "/api/login/",
+                Some(json!({"username": "nobody", "password": "nothing at all"})),
+                &[("origin", ORIGIN), ("accept-language", lang)],
+            )
+            .await
+        }
+    };
+    let fr = login("fr-FR,fr;q=0.9").await;
+    let en = login("en-GB,en;q=0.9").await;
+    assert_eq!(fr.body["error"]["code"], "invalid_credentials");
+    assert_eq!(en.body["error"]["code"], "invalid_credentials");
+    assert_eq!(
+        fr.body["error"]["message"],
+        "Identifiant ou mot de passe incorrect."
+    );
+    assert_eq!(en.body["error"]["message"], "wrong username or password");
+    // A logged-in user: their own language, whatever the browser says.
+    let admin = t.admin().await;
+    let exam = t
+        .browser(
+            &admin,
+            Method::POST,
+            "/api/exams/",
+            Some(json!({"name": "Bac blanc"})),
+        )
+        .await;
+    let id = exam.body["id"].as_i64().unwrap();
+    let quarter =
+        json!({"scheme": {"nodes": [{"label": "Exercice 1", "max_points": 0.3}]}, "version": 0});
+    let r = t
+        .browser(
+            &admin,
+            Method::PUT,
+            &format!("/api/exams/{id}/scheme/"),
+            Some(quarter.clone()),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+    let m = r.body["error"]["message"].as_str().unwrap();
+    assert!(
+        m.contains("0.3 n\u{2019}est pas un multiple de 0,25"),
+        "{m}"
+    );
+    assert!(
+        !m.contains("expected") && !m.contains("is not"),
+        "no English left: {m}"
+    );
+    let swap = t
+        .browser(
+            &admin,
+            Method::PUT,
+            "/api/me/locale/",
+            Some(json!({"locale": "en"})),
+        )
+        .await;
+    assert_eq!(swap.status, StatusCode::NO_CONTENT);
+    let r = t
+        .browser(
+            &admin,
+            Method::PUT,
+            &format!("/api/exams/{id}/scheme/"),
+            Some(quarter),
+        )
+        .await;
+    assert_eq!(r.body["error"]["code"], "invalid_json");
+    assert!(
+        r.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("0.3 is not a multiple of 0.25"),
+        "{}",
+        r.text
+    );
     t.cleanup().await;
 }

@@ -150,10 +150,11 @@ pub async fn import_teachers(
     State(st): State<AppState>,
     ctx: RequestContext,
     AdminSession(s): AdminSession,
+    crate::i18n::ReqLocale(locale): crate::i18n::ReqLocale,
     Query(q): Query<TeacherImportQuery>,
     super::roster::RawBody(body): super::roster::RawBody,
 ) -> Result<Response, ApiError> {
-    let report = st
+    let mut report = st
         .app
         .import_teachers(&s, &body, q.dry_run, &ctx.client())
         .await?;
@@ -166,6 +167,7 @@ pub async fn import_teachers(
             "comptes-enseignants.pdf",
         );
     }
+    crate::i18n::localize_rejected(locale, &mut report.rejected);
     let mut r = Json(report).into_response();
     r.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

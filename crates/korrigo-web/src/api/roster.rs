@@ -4,6 +4,7 @@ use crate::AppState;
 use crate::auth::{AdminSession, Session};
 use crate::client::RequestContext;
 use crate::error::ApiError;
+use crate::i18n::{ReqLocale, localize_rejected};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Path, Query, Request, State};
@@ -61,21 +62,25 @@ pub async fn import(
     State(st): State<AppState>,
     ctx: RequestContext,
     AdminSession(s): AdminSession,
+    ReqLocale(locale): ReqLocale,
     Query(q): Query<ImportQuery>,
     headers: HeaderMap,
     RawBody(body): RawBody,
 ) -> Result<Response, ApiError> {
     if q.dry_run {
-        return Ok(Json(st.app.preview_students(&s, &body).await?).into_response());
+        let mut preview = st.app.preview_students(&s, &body).await?;
+        localize_rejected(locale, &mut preview.rejected);
+        return Ok(Json(preview).into_response());
     }
     let name = headers
         .get("x-file-name")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("students.csv");
-    let report = st
+    let mut report = st
         .app
         .start_student_import(&s, name, &body, &ctx.client())
         .await?;
+    localize_rejected(locale, &mut report.rejected);
     Ok((StatusCode::ACCEPTED, Json(report)).into_response())
 }
 
@@ -83,9 +88,66 @@ pub async fn import(
 pub async fn import_status(
     State(st): State<AppState>,
     Session(s): Session,
+    ReqLocale(locale): ReqLocale,
     Path(id): Path<i64>,
 ) -> Result<Json<ImportReport>, ApiError> {
-    Ok(Json(st.app.import_status(&s, id).await?))
+    let mut report = st.app.import_status(&s, id).await?;
+    localize_rejected(locale, &mut report.rejected);
+    Ok(Json(report))
+}
+
+/// `GET /api/imports/{id}/rejected/`: an import's rejected rows as a CSV file to fix the source
+/// file with (UTF-8 with BOM, `;`): the line, the reason, then the row's fields as read.
+pub async fn import_rejected_csv(
+    State(st): State<AppState>,
+    Session(s): Session,
+    ReqLocale(locale): ReqLocale,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    let mut report = st.app.import_status(&s, id).await?;
+    localize_rejected(locale, &mut report.rejected);
+    let (line, reason, column) = match locale {
+        korrigo_domain::Locale::Fr => ("Ligne", "Motif", "Colonne"),
+        korrigo_domain::Locale::En => ("Line", "Reason", "Column"),
+    };
+    let width = report
+        .rejected
+        .iter()
+        .map(|r| r.fields.len())
+        .max()
+        .unwrap_or(0);
+    let quote = |v: &str| {
+        // Spreadsheet formulas are neutralised as in every export.
+        let v = v.trim_start_matches(['=', '+', '-', '@']);
+        if v.contains([';', '"', '\n', '\r']) {
+            format!("\"{}\"", v.replace('"', "\"\""))
+        } else {
+            v.to_string()
+        }
+    };
+    let mut out = String::from("\u{feff}");
+    let mut head = vec![line.to_string(), reason.to_string()];
+    head.extend((1..=width).map(|i| format!("{column} {i}")));
+    out.push_str(&head.join(";"));
+    out.push_str("\r\n");
+    for r in &report.rejected {
+        let mut row = vec![r.line.to_string(), quote(&r.reason)];
+        row.extend(r.fields.iter().map(|f| quote(f)));
+        out.push_str(&row.join(";"));
+        out.push_str("\r\n");
+    }
+    let file = format!("attachment; filename=\"lignes-refusees-{id}.csv\"");
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/csv; charset=utf-8".to_string(),
+            ),
+            (axum::http::header::CONTENT_DISPOSITION, file),
+        ],
+        out,
+    )
+        .into_response())
 }
 
 /// Filters of `GET /api/students/`.

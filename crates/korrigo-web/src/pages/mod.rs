@@ -70,7 +70,8 @@ fn role_key(r: Role) -> &'static str {
     }
 }
 
-fn locale_for(session: Option<&AuthSession>, headers: &HeaderMap) -> Locale {
+/// The language of a request: the user's, else the language cookie, else the browser's.
+pub(crate) fn locale_for(session: Option<&AuthSession>, headers: &HeaderMap) -> Locale {
     if let Some(s) = session {
         return s.user.locale;
     }
