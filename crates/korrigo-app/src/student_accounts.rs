@@ -247,7 +247,7 @@ impl App {
         code: &str,
         password: &str,
         client: &ClientInfo,
-    ) -> Result<(), AppError> {
+    ) -> Result<Role, AppError> {
         let login = username.trim().to_lowercase();
         let now = now_ms();
         let found = if login.is_empty() || login.chars().count() > 254 {
@@ -321,7 +321,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        Ok(())
+        Ok(user.role)
     }
 
     /// The slips as a PDF to print and cut out, in the given language.

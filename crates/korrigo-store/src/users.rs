@@ -162,6 +162,8 @@ pub async fn active_admin_exists(c: Conn<'_>) -> Result<bool, StoreError> {
 pub struct UserFilter {
     /// Only this role.
     pub role: Option<Role>,
+    /// Only staff (admins and teachers), when no role is given.
+    pub staff_only: bool,
     /// Only active (`Some(true)`) or deactivated (`Some(false)`) accounts.
     pub active: Option<bool>,
     /// Text contained in the username, e-mail or display name (case-insensitive).
@@ -217,6 +219,11 @@ pub async fn list(
     let mut w = Filter::default();
     if let Some(r) = f.role {
         w.and("users.role = ?", [Arg::Text(r.as_str().into())]);
+    } else if f.staff_only {
+        w.and(
+            "users.role <> ?",
+            [Arg::Text(Role::Student.as_str().into())],
+        );
     }
     if let Some(a) = f.active {
         w.and("users.is_active = ?", [Arg::Bool(a)]);

@@ -154,6 +154,20 @@ async fn users_list_filters_sorts_and_pages(db: &Db) {
     .await
     .unwrap();
     assert_eq!(teachers.total, 40);
+    let staff = users::list(
+        c.conn(),
+        &UserFilter {
+            staff_only: true,
+            ..Default::default()
+        },
+        PageRequest::default(),
+    )
+    .await
+    .unwrap();
+    assert!(
+        staff.items.iter().all(|u| u.role != Role::Student),
+        "staff only"
+    );
     let search = users::list(
         c.conn(),
         &UserFilter {

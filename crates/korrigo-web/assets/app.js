@@ -189,6 +189,10 @@ function onSuccess(el, data) {
     if (el instanceof HTMLFormElement) el.reset();
     return;
   }
+  if (data && typeof data.login_url === "string") {
+    location.assign(safeLocalPath(data.login_url));
+    return;
+  }
   if (mode === "goto-exam" && data && data.id) {
     location.assign("/exams/" + data.id);
     return;

@@ -24,6 +24,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("role.admin", "Administrateur", "Administrator"),
     ("role.teacher", "Enseignant", "Teacher"),
     ("role.student", "Élève", "Student"),
+    ("role.student_plural", "Élèves", "Students"),
     ("login.title", "Connexion du personnel", "Staff login"),
     ("login.student_title", "Connexion élève", "Student login"),
     (
@@ -33,6 +34,11 @@ const TABLE: &[(&str, &str, &str)] = &[
     ),
     ("login.password", "Mot de passe", "Password"),
     ("login.submit", "Se connecter", "Log in"),
+    (
+        "login.activated",
+        "Compte activé\u{a0}: connectez-vous avec votre identifiant et le mot de passe que vous venez de choisir.",
+        "Account activated: log in with your username and the password you have just chosen.",
+    ),
     (
         "login.staff_link",
         "Vous êtes enseignant ou administrateur\u{a0}?",
@@ -119,7 +125,16 @@ const TABLE: &[(&str, &str, &str)] = &[
         "Transmettez ces identifiants à l\u{2019}utilisateur\u{a0}; le mot de passe provisoire ne sera plus affiché.",
         "Hand these credentials to the user; the temporary password will not be shown again.",
     ),
-    ("users.all_roles", "Tous les rôles", "All roles"),
+    (
+        "users.all_roles",
+        "Tous les comptes (élèves compris)",
+        "Every account (students too)",
+    ),
+    (
+        "users.staff",
+        "Personnel (enseignants et administrateurs)",
+        "Staff (teachers and administrators)",
+    ),
     ("users.status", "État", "Status"),
     ("users.all_statuses", "Tous les états", "All statuses"),
     ("users.active", "Actif", "Active"),

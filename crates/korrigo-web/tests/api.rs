@@ -24,6 +24,7 @@ both_backends!(
     health_headers_and_hosts,
     lists_are_paginated_and_validated,
     failed_jobs_show_their_reason_to_admins,
+    users_page_lists_staff_first,
 );
 
 async fn login_me_logout(w: Which) {
@@ -861,5 +862,32 @@ async fn failed_jobs_show_their_reason_to_admins(w: Which) {
     let page = t.page(&admin, "/admin/jobs?status=failed").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text.contains("without a student") && page.text.contains("Échouée"));
+    t.cleanup().await;
+}
+
+/// Student accounts do not fill the staff's users page: staff by default, students behind
+/// the role filter.
+async fn users_page_lists_staff_first(w: Which) {
+    let t = TestApp::new(w).await;
+    let admin = t.admin().await;
+    t.user(&admin, "eleve.durand", "student").await;
+    t.user(&admin, "prof.martin", "teacher").await;
+    let page = t.page(&admin, "/admin/users").await;
+    assert!(page.text.contains("prof.martin"));
+    assert!(
+        !page.text.contains("eleve.durand"),
+        "students are behind a filter"
+    );
+    let students = t.page(&admin, "/admin/users?role=student").await;
+    assert!(students.text.contains("eleve.durand") && !students.text.contains("prof.martin"));
+    let all = t.page(&admin, "/admin/users?role=all").await;
+    assert!(all.text.contains("eleve.durand") && all.text.contains("prof.martin"));
+    // The API keeps listing everyone unless asked for staff.
+    let api = t.script(&admin, Method::GET, "/api/users/", None).await;
+    assert_eq!(api.body["total"], 3);
+    let staff = t
+        .script(&admin, Method::GET, "/api/users/?role=staff", None)
+        .await;
+    assert_eq!(staff.body["total"], 2);
     t.cleanup().await;
 }

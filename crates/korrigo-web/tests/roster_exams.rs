@@ -985,7 +985,13 @@ async fn student_accounts_activation_codes_and_slips(w: Which) {
             &[],
         )
         .await;
-    assert_eq!(ok.status, StatusCode::NO_CONTENT, "{}", ok.text);
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
+    // The student lands on the student login, which says the account is active.
+    assert_eq!(ok.body["login_url"], "/student/login?activated=1");
+    let landing = t
+        .send(Method::GET, "/student/login?activated=1", None, &[])
+        .await;
+    assert!(landing.text.contains("Compte activé"), "{}", landing.text);
     let student = t.login(user, "ma propre phrase secrète").await;
     let me = t.browser(&student, Method::GET, "/api/me/", None).await;
     assert_eq!(
@@ -1036,7 +1042,7 @@ async fn student_accounts_activation_codes_and_slips(w: Which) {
             &[],
         )
         .await;
-    assert_eq!(ok.status, StatusCode::NO_CONTENT);
+    assert_eq!(ok.status, StatusCode::OK);
     // Guessing codes is throttled like logins.
     for _ in 0..5 {
         t.send(Method::POST, "/api/activate/", Some(json!({"username": "marie.dupont", "code": "ZZZZ-ZZZZ-ZZZZ", "password": "peu importe ici"})), &[]).await;
@@ -1130,7 +1136,11 @@ async fn teachers_are_imported_with_activation_codes(w: Which) {
     );
     // The teacher activates their account with the code and logs in.
     let r = t.send(Method::POST, "/api/activate/", Some(json!({"username": "anne.leroy@lycee.fr", "code": code, "password": "des copies à corriger"})), &[]).await;
-    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(
+        r.body["login_url"], "/login?activated=1",
+        "a teacher goes to the staff login"
+    );
     let c = t
         .login("anne.leroy@lycee.fr", "des copies à corriger")
         .await;

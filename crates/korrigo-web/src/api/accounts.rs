@@ -7,10 +7,10 @@ use crate::client::RequestContext;
 use crate::error::ApiError;
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use korrigo_app::student_accounts::AccountSlip;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// `?format=pdf` (slips to print) or `json` (default).
 #[derive(Deserialize, Default)]
@@ -120,16 +120,34 @@ pub struct ActivateBody {
     pub password: String,
 }
 
-/// `POST /api/activate/`: a student chooses their password with their one-time code → 204.
+/// `POST /api/activate/` answer: where the new account logs in.
+#[derive(Serialize)]
+pub struct Activated {
+    /// The account's role (`student`, or `teacher` for imported staff).
+    pub role: korrigo_domain::Role,
+    /// The login page to go to, saying that the account is active.
+    pub login_url: &'static str,
+}
+
+/// `POST /api/activate/`: a student (or an imported teacher) chooses their password with
+/// their one-time code → 200 with the login page to go to.
 pub async fn activate(
     State(st): State<AppState>,
     ctx: RequestContext,
     ApiJson(b): ApiJson<ActivateBody>,
-) -> Result<StatusCode, ApiError> {
-    st.app
+) -> Result<Json<Activated>, ApiError> {
+    let role = st
+        .app
         .activate_account(&b.username, &b.code, &b.password, &ctx.client())
         .await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(Json(Activated {
+        role,
+        login_url: if role == korrigo_domain::Role::Student {
+            "/student/login?activated=1"
+        } else {
+            "/login?activated=1"
+        },
+    }))
 }
 
 /// `?dry_run=true&format=pdf|json` on the staff import.

@@ -16,7 +16,7 @@ use serde::Deserialize;
 /// Filters of `GET /api/users/`.
 #[derive(Debug, Default, Deserialize)]
 pub struct UserQuery {
-    /// `admin`, `teacher` or `student`.
+    /// `admin`, `teacher`, `student`, `staff` (admins and teachers) or `all`.
     pub role: Option<String>,
     /// `true` or `false`.
     pub active: Option<bool>,
@@ -31,11 +31,18 @@ pub struct UserQuery {
 }
 
 impl UserQuery {
-    /// The store filter; an unknown role or sort is a 400 naming it.
-    pub fn filter(&self) -> Result<UserFilter, ApiError> {
-        let role = match self.role.as_deref().filter(|r| !r.is_empty()) {
-            Some(r) => Some(Role::parse(r).map_err(|m| ApiError::invalid("role", m))?),
-            None => None,
+    /// The store filter; an unknown role or sort is a 400 naming it. `role` also takes
+    /// `staff` (admins and teachers) and `all`; without it, `staff_by_default` decides (the
+    /// users page lists staff first, the API everyone).
+    pub fn filter(&self, staff_by_default: bool) -> Result<UserFilter, ApiError> {
+        let (role, staff_only) = match self.role.as_deref().filter(|r| !r.is_empty()) {
+            Some("staff") => (None, true),
+            Some("all") => (None, false),
+            Some(r) => (
+                Some(Role::parse(r).map_err(|m| ApiError::invalid("role", m))?),
+                false,
+            ),
+            None => (None, staff_by_default),
         };
         let sort = match self.sort.as_deref().filter(|s| !s.is_empty()) {
             Some(s) => UserSort::parse(s).ok_or_else(|| {
@@ -48,6 +55,7 @@ impl UserQuery {
         };
         Ok(UserFilter {
             role,
+            staff_only,
             active: self.active,
             search: self.q.clone(),
             sort,
@@ -61,7 +69,7 @@ pub async fn list(
     Session(s): Session,
     Query(q): Query<UserQuery>,
 ) -> Result<Json<Paged<UserView>>, ApiError> {
-    let f = q.filter()?;
+    let f = q.filter(false)?;
     Ok(Json(
         st.app
             .list_users(&s, &f, korrigo_domain::PageRequest::new(q.page, q.per_page))

@@ -202,6 +202,9 @@ pub async fn not_found(
 #[derive(Deserialize)]
 pub struct NextQuery {
     next: Option<String>,
+    /// Set after an account activation: the login page says so.
+    #[serde(default)]
+    activated: Option<String>,
 }
 
 /// Where to go after login or a language change: only a path of this site, else the home
@@ -250,6 +253,7 @@ struct LoginPage {
     l: Layout,
     student: bool,
     next: String,
+    activated: bool,
 }
 
 /// `GET /login` (staff).
@@ -287,6 +291,7 @@ fn login_page(
         l: layout(&st, None, &headers, ""),
         student,
         next: safe_next(&st.app.config.public_url, q.next.as_deref()),
+        activated: q.activated.is_some(),
     })
 }
 
@@ -475,6 +480,13 @@ struct UserRowView {
     last_login: Option<String>,
 }
 
+const USER_FILTER_ROLES: [(&str, &str); 5] = [
+    ("all", "users.all_roles"),
+    ("admin", "role.admin"),
+    ("teacher", "role.teacher"),
+    ("student", "role.student_plural"),
+    ("staff", "users.staff"),
+];
 const ROLES: [(&str, &str); 3] = [
     ("admin", "role.admin"),
     ("teacher", "role.teacher"),
@@ -498,7 +510,7 @@ struct UsersPage {
     active: String,
     sort: String,
     filtered: bool,
-    roles: [(&'static str, &'static str); 3],
+    roles: [(&'static str, &'static str); 5],
     sorts: [(&'static str, &'static str); 4],
 }
 
@@ -509,7 +521,8 @@ pub async fn users(
     headers: HeaderMap,
     Query(q): Query<UserQuery>,
 ) -> Response {
-    let filter = match q.filter() {
+    // Staff by default: a school's hundreds of student accounts stay behind a filter.
+    let filter = match q.filter(true) {
         Ok(f) => f,
         Err(e) => return e.into_response(),
     };
@@ -560,7 +573,7 @@ pub async fn users(
         active,
         sort,
         filtered,
-        roles: ROLES,
+        roles: USER_FILTER_ROLES,
         sorts: SORTS,
     })
 }
