@@ -339,7 +339,40 @@ impl Db {
             Pools::Sqlite { write, .. } => migrator(&SQLITE_MIGRATIONS).run(write).await?,
             Pools::Pg(p) => migrator(&PG_MIGRATIONS).run(p).await?,
         }
-        Ok(())
+        self.fill_name_keys().await
+    }
+
+    /// Computes the French sort keys (migration 6) of the names written before it, in one
+    /// transaction. Does nothing once every row has its key.
+    async fn fill_name_keys(&self) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        let students: Vec<(i64, String, String)> = on_conn!(tx.conn(), c => sqlx::query_as(
+            "SELECT id, last_name, first_name FROM students WHERE name_key = ''")
+            .fetch_all(&mut *c)
+            .await)?;
+        for (id, last, first) in students {
+            let key = students::name_key(&last, &first);
+            on_conn!(tx.conn(), c => sqlx::query("UPDATE students SET name_key = $1 WHERE id = $2")
+                .bind(key.clone())
+                .bind(id)
+                .execute(&mut *c)
+                .await
+                .map(|r| r.rows_affected()))?;
+        }
+        let users: Vec<(i64, String)> = on_conn!(tx.conn(), c => sqlx::query_as(
+            "SELECT id, display_name FROM users WHERE name_key = ''")
+            .fetch_all(&mut *c)
+            .await)?;
+        for (id, name) in users {
+            let key = korrigo_domain::text::sort_key(&name);
+            on_conn!(tx.conn(), c => sqlx::query("UPDATE users SET name_key = $1 WHERE id = $2")
+                .bind(key.clone())
+                .bind(id)
+                .execute(&mut *c)
+                .await
+                .map(|r| r.rows_affected()))?;
+        }
+        tx.commit().await
     }
 
     /// The versions of the migrations this binary embeds that the database has not applied.

@@ -64,6 +64,15 @@ impl TryFrom<StudentRow> for Student {
     }
 }
 
+/// The French sort key of a student's name (see migration 6).
+pub fn name_key(last_name: &str, first_name: &str) -> String {
+    format!(
+        "{}\u{1}{}",
+        korrigo_domain::text::sort_key(last_name),
+        korrigo_domain::text::sort_key(first_name)
+    )
+}
+
 fn search_text(r: &StudentRecord) -> String {
     fold(&format!(
         "{} {} {} {} {}",
@@ -194,8 +203,8 @@ pub async fn apply(
 /// Inserts a student.
 pub async fn insert(c: Conn<'_>, r: &StudentRecord, now: i64) -> Result<i64, StoreError> {
     let sql = "INSERT INTO students (last_name, first_name, birth_date, class_name, group_name, email, ine, \
-               identity_key, search_text, created_at, updated_at) \
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id";
+               identity_key, search_text, created_at, updated_at, name_key) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11) RETURNING id";
     let id: i64 = on_conn!(c, c => sqlx::query_scalar(sql)
         .bind(&r.last_name)
         .bind(&r.first_name)
@@ -207,6 +216,7 @@ pub async fn insert(c: Conn<'_>, r: &StudentRecord, now: i64) -> Result<i64, Sto
         .bind(r.key())
         .bind(search_text(r))
         .bind(now)
+        .bind(name_key(&r.last_name, &r.first_name))
         .fetch_one(&mut *c)
         .await)
     .map_err(|e| classify(e, &["identity_key", "ine"]))?;
@@ -225,11 +235,11 @@ pub async fn update(
     let sql = if keep_missing {
         "UPDATE students SET last_name = $1, first_name = $2, birth_date = $3, class_name = $4, \
          group_name = $5, email = COALESCE($6, email), ine = COALESCE($7, ine), identity_key = $8, \
-         search_text = $9, updated_at = $10 WHERE id = $11"
+         search_text = $9, updated_at = $10, name_key = $12 WHERE id = $11"
     } else {
         "UPDATE students SET last_name = $1, first_name = $2, birth_date = $3, class_name = $4, \
-         group_name = $5, email = $6, ine = $7, identity_key = $8, search_text = $9, updated_at = $10 \
-         WHERE id = $11"
+         group_name = $5, email = $6, ine = $7, identity_key = $8, search_text = $9, updated_at = $10, \
+         name_key = $12 WHERE id = $11"
     };
     let n = on_conn!(c, c => sqlx::query(sql)
         .bind(&r.last_name)
@@ -243,6 +253,7 @@ pub async fn update(
         .bind(search_text(r))
         .bind(now)
         .bind(id)
+        .bind(name_key(&r.last_name, &r.first_name))
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))
@@ -295,9 +306,9 @@ impl StudentSort {
 
     fn order_by(self) -> &'static str {
         match self {
-            StudentSort::Name => "last_name, first_name, id",
-            StudentSort::Class => "class_name, last_name, first_name, id",
-            StudentSort::Group => "group_name, last_name, first_name, id",
+            StudentSort::Name => "name_key, id",
+            StudentSort::Class => "class_name, name_key, id",
+            StudentSort::Group => "group_name, name_key, id",
         }
     }
 }
@@ -354,7 +365,7 @@ pub async fn count(c: Conn<'_>) -> Result<i64, StoreError> {
 pub async fn without_account(c: Conn<'_>, class: Option<&str>) -> Result<Vec<Student>, StoreError> {
     let sql = format!(
         "SELECT {COLUMNS} FROM students WHERE user_id IS NULL AND ($1 = '' OR class_name = $1) \
-         ORDER BY class_name, last_name, first_name, id"
+         ORDER BY class_name, name_key, id"
     );
     let rows: Vec<StudentRow> = on_conn!(c, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(class.unwrap_or(""))

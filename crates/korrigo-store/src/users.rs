@@ -105,8 +105,8 @@ fn search_text(username: &str, email: Option<&str>, display_name: &str) -> Strin
 /// Inserts an account. A taken username or e-mail is a [`StoreError::Conflict`].
 pub async fn insert(mut c: Conn<'_>, u: &NewUser<'_>, now: i64) -> Result<UserId, StoreError> {
     let sql = "INSERT INTO users (username, email, display_name, role, password_hash, \
-               is_active, must_change_password, locale, created_at, updated_at, search_text) \
-               VALUES ($1, $2, $3, $4, $5, TRUE, $6, $7, $8, $8, $9) RETURNING id";
+               is_active, must_change_password, locale, created_at, updated_at, search_text, name_key) \
+               VALUES ($1, $2, $3, $4, $5, TRUE, $6, $7, $8, $8, $9, $10) RETURNING id";
     let search = search_text(u.username, u.email, u.display_name);
     let id: i64 = on_conn!(c.reborrow(), c => sqlx::query_scalar(sql)
         .bind(u.username)
@@ -118,6 +118,7 @@ pub async fn insert(mut c: Conn<'_>, u: &NewUser<'_>, now: i64) -> Result<UserId
         .bind(u.locale.as_str())
         .bind(now)
         .bind(search.clone())
+        .bind(korrigo_domain::text::sort_key(u.display_name))
         .fetch_one(&mut *c)
         .await)
     .map_err(|e| classify(e, &["username", "email"]))?;
@@ -200,7 +201,7 @@ impl UserSort {
 
     fn order_by(self) -> &'static str {
         match self {
-            UserSort::Name => "users.display_name, users.id",
+            UserSort::Name => "users.name_key, users.id",
             UserSort::Username => "users.username, users.id",
             UserSort::Newest => "users.created_at DESC, users.id DESC",
             UserSort::LastLogin => {
@@ -271,7 +272,7 @@ pub async fn update_profile(
     now: i64,
 ) -> Result<bool, StoreError> {
     let sql = "UPDATE users SET username = $1, email = $2, display_name = $3, role = $4, \
-               locale = $5, updated_at = $6, search_text = $8 WHERE id = $7";
+               locale = $5, updated_at = $6, search_text = $8, name_key = $9 WHERE id = $7";
     let search = search_text(u.username, u.email, u.display_name);
     let done = on_conn!(c, c => sqlx::query(sql)
         .bind(u.username)
@@ -282,6 +283,7 @@ pub async fn update_profile(
         .bind(now)
         .bind(id.0)
         .bind(search.clone())
+        .bind(korrigo_domain::text::sort_key(u.display_name))
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))
