@@ -883,6 +883,17 @@ impl App {
         self.create_user_inner(&system, input, &client, false).await
     }
 
+    /// The usernames of the accounts an audit page names (admins only).
+    pub async fn audit_usernames(
+        &self,
+        s: &AuthSession,
+        ids: &[i64],
+    ) -> Result<std::collections::HashMap<i64, String>, AppError> {
+        policy::administer(&s.actor())?;
+        let mut c = self.db.read().await?;
+        Ok(users::usernames(c.conn(), ids).await?.into_iter().collect())
+    }
+
     /// Lists the audit log (admins only), newest first.
     pub async fn audit_log(
         &self,

@@ -466,6 +466,7 @@ impl App {
         &self,
         s: &AuthSession,
         id: i64,
+        with_copies: bool,
         client: &ClientInfo,
     ) -> Result<(), AppError> {
         let batch = self.batch_for_manager(s, id).await?;
@@ -477,16 +478,41 @@ impl App {
             });
         }
         let mut tx = self.db.begin().await?;
-        if status == Some(BatchStatus::Done)
-            && store::batch_pages(tx.conn(), id)
-                .await?
-                .iter()
-                .any(|p| p.copy_id.is_some() || p.deleted)
-        {
-            return Err(AppError::Conflict {
-                field: "status",
-                message: "this batch's pages are in copies: edit them in the repair desk".into(),
-            });
+        // A batch that made copies goes with its copies, once the manager confirmed it, and
+        // only while none of them is being graded or holds pages of another file.
+        let copies = store::copies_holding_batch_pages(tx.conn(), id).await?;
+        if !copies.is_empty() {
+            if !with_copies {
+                return Err(AppError::ConfirmationRequired {
+                    message: format!(
+                        "discarding this file also deletes the {} copies made from it",
+                        copies.len()
+                    ),
+                    details: serde_json::json!({ "copies": copies.len() }),
+                });
+            }
+            if let Some(c) = copies.iter().find(|c| {
+                !matches!(
+                    CopyStatus::parse(&c.status),
+                    Some(CopyStatus::Processing | CopyStatus::Ready)
+                )
+            }) {
+                return Err(AppError::Conflict {
+                    field: "copies",
+                    message: format!(
+                        "copy {} is already being graded: this file can no longer be discarded",
+                        c.code
+                    ),
+                });
+            }
+            let ids: Vec<i64> = copies.iter().map(|c| c.id).collect();
+            if store::copies_mix_batches(tx.conn(), &ids, id).await? {
+                return Err(AppError::Conflict {
+                    field: "copies",
+                    message: "some of its copies also hold pages of another file: move those pages in the repair desk first".into(),
+                });
+            }
+            store::delete_copies(tx.conn(), &ids).await?;
         }
         store::delete_batch(tx.conn(), id).await?;
         self.audit_exam(
@@ -495,7 +521,9 @@ impl App {
             AuditAction::ScanBatchDeleted,
             ExamId(batch.exam_id),
             client,
-            Some(serde_json::json!({ "batch": id, "file": batch.file_name })),
+            Some(
+                serde_json::json!({ "batch": id, "file": batch.file_name, "copies": copies.len() }),
+            ),
         )
         .await?;
         tx.commit().await?;

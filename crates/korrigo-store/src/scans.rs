@@ -234,6 +234,54 @@ pub async fn delete_batch(mut c: Conn<'_>, id: i64) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// The copies holding at least one page of a batch.
+pub async fn copies_holding_batch_pages(
+    c: Conn<'_>,
+    batch_id: i64,
+) -> Result<Vec<Copy>, StoreError> {
+    let sql = format!(
+        "SELECT {COPY_COLUMNS} FROM copies WHERE id IN \
+         (SELECT copy_id FROM pages WHERE batch_id = $1 AND copy_id IS NOT NULL) ORDER BY id"
+    );
+    Ok(
+        on_conn!(c, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(batch_id).fetch_all(&mut *c).await)?,
+    )
+}
+
+/// Whether any of these copies holds a page (kept or removed) of another batch than `batch_id`.
+pub async fn copies_mix_batches(
+    c: Conn<'_>,
+    copy_ids: &[i64],
+    batch_id: i64,
+) -> Result<bool, StoreError> {
+    if copy_ids.is_empty() {
+        return Ok(false);
+    }
+    let list = copy_ids
+        .iter()
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    let sql = format!("SELECT COUNT(*) FROM pages WHERE copy_id IN ({list}) AND batch_id <> $1");
+    let n: i64 = on_conn!(c, c => sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(batch_id).fetch_one(&mut *c).await)?;
+    Ok(n > 0)
+}
+
+/// Deletes copies (their readings go with them; their pages are left without a copy).
+pub async fn delete_copies(c: Conn<'_>, copy_ids: &[i64]) -> Result<(), StoreError> {
+    if copy_ids.is_empty() {
+        return Ok(());
+    }
+    let list = copy_ids
+        .iter()
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    let sql = format!("DELETE FROM copies WHERE id IN ({list})");
+    on_conn!(c, c => sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
 /// Removes the pages recorded for a batch (a batch refused midway).
 pub async fn delete_pages_of_batch(c: Conn<'_>, batch_id: i64) -> Result<(), StoreError> {
     on_conn!(c, c => sqlx::query("DELETE FROM pages WHERE batch_id = $1")

@@ -356,3 +356,17 @@ pub async fn touch_login(c: Conn<'_>, id: UserId, now: i64) -> Result<(), StoreE
         .map(|r| r.rows_affected()))?;
     Ok(())
 }
+
+/// The usernames of these accounts (for naming them in the audit log), in one query.
+pub async fn usernames(c: Conn<'_>, ids: &[i64]) -> Result<Vec<(i64, String)>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = ids
+        .iter()
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    let sql = format!("SELECT id, username FROM users WHERE id IN ({list})");
+    Ok(on_conn!(c, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(&mut *c).await)?)
+}

@@ -51,6 +51,16 @@ export function describe(err) {
   return err.message || (err.code && m[err.code]) || m.internal;
 }
 
+/**
+ * A date of the API (`yyyy-mm-dd`) as users read it: `dd/mm/yyyy`. Anything else is shown
+ * as it is.
+ * @param {string | null | undefined} iso
+ */
+export function displayDate(iso) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
+  return m ? `${m[3]}/${m[2]}/${m[1]}` : iso || "";
+}
+
 export function csrfToken() {
   return document.querySelector('meta[name="csrf-token"]')?.getAttribute("content") || "";
 }

@@ -18,6 +18,12 @@ const errorBox = /** @type {HTMLElement} */ (root.querySelector(".form-error"));
 const tools = /** @type {NodeListOf<HTMLButtonElement>} */ (root.querySelectorAll("#desk-tools button"));
 const msg = (/** @type {string} */ k) => root.dataset[k] || k;
 const lang = document.documentElement.lang === "en" ? "en" : "fr";
+/** `?flagged=1` (the scans page's "N à vérifier" link): only the copies with pages to check. */
+const flaggedOnly = new URLSearchParams(location.search).get("flagged") === "1";
+const filterNote = document.getElementById("desk-filter-note");
+if (filterNote) filterNote.hidden = !flaggedOnly;
+/** @param {{pages: {flags: string[]}[], unexpected_page_count: boolean}} c */
+const needsCheck = (c) => c.unexpected_page_count || c.pages.some((p) => p.flags.some((f) => f !== "header"));
 
 /** @typedef {{id:number, position:number, source_file:string, source_page:number, half:string|null, rotation:number, flags:string[], thumb_url:string, image_url:string}} Page */
 /** @typedef {{id:number, code:string, status:string, page_count:number, unexpected_page_count:boolean, pages:Page[]}} Copy */
@@ -79,6 +85,8 @@ function thumb(p, copy) {
     const badge = document.createElement("span");
     badge.className = `badge flag-${f}`;
     badge.textContent = f === "blank" ? msg("msgBlank") : msg("msgUnsure");
+    // Each flag says why it is there.
+    badge.title = f === "blank" ? msg("msgBlankWhy") : msg("msgUnsureWhy");
     b.append(badge);
   }
   b.addEventListener("click", () => select(p.id));
@@ -119,6 +127,7 @@ function render() {
     rows.push(row);
   }
   for (const c of copies) {
+    if (flaggedOnly && !needsCheck(c)) continue;
     const row = document.createElement("section");
     row.className = "strip";
     row.dataset.copy = String(c.id);
@@ -129,6 +138,7 @@ function render() {
       const warn = document.createElement("span");
       warn.className = "badge flag-unsure";
       warn.textContent = msg("msgUnexpected");
+      warn.title = msg("msgUnexpectedWhy");
       h.append(" ", warn);
     }
     const merge = document.createElement("select");

@@ -4,7 +4,7 @@
 // student already on another copy asks whether to swap. A table view confirms several copies'
 // best suggestions at once; the students still without a copy are listed below.
 // @ts-check
-import { api, describe, toast } from "./app.js";
+import { api, describe, displayDate, toast } from "./app.js";
 
 const root = /** @type {HTMLElement} */ (document.getElementById("ident"));
 const exam = root.dataset.exam || "";
@@ -45,7 +45,7 @@ const plural = (n, key) => {
   return `${n} ${msg(key + (one ? "One" : "Many"))}`;
 };
 /** @param {Student} s */
-const label = (s) => `${s.last_name} ${s.first_name} · ${s.class || ""} · ${s.birth_date}`;
+const label = (s) => `${s.last_name} ${s.first_name} · ${s.class || ""} · ${displayDate(s.birth_date)}`;
 /** @param {number} score */
 const percent = (score) => `${Math.round(score * 100)}\u00a0%`;
 /** @param {string|null} method */

@@ -1,7 +1,7 @@
 // The roster import page: preview a CSV file (nothing written), then confirm and follow the
 // background import with a progress bar until its report.
 // @ts-check
-import { api, describe } from "./app.js";
+import { api, describe, displayDate } from "./app.js";
 
 const root = /** @type {HTMLElement} */ (document.getElementById("import"));
 const fileInput = /** @type {HTMLInputElement} */ (document.getElementById("import-file"));
@@ -71,7 +71,7 @@ fileInput.addEventListener("change", async () => {
     fill(/** @type {HTMLElement} */ (document.getElementById("import-rejected")),
       p.rejected.map((/** @type {any} */ r) => [String(r.line), r.reason]));
     fill(/** @type {HTMLElement} */ (document.getElementById("import-rows")),
-      p.rows.map((/** @type {any} */ r) => [String(r.line), r.student.last_name, r.student.first_name, r.student.birth_date,
+      p.rows.map((/** @type {any} */ r) => [String(r.line), r.student.last_name, r.student.first_name, displayDate(r.student.birth_date),
         r.student.class || "", r.student.group || "", r.student.email || "", names[r.outcome.action]]));
     preview.hidden = false;
   } catch (e) {

@@ -30,14 +30,20 @@ const STATUS = {
 };
 const WORDS = {
   fr: {
-    pages: "pages", copies: "copies", flagged: "à vérifier", again: "Traiter quand même",
-    discard: "Supprimer", dupOf: "Même fichier que le lot n°", cancel: "Annuler",
+    page: "page", pages: "pages", copy: "copie", copies: "copies", flagged: "à vérifier", again: "Traiter quand même",
+    discard: "Supprimer", discardAll: "Supprimer avec ses copies", dupOf: "Même fichier que le lot n°\u00a0", cancel: "Annuler",
   },
   en: {
-    pages: "pages", copies: "copies", flagged: "to check", again: "Process anyway",
-    discard: "Discard", dupOf: "Same file as batch #", cancel: "Cancel",
+    page: "page", pages: "pages", copy: "copy", copies: "copies", flagged: "to check", again: "Process anyway",
+    discard: "Discard", discardAll: "Discard with its copies", dupOf: "Same file as batch #", cancel: "Cancel",
   },
 };
+
+/**
+ * "1 page", "0 copie", "3 copies": French takes the singular for 0 and 1.
+ * @param {number} n @param {string} one @param {string} many
+ */
+const count = (n, one, many) => `${n}\u00a0${(lang === "en" ? n === 1 : n < 2) ? one : many}`;
 
 /** @param {File} f */
 function fileKey(f) {
@@ -251,21 +257,38 @@ async function refresh() {
       }
       const summary = document.createElement("td");
       if (b.status === "done") {
-        summary.textContent = `${b.pages_total} ${w.pages} · ${b.copies_made} ${w.copies} · ${b.pages_flagged} ${w.flagged}`;
+        summary.textContent = `${count(b.pages_total, w.page, w.pages)} · ${count(b.copies_made, w.copy, w.copies)}`;
+        if (b.pages_flagged > 0) {
+          // The pages to check, in the repair desk, each flag saying why.
+          const link = document.createElement("a");
+          link.href = `/exams/${exam}/copies?flagged=1`;
+          link.textContent = `${b.pages_flagged}\u00a0${w.flagged}`;
+          summary.append(" · ", link);
+        }
       }
       const actions = document.createElement("td");
       if (b.status === "duplicate") {
         actions.append(button(w.again, () => api(`/api/scans/${b.id}/accept-duplicate/`, "POST")));
       }
-      if (["duplicate", "failed", "uploading"].includes(b.status)) {
+      if (["duplicate", "failed", "uploading", "done"].includes(b.status)) {
+        const label = b.status === "uploading" ? w.cancel : b.status === "done" && b.copies_made > 0 ? w.discardAll : w.discard;
         actions.append(
           button(
-            b.status === "uploading" ? w.cancel : w.discard,
+            label,
             async () => {
               if (!confirm(msg("msgDeleteConfirm"))) return;
-              await api(`/api/scans/${b.id}/`, "DELETE");
+              try {
+                await api(`/api/scans/${b.id}/`, "DELETE");
+              } catch (/** @type {any} */ err) {
+                // A file that made copies: the server says how many go with it; ask again.
+                if (err && err.code === "confirmation_required" && confirm(describe(err))) {
+                  await api(`/api/scans/${b.id}/?with_copies=true`, "DELETE");
+                } else if (err && err.code !== "confirmation_required") {
+                  throw err;
+                }
+              }
             },
-            "link",
+            "link danger",
           ),
         );
       }

@@ -203,6 +203,242 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("list.page", "page", "page"),
     ("list.prev", "Précédente", "Previous"),
     ("list.next", "Suivante", "Next"),
+    ("audit.a.login.succeeded", "Connexion", "Logged in"),
+    ("audit.a.login.failed", "Connexion refusée", "Login refused"),
+    (
+        "audit.a.login.throttled",
+        "Connexion bloquée (trop d\u{2019}échecs)",
+        "Login blocked (too many failures)",
+    ),
+    ("audit.a.logout", "Déconnexion", "Logged out"),
+    (
+        "audit.a.password.changed",
+        "Mot de passe changé",
+        "Password changed",
+    ),
+    (
+        "audit.a.password.change_failed",
+        "Changement de mot de passe refusé (mot de passe actuel erroné)",
+        "Password change refused (wrong current password)",
+    ),
+    (
+        "audit.a.password.reset",
+        "Mot de passe réinitialisé",
+        "Password reset",
+    ),
+    (
+        "audit.a.admin.setup",
+        "Premier administrateur créé",
+        "First administrator created",
+    ),
+    ("audit.a.user.created", "Compte créé", "Account created"),
+    ("audit.a.user.updated", "Compte modifié", "Account edited"),
+    (
+        "audit.a.user.deactivated",
+        "Compte désactivé",
+        "Account deactivated",
+    ),
+    (
+        "audit.a.user.reactivated",
+        "Compte réactivé",
+        "Account reactivated",
+    ),
+    (
+        "audit.a.locale.changed",
+        "Langue changée",
+        "Language changed",
+    ),
+    (
+        "audit.a.students.imported",
+        "Import d\u{2019}élèves",
+        "Students imported",
+    ),
+    ("audit.a.student.updated", "Élève modifié", "Student edited"),
+    ("audit.a.exam.created", "Examen créé", "Exam created"),
+    ("audit.a.exam.updated", "Examen modifié", "Exam edited"),
+    ("audit.a.exam.archived", "Examen archivé", "Exam archived"),
+    ("audit.a.exam.restored", "Examen restauré", "Exam restored"),
+    (
+        "audit.a.exam.member_set",
+        "Membre d\u{2019}examen ajouté ou modifié",
+        "Exam member added or changed",
+    ),
+    (
+        "audit.a.exam.member_removed",
+        "Membre d\u{2019}examen retiré",
+        "Exam member removed",
+    ),
+    (
+        "audit.a.exam.scheme_saved",
+        "Barème enregistré",
+        "Marking scheme saved",
+    ),
+    (
+        "audit.a.student.accounts_generated",
+        "Comptes élèves créés",
+        "Student accounts created",
+    ),
+    (
+        "audit.a.student.activation_reset",
+        "Nouveau code d\u{2019}activation",
+        "New activation code",
+    ),
+    (
+        "audit.a.account.activated",
+        "Compte activé",
+        "Account activated",
+    ),
+    (
+        "audit.a.activation.failed",
+        "Code d\u{2019}activation refusé",
+        "Activation code refused",
+    ),
+    (
+        "audit.a.teachers.imported",
+        "Import d\u{2019}enseignants",
+        "Teachers imported",
+    ),
+    (
+        "audit.a.scans.uploaded",
+        "Fichier scanné envoyé",
+        "Scan file uploaded",
+    ),
+    (
+        "audit.a.scans.batch_deleted",
+        "Fichier scanné supprimé",
+        "Scan file discarded",
+    ),
+    (
+        "audit.a.scans.duplicate_accepted",
+        "Fichier en double traité quand même",
+        "Duplicate file processed anyway",
+    ),
+    ("audit.a.copy.repaired", "Copie réparée", "Copy repaired"),
+    (
+        "audit.a.copy.identified",
+        "Copie identifiée",
+        "Copy identified",
+    ),
+    ("audit.o.user", "compte", "account"),
+    ("audit.o.exam", "examen n°", "exam no."),
+    ("audit.o.class", "classe", "class"),
+    ("audit.o.batch", "fichier scanné n°", "scan file no."),
+    ("audit.o.copy", "copie n°", "copy no."),
+    ("audit.o.import", "import n°", "import no."),
+    ("audit.o.student", "élève n°", "student no."),
+    ("audit.k.reason", "motif", "reason"),
+    ("audit.k.login", "identifiant saisi", "identifier typed"),
+    ("audit.k.method", "méthode", "method"),
+    ("audit.k.student", "élève n°", "student no."),
+    (
+        "audit.k.previous",
+        "élève précédent n°",
+        "previous student no.",
+    ),
+    ("audit.k.copy", "copie n°", "copy no."),
+    ("audit.k.code", "code", "code"),
+    ("audit.k.role", "rôle", "role"),
+    ("audit.k.username", "identifiant", "username"),
+    ("audit.k.changed", "champs modifiés", "fields changed"),
+    ("audit.k.locale", "langue", "language"),
+    ("audit.k.accounts", "comptes", "accounts"),
+    ("audit.k.file", "fichier", "file"),
+    ("audit.k.size", "octets", "bytes"),
+    ("audit.k.batch", "fichier n°", "file no."),
+    (
+        "audit.k.duplicate_of",
+        "doublon du fichier n°",
+        "duplicate of file no.",
+    ),
+    ("audit.k.op", "opération", "operation"),
+    ("audit.k.page", "page n°", "page no."),
+    ("audit.k.pages", "pages", "pages"),
+    (
+        "audit.k.rotation",
+        "rotation (degrés)",
+        "rotation (degrees)",
+    ),
+    ("audit.k.into", "dans la copie n°", "into copy no."),
+    ("audit.k.from", "depuis la copie n°", "from copy no."),
+    ("audit.k.position", "avant la page", "before page"),
+    ("audit.k.new_copy", "nouvelle copie n°", "new copy no."),
+    ("audit.k.total", "total", "total"),
+    ("audit.k.grade_scale", "noté sur", "graded out of"),
+    ("audit.k.version", "version", "version"),
+    ("audit.k.created", "créés", "created"),
+    ("audit.k.existing", "existants", "existing"),
+    ("audit.k.rejected", "lignes refusées", "rejected rows"),
+    ("audit.k.imported", "nouveaux", "new"),
+    ("audit.k.updated", "mis à jour", "updated"),
+    ("audit.k.unchanged", "inchangés", "unchanged"),
+    ("audit.k.rows", "lignes", "rows"),
+    ("audit.k.name", "nom", "name"),
+    ("audit.k.user", "compte n°", "account no."),
+    ("audit.k.via", "par", "via"),
+    ("audit.k.swap", "échange", "swap"),
+    ("audit.k.not_student", "pas un élève", "not a student"),
+    ("audit.k.blank", "blanche", "blank"),
+    ("audit.k.stage", "étape", "stage"),
+    ("audit.k.import", "import n°", "import no."),
+    ("audit.k.job", "tâche n°", "job no."),
+    (
+        "audit.v.unknown_user",
+        "identifiant inconnu",
+        "unknown username",
+    ),
+    (
+        "audit.v.wrong_password",
+        "mot de passe erroné",
+        "wrong password",
+    ),
+    (
+        "audit.v.deactivated",
+        "compte désactivé",
+        "deactivated account",
+    ),
+    ("audit.v.auto", "automatique", "automatic"),
+    ("audit.v.manual", "à la main", "by hand"),
+    ("audit.v.merge", "fusion", "merge"),
+    ("audit.v.split", "coupure", "split"),
+    ("audit.v.rotate", "rotation", "rotation"),
+    ("audit.v.blank", "page blanche", "blank page"),
+    ("audit.v.delete_page", "page retirée", "page removed"),
+    ("audit.v.set_pages", "pages réordonnées", "pages reordered"),
+    ("audit.v.new_copy", "nouvelle copie", "new copy"),
+    ("audit.v.started", "commencé", "started"),
+    ("audit.v.done", "terminé", "done"),
+    ("audit.v.true", "oui", "yes"),
+    ("audit.v.false", "non", "no"),
+    ("audit.v.admin", "administrateur", "administrator"),
+    ("audit.v.teacher", "enseignant", "teacher"),
+    ("audit.v.student", "élève", "student"),
+    ("audit.v.manager", "gestionnaire", "manager"),
+    ("audit.v.corrector", "correcteur", "corrector"),
+    (
+        "job.students.import",
+        "Import d\u{2019}élèves",
+        "Student import",
+    ),
+    (
+        "job.sessions.purge",
+        "Nettoyage des sessions expirées",
+        "Expired sessions clean-up",
+    ),
+    (
+        "job.scans.process",
+        "Traitement d\u{2019}un fichier scanné",
+        "Scan file processing",
+    ),
+    (
+        "job.identify.read",
+        "Lecture de l\u{2019}en-tête d\u{2019}une copie",
+        "Reading a copy\u{2019}s header",
+    ),
+    (
+        "job.identify.match",
+        "Identification des copies d\u{2019}un examen",
+        "Matching an exam\u{2019}s copies",
+    ),
     ("audit.action", "Action", "Action"),
     ("audit.all_actions", "Toutes les actions", "All actions"),
     ("audit.from", "Du", "From"),
@@ -312,6 +548,7 @@ const TABLE: &[(&str, &str, &str)] = &[
         "Comma-separated; empty: every student.",
     ),
     ("exams.layout", "Format des copies", "Copy layout"),
+    ("exams.per_copy", "par copie", "per copy"),
     (
         "exams.layout_a4_4",
         "A4, 4 pages par copie",
@@ -602,8 +839,29 @@ const TABLE: &[(&str, &str, &str)] = &[
     ),
     ("copies.new_copy", "nouvelle copie", "new copy"),
     ("copies.merge_into", "Fusionner dans…", "Merge into…"),
-    ("copies.flag_blank", "blanche", "blank"),
-    ("copies.flag_unsure", "à vérifier", "check"),
+    ("copies.flag_blank", "blanche\u{a0}?", "blank?"),
+    ("copies.flag_unsure", "sens incertain", "orientation unsure"),
+    (
+        "copies.flag_blank_why",
+        "Page presque vide\u{a0}: copie blanche ou page oubliée au scanner\u{a0}?",
+        "Almost empty page: a blank copy, or a page left out at the scanner?",
+    ),
+    (
+        "copies.flag_unsure_why",
+        "Le sens de la page n\u{2019}a pas pu être déterminé\u{a0}: vérifiez-la et faites-la pivoter (R) si besoin.",
+        "The page\u{2019}s orientation could not be told: check it and rotate it (R) if needed.",
+    ),
+    (
+        "copies.unexpected_why",
+        "Le nombre de pages ne correspond pas au format de l\u{2019}examen\u{a0}: page manquante, en trop, ou deux copies réunies\u{a0}?",
+        "The page count does not match the exam\u{2019}s layout: a page missing or extra, or two copies in one?",
+    ),
+    (
+        "copies.flagged_only",
+        "Seules les copies avec des pages à vérifier sont affichées.",
+        "Only the copies with pages to check are shown.",
+    ),
+    ("copies.show_all", "Tout afficher", "Show everything"),
     (
         "copies.keys",
         "Clavier\u{a0}: ←/→ choisir une page, R pivoter, B blanche, S couper avant, Suppr retirer. Glissez les vignettes pour réordonner ou déplacer.",
@@ -1205,6 +1463,18 @@ const MESSAGES_FR: &[(&str, &str)] = &[
         "Format inconnu «\u{a0}{}\u{a0}»\u{a0}: pdf ou json attendu.",
     ),
     ("unknown action `{}`", "Action inconnue «\u{a0}{}\u{a0}»."),
+    (
+        "discarding this file also deletes the {} copies made from it",
+        "Supprimer ce fichier supprime aussi les {} copies faites à partir de lui. Continuer\u{a0}?",
+    ),
+    (
+        "copy {} is already being graded: this file can no longer be discarded",
+        "La copie {} est déjà en correction\u{a0}: ce fichier ne peut plus être supprimé.",
+    ),
+    (
+        "some of its copies also hold pages of another file: move those pages in the repair desk first",
+        "Certaines de ses copies contiennent aussi des pages d\u{2019}un autre fichier\u{a0}: déplacez-les d\u{2019}abord dans l\u{2019}atelier de réparation.",
+    ),
     ("{}: {}", "{}\u{a0}: {}"),
 ];
 
@@ -1313,6 +1583,83 @@ impl Tr {
         format!("{n}\u{a0}{}", self.get(if singular { one } else { many }))
     }
 
+    /// The text of `key`, or `fallback` when the table has none (so that a new code shows as
+    /// itself rather than as a key).
+    pub fn get_or<'a>(&self, key: &str, fallback: &'a str) -> &'a str {
+        match TABLE.iter().find(|(k, ..)| *k == key) {
+            Some((_, fr, en)) => match self.locale {
+                Locale::Fr => fr,
+                Locale::En => en,
+            },
+            None => fallback,
+        }
+    }
+
+    /// An audit entry's action in words ("Connexion refusée").
+    pub fn audit_action(&self, action: &str) -> String {
+        self.get_or(&format!("audit.a.{action}"), action)
+            .to_string()
+    }
+
+    /// A background job's kind in words.
+    pub fn job_kind(&self, kind: &str) -> String {
+        self.get_or(&format!("job.{kind}"), kind).to_string()
+    }
+
+    /// An audited object in words ("compte alice", "copie n° 12").
+    pub fn audit_object(&self, object_type: &str, id: &str, username: Option<&str>) -> String {
+        let what = self.get_or(&format!("audit.o.{object_type}"), object_type);
+        match (object_type, username) {
+            ("user", Some(u)) => format!("{what} {u}"),
+            ("user", None) if id.parse::<i64>().is_err() => format!("{what} «\u{a0}{id}\u{a0}»"),
+            ("user", None) => format!("{what} n°\u{a0}{id}"),
+            _ => format!("{what}\u{a0}{id}"),
+        }
+    }
+
+    /// An audit entry's details as words: "motif : mot de passe erroné · identifiant saisi :
+    /// x" instead of JSON.
+    pub fn audit_details(&self, details: &str) -> String {
+        let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(details)
+        else {
+            return String::new();
+        };
+        let sep = match self.locale {
+            Locale::Fr => "\u{a0}: ",
+            Locale::En => ": ",
+        };
+        map.iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| {
+                let value = match v {
+                    serde_json::Value::String(s) => {
+                        self.get_or(&format!("audit.v.{s}"), s).to_string()
+                    }
+                    serde_json::Value::Bool(b) => self
+                        .get(if *b { "audit.v.true" } else { "audit.v.false" })
+                        .to_string(),
+                    serde_json::Value::Array(items) => items
+                        .iter()
+                        .map(|i| {
+                            i.as_str()
+                                .map(str::to_string)
+                                .unwrap_or_else(|| i.to_string())
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    other => other.to_string(),
+                };
+                let key = self.get_or(&format!("audit.k.{k}"), k);
+                if key.ends_with('°') || key.ends_with('.') {
+                    format!("{key}\u{a0}{value}")
+                } else {
+                    format!("{key}{sep}{value}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" · ")
+    }
+
     /// The text of `key` in the request's language (the key itself if unknown, so a missing
     /// translation shows up instead of an empty space).
     pub fn get<'a>(&self, key: &'a str) -> &'a str {
@@ -1329,6 +1676,30 @@ impl Tr {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn audit_entries_read_as_words() {
+        let t = Tr { locale: Locale::Fr };
+        assert_eq!(t.audit_action("login.failed"), "Connexion refusée");
+        assert_eq!(
+            t.audit_details(r#"{"reason":"wrong_password","login":"martin"}"#),
+            "identifiant saisi\u{a0}: martin · motif\u{a0}: mot de passe erroné"
+        );
+        assert_eq!(
+            t.audit_details(r#"{"copy":12,"method":"manual","student":7,"previous":null}"#),
+            "copie n°\u{a0}12 · méthode\u{a0}: à la main · élève n°\u{a0}7"
+        );
+        assert_eq!(t.audit_object("user", "2", Some("admin")), "compte admin");
+        assert_eq!(t.audit_object("copy", "12", None), "copie n°\u{a0}12");
+        assert_eq!(
+            t.job_kind("scans.process"),
+            "Traitement d\u{2019}un fichier scanné"
+        );
+        // Every audit action has its words.
+        for a in korrigo_domain::audit::AuditAction::ALL {
+            assert_ne!(t.audit_action(a.as_str()), a.as_str(), "{}", a.as_str());
+        }
+    }
 
     #[test]
     fn french_typography_everywhere() {

@@ -16,6 +16,7 @@ both_backends!(
     page_images_only_for_those_allowed,
     repair_desk_edits_are_applied_and_journaled,
     identification_desk_is_for_managers_only,
+    a_batch_that_made_copies_is_discarded_with_them_after_confirmation,
 );
 
 fn batch_pdf(students: usize, pages: u32) -> Vec<u8> {
@@ -582,5 +583,97 @@ async fn identification_desk_is_for_managers_only(w: Which) {
             .status,
         StatusCode::OK
     );
+    t.cleanup().await;
+}
+
+/// A file that made copies (the wrong class, say) can be discarded with its copies, after the
+/// manager confirmed, while none of them is being graded.
+async fn a_batch_that_made_copies_is_discarded_with_them_after_confirmation(w: Which) {
+    let t = TestApp::new(w).await;
+    let admin = t.admin().await;
+    let exam = exam(&t, &admin, "a4:2").await;
+    let kept = upload_and_process(&t, &admin, exam, &batch_pdf(2, 2)).await;
+    assert_eq!(kept["total"], 2);
+    let wrong = upload_and_process(&t, &admin, exam, &batch_pdf(3, 2)).await;
+    assert_eq!(wrong["total"], 5);
+    let batches = t
+        .browser(
+            &admin,
+            Method::GET,
+            &format!("/api/exams/{exam}/scans/"),
+            None,
+        )
+        .await;
+    let second = batches.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["id"].as_i64().unwrap())
+        .max()
+        .unwrap();
+    // First asked: the confirmation says how many copies go with it; nothing is deleted.
+    let r = t
+        .browser(
+            &admin,
+            Method::DELETE,
+            &format!("/api/scans/{second}/"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    assert_eq!(r.body["error"]["code"], "confirmation_required");
+    assert_eq!(r.body["error"]["details"]["copies"], 3);
+    assert!(
+        r.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("3 copies")
+    );
+    let still = t
+        .browser(
+            &admin,
+            Method::GET,
+            &format!("/api/exams/{exam}/copies/"),
+            None,
+        )
+        .await;
+    assert_eq!(still.body["total"], 5);
+    // Confirmed: the file and its three copies are gone, the other file's copies stay.
+    let r = t
+        .browser(
+            &admin,
+            Method::DELETE,
+            &format!("/api/scans/{second}/?with_copies=true"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+    let after = t
+        .browser(
+            &admin,
+            Method::GET,
+            &format!("/api/exams/{exam}/copies/"),
+            None,
+        )
+        .await;
+    assert_eq!(after.body["total"], 2);
+    let codes = |v: &Value| {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["code"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(codes(&after.body), codes(&kept));
+    let log = t
+        .browser(
+            &admin,
+            Method::GET,
+            "/api/audit/?action=scans.batch_deleted",
+            None,
+        )
+        .await;
+    assert!(log.text.contains("\\\"copies\\\":3"), "{}", log.text);
     t.cleanup().await;
 }

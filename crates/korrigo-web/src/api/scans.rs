@@ -103,14 +103,26 @@ pub async fn accept_duplicate(
     Ok(Json(st.app.accept_duplicate(&s, id, &ctx.client()).await?))
 }
 
-/// `DELETE /api/scans/{id}/` → 204: discards a batch that made no copies.
+/// `?with_copies=true` on a batch's deletion.
+#[derive(Debug, Default, Deserialize)]
+pub struct DeleteQuery {
+    /// Also delete the copies made from the batch (none may be graded).
+    #[serde(default)]
+    pub with_copies: bool,
+}
+
+/// `DELETE /api/scans/{id}/[?with_copies=true]` → 204: discards a batch; one that made copies
+/// answers 409 `confirmation_required` until asked `with_copies` (and none is being graded).
 pub async fn delete(
     State(st): State<AppState>,
     ctx: RequestContext,
     Session(s): Session,
     Path(id): Path<i64>,
+    Query(q): Query<DeleteQuery>,
 ) -> Result<StatusCode, ApiError> {
-    st.app.delete_batch(&s, id, &ctx.client()).await?;
+    st.app
+        .delete_batch(&s, id, q.with_copies, &ctx.client())
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -81,6 +81,18 @@ impl FormValues {
     }
 }
 
+/// An exam's layout in words ("A4, 4 pages par copie", "A3 copies doubles"), never `a4:4`.
+fn layout_words(t: &crate::i18n::Tr, layout: korrigo_domain::exams::PageLayout) -> String {
+    match layout {
+        korrigo_domain::exams::PageLayout::A4 { pages } => format!(
+            "A4, {} {}",
+            t.count(&i64::from(pages), "copies.page", "copies.pages"),
+            t.get("exams.per_copy")
+        ),
+        korrigo_domain::exams::PageLayout::A3 => t.get("exams.layout_a3").to_string(),
+    }
+}
+
 const LAYOUTS: [(&str, &str); 5] = [
     ("a4:4", "exams.layout_a4_4"),
     ("a4:8", "exams.layout_a4_8"),
@@ -303,11 +315,12 @@ pub async fn scans(
         Ok(v) => v,
         Err(page) => return page,
     };
+    let l = layout(&st, Some(&s), &headers, "nav.exams");
     render(&ScansPage {
-        l: layout(&st, Some(&s), &headers, "nav.exams"),
+        layout_name: layout_words(&l.t, v.exam.layout),
+        l,
         id,
         name: v.exam.name.clone(),
-        layout_name: v.exam.layout.as_string(),
         default_grouping: korrigo_domain::scans::Grouping::default_for(v.exam.layout).as_str(),
         scans_js: st.assets.url("scans.js").to_string(),
     })

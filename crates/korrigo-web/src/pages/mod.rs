@@ -637,7 +637,7 @@ struct AuditPage {
     l: Layout,
     rows: Vec<AuditRowView>,
     pager: Pager,
-    actions: Vec<String>,
+    actions: Vec<(String, String)>,
     action: String,
     user: String,
     ip: String,
@@ -700,33 +700,44 @@ pub async fn audit(
         ("until", until_s.clone()),
     ];
     let pager = pager(&page, "/admin/audit", &params);
+    let l = layout(&st, Some(&s), &headers, "nav.audit");
+    // Accounts are named by their username, looked up for the whole page at once.
+    let user_ids: Vec<i64> = page
+        .items
+        .iter()
+        .filter(|e| e.object_type.as_deref() == Some("user"))
+        .filter_map(|e| e.object_id.as_deref()?.parse().ok())
+        .collect();
+    let names = match st.app.audit_usernames(&s, &user_ids).await {
+        Ok(n) => n,
+        Err(e) => return page_error(&st, &s, &headers, e),
+    };
     let rows = page
         .items
         .into_iter()
         .map(|e| AuditRowView {
             at: iso(e.at),
             actor: e.actor_username.unwrap_or_else(|| "—".into()),
-            action: e.action,
-            object: match (e.object_type, e.object_id) {
-                (Some(t), Some(i)) => format!("{t} {i}"),
+            action: l.t.audit_action(&e.action),
+            object: match (e.object_type.as_deref(), e.object_id.as_deref()) {
+                (Some(t), Some(i)) => {
+                    let name = i.parse::<i64>().ok().and_then(|id| names.get(&id));
+                    l.t.audit_object(t, i, name.map(String::as_str))
+                }
                 _ => String::new(),
             },
             ip: e.ip.unwrap_or_default(),
-            details: if e.details == "{}" {
-                String::new()
-            } else {
-                e.details
-            },
+            details: l.t.audit_details(&e.details),
         })
         .collect();
     render(&AuditPage {
-        l: layout(&st, Some(&s), &headers, "nav.audit"),
         rows,
         pager,
         actions: AuditAction::ALL
             .iter()
-            .map(|a| a.as_str().to_string())
+            .map(|a| (a.as_str().to_string(), l.t.audit_action(a.as_str())))
             .collect(),
+        l,
         action: q.action.unwrap_or_default(),
         user: q.user.unwrap_or_default(),
         ip: q.ip.unwrap_or_default(),
@@ -793,12 +804,13 @@ pub async fn jobs(
         ("kind", q.kind.clone().unwrap_or_default()),
     ];
     let pager = pager(&page, "/admin/jobs", &params);
+    let l = layout(&st, Some(&s), &headers, "nav.jobs");
     let rows = page
         .items
         .into_iter()
         .map(|j| JobRowView {
             id: j.id.0,
-            kind: j.kind,
+            kind: l.t.job_kind(&j.kind),
             status_key: JOB_STATUSES
                 .iter()
                 .find(|(k, _)| *k == j.status.as_str())
@@ -814,7 +826,7 @@ pub async fn jobs(
         .collect();
     let [(_, status), (_, kind)] = params;
     render(&JobsPage {
-        l: layout(&st, Some(&s), &headers, "nav.jobs"),
+        l,
         rows,
         pager,
         statuses: JOB_STATUSES,
