@@ -136,15 +136,25 @@ function renderList(list, depth, parent) {
       pts.value = String(n.max_points ?? "");
       pts.readOnly = !editable;
       pts.setAttribute("aria-label", msg("msgPoints"));
+      const why = document.createElement("span");
+      why.className = "field-error";
+      why.id = `points-error-${nextFieldId++}`;
+      why.hidden = true;
+      why.textContent = msg("msgQuarter");
+      pts.setAttribute("aria-describedby", why.id);
       pts.addEventListener("input", () => {
-        const v = Number(pts.value);
+        const v = Number(pts.value.replace(",", "."));
         n.max_points = v;
-        pts.setCustomValidity(Number.isInteger(v * 4) && v > 0 ? "" : "0,25");
+        // Refused at the field, in the user's words, before anything is sent.
+        const ok = pts.value !== "" && quarterPoints(v);
+        pts.setCustomValidity(ok ? "" : msg("msgQuarter"));
+        pts.setAttribute("aria-invalid", ok ? "false" : "true");
+        why.hidden = ok;
         dirty = true;
         stateEl.textContent = msg("msgUnsaved");
         updateTotals();
       });
-      row.append(pts);
+      row.append(pts, why);
     } else {
       const sum = document.createElement("span");
       sum.className = "subtotal";
@@ -235,9 +245,20 @@ async function load() {
   render();
 }
 
+/** @param {number} v */
+const quarterPoints = (v) => Number.isFinite(v) && v >= 0.25 && Number.isInteger(v * 4);
+let nextFieldId = 0;
+
 /** @param {boolean} confirmMismatch */
 async function save(confirmMismatch) {
   errorBox.hidden = true;
+  const invalid = tree.querySelector('input.points[aria-invalid="true"]');
+  if (invalid instanceof HTMLInputElement) {
+    errorBox.textContent = msg("msgFixFirst");
+    errorBox.hidden = false;
+    invalid.focus();
+    return;
+  }
   try {
     const r = await api(`/api/exams/${examId}/scheme/`, "PUT", {
       scheme: { nodes },
@@ -301,5 +322,15 @@ document.getElementById("scheme-import")?.addEventListener("change", async (ev) 
   input.value = "";
 });
 window.addEventListener("beforeunload", (e) => { if (dirty) e.preventDefault(); });
+// Links of the page (the exam, the menu) ask in the user's words before unsaved changes are lost.
+document.addEventListener("click", (e) => {
+  const link = /** @type {Element} */ (e.target).closest("a[href]");
+  if (!link || !dirty || e.defaultPrevented) return;
+  if (window.confirm(msg("msgLeave"))) {
+    dirty = false;
+  } else {
+    e.preventDefault();
+  }
+});
 
 load().catch((e) => toast(describe(/** @type {any} */ (e))));

@@ -636,6 +636,21 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("scheme.label", "Intitulé", "Label"),
     ("scheme.points", "Points", "Points"),
     (
+        "scheme.quarter",
+        "Les points vont par quarts de point (0,25\u{a0}; 0,5\u{a0}; 0,75\u{a0}; 1…), et au moins 0,25.",
+        "Points go in quarter points (0.25, 0.5, 0.75, 1…), at least 0.25.",
+    ),
+    (
+        "scheme.fix_first",
+        "Corrigez d\u{2019}abord les points signalés en rouge.",
+        "First fix the points marked in red.",
+    ),
+    (
+        "scheme.leave",
+        "Le barème a des modifications non enregistrées. Quitter la page quand même\u{a0}?",
+        "The scheme has unsaved changes. Leave the page anyway?",
+    ),
+    (
         "scheme.add_child",
         "Ajouter une sous-question",
         "Add a sub-question",

@@ -357,6 +357,51 @@ async fn admin_imports_a_roster_and_edits_a_scheme_in_chromium() {
             .at_most(wait)
             .for_element(Locator::Css("#scheme-tree input.points"))
             .await?;
+        // A value that is not a quarter point is refused at the field, in French, and Ctrl+S
+        // saves nothing until it is fixed.
+        pts.clear().await?;
+        pts.send_keys("0.3").await?;
+        let why = c
+            .find(Locator::Css("#scheme-tree .field-error"))
+            .await?;
+        assert!(why.is_displayed().await?, "the field says why");
+        assert!(why.text().await?.contains("quarts de point"));
+        assert_eq!(
+            pts.attr("aria-invalid").await?.as_deref(),
+            Some("true")
+        );
+        c.execute(
+            "document.dispatchEvent(new KeyboardEvent('keydown', {key: 's', ctrlKey: true}))",
+            vec![],
+        )
+        .await?;
+        let err = c
+            .wait()
+            .at_most(wait)
+            .for_element(Locator::Css("#scheme-editor .form-error:not([hidden])"))
+            .await?;
+        assert!(err.text().await?.contains("Corrigez"), "{}", err.text().await?);
+        screenshot(&c, "scheme_invalid").await?;
+        // The JSON import's file input takes no room in the toolbar.
+        let toolbar = c
+            .execute(
+                "return document.getElementById('scheme-add').parentElement.getBoundingClientRect().height",
+                vec![],
+            )
+            .await?;
+        assert!(toolbar.as_f64().unwrap_or(999.0) < 70.0, "toolbar {toolbar}");
+        let overflow = c
+            .execute(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth",
+                vec![],
+            )
+            .await?;
+        assert_eq!(overflow.as_f64(), Some(0.0), "the page fits the width of the screen");
+        // Leaving with unsaved changes asks first (here: the answer is "stay").
+        c.execute("window.confirm = () => false; document.querySelector('main a[href]').click()", vec![])
+            .await?;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert!(c.current_url().await?.path().ends_with("/scheme"), "stayed on the page");
         pts.clear().await?;
         pts.send_keys("20\t").await?;
         c.find(Locator::Css("#scheme-save")).await?.click().await?;
@@ -766,7 +811,31 @@ async fn manager_identifies_a_copy_with_the_keyboard_in_chromium() {
             if ratio < 4.5 {
                 problems.push(format!("{page}: contrast {ratio:.2} for {which:?}"));
             }
+            let overflow = c
+                .execute(
+                    "return document.documentElement.scrollWidth - document.documentElement.clientWidth",
+                    vec![],
+                )
+                .await?;
+            if overflow.as_f64() != Some(0.0) {
+                problems.push(format!("{page}: {overflow} px wider than a 1366 px screen"));
+            }
         }
+        // The users table fits a 768 px wide window too (a tablet, a half screen).
+        c.set_window_size(768, 900).await?;
+        c.goto(&format!("{base}/admin/users")).await?;
+        c.wait().at_most(WAIT).for_element(Locator::Css("main table")).await?;
+        let overflow = c
+            .execute(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth",
+                vec![],
+            )
+            .await?;
+        screenshot(&c, "users_768").await?;
+        if overflow.as_f64() != Some(0.0) {
+            problems.push(format!("/admin/users: {overflow} px wider than 768 px"));
+        }
+        c.set_window_size(1366, 768).await?;
         assert!(problems.is_empty(), "{problems:#?}");
         Ok::<_, fantoccini::error::CmdError>(())
     }
