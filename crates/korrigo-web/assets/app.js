@@ -147,6 +147,52 @@ function showError(scope, message) {
 function clearError(scope) {
   const box = scope.querySelector(".form-error");
   if (box instanceof HTMLElement) box.hidden = true;
+  for (const e of Array.from(scope.querySelectorAll(".field-error[data-for]"))) e.remove();
+  for (const i of Array.from(scope.querySelectorAll("[aria-invalid=true]"))) i.removeAttribute("aria-invalid");
+}
+
+/**
+ * Shows a message next to a form's field (`name`); false when the form has no such field.
+ * @param {HTMLFormElement} form @param {string} name @param {string} message
+ */
+function showFieldError(form, name, message) {
+  const input = form.querySelector(`[name="${CSS.escape(name)}"]`);
+  if (!(input instanceof HTMLElement)) return false;
+  const note = document.createElement("span");
+  note.className = "field-error";
+  note.dataset.for = name;
+  note.id = `error-${name}-${Math.random().toString(36).slice(2, 8)}`;
+  note.textContent = message;
+  input.setAttribute("aria-invalid", "true");
+  input.setAttribute("aria-describedby", note.id);
+  input.after(note);
+  return true;
+}
+
+/** Every problem of a form the browser can see, at once, each on its field. */
+const FIELD_WORDS = {
+  fr: { required: "Ce champ est obligatoire.", email: "Adresse e-mail invalide (exemple\u00a0: prenom.nom@lycee.fr)." },
+  en: { required: "This field is required.", email: "Invalid e-mail address (e.g. first.last@school.org)." },
+};
+
+/** @param {HTMLFormElement} form @returns {boolean} whether the form may be sent */
+function checkFields(form) {
+  const w = lang === "en" ? FIELD_WORDS.en : FIELD_WORDS.fr;
+  let ok = true;
+  /** @type {HTMLElement | null} */
+  let first = null;
+  for (const input of Array.from(form.querySelectorAll("input[name], select[name], textarea[name]"))) {
+    const field = /** @type {HTMLInputElement} */ (input);
+    let problem = "";
+    if (field.required && field.value.trim() === "") problem = w.required;
+    else if (field.type === "email" && field.value.trim() !== "" && !field.validity.valid) problem = w.email;
+    if (problem && showFieldError(form, field.name, problem)) {
+      ok = false;
+      first = first || field;
+    }
+  }
+  if (first) first.focus();
+  return ok;
 }
 
 /** @param {string} message */
@@ -191,12 +237,19 @@ function onSuccess(el, data) {
     if (box instanceof HTMLElement) {
       const user = box.querySelector("[data-credentials-user]");
       const pw = box.querySelector("[data-credentials-password]");
+      const url = box.querySelector("[data-credentials-url]");
       if (user) user.textContent = data.user.username;
       if (pw) pw.textContent = data.temporary_password;
+      if (url) url.textContent = `${location.origin}/login`;
       box.hidden = false;
-      box.scrollIntoView({ block: "center" });
     }
-    if (el instanceof HTMLFormElement) el.reset();
+    if (el instanceof HTMLFormElement) {
+      el.reset();
+      // The pop-over closes and the list shows the new account.
+      const pop = el.closest("details");
+      if (pop instanceof HTMLDetailsElement) pop.open = false;
+      refreshList().then(() => box?.scrollIntoView({ block: "center" }));
+    }
     return;
   }
   if (data && typeof data.login_url === "string") {
@@ -214,6 +267,43 @@ function onSuccess(el, data) {
   }
 }
 
+/** Reloads the page's list (`[data-list]`) in place, keeping everything else as it is. */
+async function refreshList() {
+  const list = document.querySelector("[data-list]");
+  if (!list) return;
+  try {
+    const resp = await fetch(location.href, { credentials: "same-origin" });
+    const doc = new DOMParser().parseFromString(await resp.text(), "text/html");
+    const fresh = doc.querySelector("[data-list]");
+    if (fresh) {
+      const node = document.importNode(fresh, true);
+      list.replaceWith(node);
+      localizeTimes(node);
+    }
+  } catch {
+    // The list stays as it was; a reload shows the account.
+  }
+}
+
+document.addEventListener("click", async (ev) => {
+  const b = /** @type {Element} */ (ev.target).closest("[data-copy-credentials]");
+  if (!b) return;
+  const box = b.closest("[data-credentials]");
+  if (!box) return;
+  const text = (lang === "en"
+    ? ["Username", "Temporary password", "Log in at"]
+    : ["Identifiant", "Mot de passe provisoire", "Connexion"]).map((label, i) => {
+    const sel = ["[data-credentials-user]", "[data-credentials-password]", "[data-credentials-url]"][i];
+    return `${label}\u00a0: ${box.querySelector(sel)?.textContent || ""}`;
+  }).join("\n");
+  try {
+    await navigator.clipboard.writeText(text);
+    toast(lang === "en" ? "Copied." : "Copié.");
+  } catch {
+    toast(lang === "en" ? "Copying is not allowed here: select the text." : "Copie impossible ici\u00a0: sélectionnez le texte.");
+  }
+});
+
 /** @param {Element} el @param {() => Promise<any>} call */
 async function run(el, call) {
   const confirmText = el.getAttribute("data-confirm");
@@ -229,6 +319,11 @@ async function run(el, call) {
       location.assign("/login?next=" + encodeURIComponent(location.pathname + location.search));
       return;
     }
+    // A server error about one field goes next to that field.
+    const field = err && err.details && err.details.field;
+    if (el instanceof HTMLFormElement && typeof field === "string" && showFieldError(el, field, describe(err))) {
+      return;
+    }
     showError(el instanceof HTMLFormElement ? el : el.closest("section") || el, describe(err || {}));
   } finally {
     buttons.forEach((b) => b.removeAttribute("disabled"));
@@ -242,6 +337,8 @@ document.addEventListener("submit", (ev) => {
   const url = form.getAttribute("data-api") || "";
   const method = form.getAttribute("data-method") || "POST";
   const file = form.getAttribute("data-download");
+  clearError(form);
+  if (!checkFields(form)) return;
   run(form, () => (file ? download(url, method, formBody(form), file) : api(url, method, formBody(form))));
 });
 
@@ -273,10 +370,14 @@ document.addEventListener("change", (ev) => {
 });
 
 // Timestamps are sent in UTC; show them in the reader's time zone.
-for (const t of Array.from(document.querySelectorAll("time[datetime]"))) {
-  const d = new Date(t.getAttribute("datetime") || "");
-  if (!isNaN(d.getTime())) t.textContent = d.toLocaleString(lang === "en" ? "en-GB" : "fr-FR");
+/** @param {ParentNode} root */
+function localizeTimes(root) {
+  for (const t of Array.from(root.querySelectorAll("time[datetime]"))) {
+    const d = new Date(t.getAttribute("datetime") || "");
+    if (!isNaN(d.getTime())) t.textContent = d.toLocaleString(lang === "en" ? "en-GB" : "fr-FR");
+  }
 }
+localizeTimes(document);
 
 // The staff import on the users page: a dry run shows what would happen, then the import
 // downloads the activation slips of the new accounts.

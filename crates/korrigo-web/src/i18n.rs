@@ -14,6 +14,19 @@ pub struct Tr {
 const TABLE: &[(&str, &str, &str)] = &[
     ("nav.main", "Navigation principale", "Main navigation"),
     ("common.actions", "Actions", "Actions"),
+    ("users.username", "Identifiant", "Username"),
+    ("common.colon", "\u{a0}: ", ": "),
+    (
+        "users.temp_password",
+        "Mot de passe provisoire",
+        "Temporary password",
+    ),
+    ("users.login_at", "Adresse de connexion", "Log in at"),
+    (
+        "users.copy",
+        "Copier ces informations",
+        "Copy these details",
+    ),
     ("nav.dashboard", "Accueil", "Home"),
     ("nav.users", "Utilisateurs", "Users"),
     ("nav.audit", "Journal d\u{2019}audit", "Audit log"),
@@ -1489,6 +1502,11 @@ const MESSAGES_FR: &[(&str, &str)] = &[
     (
         "some of its copies also hold pages of another file: move those pages in the repair desk first",
         "Certaines de ses copies contiennent aussi des pages d\u{2019}un autre fichier\u{a0}: déplacez-les d\u{2019}abord dans l\u{2019}atelier de réparation.",
+    ),
+    ("processing failed: {}", "Le traitement a échoué\u{a0}: {}"),
+    (
+        "cannot read the uploaded file: {}",
+        "Le fichier envoyé est illisible\u{a0}: {}",
     ),
     ("{}: {}", "{}\u{a0}: {}"),
 ];

@@ -338,6 +338,67 @@ async fn admin_imports_a_roster_and_edits_a_scheme_in_chromium() {
             .text()
             .await?;
         assert!(table.contains("SAINT-ANDRÉ"), "{table}");
+        // A new user: the form's problems come together, each on its field; once created,
+        // the pop-over closes, the list shows the account, the password has a copy button
+        // and the login address.
+        c.goto(&format!("{base}/admin/users")).await?;
+        c.wait()
+            .at_most(wait)
+            .for_element(Locator::Css("details.create summary"))
+            .await?
+            .click()
+            .await?;
+        c.find(Locator::Css("details.create input[name=email]"))
+            .await?
+            .send_keys("pas-une-adresse")
+            .await?;
+        c.find(Locator::Css("details.create button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        let fields: Vec<String> = {
+            let mut out = vec![];
+            for e in c.find_all(Locator::Css("details.create .field-error")).await? {
+                out.push(e.attr("data-for").await?.unwrap_or_default());
+            }
+            out
+        };
+        assert_eq!(fields, ["display_name", "username", "email"], "every problem at once");
+        c.find(Locator::Css("details.create input[name=display_name]"))
+            .await?
+            .send_keys("Anne Leroy")
+            .await?;
+        c.find(Locator::Css("details.create input[name=username]"))
+            .await?
+            .send_keys("anne.leroy")
+            .await?;
+        let email = c.find(Locator::Css("details.create input[name=email]")).await?;
+        email.clear().await?;
+        email.send_keys("anne.leroy@lycee.fr").await?;
+        c.find(Locator::Css("details.create button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        c.wait()
+            .at_most(wait)
+            .for_element(Locator::Css("[data-credentials]:not([hidden])"))
+            .await?;
+        let open = c
+            .execute("return document.querySelector('details.create').open", vec![])
+            .await?;
+        assert_eq!(open, serde_json::json!(false), "the pop-over closed");
+        c.wait()
+            .at_most(wait)
+            .for_element(Locator::XPath("//div[@data-list]//td[text()='anne.leroy']"))
+            .await?;
+        let url = c
+            .find(Locator::Css("[data-credentials-url]"))
+            .await?
+            .text()
+            .await?;
+        assert_eq!(url, format!("{base}/login"));
+        assert!(c.find(Locator::Css("[data-copy-credentials]")).await.is_ok());
+        screenshot(&c, "users_created").await?;
         // An exam, then its scheme: one exercise worth 20, saved, still there after a reload.
         create_exam(&c, &base, "Bac blanc").await?;
         c.wait()

@@ -33,11 +33,17 @@ pub struct BatchList {
 pub async fn list(
     State(st): State<AppState>,
     Session(s): Session,
+    crate::i18n::ReqLocale(locale): crate::i18n::ReqLocale,
     Path(id): Path<i64>,
 ) -> Result<Json<BatchList>, ApiError> {
-    Ok(Json(BatchList {
-        items: st.app.list_batches(&s, ExamId(id)).await?,
-    }))
+    let mut items = st.app.list_batches(&s, ExamId(id)).await?;
+    // Why a file was refused, in the manager's language.
+    for b in &mut items {
+        if let Some(e) = b.batch.error.as_mut() {
+            *e = crate::i18n::translate(locale, e);
+        }
+    }
+    Ok(Json(BatchList { items }))
 }
 
 /// `POST /api/exams/{id}/scans/` → 201: starts an upload.
