@@ -64,11 +64,7 @@ pub async fn candidates_of_copies(
         return Ok(Vec::new());
     }
     // Numbers only: safe to write into the statement.
-    let list = copy_ids
-        .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(",");
+    let list = crate::query::id_list(copy_ids);
     let sql = format!("SELECT copy_id, candidates FROM copy_readings WHERE copy_id IN ({list})");
     Ok(on_conn!(c, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(&mut *c).await)?)
 }

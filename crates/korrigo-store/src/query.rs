@@ -105,6 +105,11 @@ where
 
 /// Escapes `%`, `_` and `\` for a `LIKE ... ESCAPE '\'` pattern and wraps it in `%...%`,
 /// lower-cased (compare with `LOWER(column)`).
+/// Ids as the inside of a SQL `IN (...)` list. Ids are integers, so nothing can be injected.
+pub(crate) fn id_list(ids: &[i64]) -> String {
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+}
+
 pub(crate) fn contains_pattern(s: &str) -> String {
     let mut p = String::from("%");
     for c in s.to_lowercase().chars() {

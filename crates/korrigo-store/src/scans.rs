@@ -257,11 +257,7 @@ pub async fn copies_mix_batches(
     if copy_ids.is_empty() {
         return Ok(false);
     }
-    let list = copy_ids
-        .iter()
-        .map(|i| i.to_string())
-        .collect::<Vec<_>>()
-        .join(",");
+    let list = crate::query::id_list(copy_ids);
     let sql = format!("SELECT COUNT(*) FROM pages WHERE copy_id IN ({list}) AND batch_id <> $1");
     let n: i64 = on_conn!(c, c => sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(batch_id).fetch_one(&mut *c).await)?;
     Ok(n > 0)
@@ -272,11 +268,7 @@ pub async fn delete_copies(c: Conn<'_>, copy_ids: &[i64]) -> Result<(), StoreErr
     if copy_ids.is_empty() {
         return Ok(());
     }
-    let list = copy_ids
-        .iter()
-        .map(|i| i.to_string())
-        .collect::<Vec<_>>()
-        .join(",");
+    let list = crate::query::id_list(copy_ids);
     let sql = format!("DELETE FROM copies WHERE id IN ({list})");
     on_conn!(c, c => sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
@@ -426,11 +418,7 @@ pub async fn pages_of_copies(c: Conn<'_>, copy_ids: &[i64]) -> Result<Vec<Page>,
     if copy_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let list = copy_ids
-        .iter()
-        .map(|i| i.to_string())
-        .collect::<Vec<_>>()
-        .join(",");
+    let list = crate::query::id_list(copy_ids);
     let sql = format!(
         "SELECT {PAGE_COLUMNS} FROM pages WHERE copy_id IN ({list}) AND deleted = FALSE ORDER BY copy_id, position, id"
     );

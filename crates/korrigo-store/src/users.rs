@@ -362,11 +362,7 @@ pub async fn usernames(c: Conn<'_>, ids: &[i64]) -> Result<Vec<(i64, String)>, S
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let list = ids
-        .iter()
-        .map(|i| i.to_string())
-        .collect::<Vec<_>>()
-        .join(",");
+    let list = crate::query::id_list(ids);
     let sql = format!("SELECT id, username FROM users WHERE id IN ({list})");
     Ok(on_conn!(c, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(&mut *c).await)?)
 }

@@ -55,6 +55,17 @@ impl FromRequestParts<AppState> for Session {
     }
 }
 
+/// A logged-in user who passes `rule`, checked before the request body is read.
+async fn gated(
+    parts: &mut Parts,
+    st: &AppState,
+    rule: fn(&policy::Actor) -> Result<(), korrigo_domain::Forbidden>,
+) -> Result<AuthSession, ApiError> {
+    let Session(s) = Session::from_request_parts(parts, st).await?;
+    rule(&s.actor()).map_err(AppError::from)?;
+    Ok(s)
+}
+
 /// A logged-in admin. The route's role gate runs before the request body is read, so that
 /// nobody else learns anything about the body's shape (a student gets 403, never a 400
 /// naming fields); the use case checks again.
@@ -63,9 +74,7 @@ pub struct AdminSession(pub AuthSession);
 impl FromRequestParts<AppState> for AdminSession {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, ApiError> {
-        let Session(s) = Session::from_request_parts(parts, st).await?;
-        policy::administer(&s.actor()).map_err(AppError::from)?;
-        Ok(AdminSession(s))
+        gated(parts, st, policy::administer).await.map(AdminSession)
     }
 }
 
@@ -76,9 +85,9 @@ pub struct StaffSession(pub AuthSession);
 impl FromRequestParts<AppState> for StaffSession {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, ApiError> {
-        let Session(s) = Session::from_request_parts(parts, st).await?;
-        policy::use_staff_area(&s.actor()).map_err(AppError::from)?;
-        Ok(StaffSession(s))
+        gated(parts, st, policy::use_staff_area)
+            .await
+            .map(StaffSession)
     }
 }
 
