@@ -19,6 +19,7 @@ both_backends!(
     lists_send_a_constant_number_of_queries,
     student_accounts_activation_codes_and_slips,
     teachers_are_imported_with_activation_codes,
+    names_sort_in_french_order_in_lists_and_slips,
 );
 
 const PRONOTE: &[u8] = include_bytes!("fixtures/pronote_utf8_bom.csv");
@@ -1154,5 +1155,40 @@ async fn teachers_are_imported_with_activation_codes(w: Which) {
             .status,
         StatusCode::FORBIDDEN
     );
+    t.cleanup().await;
+}
+
+/// É and Ç sort with E and C in the student list and on the slips (not after Z).
+async fn names_sort_in_french_order_in_lists_and_slips(w: Which) {
+    let t = TestApp::new(w).await;
+    let admin = t.admin().await;
+    let csv = "Nom;Prénom;Né(e) le;Classe\nZOLA;Émile;01/01/2008;TS1\nÉTIENNE;Lucie;02/01/2008;TS1\n\
+               EDDY;Paul;03/01/2008;TS1\nÇELIK;Ayşe;04/01/2008;TS1\nCYRIL;Anne;05/01/2008;TS1\n";
+    import(&t, &admin, csv.as_bytes()).await;
+    let list = t
+        .browser(&admin, Method::GET, "/api/students/?sort=name", None)
+        .await;
+    let names: Vec<&str> = list.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["last_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["ÇELIK", "CYRIL", "EDDY", "ÉTIENNE", "ZOLA"]);
+    let slips = t
+        .browser(
+            &admin,
+            Method::POST,
+            "/api/students/accounts/",
+            Some(json!({"class": "TS1"})),
+        )
+        .await;
+    let on_slips: Vec<&str> = slips.body["slips"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["last_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(on_slips, names);
     t.cleanup().await;
 }
