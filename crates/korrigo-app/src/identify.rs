@@ -18,13 +18,36 @@ use serde::{Deserialize, Serialize};
 use tracing::info;
 
 use crate::accounts::AuthSession;
-use crate::jobs::JobContext;
 use crate::{App, AppError, ClientInfo};
 
 /// Reads one copy's header.
 pub const READ_COPY: &str = "identify.read";
 /// Matches an exam's readings against its students.
 pub const MATCH_EXAM: &str = "identify.match";
+
+/// The job reading one copy's header.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ReadCopy {
+    /// The copy.
+    pub copy: i64,
+}
+
+impl crate::jobs::JobSpec for ReadCopy {
+    const KIND: &'static str = READ_COPY;
+    const MAX_ATTEMPTS: u32 = 3;
+}
+
+/// The job matching an exam's readings against its students.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct MatchExam {
+    /// The exam.
+    pub exam: i64,
+}
+
+impl crate::jobs::JobSpec for MatchExam {
+    const KIND: &'static str = MATCH_EXAM;
+    const MAX_ATTEMPTS: u32 = 3;
+}
 
 thread_local! {
     /// One Tesseract engine per blocking thread (loading it takes ~100 ms).
@@ -140,8 +163,7 @@ fn date_boxes_json(boxes: &[[f32; 10]]) -> String {
 
 impl App {
     /// The job reading one copy's header.
-    pub(crate) async fn run_read_copy(&self, ctx: &JobContext) -> Result<(), String> {
-        let copy_id = ctx.id_param("copy")?;
+    pub(crate) async fn run_read_copy(&self, copy_id: i64) -> Result<(), String> {
         let err = |e: StoreError| e.to_string();
         let (copy, first) = {
             let mut c = self.db.read().await.map_err(err)?;
@@ -198,19 +220,20 @@ impl App {
         )
         .await
         .map_err(err)?;
-        tx.commit().await.map_err(err)?;
-        // One match for the exam's copies read meanwhile, not one per copy.
-        self.enqueue_once(MATCH_EXAM, serde_json::json!({ "exam": copy.exam_id }))
+        // One match for the exam's copies read meanwhile, not one per copy; queued with the
+        // reading, so that no reading waits for a match that was never queued.
+        self.queue_in(tx.conn(), &MatchExam { exam: copy.exam_id }, true)
             .await
             .map_err(err)?;
+        tx.commit().await.map_err(err)?;
+        self.queue.wake();
         Ok(())
     }
 
     /// The job matching an exam's readings: suggestions for every read copy, and automatic
     /// identifications where safe (copies already identified and their students are left
     /// alone).
-    pub(crate) async fn run_match_exam(&self, ctx: &JobContext) -> Result<(), String> {
-        let exam = ExamId(ctx.id_param("exam")?);
+    pub(crate) async fn run_match_exam(&self, exam: ExamId) -> Result<(), String> {
         let err = |e: StoreError| e.to_string();
         let mut tx = self.db.begin().await.map_err(err)?;
         let students = store::exam_students(tx.conn(), exam).await.map_err(err)?;
@@ -305,13 +328,8 @@ impl App {
         };
         let mut tx = self.db.begin().await?;
         for c in &copies {
-            self.enqueue_in(
-                tx.conn(),
-                READ_COPY,
-                &serde_json::json!({ "copy": c.id }),
-                true,
-            )
-            .await?;
+            self.queue_in(tx.conn(), &ReadCopy { copy: c.id }, true)
+                .await?;
         }
         tx.commit().await?;
         self.queue.wake();

@@ -6,8 +6,8 @@
 //! is run again from the start by another worker once its lease runs out.
 
 use crate::App;
-use korrigo_domain::JobId;
 use korrigo_domain::jobs::{JobStatus, retry_delay};
+use korrigo_domain::{ExamId, JobId};
 use korrigo_store::{Db, StoreError, jobs, now_ms};
 use std::collections::HashMap;
 use std::future::Future;
@@ -55,6 +55,26 @@ impl JobContext {
     }
 }
 
+/// A kind of job, declared by its area: its name in the queue and its payload (ids only,
+/// serialized as JSON). Jobs are queued in the caller's transaction ([`App::queue_in`]), so a
+/// job exists exactly when what it works on does: no batch waits for ever for a job that a
+/// crash between two transactions never wrote.
+pub trait JobSpec: serde::Serialize + serde::de::DeserializeOwned + Send + 'static {
+    /// The kind's stable name (`scans.process`, ...).
+    const KIND: &'static str;
+    /// How many attempts a job of this kind gets.
+    const MAX_ATTEMPTS: u32;
+}
+
+/// The periodic clean-up of expired sessions.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub struct PurgeSessions {}
+
+impl JobSpec for PurgeSessions {
+    const KIND: &'static str = PURGE_SESSIONS;
+    const MAX_ATTEMPTS: u32 = 3;
+}
+
 /// One kind of job: its handler and how many attempts it gets.
 #[derive(Clone)]
 struct Kind {
@@ -69,6 +89,24 @@ pub struct Registry {
 }
 
 impl Registry {
+    /// Registers the handler of a typed job: it receives the decoded payload.
+    pub fn job<J, F, Fut>(&mut self, f: F)
+    where
+        J: JobSpec,
+        F: Fn(App, J, JobContext) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = JobResult> + Send + 'static,
+    {
+        let f = Arc::new(f);
+        self.register(J::KIND, J::MAX_ATTEMPTS, move |ctx: JobContext| {
+            let f = f.clone();
+            async move {
+                let job: J = serde_json::from_value(ctx.payload.clone())
+                    .map_err(|e| format!("the {} job's payload is not valid: {e}", J::KIND))?;
+                f(ctx.app.clone(), job, ctx).await
+            }
+        });
+    }
+
     /// Registers a handler for `kind`.
     pub fn register<F, Fut>(&mut self, kind: &str, max_attempts: u32, f: F)
     where
@@ -146,7 +184,9 @@ impl App {
         Ok(jobs::list(c.conn(), f, page).await?)
     }
 
-    /// Enqueues a job now and wakes local workers.
+    /// Enqueues a job in a transaction of its own and wakes local workers: only for a job
+    /// that depends on nothing else being written (maintenance, tests). Use cases queue theirs
+    /// with [`App::queue_in`] in the transaction of what the job works on.
     pub async fn enqueue(
         &self,
         kind: &str,
@@ -176,6 +216,21 @@ impl App {
         tx.commit().await?;
         self.queue.wake();
         Ok(id)
+    }
+
+    /// Queues a typed job in the caller's transaction: it exists exactly when what it works on
+    /// does. With `once`, nothing is added while the same job is still waiting (a burst of
+    /// requests makes one job). The caller wakes the workers after its commit
+    /// (`self.queue.wake()`).
+    pub(crate) async fn queue_in<J: JobSpec>(
+        &self,
+        c: korrigo_store::Conn<'_>,
+        job: &J,
+        once: bool,
+    ) -> Result<JobId, StoreError> {
+        let payload = serde_json::to_value(job)
+            .map_err(|e| StoreError::Corrupt(format!("a {} job: {e}", J::KIND)))?;
+        self.enqueue_in(c, J::KIND, &payload, once).await
     }
 
     /// Queues a job in the caller's transaction (so that it exists exactly when what it works
@@ -365,8 +420,7 @@ pub const PURGE_SESSIONS: &str = "sessions.purge";
 /// Registers every job kind of the application.
 pub fn builtin_registry() -> Registry {
     let mut r = Registry::default();
-    r.register(PURGE_SESSIONS, 3, |ctx: JobContext| async move {
-        let app = ctx.app.clone();
+    r.job(|app: App, _: PurgeSessions, ctx: JobContext| async move {
         let now = now_ms();
         let idle = i64::try_from(app.config.session_idle.as_millis()).unwrap_or(i64::MAX / 2);
         let mut tx = app.db.begin().await.map_err(|e| e.to_string())?;
@@ -378,43 +432,31 @@ pub fn builtin_registry() -> Registry {
         info!(purged = n, "expired sessions purged");
         Ok(())
     });
-    r.register(
-        crate::roster::IMPORT_STUDENTS,
-        5,
-        |ctx: JobContext| async move {
-            let app = ctx.app.clone();
-            app.run_student_import(&ctx).await
+    r.job(
+        |app: App, job: crate::roster::ImportStudents, ctx: JobContext| async move {
+            app.run_student_import(job.import, &ctx).await
         },
     );
-    r.register(
-        crate::scans::PROCESS_BATCH,
-        5,
-        |ctx: JobContext| async move {
-            let app = ctx.app.clone();
-            let result = app.run_batch(&ctx).await;
+    r.job(
+        |app: App, job: crate::scans::ProcessBatch, ctx: JobContext| async move {
+            let result = app.run_batch(job.batch, &ctx).await;
             if let Err(e) = &result
-                && ctx.attempt >= i64::from(app.registry.max_attempts(crate::scans::PROCESS_BATCH))
+                && ctx.attempt >= i64::from(crate::scans::ProcessBatch::MAX_ATTEMPTS)
             {
                 // The last attempt: the batch must not look "processing" for ever.
-                app.give_up_batch(&ctx, e).await;
+                app.give_up_batch(job.batch, e).await;
             }
             result
         },
     );
-    r.register(
-        crate::identify::READ_COPY,
-        3,
-        |ctx: JobContext| async move {
-            let app = ctx.app.clone();
-            app.run_read_copy(&ctx).await
+    r.job(
+        |app: App, job: crate::identify::ReadCopy, _ctx: JobContext| async move {
+            app.run_read_copy(job.copy).await
         },
     );
-    r.register(
-        crate::identify::MATCH_EXAM,
-        3,
-        |ctx: JobContext| async move {
-            let app = ctx.app.clone();
-            app.run_match_exam(&ctx).await
+    r.job(
+        |app: App, job: crate::identify::MatchExam, _ctx: JobContext| async move {
+            app.run_match_exam(ExamId(job.exam)).await
         },
     );
     r
@@ -429,7 +471,10 @@ pub async fn scheduler(app: App, every: Duration, mut shutdown: watch::Receiver<
                 jobs::pending_of_kind(c.conn(), PURGE_SESSIONS).await?
             };
             if !pending {
-                app.enqueue(PURGE_SESSIONS, serde_json::json!({})).await?;
+                let mut tx = app.db.begin().await?;
+                app.queue_in(tx.conn(), &PurgeSessions {}, true).await?;
+                tx.commit().await?;
+                app.queue.wake();
             }
             Ok::<_, StoreError>(())
         }

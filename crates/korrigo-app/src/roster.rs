@@ -16,6 +16,18 @@ use serde::{Deserialize, Serialize};
 
 /// The job that applies a student import.
 pub const IMPORT_STUDENTS: &str = "students.import";
+
+/// The job applying a confirmed student import.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ImportStudents {
+    /// The import.
+    pub import: i64,
+}
+
+impl crate::jobs::JobSpec for ImportStudents {
+    const KIND: &'static str = IMPORT_STUDENTS;
+    const MAX_ATTEMPTS: u32 = 5;
+}
 /// Rows applied per transaction.
 const CHUNK: usize = 2000;
 
@@ -230,12 +242,7 @@ impl App {
         )
         .await?;
         let job = self
-            .enqueue_in(
-                tx.conn(),
-                IMPORT_STUDENTS,
-                &serde_json::json!({ "import": id }),
-                false,
-            )
+            .queue_in(tx.conn(), &ImportStudents { import: id }, false)
             .await?;
         audit::record(tx.conn(), &NewEntry {
             actor_id: (s.user.id.0 > 0).then_some(s.user.id),
@@ -268,8 +275,7 @@ impl App {
 
     /// The job: applies an import's valid rows in chunks, each in its own transaction with the
     /// import's progress, so that a resumed job continues where the last one stopped.
-    pub(crate) async fn run_student_import(&self, ctx: &JobContext) -> Result<(), String> {
-        let id = ctx.id_param("import")?;
+    pub(crate) async fn run_student_import(&self, id: i64, ctx: &JobContext) -> Result<(), String> {
         let import = {
             let mut c = self.db.read().await.map_err(|e| e.to_string())?;
             imports::find(c.conn(), id)

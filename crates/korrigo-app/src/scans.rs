@@ -34,6 +34,18 @@ use crate::{App, AppError, ClientInfo};
 
 /// The job kind that processes a batch.
 pub const PROCESS_BATCH: &str = "scans.process";
+
+/// The job turning an uploaded batch into pages and copies.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ProcessBatch {
+    /// The batch.
+    pub batch: i64,
+}
+
+impl crate::jobs::JobSpec for ProcessBatch {
+    const KIND: &'static str = PROCESS_BATCH;
+    const MAX_ATTEMPTS: u32 = 5;
+}
 /// Source pages processed (and committed) together.
 const CHUNK: usize = 16;
 /// Longest accepted chunk of a resumable upload.
@@ -342,10 +354,14 @@ impl App {
             )
             .await?;
         }
+        if complete {
+            // Queued with the status change: a complete upload always has its job.
+            self.queue_in(tx.conn(), &ProcessBatch { batch: id }, false)
+                .await?;
+        }
         tx.commit().await?;
         if complete {
-            self.enqueue(PROCESS_BATCH, serde_json::json!({ "batch": id }))
-                .await?;
+            self.queue.wake();
         }
         self.get_batch(s, id).await
     }
@@ -378,35 +394,51 @@ impl App {
             .await
             .map_err(|e| AppError::invalid("file", format!("{}: {e}", path.display())))?;
         let size = self.files.put_stream(&key, f).await? as i64;
-        let mut tx = self.db.begin().await?;
-        let id = store::insert_batch(
-            tx.conn(),
-            &NewBatch {
-                exam_id: exam.0,
-                file_name: &file_name,
-                size,
-                received: size,
-                sha256: None,
-                store_key: &key,
-                status: BatchStatus::Queued.as_str(),
-                grouping: grouping.as_str(),
-                created_by: (s.user.id.0 > 0).then_some(s.user.id.0),
-                now: now_ms(),
-            },
-        )
-        .await?;
-        self.audit_exam(
-            tx.conn(),
-            s,
-            AuditAction::ScansUploaded,
-            ExamId(exam.0),
-            client,
-            Some(serde_json::json!({ "batch": id, "file": file_name, "size": size })),
-        )
-        .await?;
-        tx.commit().await?;
-        self.enqueue(PROCESS_BATCH, serde_json::json!({ "batch": id }))
+        // The batch, its audit entry and its job are written together; if that fails, the
+        // stored file goes too (nothing half-imported).
+        let recorded = async {
+            let mut tx = self.db.begin().await?;
+            let id = store::insert_batch(
+                tx.conn(),
+                &NewBatch {
+                    exam_id: exam.0,
+                    file_name: &file_name,
+                    size,
+                    received: size,
+                    sha256: None,
+                    store_key: &key,
+                    status: BatchStatus::Queued.as_str(),
+                    grouping: grouping.as_str(),
+                    created_by: (s.user.id.0 > 0).then_some(s.user.id.0),
+                    now: now_ms(),
+                },
+            )
             .await?;
+            self.audit_exam(
+                tx.conn(),
+                s,
+                AuditAction::ScansUploaded,
+                ExamId(exam.0),
+                client,
+                Some(serde_json::json!({ "batch": id, "file": file_name, "size": size })),
+            )
+            .await?;
+            self.queue_in(tx.conn(), &ProcessBatch { batch: id }, false)
+                .await?;
+            tx.commit().await?;
+            Ok::<_, AppError>(id)
+        }
+        .await;
+        let id = match recorded {
+            Ok(id) => id,
+            Err(e) => {
+                if let Err(d) = self.files.delete(&key).await {
+                    warn!(error = %d, "could not delete a file whose batch was not recorded");
+                }
+                return Err(e);
+            }
+        };
+        self.queue.wake();
         self.get_batch(s, id).await
     }
 
@@ -454,9 +486,10 @@ impl App {
             Some(serde_json::json!({ "batch": id, "duplicate_of": batch.duplicate_of })),
         )
         .await?;
-        tx.commit().await?;
-        self.enqueue(PROCESS_BATCH, serde_json::json!({ "batch": id }))
+        self.queue_in(tx.conn(), &ProcessBatch { batch: id }, false)
             .await?;
+        tx.commit().await?;
+        self.queue.wake();
         self.get_batch(s, id).await
     }
 
@@ -539,8 +572,7 @@ impl App {
     }
 
     /// The pipeline job.
-    pub(crate) async fn run_batch(&self, ctx: &JobContext) -> Result<(), String> {
-        let id = ctx.id_param("batch")?;
+    pub(crate) async fn run_batch(&self, id: i64, ctx: &JobContext) -> Result<(), String> {
         let err = |e: StoreError| e.to_string();
         let batch = {
             let mut c = self.db.read().await.map_err(err)?;
@@ -744,14 +776,9 @@ impl App {
                 .await
                 .map_err(err)?;
             // Each copy's header is read next; queued with the copy, so none is forgotten.
-            self.enqueue_in(
-                tx.conn(),
-                crate::identify::READ_COPY,
-                &serde_json::json!({ "copy": copy }),
-                false,
-            )
-            .await
-            .map_err(err)?;
+            self.queue_in(tx.conn(), &crate::identify::ReadCopy { copy }, false)
+                .await
+                .map_err(err)?;
             for (pos, &i) in g.pages.iter().enumerate() {
                 store::place_page(tx.conn(), pages[i].id, Some(copy), pos as i64 + 1)
                     .await
@@ -787,10 +814,7 @@ impl App {
     /// After the pipeline's last failed attempt: the batch is marked failed with the reason, and
     /// the pages recorded so far are removed (nothing half-imported). Best effort: the job's own
     /// failure stays visible in the jobs list whatever happens here.
-    pub(crate) async fn give_up_batch(&self, ctx: &JobContext, error: &str) {
-        let Ok(id) = ctx.id_param("batch") else {
-            return;
-        };
+    pub(crate) async fn give_up_batch(&self, id: i64, error: &str) {
         let res = async {
             let mut tx = self.db.begin().await?;
             store::set_status(

@@ -34,6 +34,7 @@ both_backends!(
     killed_worker_is_resumed_to_the_same_result,
     copies_are_identified_from_their_headers,
     a_batch_that_keeps_failing_ends_failed_with_its_reason,
+    a_batch_never_waits_for_a_job_that_was_not_written,
 );
 
 fn fast() -> WorkerTiming {
@@ -744,5 +745,77 @@ async fn a_batch_that_keeps_failing_ends_failed_with_its_reason(w: Which) {
         b.error
     );
     assert_eq!(e.copies(exam).await.total, 0);
+    e.done().await;
+}
+
+/// Renames the job queue's table (so that queuing a job fails) or puts it back.
+async fn break_the_queue(db: &korrigo_store::Db, broken: bool) {
+    let sql = if broken {
+        "ALTER TABLE jobs RENAME TO jobs_unavailable"
+    } else {
+        "ALTER TABLE jobs_unavailable RENAME TO jobs"
+    };
+    let mut tx = db.begin().await.unwrap();
+    korrigo_store::on_conn!(tx.conn(), c => sqlx::query(sql).execute(&mut *c).await.map(|r| r.rows_affected()))
+        .unwrap();
+    tx.commit().await.unwrap();
+}
+
+/// A batch and its processing job are written together: when the job cannot be queued, the
+/// batch is not left `queued` for ever (it stays resumable, or is not recorded at all), and
+/// once the queue works again the same upload completes and is processed.
+async fn a_batch_never_waits_for_a_job_that_was_not_written(w: Which) {
+    use korrigo_app::scans::UploadStart;
+    let e = env(w).await;
+    let exam = e.exam("a4:2").await;
+    let pdf = a4_pdf(2, 2, vec![]);
+    let s = system_session();
+    let client = ClientInfo::default();
+    // A browser upload whose last chunk arrives while the queue is unavailable.
+    let b = e
+        .app
+        .start_upload(
+            &s,
+            exam,
+            &UploadStart {
+                file_name: "lot.pdf".into(),
+                size: pdf.len() as i64,
+                grouping: None,
+            },
+        )
+        .await
+        .unwrap();
+    let id = b.batch.id;
+    let half = pdf.len() / 2;
+    e.app
+        .upload_chunk(&s, id, 0, &pdf[..half], &client)
+        .await
+        .unwrap();
+    break_the_queue(&e.app.db, true).await;
+    assert!(
+        e.app
+            .upload_chunk(&s, id, half as i64, &pdf[half..], &client)
+            .await
+            .is_err(),
+        "the last chunk cannot be acknowledged without its job"
+    );
+    let after = e.batch(id).await;
+    assert_eq!(after.status, "uploading", "not `queued` without a job");
+    assert_eq!(after.received, half as i64, "resumable from where it was");
+    // The CLI import of a file: nothing recorded, nothing left in the file store.
+    let files_before = e.stored_files();
+    let path = e.file("cli.pdf", &pdf);
+    assert!(e.import(exam, &path, None).await.is_err());
+    assert_eq!(e.stored_files(), files_before, "no orphan file");
+    break_the_queue(&e.app.db, false).await;
+    // The client resends the last chunk: the batch is queued with its job and processed.
+    e.app
+        .upload_chunk(&s, id, half as i64, &pdf[half..], &client)
+        .await
+        .unwrap();
+    e.run().await;
+    let done = e.batch(id).await;
+    assert_eq!(done.status, "done", "{:?}", done.error);
+    assert_eq!(e.copies(exam).await.total, 2);
     e.done().await;
 }
