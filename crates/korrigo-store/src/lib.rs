@@ -375,6 +375,65 @@ impl Db {
         tx.commit().await
     }
 
+    /// The schema in outline, the same words on both backends: `table T`, `column T.C` and
+    /// `index I on T`, sorted (types are left out: they are spelled differently). Indexes that
+    /// back a primary key or a UNIQUE constraint are left out too (each backend names its own).
+    /// Used to check that both backends' migrations define the same schema.
+    pub async fn schema_outline(&self) -> Result<Vec<String>, StoreError> {
+        let mut out = Vec::new();
+        match &self.pools {
+            Pools::Sqlite { read, .. } => {
+                let tables: Vec<String> = sqlx::query_scalar(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' \
+                     AND name NOT LIKE 'sqlite_%' AND name <> $1",
+                )
+                .bind(MIGRATIONS_TABLE)
+                .fetch_all(read)
+                .await?;
+                for t in &tables {
+                    out.push(format!("table {t}"));
+                    let cols: Vec<String> =
+                        sqlx::query_scalar("SELECT name FROM pragma_table_info($1)")
+                            .bind(t)
+                            .fetch_all(read)
+                            .await?;
+                    out.extend(cols.into_iter().map(|c| format!("column {t}.{c}")));
+                }
+                let idx: Vec<(String, String)> = sqlx::query_as(
+                    "SELECT name, tbl_name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL",
+                )
+                .fetch_all(read)
+                .await?;
+                out.extend(idx.into_iter().map(|(i, t)| format!("index {i} on {t}")));
+            }
+            Pools::Pg(p) => {
+                let cols: Vec<(String, String)> = sqlx::query_as(
+                    "SELECT table_name::text, column_name::text FROM information_schema.columns \
+                     WHERE table_schema = current_schema() AND table_name <> $1",
+                )
+                .bind(MIGRATIONS_TABLE)
+                .fetch_all(p)
+                .await?;
+                let mut tables: Vec<&String> = cols.iter().map(|(t, _)| t).collect();
+                tables.dedup();
+                let tables: std::collections::BTreeSet<&String> = tables.into_iter().collect();
+                out.extend(tables.iter().map(|t| format!("table {t}")));
+                out.extend(cols.iter().map(|(t, c)| format!("column {t}.{c}")));
+                let idx: Vec<(String, String)> = sqlx::query_as(
+                    "SELECT indexname::text, tablename::text FROM pg_indexes i \
+                     WHERE schemaname = current_schema() AND tablename <> $1 \
+                     AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)",
+                )
+                .bind(MIGRATIONS_TABLE)
+                .fetch_all(p)
+                .await?;
+                out.extend(idx.into_iter().map(|(i, t)| format!("index {i} on {t}")));
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
     /// The versions of the migrations this binary embeds that the database has not applied.
     /// Errors if the database has applied a migration this binary does not know (it is older
     /// than the schema).

@@ -1000,3 +1000,32 @@ async fn exams_members_scheme_and_lists(db: &Db) {
     .unwrap();
     assert_eq!(active.total, 1, "archived exams are hidden by default");
 }
+
+/// Both backends' migrations define the same tables, columns and indexes (PostgreSQL suite:
+/// it needs both).
+mod schema {
+    mod pg {
+        #[tokio::test]
+        #[ignore = "PostgreSQL suite: needs KORRIGO_TEST_DATABASE_URL (scripts/test-postgres.sh)"]
+        async fn both_backends_define_the_same_schema() {
+            use korrigo_store::test_support::{TestDb, Which};
+            let lite = TestDb::new(Which::Sqlite).await.unwrap();
+            let pg = TestDb::new(Which::Postgres).await.unwrap();
+            let a = lite.db.schema_outline().await.unwrap();
+            let b = pg.db.schema_outline().await.unwrap();
+            assert!(a.iter().any(|l| l == "table students"), "{a:?}");
+            assert!(
+                b.iter().any(|l| l == "index students_name_key on students"),
+                "{b:?}"
+            );
+            let only_sqlite: Vec<&String> = a.iter().filter(|l| !b.contains(l)).collect();
+            let only_pg: Vec<&String> = b.iter().filter(|l| !a.contains(l)).collect();
+            lite.cleanup().await;
+            pg.cleanup().await;
+            assert!(
+                only_sqlite.is_empty() && only_pg.is_empty(),
+                "only on SQLite: {only_sqlite:#?}\nonly on PostgreSQL: {only_pg:#?}"
+            );
+        }
+    }
+}
