@@ -355,10 +355,18 @@ async fn run_one(
             app: app.clone(),
             worker: worker.clone(),
         };
-        let heartbeat = tokio::spawn(heartbeat(app.db.clone(), job.id, worker.clone(), lease_ms));
+        // Both tasks die with this worker: a worker stopped midway (or its process) stops
+        // renewing the lease, so another worker takes the job over once the lease runs out.
+        let _heartbeat = AbortOnDrop(tokio::spawn(heartbeat(
+            app.db.clone(),
+            job.id,
+            worker.clone(),
+            lease_ms,
+        )));
         // A panicking handler is a failed attempt, not a dead worker.
-        let outcome = tokio::spawn((kind.handler)(ctx)).await;
-        heartbeat.abort();
+        let mut handler = AbortOnDrop(tokio::spawn((kind.handler)(ctx)));
+        let outcome = (&mut handler.0).await;
+        drop(_heartbeat);
         let outcome = match outcome {
             Ok(r) => r,
             Err(e) => Err(format!("the job crashed: {e}")),
@@ -389,6 +397,15 @@ async fn run_one(
     .instrument(span)
     .await?;
     Ok(true)
+}
+
+/// A spawned task that is aborted when this value is dropped.
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 async fn heartbeat(db: Db, id: JobId, worker: Arc<str>, lease_ms: i64) {

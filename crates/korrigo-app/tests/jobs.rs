@@ -5,20 +5,12 @@ use korrigo_app::App;
 use korrigo_app::config::Config;
 use korrigo_app::jobs::{JobContext, Registry, WorkerTiming};
 use korrigo_domain::jobs::JobStatus;
+use korrigo_store::both_backends;
 use korrigo_store::jobs;
 use korrigo_store::test_support::{TestDb, Which};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::watch;
-
-macro_rules! both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite { $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(super::Which::Sqlite).await; } )* }
-        mod pg { $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            #[ignore = "PostgreSQL suite: needs KORRIGO_TEST_DATABASE_URL (scripts/test-postgres.sh)"]
-            async fn $name() { super::$name(super::Which::Postgres).await; } )* }
-    };
-}
 
 both_backends!(
     failing_job_is_retried_then_failed_with_its_reason,

@@ -136,6 +136,65 @@ fn replace_db_name(url: &str, name: &str) -> String {
     out
 }
 
+/// Declares each listed async test once per backend: `sqlite::name` always, `pg::name` in the
+/// PostgreSQL suite (ignored unless run with `--ignored` and `KORRIGO_TEST_DATABASE_URL`, as
+/// `scripts/test-postgres.sh` does). The one definition every test crate uses.
+///
+/// - `both_backends!(a, b)`: each test is `async fn a(w: Which)`;
+/// - `both_backends!(db: a, b)`: each test is `async fn a(db: &Db)` on a fresh migrated
+///   database, cleaned up afterwards.
+///
+/// Tests run on a two-thread runtime, as the application's workers need.
+#[macro_export]
+macro_rules! both_backends {
+    (db: $($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let t = $crate::test_support::TestDb::new($crate::test_support::Which::Sqlite)
+                        .await
+                        .unwrap();
+                    super::$name(&t.db).await;
+                    t.cleanup().await;
+                }
+            )*
+        }
+        mod pg {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                #[ignore = "PostgreSQL suite: needs KORRIGO_TEST_DATABASE_URL (scripts/test-postgres.sh)"]
+                async fn $name() {
+                    let t = $crate::test_support::TestDb::new($crate::test_support::Which::Postgres)
+                        .await
+                        .unwrap();
+                    super::$name(&t.db).await;
+                    t.cleanup().await;
+                }
+            )*
+        }
+    };
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::test_support::Which::Sqlite).await;
+                }
+            )*
+        }
+        mod pg {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                #[ignore = "PostgreSQL suite: needs KORRIGO_TEST_DATABASE_URL (scripts/test-postgres.sh)"]
+                async fn $name() {
+                    super::$name($crate::test_support::Which::Postgres).await;
+                }
+            )*
+        }
+    };
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

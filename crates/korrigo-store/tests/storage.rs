@@ -5,37 +5,13 @@ use korrigo_domain::audit::AuditAction;
 use korrigo_domain::jobs::JobStatus;
 use korrigo_domain::{Locale, PageRequest, Role, UserId};
 use korrigo_store::audit::{self, AuditFilter, NewEntry, WindowKey};
-use korrigo_store::test_support::{TestDb, Which};
+use korrigo_store::both_backends;
+
 use korrigo_store::users::{self, NewUser, UserFilter, UserSort};
 use korrigo_store::{Db, StoreError, jobs, sessions, settings, students};
 
-macro_rules! both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    let t = super::TestDb::new(super::Which::Sqlite).await.unwrap();
-                    super::$name(&t.db).await;
-                    t.cleanup().await;
-                }
-            )*
-        }
-        mod pg {
-            $(
-                #[tokio::test]
-                #[ignore = "PostgreSQL suite: needs KORRIGO_TEST_DATABASE_URL (scripts/test-postgres.sh)"]
-                async fn $name() {
-                    let t = super::TestDb::new(super::Which::Postgres).await.unwrap();
-                    super::$name(&t.db).await;
-                    t.cleanup().await;
-                }
-            )*
-        }
-    };
-}
-
 both_backends!(
+    db:
     migrations_are_all_applied,
     users_insert_find_and_conflicts,
     users_list_filters_sorts_and_pages,

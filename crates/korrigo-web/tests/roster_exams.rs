@@ -2,6 +2,8 @@
 
 mod common;
 
+use korrigo_store::both_backends;
+
 use axum::http::{Method, StatusCode};
 use common::TestApp;
 use korrigo_app::jobs::WorkerTiming;

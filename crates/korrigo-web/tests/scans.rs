@@ -3,6 +3,8 @@
 
 mod common;
 
+use korrigo_store::both_backends;
+
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use common::{Client, ORIGIN, TestApp};

@@ -3,6 +3,8 @@
 
 mod common;
 
+use korrigo_store::both_backends;
+
 use axum::body::{Body, Bytes};
 use axum::http::{Method, Request, StatusCode};
 use common::{ORIGIN, TestApp};

@@ -86,7 +86,22 @@ impl TestApp {
         }
     }
 
-    pub async fn cleanup(mut self) {
+    /// Ends the test: the job queue must be empty (nothing failed, nothing left waiting), as a
+    /// test that left work behind asserted less than it seems; then the database and files go.
+    pub async fn cleanup(self) {
+        let counts = {
+            let mut c = self.app.db.read().await.expect("database");
+            korrigo_store::jobs::counts(c.conn())
+                .await
+                .expect("job counts")
+        };
+        let clean = counts.failed == 0 && counts.queued == 0 && counts.running == 0;
+        self.cleanup_leaving_jobs().await;
+        assert!(clean, "jobs left when the test ended: {counts:?}");
+    }
+
+    /// Ends a test that leaves jobs in the queue on purpose (a failing job it looks at).
+    pub async fn cleanup_leaving_jobs(mut self) {
         if let Some(t) = self.tdb.take() {
             t.cleanup().await;
         }
@@ -265,29 +280,4 @@ impl TestApp {
         assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
         (id, c)
     }
-}
-
-/// Declares each listed async test once per backend: `sqlite::name` always, `pg::name` in the
-/// PostgreSQL suite (ignored unless run with `--ignored` and KORRIGO_TEST_DATABASE_URL).
-#[macro_export]
-macro_rules! both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    super::$name(korrigo_store::test_support::Which::Sqlite).await;
-                }
-            )*
-        }
-        mod pg {
-            $(
-                #[tokio::test]
-                #[ignore = "PostgreSQL suite: needs KORRIGO_TEST_DATABASE_URL (scripts/test-postgres.sh)"]
-                async fn $name() {
-                    super::$name(korrigo_store::test_support::Which::Postgres).await;
-                }
-            )*
-        }
-    };
 }
