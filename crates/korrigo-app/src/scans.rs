@@ -333,15 +333,12 @@ impl App {
             });
         }
         if complete {
-            store::set_status(
-                tx.conn(),
-                id,
-                BatchStatus::Queued.as_str(),
-                None,
-                Some(BatchStatus::Uploading.as_str()),
-                now_ms(),
-            )
-            .await?;
+            if !store::set_status(tx.conn(), id, BatchStatus::Queued, None, now_ms()).await? {
+                return Err(AppError::Conflict {
+                    field: "status",
+                    message: "this upload is already complete".into(),
+                });
+            }
             self.audit_exam(
                 tx.conn(),
                 s,
@@ -696,16 +693,9 @@ impl App {
                     // batch is refused as a whole; pages recorded so far are removed.
                     let msg = e.to_string();
                     let mut tx = self.db.begin().await.map_err(err)?;
-                    store::set_status(
-                        tx.conn(),
-                        id,
-                        BatchStatus::Failed.as_str(),
-                        Some(&msg),
-                        None,
-                        now_ms(),
-                    )
-                    .await
-                    .map_err(err)?;
+                    store::set_status(tx.conn(), id, BatchStatus::Failed, Some(&msg), now_ms())
+                        .await
+                        .map_err(err)?;
                     store::delete_pages_of_batch(tx.conn(), id)
                         .await
                         .map_err(err)?;
@@ -820,9 +810,8 @@ impl App {
             store::set_status(
                 tx.conn(),
                 id,
-                BatchStatus::Failed.as_str(),
+                BatchStatus::Failed,
                 Some(&format!("processing failed: {error}")),
-                Some(BatchStatus::Processing.as_str()),
                 now_ms(),
             )
             .await?;
@@ -837,6 +826,8 @@ impl App {
         }
     }
 
+    /// Moves a batch through the transition table; a move the table forbids (the batch was
+    /// discarded or finished meanwhile) is an error, never a silent overwrite.
     async fn set_batch_status(
         &self,
         id: i64,
@@ -844,7 +835,12 @@ impl App {
         error: Option<&str>,
     ) -> Result<(), StoreError> {
         let mut tx = self.db.begin().await?;
-        store::set_status(tx.conn(), id, status.as_str(), error, None, now_ms()).await?;
+        if !store::set_status(tx.conn(), id, status, error, now_ms()).await? {
+            return Err(StoreError::Corrupt(format!(
+                "batch {id} cannot become {} from its current state",
+                status.as_str()
+            )));
+        }
         tx.commit().await
     }
 

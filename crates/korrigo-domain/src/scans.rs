@@ -42,6 +42,27 @@ impl BatchStatus {
             .into_iter()
             .find(|b| b.as_str() == s)
     }
+
+    /// The one transition table of batches: the states a batch may come to `self` from.
+    /// A complete upload is queued; a worker processes it (again, when it resumes a job whose
+    /// worker died); processing ends done, failed, or waiting as a duplicate; a duplicate the
+    /// manager accepts is queued again; a batch whose job gives up fails.
+    pub fn reachable_from(self) -> &'static [BatchStatus] {
+        use BatchStatus::*;
+        match self {
+            Uploading => &[],
+            Queued => &[Uploading, Duplicate],
+            Processing => &[Queued, Processing],
+            Duplicate => &[Processing],
+            Done => &[Processing],
+            Failed => &[Queued, Processing],
+        }
+    }
+
+    /// Whether a batch in this state may become `next`.
+    pub fn can_become(self, next: BatchStatus) -> bool {
+        next.reachable_from().contains(&self)
+    }
 }
 
 /// How a batch's pages become copies.
@@ -172,6 +193,42 @@ pub fn parse_rotation(degrees: i64) -> Result<u16, String> {
         other => Err(format!(
             "rotation must be 0, 90, 180 or 270 degrees, not {other}"
         )),
+    }
+}
+
+#[cfg(test)]
+mod transition_tests {
+    use super::BatchStatus::{self, *};
+
+    #[test]
+    fn batch_transitions_table() {
+        let all = [Uploading, Queued, Processing, Duplicate, Done, Failed];
+        let legal = [
+            (Uploading, Queued),
+            (Queued, Processing),
+            (Queued, Failed),
+            (Processing, Processing),
+            (Processing, Duplicate),
+            (Processing, Done),
+            (Processing, Failed),
+            (Duplicate, Queued),
+        ];
+        for from in all {
+            for to in all {
+                assert_eq!(
+                    from.can_become(to),
+                    legal.contains(&(from, to)),
+                    "{} → {}",
+                    from.as_str(),
+                    to.as_str()
+                );
+            }
+        }
+        // Done and failed batches never move again.
+        let terminal: [BatchStatus; 2] = [Done, Failed];
+        for t in terminal {
+            assert!(all.iter().all(|&to| !t.can_become(to)));
+        }
     }
 }
 

@@ -131,22 +131,33 @@ pub async fn advance_received(
     Ok(n == 1)
 }
 
-/// Sets a batch's status (and error), optionally only from a given status.
+/// Moves a batch to `to` (with its error) if its current status may become it
+/// ([`BatchStatus::reachable_from`], the one transition table): false when it may not.
 pub async fn set_status(
     c: Conn<'_>,
     id: i64,
-    status: &str,
+    to: korrigo_domain::scans::BatchStatus,
     error: Option<&str>,
-    from: Option<&str>,
     now: i64,
 ) -> Result<bool, StoreError> {
-    let n = on_conn!(c, c => sqlx::query(
-        "UPDATE scan_batches SET status = $1, error = $2, updated_at = $3 WHERE id = $4 AND ($5 IS NULL OR status = $5)")
-        .bind(status)
+    // The names come from the enum, never from input.
+    let from = to
+        .reachable_from()
+        .iter()
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect::<Vec<_>>()
+        .join(",");
+    if from.is_empty() {
+        return Ok(false);
+    }
+    let sql = format!(
+        "UPDATE scan_batches SET status = $1, error = $2, updated_at = $3 WHERE id = $4 AND status IN ({from})"
+    );
+    let n = on_conn!(c, c => sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(to.as_str())
         .bind(error)
         .bind(now)
         .bind(id)
-        .bind(from)
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;
@@ -173,7 +184,7 @@ pub async fn set_checksum(
 /// The manager chose to process a duplicate anyway.
 pub async fn allow_duplicate(c: Conn<'_>, id: i64, now: i64) -> Result<bool, StoreError> {
     let n = on_conn!(c, c => sqlx::query(
-        "UPDATE scan_batches SET allow_duplicate = TRUE, status = 'queued', updated_at = $1 WHERE id = $2 AND status = 'duplicate'")
+        "UPDATE scan_batches SET allow_duplicate = TRUE, status = 'queued', updated_at = $1 WHERE id = $2 AND status = 'duplicate'") // Duplicate → Queued
         .bind(now)
         .bind(id)
         .execute(&mut *c)
@@ -212,7 +223,7 @@ pub async fn finish_batch(
 ) -> Result<(), StoreError> {
     on_conn!(c, c => sqlx::query(
         "UPDATE scan_batches SET status = 'done', error = NULL, pages_done = pages_total, copies_made = $1, \
-         pages_flagged = $2, updated_at = $3 WHERE id = $4")
+         pages_flagged = $2, updated_at = $3 WHERE id = $4 AND status = 'processing'") // Processing → Done
         .bind(copies_made)
         .bind(pages_flagged)
         .bind(now)
