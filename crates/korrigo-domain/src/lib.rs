@@ -9,6 +9,7 @@ pub mod audit;
 pub mod copies;
 pub mod date;
 pub mod exams;
+pub mod grading;
 pub mod identify;
 pub mod ids;
 pub mod jobs;
