@@ -55,6 +55,24 @@ pub enum AppError {
         /// Facts for the UI.
         details: serde_json::Value,
     },
+    /// A write based on a stale version: nothing was written; `details` carries the current
+    /// value so the user sees what won.
+    #[error("{message}")]
+    ConflictWith {
+        /// What happened.
+        message: String,
+        /// The current state.
+        details: serde_json::Value,
+    },
+    /// Something is missing before the action can be done (a copy finalized with questions
+    /// unscored); `details` lists what.
+    #[error("{message}")]
+    Incomplete {
+        /// What is missing, in a sentence.
+        message: String,
+        /// What is missing, item by item.
+        details: serde_json::Value,
+    },
     /// There is nothing to do (every student of the class already has an account, ...): the
     /// request changes nothing and produces nothing.
     #[error("{message}")]

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod config;
 pub mod error;
 pub mod exams;
+pub mod grading;
 pub mod identify;
 pub mod jobs;
 pub mod roster;

@@ -70,11 +70,15 @@ pub enum AuditAction {
     CopyRepaired,
     /// A copy was identified (automatically or by a manager), or its identification changed.
     CopyIdentified,
+    /// An exam's copies were dispatched among correctors.
+    CopiesDispatched,
+    /// A manager reopened a graded copy.
+    CopyReopened,
 }
 
 impl AuditAction {
     /// Every action, for filters.
-    pub const ALL: [AuditAction; 32] = [
+    pub const ALL: [AuditAction; 34] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::LoginThrottled,
@@ -107,6 +111,8 @@ impl AuditAction {
         AuditAction::ScanDuplicateAccepted,
         AuditAction::CopyRepaired,
         AuditAction::CopyIdentified,
+        AuditAction::CopiesDispatched,
+        AuditAction::CopyReopened,
     ];
 
     /// The stable name.
@@ -144,6 +150,8 @@ impl AuditAction {
             AuditAction::ScanDuplicateAccepted => "scans.duplicate_accepted",
             AuditAction::CopyRepaired => "copy.repaired",
             AuditAction::CopyIdentified => "copy.identified",
+            AuditAction::CopiesDispatched => "exam.dispatched",
+            AuditAction::CopyReopened => "copy.reopened",
         }
     }
 

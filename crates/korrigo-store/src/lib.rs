@@ -9,6 +9,7 @@
 pub mod audit;
 pub mod exams;
 pub mod files;
+pub mod grading;
 pub mod identify;
 pub mod imports;
 pub mod jobs;

@@ -70,6 +70,16 @@ impl From<AppError> for ApiError {
                 a.details = json!({ "field": field });
                 a
             }
+            AppError::ConflictWith { message, details } => {
+                let mut a = ApiError::new(S::CONFLICT, "conflict", message);
+                a.details = details;
+                a
+            }
+            AppError::Incomplete { message, details } => {
+                let mut a = ApiError::new(S::UNPROCESSABLE_ENTITY, "incomplete", message);
+                a.details = details;
+                a
+            }
             AppError::NothingToDo { message } => {
                 ApiError::new(S::CONFLICT, "nothing_to_do", message)
             }

@@ -332,6 +332,12 @@ const TABLE: &[(&str, &str, &str)] = &[
         "Copie identifiée",
         "Copy identified",
     ),
+    (
+        "audit.a.exam.dispatched",
+        "Copies réparties entre correcteurs",
+        "Copies dispatched",
+    ),
+    ("audit.a.copy.reopened", "Copie rouverte", "Copy reopened"),
     ("audit.o.user", "compte", "account"),
     ("audit.o.exam", "examen n°", "exam no."),
     ("audit.o.class", "classe", "class"),

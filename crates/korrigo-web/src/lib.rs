@@ -46,7 +46,9 @@ impl AppState {
 
 /// Every route of Korrigo.
 pub fn router(state: AppState) -> Router {
-    use api::{accounts, audit, exams, identify, jobs, ops, roster, scans, session, users};
+    use api::{
+        accounts, audit, exams, grading, identify, jobs, ops, roster, scans, session, users,
+    };
     use axum::routing::{delete, put};
     // Every body is small but the scan chunks (their route streams them to the file store
     // with its own limit) and the CSV imports.
@@ -133,6 +135,14 @@ pub fn router(state: AppState) -> Router {
             "/api/exams/{id}/scheme/",
             get(exams::get_scheme).put(exams::save_scheme),
         )
+        .route("/api/exams/{id}/dispatch/", post(grading::dispatch))
+        .route("/api/grading/copies/", get(grading::mine))
+        .route("/api/copies/{id}/grading/", get(grading::desk))
+        .route("/api/copies/{id}/scores/{question}/", put(grading::score))
+        .route("/api/copies/{id}/appreciation/", put(grading::appreciation))
+        .route("/api/copies/{id}/finalize/", post(grading::finalize))
+        .route("/api/copies/{id}/reopen/", post(grading::reopen))
+        .route("/api/copies/{id}/journal/", get(grading::journal))
         .route("/api/openapi.json", get(ops::openapi))
         .route("/metrics", get(ops::metrics));
     let pages = Router::new()

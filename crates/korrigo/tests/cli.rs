@@ -93,7 +93,7 @@ fn migrate_and_create_user_print_json() {
     let m = korrigo(&d, &[], &["migrate", "--json"]);
     assert!(m.status.success(), "{}", String::from_utf8_lossy(&m.stderr));
     let v: Value = serde_json::from_slice(&m.stdout).unwrap();
-    assert_eq!(v["applied"], serde_json::json!([1, 2, 3, 4, 5, 6]));
+    assert_eq!(v["applied"], serde_json::json!([1, 2, 3, 4, 5, 6, 7]));
     let again: Value =
         serde_json::from_slice(&korrigo(&d, &[], &["migrate", "--json"]).stdout).unwrap();
     assert_eq!(again["applied"], serde_json::json!([]));

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod exams;
+pub mod grading;
 pub mod identify;
 pub mod jobs;
 pub mod ops;

@@ -1,0 +1,707 @@
+//! Grading: the dispatch of copies among correctors, a corrector's copies, scores with versions,
+//! the appreciation, finalizing and reopening, and each copy's journal.
+//!
+//! Grading is anonymous: nothing here returns a student's name, and the journal names staff
+//! only. Only the copy's corrector (or a manager of the exam, or an admin) reads or writes its
+//! grading data.
+
+use crate::accounts::AuthSession;
+use crate::{App, AppError, ClientInfo};
+use korrigo_domain::audit::AuditAction;
+use korrigo_domain::copies::{CopyEvent, CopyStatus};
+use korrigo_domain::grading::{DispatchCopy, Share, dispatch_by_copies};
+use korrigo_domain::scheme::{Points, Scheme};
+use korrigo_domain::{ExamId, UserId, policy};
+use korrigo_store::grading as store;
+use korrigo_store::{exams, now_ms, scans as scans_store};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+
+/// `POST /api/exams/{id}/dispatch/`.
+#[derive(Debug, Default, Deserialize)]
+pub struct DispatchInput {
+    /// `copies` (the only mode built so far).
+    #[serde(default)]
+    pub mode: Option<String>,
+    /// The correctors' usernames (members of the exam).
+    pub correctors: Vec<String>,
+    /// A share per username (1 by default; 0.5 for half a share).
+    #[serde(default)]
+    pub weights: BTreeMap<String, f64>,
+    /// Only show what would happen.
+    #[serde(default)]
+    pub preview: bool,
+}
+
+/// One copy's corrector after a dispatch.
+#[derive(Debug, Serialize)]
+pub struct Assignment {
+    /// The copy.
+    pub copy: i64,
+    /// Its anonymous code.
+    pub code: String,
+    /// The corrector's username.
+    pub corrector: String,
+    /// Whether the dispatch moves it (false: it stays where it was).
+    pub changed: bool,
+}
+
+/// One corrector's counts.
+#[derive(Debug, Serialize)]
+pub struct Distribution {
+    /// The corrector's username.
+    pub corrector: String,
+    /// Copies given to them.
+    pub assigned: usize,
+    /// Of which started.
+    pub started: usize,
+    /// Of which graded.
+    pub graded: usize,
+}
+
+/// A dispatch, previewed or applied.
+#[derive(Debug, Serialize)]
+pub struct DispatchView {
+    /// The run's id (journaled with each copy it moves).
+    pub run: String,
+    /// Whether it was applied.
+    pub applied: bool,
+    /// Every copy and its corrector.
+    pub assignments: Vec<Assignment>,
+    /// Per corrector.
+    pub distribution: Vec<Distribution>,
+}
+
+/// A copy of a corrector's list: anonymous code only.
+#[derive(Debug, Serialize)]
+pub struct GradingCopyItem {
+    /// The copy.
+    pub id: i64,
+    /// Its anonymous code.
+    pub code: String,
+    /// Its exam.
+    pub exam: i64,
+    /// `READY`, `GRADING`, `GRADED`, ...
+    pub status: String,
+    /// `to_grade`, `in_progress` or `graded`.
+    pub my_status: &'static str,
+}
+
+/// A page as the corrector desk shows it.
+#[derive(Debug, Serialize)]
+pub struct GradingPage {
+    /// The page.
+    pub id: i64,
+    /// 1-based position in the copy.
+    pub position: i64,
+    /// The viewer image (after a permission check).
+    pub image_url: String,
+    /// Pixels.
+    pub width: i64,
+    /// Pixels.
+    pub height: i64,
+    /// Clockwise degrees to show it upright.
+    pub rotation: i64,
+}
+
+/// The copy on the corrector desk.
+#[derive(Debug, Serialize)]
+pub struct GradingCopy {
+    /// The copy.
+    pub id: i64,
+    /// Its anonymous code.
+    pub code: String,
+    /// Its status.
+    pub status: String,
+    /// Its pages in order.
+    pub pages: Vec<GradingPage>,
+}
+
+/// A score as the API returns it.
+#[derive(Debug, Serialize)]
+pub struct ScoreView {
+    /// The question's stable id.
+    pub question: String,
+    /// Points (quarter points, as a decimal).
+    pub points: f64,
+    /// The remark.
+    pub remark: String,
+    /// The version the next write must name.
+    pub version: i64,
+}
+
+/// The appreciation and its version (0: none yet).
+#[derive(Debug, Serialize)]
+pub struct AppreciationView {
+    /// The text.
+    pub text: String,
+    /// The version the next write must name.
+    pub version: i64,
+}
+
+/// Everything the corrector desk needs for one copy.
+#[derive(Debug, Serialize)]
+pub struct GradingView {
+    /// The copy and its pages.
+    pub copy: GradingCopy,
+    /// The exam's marking scheme.
+    pub scheme: Scheme,
+    /// The scores saved so far.
+    pub scores: Vec<ScoreView>,
+    /// The appreciation.
+    pub appreciation: AppreciationView,
+    /// The total of the scores.
+    pub total: f64,
+    /// The questions the caller grades on this copy (every leaf, with a dispatch by copies).
+    pub my_questions: Vec<String>,
+}
+
+/// A line of a copy's journal.
+#[derive(Debug, Serialize)]
+pub struct JournalLine {
+    /// When (ms).
+    pub at: i64,
+    /// Who (staff username).
+    pub actor: Option<String>,
+    /// What.
+    pub action: String,
+    /// Facts.
+    pub details: serde_json::Value,
+}
+
+fn as_view(r: store::ScoreRow) -> ScoreView {
+    ScoreView {
+        question: r.question_id,
+        points: Points(u32::try_from(r.points).unwrap_or(0)).as_f64(),
+        remark: r.remark,
+        version: r.version,
+    }
+}
+
+/// What a copy's grading rests on: the copy, its exam, and the caller's rights on it.
+struct Access {
+    copy: scans_store::Copy,
+    exam: exams::Exam,
+    manager: bool,
+}
+
+impl App {
+    /// Loads a copy for grading: its corrector, the exam's managers and admins only (a
+    /// corrector of another copy gets 403, like a stranger).
+    async fn grading_access(&self, s: &AuthSession, copy_id: i64) -> Result<Access, AppError> {
+        let mut c = self.db.read().await?;
+        let copy = scans_store::find_copy(c.conn(), copy_id)
+            .await?
+            .ok_or(AppError::NotFound("copy"))?;
+        let exam_id = ExamId(copy.exam_id);
+        let exam = exams::find(c.conn(), exam_id)
+            .await?
+            .ok_or(AppError::NotFound("exam"))?;
+        let role = exams::membership(c.conn(), exam_id, s.user.id).await?;
+        policy::grade_in_exam(&s.actor(), role)?;
+        let manager = policy::manage_exam(&s.actor(), role).is_ok();
+        if !manager && copy.corrector_id != Some(s.user.id.0) {
+            return Err(AppError::Forbidden);
+        }
+        Ok(Access {
+            copy,
+            exam,
+            manager,
+        })
+    }
+
+    /// Shares an exam's copies among correctors (managers): previewed, or applied and
+    /// journaled with its run id on every copy it moves.
+    pub async fn dispatch(
+        &self,
+        s: &AuthSession,
+        exam: ExamId,
+        input: &DispatchInput,
+        client: &ClientInfo,
+    ) -> Result<DispatchView, AppError> {
+        self.require_manager(s, exam).await?;
+        match input.mode.as_deref().unwrap_or("copies") {
+            "copies" => {}
+            "questions" => {
+                return Err(AppError::invalid(
+                    "mode",
+                    "the dispatch by questions is not available yet: dispatch by copies",
+                ));
+            }
+            other => {
+                return Err(AppError::invalid(
+                    "mode",
+                    format!("unknown mode `{other}`: expected copies or questions"),
+                ));
+            }
+        }
+        let mut c = self.db.read().await?;
+        let members = exams::members(c.conn(), exam).await?;
+        let by_name: HashMap<&str, &exams::Member> =
+            members.iter().map(|m| (m.username.as_str(), m)).collect();
+        let by_id: HashMap<i64, &str> = members
+            .iter()
+            .map(|m| (m.user_id, m.username.as_str()))
+            .collect();
+        let mut shares = Vec::new();
+        for name in &input.correctors {
+            let m = by_name.get(name.trim()).ok_or_else(|| {
+                AppError::invalid(
+                    "correctors",
+                    format!("`{name}` is not a member of this exam: add them first"),
+                )
+            })?;
+            shares.push(Share {
+                corrector: UserId(m.user_id),
+                weight: input.weights.get(name.trim()).copied().unwrap_or(1.0),
+            });
+        }
+        let state = store::dispatch_state(c.conn(), exam.0).await?;
+        drop(c);
+        let copies: Vec<DispatchCopy> = state
+            .iter()
+            .map(|r| DispatchCopy {
+                id: r.id,
+                corrector: r.corrector_id.map(UserId),
+                started: r.scored || r.status != CopyStatus::Ready.as_str(),
+            })
+            .collect();
+        let run = crate::tokens::random_hex(6);
+        let seed = u64::from_str_radix(&run, 16).unwrap_or(1);
+        let result = dispatch_by_copies(&copies, &shares, seed)
+            .map_err(|e| AppError::invalid("correctors", e.to_string()))?;
+        let name_of = |u: UserId| by_id.get(&u.0).copied().unwrap_or("?").to_string();
+        let mut assignments = Vec::with_capacity(state.len());
+        let mut moves = Vec::new();
+        for r in &state {
+            let to = result[&r.id];
+            let changed = r.corrector_id != Some(to.0);
+            if changed {
+                moves.push((r.id, to.0));
+            }
+            assignments.push(Assignment {
+                copy: r.id,
+                code: r.code.clone(),
+                corrector: name_of(to),
+                changed,
+            });
+        }
+        let mut distribution: Vec<Distribution> = shares
+            .iter()
+            .map(|sh| Distribution {
+                corrector: name_of(sh.corrector),
+                assigned: 0,
+                started: 0,
+                graded: 0,
+            })
+            .collect();
+        for (r, cp) in state.iter().zip(&copies) {
+            let who = name_of(result[&r.id]);
+            if let Some(d) = distribution.iter_mut().find(|d| d.corrector == who) {
+                d.assigned += 1;
+                d.started += usize::from(cp.started);
+                d.graded += usize::from(r.status == CopyStatus::Graded.as_str());
+            }
+        }
+        if !input.preview {
+            let now = now_ms();
+            let mut tx = self.db.begin().await?;
+            store::assign(tx.conn(), &moves, now).await?;
+            let lines: Vec<(i64, &str, serde_json::Value)> = moves
+                .iter()
+                .map(|(copy, user)| {
+                    (
+                        *copy,
+                        "dispatched",
+                        serde_json::json!({ "run": run, "corrector": by_id.get(user) }),
+                    )
+                })
+                .collect();
+            store::journal(
+                tx.conn(),
+                &lines,
+                Some((s.user.id.0, &s.user.username)),
+                now,
+            )
+            .await?;
+            self.audit_exam(
+                tx.conn(),
+                s,
+                AuditAction::CopiesDispatched,
+                exam,
+                client,
+                Some(serde_json::json!({ "run": run, "moved": moves.len(), "correctors": input.correctors })),
+            )
+            .await?;
+            tx.commit().await?;
+        }
+        Ok(DispatchView {
+            run,
+            applied: !input.preview,
+            assignments,
+            distribution,
+        })
+    }
+
+    /// The copies given to the caller (of one exam, or of all), by anonymous code.
+    pub async fn my_grading_copies(
+        &self,
+        s: &AuthSession,
+        exam: Option<ExamId>,
+    ) -> Result<Vec<GradingCopyItem>, AppError> {
+        policy::use_staff_area(&s.actor())?;
+        let mut c = self.db.read().await?;
+        let rows = store::assigned_to(c.conn(), s.user.id.0, exam.map(|e| e.0)).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| GradingCopyItem {
+                my_status: match CopyStatus::parse(&r.status) {
+                    Some(CopyStatus::Ready) => "to_grade",
+                    Some(CopyStatus::Grading) => "in_progress",
+                    _ => "graded",
+                },
+                id: r.id,
+                code: r.code,
+                exam: r.exam_id,
+                status: r.status,
+            })
+            .collect())
+    }
+
+    /// A copy on the corrector desk: pages, scheme, scores, appreciation, total.
+    pub async fn copy_grading(
+        &self,
+        s: &AuthSession,
+        copy_id: i64,
+    ) -> Result<GradingView, AppError> {
+        let a = self.grading_access(s, copy_id).await?;
+        let mut c = self.db.read().await?;
+        let pages = scans_store::pages_of_copies(c.conn(), &[copy_id]).await?;
+        let scores = store::scores_of(c.conn(), copy_id).await?;
+        let appreciation = store::appreciation_of(c.conn(), copy_id).await?;
+        let total: i64 = scores.iter().map(|r| r.points).sum();
+        Ok(GradingView {
+            copy: GradingCopy {
+                id: a.copy.id,
+                code: a.copy.code.clone(),
+                status: a.copy.status.clone(),
+                pages: pages
+                    .iter()
+                    .map(|p| GradingPage {
+                        id: p.id,
+                        position: p.position,
+                        image_url: format!("/api/pages/{}/image/", p.id),
+                        width: p.width,
+                        height: p.height,
+                        rotation: p.rotation,
+                    })
+                    .collect(),
+            },
+            my_questions: a.exam.scheme.leaves().into_iter().map(|l| l.0).collect(),
+            scheme: a.exam.scheme,
+            scores: scores.into_iter().map(as_view).collect(),
+            appreciation: appreciation.map_or(
+                AppreciationView {
+                    text: String::new(),
+                    version: 0,
+                },
+                |r| AppreciationView {
+                    text: r.text,
+                    version: r.version,
+                },
+            ),
+            total: Points(u32::try_from(total).unwrap_or(0)).as_f64(),
+        })
+    }
+
+    /// Starts the copy's grading on its first write (READY → GRADING); refuses a write on a
+    /// copy that is not editable (graded, or its PDF under way).
+    async fn start_writing(
+        &self,
+        c: korrigo_store::Conn<'_>,
+        copy: &scans_store::Copy,
+        now: i64,
+    ) -> Result<(), AppError> {
+        let status = CopyStatus::parse(&copy.status)
+            .ok_or_else(|| AppError::Internal(format!("copy status `{}`", copy.status)))?;
+        if !status.is_editable() {
+            return Err(AppError::Conflict {
+                field: "status",
+                message: "this copy is graded: a manager must reopen it before it changes".into(),
+            });
+        }
+        if status == CopyStatus::Ready {
+            let next = status
+                .apply(CopyEvent::StartGrading)
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            // Another write may have started it first: that is fine.
+            store::move_copy(c, copy.id, status, next, now).await?;
+        }
+        Ok(())
+    }
+
+    /// Saves one question's score (and remark) on the version it was based on. The question
+    /// must be a leaf of the scheme and the points within its maximum, in quarter points.
+    pub async fn save_score(
+        &self,
+        s: &AuthSession,
+        copy_id: i64,
+        question: &str,
+        points: f64,
+        remark: &str,
+        version: i64,
+    ) -> Result<ScoreView, AppError> {
+        let a = self.grading_access(s, copy_id).await?;
+        let leaves = a.exam.scheme.leaves();
+        let Some((_, label, max)) = leaves.iter().find(|l| l.0 == question) else {
+            return Err(AppError::invalid(
+                "question",
+                format!("`{question}` is not a question of this exam's scheme that takes a score"),
+            ));
+        };
+        let p = Points::from_f64(points).map_err(|m| AppError::invalid("points", m))?;
+        if p > *max {
+            return Err(AppError::invalid(
+                "points",
+                format!(
+                    "{} points is more than the {} of `{label}`",
+                    p.as_f64(),
+                    max.as_f64()
+                ),
+            ));
+        }
+        if remark.chars().count() > 2000 {
+            return Err(AppError::invalid(
+                "remark",
+                "a remark has at most 2,000 characters",
+            ));
+        }
+        let now = now_ms();
+        let mut tx = self.db.begin().await?;
+        self.start_writing(tx.conn(), &a.copy, now).await?;
+        let saved = store::save_score(
+            tx.conn(),
+            &store::ScoreWrite {
+                copy_id,
+                question_id: question,
+                points: i64::from(p.0),
+                remark,
+                expected: version,
+                by: s.user.id.0,
+            },
+            now,
+        )
+        .await?;
+        let Some(saved) = saved else {
+            drop(tx);
+            let mut c = self.db.read().await?;
+            let current = store::scores_of(c.conn(), copy_id)
+                .await?
+                .into_iter()
+                .find(|r| r.question_id == question)
+                .map(as_view);
+            return Err(AppError::ConflictWith {
+                message: "this score was saved meanwhile (another tab or corrector): reload it"
+                    .into(),
+                details: serde_json::json!({ "field": "version", "current": current }),
+            });
+        };
+        store::journal(
+            tx.conn(),
+            &[(
+                copy_id,
+                "score_saved",
+                serde_json::json!({ "question": question, "points": p.as_f64(), "version": saved.version }),
+            )],
+            Some((s.user.id.0, &s.user.username)),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(as_view(saved))
+    }
+
+    /// Saves the appreciation on the version it was based on.
+    pub async fn save_appreciation(
+        &self,
+        s: &AuthSession,
+        copy_id: i64,
+        text: &str,
+        version: i64,
+    ) -> Result<AppreciationView, AppError> {
+        let a = self.grading_access(s, copy_id).await?;
+        if text.chars().count() > 2000 {
+            return Err(AppError::invalid(
+                "text",
+                "an appreciation has at most 2,000 characters",
+            ));
+        }
+        let now = now_ms();
+        let mut tx = self.db.begin().await?;
+        self.start_writing(tx.conn(), &a.copy, now).await?;
+        let Some(saved) =
+            store::save_appreciation(tx.conn(), copy_id, text, version, s.user.id.0, now).await?
+        else {
+            return Err(AppError::ConflictWith {
+                message:
+                    "the appreciation was saved meanwhile (another tab or corrector): reload it"
+                        .into(),
+                details: serde_json::json!({ "field": "version" }),
+            });
+        };
+        tx.commit().await?;
+        Ok(AppreciationView {
+            text: saved.text,
+            version: saved.version,
+        })
+    }
+
+    /// Finalizes a copy: every question scored within its bounds, an appreciation written;
+    /// then GRADED (two finalize requests at once: one succeeds, the other is told).
+    pub async fn finalize_copy(
+        &self,
+        s: &AuthSession,
+        copy_id: i64,
+    ) -> Result<GradingCopyItem, AppError> {
+        let a = self.grading_access(s, copy_id).await?;
+        let status = CopyStatus::parse(&a.copy.status)
+            .ok_or_else(|| AppError::Internal(format!("copy status `{}`", a.copy.status)))?;
+        let mut c = self.db.read().await?;
+        let scores = store::scores_of(c.conn(), copy_id).await?;
+        let appreciation = store::appreciation_of(c.conn(), copy_id).await?;
+        drop(c);
+        let missing: Vec<serde_json::Value> = a
+            .exam
+            .scheme
+            .leaves()
+            .into_iter()
+            .filter(|(id, _, _)| !scores.iter().any(|r| &r.question_id == id))
+            .map(|(id, label, _)| serde_json::json!({ "question": id, "label": label }))
+            .collect();
+        let no_appreciation = appreciation.is_none_or(|a| a.text.trim().is_empty());
+        if !missing.is_empty() || no_appreciation {
+            return Err(AppError::Incomplete {
+                message: format!(
+                    "{} question(s) without a score{}",
+                    missing.len(),
+                    if no_appreciation {
+                        ", and no appreciation"
+                    } else {
+                        ""
+                    }
+                ),
+                details: serde_json::json!({ "missing": missing, "appreciation": !no_appreciation }),
+            });
+        }
+        let next = status
+            .apply(CopyEvent::Finalize)
+            .map_err(|_| AppError::Conflict {
+                field: "status",
+                message: "this copy is not being graded (already graded, or not started)".into(),
+            })?;
+        let now = now_ms();
+        let mut tx = self.db.begin().await?;
+        if !store::move_copy(tx.conn(), copy_id, status, next, now).await? {
+            return Err(AppError::Conflict {
+                field: "status",
+                message: "this copy was finalized meanwhile".into(),
+            });
+        }
+        store::journal(
+            tx.conn(),
+            &[(copy_id, "finalized", serde_json::json!({}))],
+            Some((s.user.id.0, &s.user.username)),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(GradingCopyItem {
+            id: a.copy.id,
+            code: a.copy.code,
+            exam: a.copy.exam_id,
+            status: next.as_str().into(),
+            my_status: "graded",
+        })
+    }
+
+    /// Reopens a graded copy (managers), with a reason; every score and annotation stays.
+    pub async fn reopen_copy(
+        &self,
+        s: &AuthSession,
+        copy_id: i64,
+        reason: &str,
+        client: &ClientInfo,
+    ) -> Result<GradingCopyItem, AppError> {
+        let a = self.grading_access(s, copy_id).await?;
+        if !a.manager {
+            return Err(AppError::Forbidden);
+        }
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(AppError::invalid("reason", "say why the copy is reopened"));
+        }
+        let status = CopyStatus::parse(&a.copy.status)
+            .ok_or_else(|| AppError::Internal(format!("copy status `{}`", a.copy.status)))?;
+        let next = status
+            .apply(CopyEvent::Reopen)
+            .map_err(|_| AppError::Conflict {
+                field: "status",
+                message: "only a graded copy can be reopened".into(),
+            })?;
+        let now = now_ms();
+        let mut tx = self.db.begin().await?;
+        if !store::move_copy(tx.conn(), copy_id, status, next, now).await? {
+            return Err(AppError::Conflict {
+                field: "status",
+                message: "this copy changed meanwhile: reload it".into(),
+            });
+        }
+        store::journal(
+            tx.conn(),
+            &[(copy_id, "reopened", serde_json::json!({ "reason": reason }))],
+            Some((s.user.id.0, &s.user.username)),
+            now,
+        )
+        .await?;
+        self.audit_exam(
+            tx.conn(),
+            s,
+            AuditAction::CopyReopened,
+            ExamId(a.copy.exam_id),
+            client,
+            Some(serde_json::json!({ "copy": copy_id, "reason": reason })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(GradingCopyItem {
+            id: a.copy.id,
+            code: a.copy.code,
+            exam: a.copy.exam_id,
+            status: next.as_str().into(),
+            my_status: "in_progress",
+        })
+    }
+
+    /// A copy's journal (managers).
+    pub async fn copy_journal(
+        &self,
+        s: &AuthSession,
+        copy_id: i64,
+    ) -> Result<Vec<JournalLine>, AppError> {
+        let a = self.grading_access(s, copy_id).await?;
+        if !a.manager {
+            return Err(AppError::Forbidden);
+        }
+        let mut c = self.db.read().await?;
+        Ok(store::journal_of(c.conn(), copy_id)
+            .await?
+            .into_iter()
+            .map(|r| JournalLine {
+                at: r.at,
+                actor: r.actor_username,
+                action: r.action,
+                details: serde_json::from_str(&r.details).unwrap_or_default(),
+            })
+            .collect())
+    }
+}

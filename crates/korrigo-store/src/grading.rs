@@ -1,0 +1,281 @@
+//! Grading: which corrector has which copy, scores in quarter points, appreciations and each
+//! copy's journal. Every write of a score or an appreciation names the version it was based
+//! on; a stale one changes nothing (the caller answers 409).
+
+use crate::query::id_list;
+use crate::{Conn, StoreError, on_conn};
+use korrigo_domain::copies::CopyStatus;
+
+/// A copy as the dispatch sees it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct DispatchRow {
+    /// The copy.
+    pub id: i64,
+    /// Its anonymous code.
+    pub code: String,
+    /// Its corrector, if any.
+    pub corrector_id: Option<i64>,
+    /// Its status.
+    pub status: String,
+    /// Whether a score was saved on it.
+    pub scored: bool,
+}
+
+/// An exam's copies with their correctors and whether their grading started, in one query.
+pub async fn dispatch_state(c: Conn<'_>, exam_id: i64) -> Result<Vec<DispatchRow>, StoreError> {
+    Ok(on_conn!(c, c => sqlx::query_as(
+        "SELECT c.id, c.code, c.corrector_id, c.status, \
+         EXISTS (SELECT 1 FROM scores s WHERE s.copy_id = c.id) AS scored \
+         FROM copies c WHERE c.exam_id = $1 ORDER BY c.id")
+        .bind(exam_id)
+        .fetch_all(&mut *c)
+        .await)?)
+}
+
+/// Gives copies to correctors, all in one statement (`(copy, corrector)` pairs).
+pub async fn assign(c: Conn<'_>, pairs: &[(i64, i64)], now: i64) -> Result<(), StoreError> {
+    if pairs.is_empty() {
+        return Ok(());
+    }
+    // Integers only: nothing from input is written into the statement.
+    let cases: String = pairs
+        .iter()
+        .map(|(copy, user)| format!(" WHEN {copy} THEN {user}"))
+        .collect();
+    let ids: Vec<i64> = pairs.iter().map(|(copy, _)| *copy).collect();
+    let sql = format!(
+        "UPDATE copies SET corrector_id = CASE id{cases} END, updated_at = $1 WHERE id IN ({})",
+        id_list(&ids)
+    );
+    on_conn!(c, c => sqlx::query(sqlx::AssertSqlSafe(sql)).bind(now).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// A copy of a corrector's list.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct AssignedCopy {
+    /// The copy.
+    pub id: i64,
+    /// Its exam.
+    pub exam_id: i64,
+    /// Its anonymous code.
+    pub code: String,
+    /// Its status.
+    pub status: String,
+}
+
+/// The copies given to a corrector (of one exam, or of all), in one query.
+pub async fn assigned_to(
+    c: Conn<'_>,
+    corrector: i64,
+    exam_id: Option<i64>,
+) -> Result<Vec<AssignedCopy>, StoreError> {
+    Ok(on_conn!(c, c => sqlx::query_as(
+        "SELECT id, exam_id, code, status FROM copies \
+         WHERE corrector_id = $1 AND ($2 = 0 OR exam_id = $2) ORDER BY exam_id, code")
+        .bind(corrector)
+        .bind(exam_id.unwrap_or(0))
+        .fetch_all(&mut *c)
+        .await)?)
+}
+
+/// A saved score.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ScoreRow {
+    /// The scheme node's stable id.
+    pub question_id: String,
+    /// Quarter points.
+    pub points: i64,
+    /// The corrector's remark.
+    pub remark: String,
+    /// The version a next write must name.
+    pub version: i64,
+}
+
+/// A copy's scores.
+pub async fn scores_of(c: Conn<'_>, copy_id: i64) -> Result<Vec<ScoreRow>, StoreError> {
+    Ok(on_conn!(c, c => sqlx::query_as(
+        "SELECT question_id, points, remark, version FROM scores WHERE copy_id = $1 ORDER BY question_id")
+        .bind(copy_id)
+        .fetch_all(&mut *c)
+        .await)?)
+}
+
+/// A score to write.
+#[derive(Clone, Copy, Debug)]
+pub struct ScoreWrite<'a> {
+    /// The copy.
+    pub copy_id: i64,
+    /// The scheme node's stable id.
+    pub question_id: &'a str,
+    /// Quarter points.
+    pub points: i64,
+    /// The remark.
+    pub remark: &'a str,
+    /// The version the write is based on (0: there is none yet).
+    pub expected: i64,
+    /// Who writes.
+    pub by: i64,
+}
+
+/// Writes a score based on `w.expected`. `None` when the stored version is another (someone
+/// saved meanwhile): nothing is written.
+pub async fn save_score(
+    c: Conn<'_>,
+    w: &ScoreWrite<'_>,
+    now: i64,
+) -> Result<Option<ScoreRow>, StoreError> {
+    let sql = if w.expected == 0 {
+        "INSERT INTO scores (copy_id, question_id, points, remark, version, updated_by, updated_at) \
+         VALUES ($1, $2, $3, $4, 1, $6, $7) ON CONFLICT (copy_id, question_id) DO NOTHING \
+         RETURNING question_id, points, remark, version"
+    } else {
+        "UPDATE scores SET points = $3, remark = $4, version = version + 1, updated_by = $6, \
+         updated_at = $7 WHERE copy_id = $1 AND question_id = $2 AND version = $5 \
+         RETURNING question_id, points, remark, version"
+    };
+    Ok(on_conn!(c, c => sqlx::query_as(sql)
+        .bind(w.copy_id)
+        .bind(w.question_id)
+        .bind(w.points)
+        .bind(w.remark)
+        .bind(w.expected)
+        .bind(w.by)
+        .bind(now)
+        .fetch_optional(&mut *c)
+        .await)?)
+}
+
+/// A copy's appreciation and its version.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct AppreciationRow {
+    /// The text.
+    pub text: String,
+    /// The version a next write must name.
+    pub version: i64,
+}
+
+/// A copy's appreciation, if written.
+pub async fn appreciation_of(
+    c: Conn<'_>,
+    copy_id: i64,
+) -> Result<Option<AppreciationRow>, StoreError> {
+    Ok(on_conn!(c, c => sqlx::query_as(
+        "SELECT text, version FROM appreciations WHERE copy_id = $1")
+        .bind(copy_id)
+        .fetch_optional(&mut *c)
+        .await)?)
+}
+
+/// Writes the appreciation based on `expected` (0: none yet); `None` when stale.
+pub async fn save_appreciation(
+    c: Conn<'_>,
+    copy_id: i64,
+    text: &str,
+    expected: i64,
+    by: i64,
+    now: i64,
+) -> Result<Option<AppreciationRow>, StoreError> {
+    let sql = if expected == 0 {
+        "INSERT INTO appreciations (copy_id, text, version, updated_by, updated_at) \
+         VALUES ($1, $2, 1, $4, $5) ON CONFLICT (copy_id) DO NOTHING RETURNING text, version"
+    } else {
+        "UPDATE appreciations SET text = $2, version = version + 1, updated_by = $4, updated_at = $5 \
+         WHERE copy_id = $1 AND version = $3 RETURNING text, version"
+    };
+    Ok(on_conn!(c, c => sqlx::query_as(sql)
+        .bind(copy_id)
+        .bind(text)
+        .bind(expected)
+        .bind(by)
+        .bind(now)
+        .fetch_optional(&mut *c)
+        .await)?)
+}
+
+/// Moves a copy from `from` to `to` (the caller asked the domain's transition table); false
+/// when the copy was not in `from` (someone else moved it first).
+pub async fn move_copy(
+    c: Conn<'_>,
+    copy_id: i64,
+    from: CopyStatus,
+    to: CopyStatus,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let n = on_conn!(c, c => sqlx::query(
+        "UPDATE copies SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4")
+        .bind(to.as_str())
+        .bind(now)
+        .bind(copy_id)
+        .bind(from.as_str())
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// One line of a copy's journal.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct JournalRow {
+    /// When (ms).
+    pub at: i64,
+    /// Who (a staff username; never a student).
+    pub actor_username: Option<String>,
+    /// What (`dispatched`, `score_saved`, `finalized`, `reopened`, ...).
+    pub action: String,
+    /// Facts, as JSON text.
+    pub details: String,
+}
+
+/// Appends lines to copies' journals, a thousand per statement.
+pub async fn journal(
+    mut c: Conn<'_>,
+    lines: &[(i64, &str, serde_json::Value)],
+    actor: Option<(i64, &str)>,
+    now: i64,
+) -> Result<(), StoreError> {
+    for chunk in lines.chunks(1000) {
+        let mut sql = String::from(
+            "INSERT INTO copy_journal (copy_id, at, actor_id, actor_username, action, details) VALUES ",
+        );
+        let mut n = 0;
+        for i in 0..chunk.len() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!(
+                "(${}, ${}, ${}, ${}, ${}, ${})",
+                n + 1,
+                n + 2,
+                n + 3,
+                n + 4,
+                n + 5,
+                n + 6
+            ));
+            n += 6;
+        }
+        on_conn!(c.reborrow(), c => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+            for (copy, action, details) in chunk {
+                q = q
+                    .bind(*copy)
+                    .bind(now)
+                    .bind(actor.map(|a| a.0).filter(|id| *id > 0))
+                    .bind(actor.map(|a| a.1.to_string()))
+                    .bind(action.to_string())
+                    .bind(details.to_string());
+            }
+            q.execute(&mut *c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(())
+}
+
+/// A copy's journal, oldest first.
+pub async fn journal_of(c: Conn<'_>, copy_id: i64) -> Result<Vec<JournalRow>, StoreError> {
+    Ok(on_conn!(c, c => sqlx::query_as(
+        "SELECT at, actor_username, action, details FROM copy_journal WHERE copy_id = $1 ORDER BY at, id")
+        .bind(copy_id)
+        .fetch_all(&mut *c)
+        .await)?)
+}

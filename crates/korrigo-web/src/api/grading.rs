@@ -1,0 +1,172 @@
+//! Grading: dispatch (managers), a corrector's copies, the desk's data, scores, the
+//! appreciation, finalize and reopen, the copy's journal. Nothing here names a student.
+
+use super::{ApiJson, BodyLimits};
+use crate::AppState;
+use crate::auth::{Session, StaffSession};
+use crate::client::RequestContext;
+use crate::error::ApiError;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use korrigo_app::grading::{
+    AppreciationView, DispatchInput, DispatchView, GradingCopyItem, GradingView, JournalLine,
+    ScoreView,
+};
+use korrigo_domain::ExamId;
+use serde::{Deserialize, Serialize};
+
+impl BodyLimits for DispatchInput {}
+
+/// `POST /api/exams/{id}/dispatch/`: shares the exam's copies among correctors (managers);
+/// with `"preview": true`, only says what would happen.
+pub async fn dispatch(
+    State(st): State<AppState>,
+    ctx: RequestContext,
+    StaffSession(s): StaffSession,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<DispatchInput>,
+) -> Result<Json<DispatchView>, ApiError> {
+    Ok(Json(
+        st.app.dispatch(&s, ExamId(id), &b, &ctx.client()).await?,
+    ))
+}
+
+/// `?exam=` on the corrector's list.
+#[derive(Debug, Default, Deserialize)]
+pub struct MineQuery {
+    /// Only this exam's copies.
+    pub exam: Option<i64>,
+}
+
+/// The corrector's list.
+#[derive(Debug, Serialize)]
+pub struct Mine {
+    /// The copies, by anonymous code.
+    pub items: Vec<GradingCopyItem>,
+}
+
+/// `GET /api/grading/copies/[?exam=ID]`: the copies given to the caller.
+pub async fn mine(
+    State(st): State<AppState>,
+    Session(s): Session,
+    Query(q): Query<MineQuery>,
+) -> Result<Json<Mine>, ApiError> {
+    Ok(Json(Mine {
+        items: st.app.my_grading_copies(&s, q.exam.map(ExamId)).await?,
+    }))
+}
+
+/// `GET /api/copies/{id}/grading/`: the copy on the corrector desk.
+pub async fn desk(
+    State(st): State<AppState>,
+    Session(s): Session,
+    Path(id): Path<i64>,
+) -> Result<Json<GradingView>, ApiError> {
+    Ok(Json(st.app.copy_grading(&s, id).await?))
+}
+
+/// `PUT /api/copies/{id}/scores/{question}/` body.
+#[derive(Debug, Deserialize)]
+pub struct ScoreInput {
+    /// Points, in quarter points (3.25).
+    pub points: f64,
+    /// The remark.
+    #[serde(default)]
+    pub remark: String,
+    /// The version this write is based on (0 for a first save).
+    pub version: i64,
+}
+
+impl BodyLimits for ScoreInput {
+    const LONG_FIELDS: &'static [(&'static str, usize)] = &[("remark", 2000)];
+}
+
+/// `PUT /api/copies/{id}/scores/{question}/`: saves a score; 409 `conflict` with the current
+/// value in `details.current` when the version is stale.
+pub async fn score(
+    State(st): State<AppState>,
+    StaffSession(s): StaffSession,
+    Path((id, question)): Path<(i64, String)>,
+    ApiJson(b): ApiJson<ScoreInput>,
+) -> Result<Json<ScoreView>, ApiError> {
+    Ok(Json(
+        st.app
+            .save_score(&s, id, &question, b.points, &b.remark, b.version)
+            .await?,
+    ))
+}
+
+/// `PUT /api/copies/{id}/appreciation/` body.
+#[derive(Debug, Deserialize)]
+pub struct AppreciationInput {
+    /// The text.
+    pub text: String,
+    /// The version this write is based on (0 for a first save).
+    pub version: i64,
+}
+
+impl BodyLimits for AppreciationInput {
+    const LONG_FIELDS: &'static [(&'static str, usize)] = &[("text", 2000)];
+}
+
+/// `PUT /api/copies/{id}/appreciation/`.
+pub async fn appreciation(
+    State(st): State<AppState>,
+    StaffSession(s): StaffSession,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<AppreciationInput>,
+) -> Result<Json<AppreciationView>, ApiError> {
+    Ok(Json(
+        st.app.save_appreciation(&s, id, &b.text, b.version).await?,
+    ))
+}
+
+/// `POST /api/copies/{id}/finalize/`: 422 `incomplete` with `details.missing` when a question
+/// has no score or the appreciation is missing.
+pub async fn finalize(
+    State(st): State<AppState>,
+    StaffSession(s): StaffSession,
+    Path(id): Path<i64>,
+) -> Result<Json<GradingCopyItem>, ApiError> {
+    Ok(Json(st.app.finalize_copy(&s, id).await?))
+}
+
+/// `POST /api/copies/{id}/reopen/` body.
+#[derive(Debug, Deserialize)]
+pub struct ReopenInput {
+    /// Why (journaled).
+    pub reason: String,
+}
+
+impl BodyLimits for ReopenInput {}
+
+/// `POST /api/copies/{id}/reopen/` (managers).
+pub async fn reopen(
+    State(st): State<AppState>,
+    ctx: RequestContext,
+    StaffSession(s): StaffSession,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<ReopenInput>,
+) -> Result<Json<GradingCopyItem>, ApiError> {
+    Ok(Json(
+        st.app.reopen_copy(&s, id, &b.reason, &ctx.client()).await?,
+    ))
+}
+
+/// The journal.
+#[derive(Debug, Serialize)]
+pub struct Journal {
+    /// Oldest first.
+    pub items: Vec<JournalLine>,
+}
+
+/// `GET /api/copies/{id}/journal/` (managers).
+pub async fn journal(
+    State(st): State<AppState>,
+    Session(s): Session,
+    Path(id): Path<i64>,
+) -> Result<Json<Journal>, ApiError> {
+    Ok(Json(Journal {
+        items: st.app.copy_journal(&s, id).await?,
+    }))
+}

@@ -1,0 +1,519 @@
+//! Grading through the real router, on both backends: the dispatch, the corrector's copies,
+//! scores with versions, finalize and reopen, and who may do what.
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use common::{Client, TestApp};
+use korrigo_app::ClientInfo;
+use korrigo_app::accounts::system_session;
+use korrigo_app::jobs::WorkerTiming;
+use korrigo_domain::ExamId;
+use korrigo_media::synth::{self, SynthOptions};
+use korrigo_store::both_backends;
+use korrigo_store::test_support::Which;
+use serde_json::{Value, json};
+
+both_backends!(
+    dispatch_is_balanced_previewed_and_journaled,
+    scores_are_versioned_bounded_and_only_for_the_corrector,
+    finalize_needs_every_score_and_reopen_keeps_them,
+);
+
+/// An exam managed by `prof` with a two-question scheme and `n` scanned copies, and two
+/// correctors as members.
+struct Setup {
+    exam: i64,
+    prof: Client,
+    alice: Client,
+    bob: Client,
+    copies: Vec<i64>,
+    questions: Vec<String>,
+}
+
+async fn setup(t: &TestApp, n: usize) -> Setup {
+    let admin = t.admin().await;
+    let (_, prof) = t.user(&admin, "prof", "teacher").await;
+    let (_, alice) = t.user(&admin, "alice", "teacher").await;
+    let (_, bob) = t.user(&admin, "bob", "teacher").await;
+    let r = t
+        .browser(
+            &prof,
+            Method::POST,
+            "/api/exams/",
+            Some(json!({"name": "Bac blanc", "layout": "a4:1"})),
+        )
+        .await;
+    let exam = r.body["id"].as_i64().unwrap();
+    for who in ["alice", "bob"] {
+        let r = t
+            .browser(
+                &prof,
+                Method::PUT,
+                &format!("/api/exams/{exam}/members/"),
+                Some(json!({"username": who, "role": "corrector"})),
+            )
+            .await;
+        assert!(r.status.is_success(), "{}", r.text);
+    }
+    let scheme = json!({"nodes": [
+        {"label": "Exercice 1", "children": [{"label": "a", "max_points": 2.5}, {"label": "b", "max_points": 3.5}]}
+    ]});
+    let r = t
+        .browser(
+            &prof,
+            Method::PUT,
+            &format!("/api/exams/{exam}/scheme/"),
+            Some(json!({"scheme": scheme, "version": 0, "confirm_total_mismatch": true})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let questions: Vec<String> = r.body["scheme"]["nodes"][0]["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["id"].as_str().unwrap().to_string())
+        .collect();
+    let pdf = synth::batch_pdf(
+        &synth::students(n),
+        &SynthOptions {
+            dpi: 60,
+            pages_per_copy: 1,
+            lines: 1,
+            ..SynthOptions::default()
+        },
+    );
+    let path = t.dir.join("grading.pdf");
+    std::fs::create_dir_all(&t.dir).unwrap();
+    std::fs::write(&path, pdf).unwrap();
+    t.app
+        .import_scan_file(
+            &system_session(),
+            ExamId(exam),
+            &path,
+            None,
+            &ClientInfo::default(),
+        )
+        .await
+        .unwrap();
+    t.app
+        .run_pending_jobs(&WorkerTiming::default())
+        .await
+        .unwrap();
+    let list = t
+        .browser(
+            &prof,
+            Method::GET,
+            &format!("/api/exams/{exam}/copies/"),
+            None,
+        )
+        .await;
+    let copies = list.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_i64().unwrap())
+        .collect();
+    Setup {
+        exam,
+        prof,
+        alice,
+        bob,
+        copies,
+        questions,
+    }
+}
+
+async fn dispatch(t: &TestApp, s: &Setup, preview: bool) -> common::Resp {
+    t.browser(
+        &s.prof,
+        Method::POST,
+        &format!("/api/exams/{}/dispatch/", s.exam),
+        Some(json!({"mode": "copies", "correctors": ["alice", "bob"], "preview": preview})),
+    )
+    .await
+}
+
+async fn mine(t: &TestApp, who: &Client) -> Vec<Value> {
+    let r = t
+        .browser(who, Method::GET, "/api/grading/copies/", None)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    r.body["items"].as_array().unwrap().clone()
+}
+
+async fn dispatch_is_balanced_previewed_and_journaled(w: Which) {
+    let t = TestApp::new(w).await;
+    let s = setup(&t, 5).await;
+    // A corrector may not dispatch.
+    let r = t
+        .browser(
+            &s.alice,
+            Method::POST,
+            &format!("/api/exams/{}/dispatch/", s.exam),
+            Some(json!({"correctors": ["alice"]})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // The preview changes nothing.
+    let p = dispatch(&t, &s, true).await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.text);
+    assert_eq!(p.body["applied"], false);
+    assert!(mine(&t, &s.alice).await.is_empty());
+    // Applied: 3 and 2, every copy once.
+    let r = dispatch(&t, &s, false).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let counts: Vec<i64> = r.body["distribution"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["assigned"].as_i64().unwrap())
+        .collect();
+    assert_eq!(counts.iter().sum::<i64>(), 5);
+    assert!((counts[0] - counts[1]).abs() <= 1, "{counts:?}");
+    let (a, b) = (mine(&t, &s.alice).await, mine(&t, &s.bob).await);
+    let mut given: Vec<i64> = a
+        .iter()
+        .chain(&b)
+        .map(|c| c["id"].as_i64().unwrap())
+        .collect();
+    given.sort();
+    assert_eq!(given, s.copies, "every copy given once");
+    // Anonymous: no identity field in the corrector's list.
+    for item in a.iter().chain(&b) {
+        let keys: Vec<&String> = item.as_object().unwrap().keys().collect();
+        assert_eq!(
+            keys,
+            ["code", "exam", "id", "my_status", "status"],
+            "{item}"
+        );
+        assert_eq!(item["my_status"], "to_grade");
+    }
+    // Again: nothing moves.
+    let again = dispatch(&t, &s, false).await;
+    assert!(
+        again.body["assignments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|x| x["changed"] == false),
+        "{}",
+        again.text
+    );
+    // A started copy never moves when a corrector leaves the list.
+    let started = a[0]["id"].as_i64().unwrap();
+    let r = t
+        .browser(
+            &s.alice,
+            Method::PUT,
+            &format!("/api/copies/{started}/scores/{}/", s.questions[0]),
+            Some(json!({"points": 1, "version": 0})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let only_bob = t
+        .browser(
+            &s.prof,
+            Method::POST,
+            &format!("/api/exams/{}/dispatch/", s.exam),
+            Some(json!({"correctors": ["bob"]})),
+        )
+        .await;
+    assert_eq!(only_bob.status, StatusCode::OK, "{}", only_bob.text);
+    let a_now = mine(&t, &s.alice).await;
+    assert_eq!(a_now.len(), 1, "alice keeps the copy she started");
+    assert_eq!(a_now[0]["id"], started);
+    // The journal names the dispatch run and staff only.
+    let j = t
+        .browser(
+            &s.prof,
+            Method::GET,
+            &format!("/api/copies/{started}/journal/"),
+            None,
+        )
+        .await;
+    assert_eq!(j.status, StatusCode::OK, "{}", j.text);
+    let actions: Vec<&str> = j.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["dispatched", "score_saved"]);
+    assert_eq!(j.body["items"][0]["actor"], "prof");
+    // A corrector does not read the journal.
+    let r = t
+        .browser(
+            &s.alice,
+            Method::GET,
+            &format!("/api/copies/{started}/journal/"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    t.cleanup().await;
+}
+
+async fn scores_are_versioned_bounded_and_only_for_the_corrector(w: Which) {
+    let t = TestApp::new(w).await;
+    let s = setup(&t, 2).await;
+    let r = dispatch(&t, &s, false).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let a = mine(&t, &s.alice).await;
+    let copy = a[0]["id"].as_i64().unwrap();
+    let (q1, q2) = (&s.questions[0], &s.questions[1]);
+    let put = |who: &Client, q: &str, body: Value| {
+        let (t, who) = (&t, who.clone());
+        let path = format!("/api/copies/{copy}/scores/{q}/");
+        async move { t.browser(&who, Method::PUT, &path, Some(body)).await }
+    };
+    // The desk: pages, scheme, no identity.
+    let d = t
+        .browser(
+            &s.alice,
+            Method::GET,
+            &format!("/api/copies/{copy}/grading/"),
+            None,
+        )
+        .await;
+    assert_eq!(d.status, StatusCode::OK, "{}", d.text);
+    assert_eq!(d.body["copy"]["pages"].as_array().unwrap().len(), 1);
+    assert_eq!(d.body["my_questions"].as_array().unwrap().len(), 2);
+    for forbidden in ["student", "last_name", "first_name", "header_url"] {
+        assert!(!d.text.contains(forbidden), "the desk names {forbidden}");
+    }
+    // Out of bounds, not a quarter, not a leaf: refused with the field.
+    for (q, points) in [(q1.as_str(), 2.75), (q1.as_str(), 0.3), ("nope", 1.0)] {
+        let r = put(&s.alice, q, json!({"points": points, "version": 0})).await;
+        assert_eq!(
+            r.status,
+            StatusCode::BAD_REQUEST,
+            "{q} {points}: {}",
+            r.text
+        );
+    }
+    // Saved, then two tabs on the same version: exactly one wins.
+    let r = put(
+        &s.alice,
+        q1,
+        json!({"points": 2.5, "remark": "bien", "version": 0}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["version"], 1);
+    let tab1 = put(&s.alice, q1, json!({"points": 2, "version": 1})).await;
+    let tab2 = put(&s.alice, q1, json!({"points": 1.5, "version": 1})).await;
+    assert_eq!(tab1.status, StatusCode::OK);
+    assert_eq!(tab2.status, StatusCode::CONFLICT, "{}", tab2.text);
+    assert_eq!(tab2.body["error"]["code"], "conflict");
+    assert_eq!(tab2.body["error"]["details"]["current"]["points"], 2.0);
+    assert_eq!(tab2.body["error"]["details"]["current"]["version"], 2);
+    // Two first saves at once: one wins, the other is told.
+    let first = put(&s.alice, q2, json!({"points": 3, "version": 0})).await;
+    let second = put(&s.alice, q2, json!({"points": 1, "version": 0})).await;
+    assert_eq!(
+        (first.status, second.status),
+        (StatusCode::OK, StatusCode::CONFLICT)
+    );
+    // Bob (another corrector of the exam) neither reads nor writes Alice's copy; a student
+    // and an anonymous caller neither.
+    assert_eq!(
+        t.browser(
+            &s.bob,
+            Method::GET,
+            &format!("/api/copies/{copy}/grading/"),
+            None
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        put(&s.bob, q1, json!({"points": 1, "version": 2}))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let page = d.body["copy"]["pages"][0]["image_url"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(t.page(&s.alice, &page).await.status, StatusCode::OK);
+    assert_eq!(t.page(&s.bob, &page).await.status, StatusCode::FORBIDDEN);
+    let admin = t.admin().await;
+    let (_, student) = t.user(&admin, "eleve", "student").await;
+    assert_eq!(
+        put(&student, q1, json!({"points": 1, "version": 2}))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let anon = t
+        .send(
+            Method::GET,
+            &format!("/api/copies/{copy}/grading/"),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(anon.status, StatusCode::UNAUTHORIZED);
+    // The manager may correct it.
+    let r = put(&s.prof, q1, json!({"points": 2.25, "version": 2})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let d = t
+        .browser(
+            &s.alice,
+            Method::GET,
+            &format!("/api/copies/{copy}/grading/"),
+            None,
+        )
+        .await;
+    assert_eq!(d.body["total"], 5.25);
+    assert_eq!(d.body["copy"]["status"], "GRADING");
+    t.cleanup().await;
+}
+
+async fn finalize_needs_every_score_and_reopen_keeps_them(w: Which) {
+    let t = TestApp::new(w).await;
+    let s = setup(&t, 1).await;
+    dispatch(&t, &s, false).await;
+    let (who, copy) = {
+        let a = mine(&t, &s.alice).await;
+        if a.is_empty() {
+            (
+                s.bob.clone(),
+                mine(&t, &s.bob).await[0]["id"].as_i64().unwrap(),
+            )
+        } else {
+            (s.alice.clone(), a[0]["id"].as_i64().unwrap())
+        }
+    };
+    let finalize = |c: Client| {
+        let t = &t;
+        async move {
+            t.browser(
+                &c,
+                Method::POST,
+                &format!("/api/copies/{copy}/finalize/"),
+                None,
+            )
+            .await
+        }
+    };
+    t.browser(
+        &who,
+        Method::PUT,
+        &format!("/api/copies/{copy}/scores/{}/", s.questions[0]),
+        Some(json!({"points": 2, "version": 0})),
+    )
+    .await;
+    // Incomplete: the missing question (id and label) and the appreciation are named.
+    let r = finalize(who.clone()).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert_eq!(r.body["error"]["code"], "incomplete");
+    assert_eq!(
+        r.body["error"]["details"]["missing"][0]["question"],
+        s.questions[1]
+    );
+    assert_eq!(
+        r.body["error"]["details"]["missing"][0]["label"],
+        "Exercice 1 · b"
+    );
+    assert_eq!(r.body["error"]["details"]["appreciation"], false);
+    t.browser(
+        &who,
+        Method::PUT,
+        &format!("/api/copies/{copy}/scores/{}/", s.questions[1]),
+        Some(json!({"points": 3.5, "version": 0})),
+    )
+    .await;
+    let r = t
+        .browser(
+            &who,
+            Method::PUT,
+            &format!("/api/copies/{copy}/appreciation/"),
+            Some(json!({"text": "Travail sérieux.", "version": 0})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    // Two finalize requests at once: one succeeds.
+    let (one, two) = tokio::join!(finalize(who.clone()), finalize(who.clone()));
+    let mut statuses = [one.status, two.status];
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        [StatusCode::OK, StatusCode::CONFLICT],
+        "{} / {}",
+        one.text,
+        two.text
+    );
+    // Graded: read-only for its corrector.
+    let r = t
+        .browser(
+            &who,
+            Method::PUT,
+            &format!("/api/copies/{copy}/scores/{}/", s.questions[0]),
+            Some(json!({"points": 1, "version": 1})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    // Reopen: managers only, with a reason; the scores stay.
+    let reopen = |c: &Client, body: Value| {
+        let (t, c) = (&t, c.clone());
+        async move {
+            t.browser(
+                &c,
+                Method::POST,
+                &format!("/api/copies/{copy}/reopen/"),
+                Some(body),
+            )
+            .await
+        }
+    };
+    assert_eq!(
+        reopen(&who, json!({"reason": "erreur"})).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        reopen(&s.prof, json!({"reason": " "})).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    let r = reopen(&s.prof, json!({"reason": "barème corrigé"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["status"], "GRADING");
+    let d = t
+        .browser(
+            &who,
+            Method::GET,
+            &format!("/api/copies/{copy}/grading/"),
+            None,
+        )
+        .await;
+    assert_eq!(d.body["total"], 5.5);
+    assert_eq!(d.body["scores"].as_array().unwrap().len(), 2);
+    let j = t
+        .browser(
+            &s.prof,
+            Method::GET,
+            &format!("/api/copies/{copy}/journal/"),
+            None,
+        )
+        .await;
+    let actions: Vec<&str> = j.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "dispatched",
+            "score_saved",
+            "score_saved",
+            "finalized",
+            "reopened"
+        ]
+    );
+    t.cleanup().await;
+}
