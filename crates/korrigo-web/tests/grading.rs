@@ -18,6 +18,7 @@ both_backends!(
     dispatch_is_balanced_previewed_and_journaled,
     scores_are_versioned_bounded_and_only_for_the_corrector,
     finalize_needs_every_score_and_reopen_keeps_them,
+    grading_sends_a_constant_number_of_queries,
 );
 
 /// An exam managed by `prof` with a two-question scheme and `n` scanned copies, and two
@@ -74,32 +75,7 @@ async fn setup(t: &TestApp, n: usize) -> Setup {
         .iter()
         .map(|q| q["id"].as_str().unwrap().to_string())
         .collect();
-    let pdf = synth::batch_pdf(
-        &synth::students(n),
-        &SynthOptions {
-            dpi: 60,
-            pages_per_copy: 1,
-            lines: 1,
-            ..SynthOptions::default()
-        },
-    );
-    let path = t.dir.join("grading.pdf");
-    std::fs::create_dir_all(&t.dir).unwrap();
-    std::fs::write(&path, pdf).unwrap();
-    t.app
-        .import_scan_file(
-            &system_session(),
-            ExamId(exam),
-            &path,
-            None,
-            &ClientInfo::default(),
-        )
-        .await
-        .unwrap();
-    t.app
-        .run_pending_jobs(&WorkerTiming::default())
-        .await
-        .unwrap();
+    scan(t, exam, n, 1).await;
     let list = t
         .browser(
             &prof,
@@ -122,6 +98,37 @@ async fn setup(t: &TestApp, n: usize) -> Setup {
         copies,
         questions,
     }
+}
+
+/// Scans `n` one-page copies into the exam and runs the pipeline.
+async fn scan(t: &TestApp, exam: i64, n: usize, seed: u64) {
+    let pdf = synth::batch_pdf(
+        &synth::students(n),
+        &SynthOptions {
+            dpi: 60,
+            pages_per_copy: 1,
+            lines: 1,
+            seed,
+            ..SynthOptions::default()
+        },
+    );
+    let path = t.dir.join(format!("grading-{seed}.pdf"));
+    std::fs::create_dir_all(&t.dir).unwrap();
+    std::fs::write(&path, pdf).unwrap();
+    t.app
+        .import_scan_file(
+            &system_session(),
+            ExamId(exam),
+            &path,
+            None,
+            &ClientInfo::default(),
+        )
+        .await
+        .unwrap();
+    t.app
+        .run_pending_jobs(&WorkerTiming::default())
+        .await
+        .unwrap();
 }
 
 async fn dispatch(t: &TestApp, s: &Setup, preview: bool) -> common::Resp {
@@ -515,5 +522,45 @@ async fn finalize_needs_every_score_and_reopen_keeps_them(w: Which) {
             "reopened"
         ]
     );
+    t.cleanup().await;
+}
+
+/// The corrector's list, the desk's load and the dispatch send as many queries for 2 copies as
+/// for 10 (no query per copy).
+async fn grading_sends_a_constant_number_of_queries(w: Which) {
+    let t = TestApp::new(w).await;
+    let s = setup(&t, 2).await;
+    dispatch(&t, &s, false).await;
+    let count = async |who: &Client, method: Method, path: String, body: Option<Value>| {
+        let before = t.app.db.query_count();
+        let r = t.browser(who, method, &path, body).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.text);
+        t.app.db.query_count() - before
+    };
+    let measure = async || {
+        let copy = mine(&t, &s.alice).await[0]["id"].as_i64().unwrap();
+        [
+            count(&s.alice, Method::GET, "/api/grading/copies/".into(), None).await,
+            count(
+                &s.alice,
+                Method::GET,
+                format!("/api/copies/{copy}/grading/"),
+                None,
+            )
+            .await,
+            count(
+                &s.prof,
+                Method::POST,
+                format!("/api/exams/{}/dispatch/", s.exam),
+                Some(json!({"correctors": ["alice", "bob"], "preview": true})),
+            )
+            .await,
+        ]
+    };
+    let small = measure().await;
+    scan(&t, s.exam, 8, 2).await;
+    dispatch(&t, &s, false).await;
+    let large = measure().await;
+    assert_eq!(small, large, "queries for 2 copies, then for 10");
     t.cleanup().await;
 }
