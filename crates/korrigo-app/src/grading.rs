@@ -72,6 +72,19 @@ pub struct DispatchView {
     pub distribution: Vec<Distribution>,
 }
 
+/// An exam's grading progress: per corrector and per copy status.
+#[derive(Debug, Serialize)]
+pub struct GradingStatus {
+    /// Per corrector (everyone who has copies).
+    pub correctors: Vec<Distribution>,
+    /// Copies per status (`READY`, `GRADING`, `GRADED`, ...).
+    pub statuses: BTreeMap<String, usize>,
+    /// Copies nobody has yet.
+    pub unassigned: usize,
+    /// All the exam's copies.
+    pub total: usize,
+}
+
 /// A copy of a corrector's list: anonymous code only.
 #[derive(Debug, Serialize)]
 pub struct GradingCopyItem {
@@ -340,6 +353,50 @@ impl App {
             applied: !input.preview,
             assignments,
             distribution,
+        })
+    }
+
+    /// An exam's grading progress (managers): per corrector and per copy status.
+    pub async fn grading_status(
+        &self,
+        s: &AuthSession,
+        exam: ExamId,
+    ) -> Result<GradingStatus, AppError> {
+        self.require_manager(s, exam).await?;
+        let mut c = self.db.read().await?;
+        let members = exams::members(c.conn(), exam).await?;
+        let state = store::dispatch_state(c.conn(), exam.0).await?;
+        let name = |id: i64| {
+            members
+                .iter()
+                .find(|m| m.user_id == id)
+                .map_or_else(|| format!("#{id}"), |m| m.username.clone())
+        };
+        let mut by: BTreeMap<String, Distribution> = BTreeMap::new();
+        let mut statuses = BTreeMap::new();
+        let mut unassigned = 0;
+        for r in &state {
+            *statuses.entry(r.status.clone()).or_insert(0) += 1;
+            let Some(u) = r.corrector_id else {
+                unassigned += 1;
+                continue;
+            };
+            let who = name(u);
+            let d = by.entry(who.clone()).or_insert(Distribution {
+                corrector: who,
+                assigned: 0,
+                started: 0,
+                graded: 0,
+            });
+            d.assigned += 1;
+            d.started += usize::from(r.scored || r.status != CopyStatus::Ready.as_str());
+            d.graded += usize::from(r.status == CopyStatus::Graded.as_str());
+        }
+        Ok(GradingStatus {
+            correctors: by.into_values().collect(),
+            statuses,
+            unassigned,
+            total: state.len(),
         })
     }
 

@@ -321,6 +321,120 @@ fn scans_import_and_copies_list() {
 }
 
 #[test]
+fn grading_dispatch_and_status() {
+    let d = temp_dir();
+    let u = korrigo(
+        &d,
+        &[],
+        &[
+            "create-user",
+            "--username",
+            "prof",
+            "--password",
+            "des copies à corriger",
+        ],
+    );
+    assert!(u.status.success(), "{}", String::from_utf8_lossy(&u.stderr));
+    let e = korrigo(
+        &d,
+        &[],
+        &[
+            "exams",
+            "create",
+            "--name",
+            "DS 4",
+            "--layout",
+            "a4:1",
+            "--manager",
+            "prof",
+            "--json",
+        ],
+    );
+    assert!(e.status.success(), "{}", String::from_utf8_lossy(&e.stderr));
+    let exam = serde_json::from_slice::<Value>(&e.stdout).unwrap()["id"].to_string();
+    let scan = d.join("mardi.pdf");
+    std::fs::write(
+        &scan,
+        korrigo_media::synth::batch_pdf(
+            &korrigo_media::synth::students(3),
+            &korrigo_media::synth::SynthOptions {
+                dpi: 60,
+                pages_per_copy: 1,
+                lines: 1,
+                ..Default::default()
+            },
+        ),
+    )
+    .unwrap();
+    let i = korrigo(
+        &d,
+        &[],
+        &[
+            "scans",
+            "import",
+            "--exam",
+            &exam,
+            scan.to_str().unwrap(),
+            "--wait",
+        ],
+    );
+    assert!(i.status.success(), "{}", String::from_utf8_lossy(&i.stderr));
+    // Someone who is not a member of the exam: refused, said why, exit 1.
+    let bad = korrigo(
+        &d,
+        &[],
+        &[
+            "grading",
+            "dispatch",
+            "--exam",
+            &exam,
+            "--correctors",
+            "nobody",
+        ],
+    );
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("not a member"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+    let out = korrigo(
+        &d,
+        &[],
+        &[
+            "grading",
+            "dispatch",
+            "--exam",
+            &exam,
+            "--correctors",
+            "prof",
+            "--json",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["applied"], true);
+    assert_eq!(v["assignments"].as_array().unwrap().len(), 3);
+    let st = korrigo(&d, &[], &["grading", "status", "--exam", &exam, "--json"]);
+    assert!(
+        st.status.success(),
+        "{}",
+        String::from_utf8_lossy(&st.stderr)
+    );
+    let v: Value = serde_json::from_slice(&st.stdout).unwrap();
+    assert_eq!(v["total"], 3);
+    assert_eq!(v["unassigned"], 0);
+    assert_eq!(v["statuses"]["READY"], 3);
+    assert_eq!(v["correctors"][0]["corrector"], "prof");
+    assert_eq!(v["correctors"][0]["assigned"], 3);
+    let _ = std::fs::remove_dir_all(d);
+}
+
+#[test]
 fn serve_refuses_to_start_on_a_bad_configuration() {
     let d = temp_dir();
     let out = korrigo(&d, &[("KORRIGO_BIND", "not-an-address")], &["serve"]);

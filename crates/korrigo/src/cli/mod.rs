@@ -1,6 +1,8 @@
 //! The command line: parsing, configuration loading, logging set-up, and one function per
 //! command.
 
+mod grading;
+
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use korrigo_app::App;
@@ -72,6 +74,11 @@ enum Command {
     Copies {
         #[command(subcommand)]
         command: CopiesCommand,
+    },
+    /// Grading: dispatch an exam's copies among correctors, see the progress.
+    Grading {
+        #[command(subcommand)]
+        command: grading::GradingCommand,
     },
     /// Benchmarks and synthetic scans for measuring (see scripts/bench-scans.sh).
     Bench {
@@ -442,6 +449,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Exams { command } => exams(file, command).await,
         Command::Scans { command } => scans(file, command).await,
         Command::Copies { command } => copies(file, command).await,
+        Command::Grading { command } => grading::run(file, command).await,
         Command::Bench { command } => bench(command).await,
     }
 }
