@@ -152,6 +152,31 @@ pub struct AppreciationView {
     pub version: i64,
 }
 
+/// A mark on a page, as the API returns it.
+#[derive(Debug, Serialize)]
+pub struct AnnotationView {
+    /// The mark.
+    pub id: i64,
+    /// Its page.
+    pub page: i64,
+    /// `pen`, `highlight`, `text`, `tick`, `cross`, `rect`, `ellipse`, `arrow`, `stamp`.
+    pub kind: String,
+    /// Geometry normalized to the page (0..1), colour, text.
+    pub data: serde_json::Value,
+    /// The version a next write must name.
+    pub version: i64,
+}
+
+fn annotation_view(r: store::AnnotationRow) -> AnnotationView {
+    AnnotationView {
+        id: r.id,
+        page: r.page_id,
+        kind: r.kind,
+        data: serde_json::from_str(&r.data).unwrap_or_default(),
+        version: r.version,
+    }
+}
+
 /// Everything the corrector desk needs for one copy.
 #[derive(Debug, Serialize)]
 pub struct GradingView {
@@ -161,6 +186,8 @@ pub struct GradingView {
     pub scheme: Scheme,
     /// The scores saved so far.
     pub scores: Vec<ScoreView>,
+    /// The marks on its pages.
+    pub annotations: Vec<AnnotationView>,
     /// The appreciation.
     pub appreciation: AppreciationView,
     /// The total of the scores.
@@ -436,6 +463,7 @@ impl App {
         let pages = scans_store::pages_of_copies(c.conn(), &[copy_id]).await?;
         let scores = store::scores_of(c.conn(), copy_id).await?;
         let appreciation = store::appreciation_of(c.conn(), copy_id).await?;
+        let annotations = store::annotations_of(c.conn(), copy_id).await?;
         let total: i64 = scores.iter().map(|r| r.points).sum();
         Ok(GradingView {
             copy: GradingCopy {
@@ -457,6 +485,7 @@ impl App {
             my_questions: a.exam.scheme.leaves().into_iter().map(|l| l.0).collect(),
             scheme: a.exam.scheme,
             scores: scores.into_iter().map(as_view).collect(),
+            annotations: annotations.into_iter().map(annotation_view).collect(),
             appreciation: appreciation.map_or(
                 AppreciationView {
                     text: String::new(),
@@ -576,6 +605,130 @@ impl App {
         .await?;
         tx.commit().await?;
         Ok(as_view(saved))
+    }
+
+    /// Puts a mark on a page of the copy (checked by the domain: kind, geometry within the
+    /// page, sizes; the page must belong to the copy).
+    pub async fn add_annotation(
+        &self,
+        s: &AuthSession,
+        copy_id: i64,
+        page_id: i64,
+        kind: &str,
+        data: &serde_json::Value,
+    ) -> Result<AnnotationView, AppError> {
+        let a = self.grading_access(s, copy_id).await?;
+        let data = korrigo_domain::grading::check_annotation(kind, data)
+            .map_err(|e| AppError::invalid("data", e.to_string()))?;
+        let mut c = self.db.read().await?;
+        let pages = scans_store::pages_of_copies(c.conn(), &[copy_id]).await?;
+        drop(c);
+        if !pages.iter().any(|p| p.id == page_id) {
+            return Err(AppError::invalid(
+                "page",
+                "this page is not one of the copy's pages",
+            ));
+        }
+        let now = now_ms();
+        let mut tx = self.db.begin().await?;
+        self.start_writing(tx.conn(), &a.copy, now).await?;
+        let row = store::add_annotation(
+            tx.conn(),
+            copy_id,
+            page_id,
+            kind,
+            &data.to_string(),
+            s.user.id.0,
+            now,
+        )
+        .await?;
+        store::journal(
+            tx.conn(),
+            &[(
+                copy_id,
+                "annotation_added",
+                serde_json::json!({ "annotation": row.id, "kind": kind, "page": page_id }),
+            )],
+            Some((s.user.id.0, &s.user.username)),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(annotation_view(row))
+    }
+
+    /// The mark and its copy, for a change (its copy's corrector or managers only).
+    async fn annotation_access(
+        &self,
+        s: &AuthSession,
+        id: i64,
+    ) -> Result<(store::AnnotationRow, Access), AppError> {
+        let row = {
+            let mut c = self.db.read().await?;
+            store::find_annotation(c.conn(), id)
+                .await?
+                .ok_or(AppError::NotFound("annotation"))?
+        };
+        let a = self.grading_access(s, row.copy_id).await?;
+        Ok((row, a))
+    }
+
+    /// Changes a mark's geometry or text on the version it was based on.
+    pub async fn update_annotation(
+        &self,
+        s: &AuthSession,
+        id: i64,
+        data: &serde_json::Value,
+        version: i64,
+    ) -> Result<AnnotationView, AppError> {
+        let (row, a) = self.annotation_access(s, id).await?;
+        let data = korrigo_domain::grading::check_annotation(&row.kind, data)
+            .map_err(|e| AppError::invalid("data", e.to_string()))?;
+        let now = now_ms();
+        let mut tx = self.db.begin().await?;
+        self.start_writing(tx.conn(), &a.copy, now).await?;
+        let Some(saved) =
+            store::update_annotation(tx.conn(), id, &data.to_string(), version, now).await?
+        else {
+            return Err(AppError::ConflictWith {
+                message: "this mark was changed meanwhile (another tab): reload it".into(),
+                details: serde_json::json!({ "field": "version", "current": annotation_view(row) }),
+            });
+        };
+        tx.commit().await?;
+        Ok(annotation_view(saved))
+    }
+
+    /// Deletes a mark (kept aside) on the version it was based on.
+    pub async fn delete_annotation(
+        &self,
+        s: &AuthSession,
+        id: i64,
+        version: i64,
+    ) -> Result<(), AppError> {
+        let (row, a) = self.annotation_access(s, id).await?;
+        let now = now_ms();
+        let mut tx = self.db.begin().await?;
+        self.start_writing(tx.conn(), &a.copy, now).await?;
+        if !store::delete_annotation(tx.conn(), id, version, now).await? {
+            return Err(AppError::ConflictWith {
+                message: "this mark was changed meanwhile (another tab): reload it".into(),
+                details: serde_json::json!({ "field": "version", "current": annotation_view(row) }),
+            });
+        }
+        store::journal(
+            tx.conn(),
+            &[(
+                row.copy_id,
+                "annotation_deleted",
+                serde_json::json!({ "annotation": id }),
+            )],
+            Some((s.user.id.0, &s.user.username)),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Saves the appreciation on the version it was based on.

@@ -163,6 +163,167 @@ pub fn dispatch_by_copies(
     Ok(out)
 }
 
+/// The marks a corrector can put on a page.
+pub const ANNOTATION_KINDS: [&str; 9] = [
+    "pen",
+    "highlight",
+    "text",
+    "tick",
+    "cross",
+    "rect",
+    "ellipse",
+    "arrow",
+    "stamp",
+];
+
+/// The most points one stroke may have.
+pub const MAX_STROKE_POINTS: usize = 5000;
+/// The longest text of a text box or a stamped comment, in characters.
+pub const MAX_ANNOTATION_TEXT: usize = 2000;
+
+/// Why a mark is refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum AnnotationProblem {
+    /// Not one of [`ANNOTATION_KINDS`].
+    #[error(
+        "unknown kind of mark `{0}`: expected pen, highlight, text, tick, cross, rect, ellipse, arrow or stamp"
+    )]
+    Kind(String),
+    /// A field is missing or is not what the kind needs.
+    #[error("the mark's `{0}` is missing or not a number")]
+    Field(&'static str),
+    /// A coordinate lies outside the page (0..1).
+    #[error("the mark's `{0}` lies outside the page (coordinates go from 0 to 1)")]
+    Outside(&'static str),
+    /// A stroke with no point, or too many.
+    #[error("a stroke has from 1 to {MAX_STROKE_POINTS} points")]
+    Points,
+    /// A text too long or empty.
+    #[error("a mark's text has from 1 to {MAX_ANNOTATION_TEXT} characters")]
+    Text,
+    /// A colour that is not `#rrggbb`.
+    #[error("a colour is written #rrggbb")]
+    Color,
+    /// A field the kind does not know.
+    #[error("the mark has a field `{0}` its kind does not use")]
+    Unknown(String),
+}
+
+fn coord(
+    obj: &serde_json::Map<String, serde_json::Value>,
+    key: &'static str,
+) -> Result<f64, AnnotationProblem> {
+    let v = obj
+        .get(key)
+        .and_then(serde_json::Value::as_f64)
+        .ok_or(AnnotationProblem::Field(key))?;
+    if !(0.0..=1.0).contains(&v) {
+        return Err(AnnotationProblem::Outside(key));
+    }
+    Ok(v)
+}
+
+/// Checks a mark's data for its kind: geometry normalized to the page (0..1 from the page's
+/// top-left), strokes of at most [`MAX_STROKE_POINTS`] points, texts of at most
+/// [`MAX_ANNOTATION_TEXT`] characters, colours `#rrggbb`, no unknown field. Answers the data as
+/// it will be stored.
+pub fn check_annotation(
+    kind: &str,
+    data: &serde_json::Value,
+) -> Result<serde_json::Value, AnnotationProblem> {
+    use serde_json::Value;
+    if !ANNOTATION_KINDS.contains(&kind) {
+        return Err(AnnotationProblem::Kind(kind.chars().take(40).collect()));
+    }
+    let obj = data.as_object().ok_or(AnnotationProblem::Field("data"))?;
+    let allowed: &[&str] = match kind {
+        "pen" | "highlight" => &["points", "color", "width", "pressure"],
+        "text" => &["x", "y", "text", "color", "size"],
+        "tick" | "cross" => &["x", "y", "color", "size"],
+        "stamp" => &["x", "y", "text", "color", "comment", "points_value"],
+        _ => &["x1", "y1", "x2", "y2", "color", "width"],
+    };
+    if let Some(k) = obj.keys().find(|k| !allowed.contains(&k.as_str())) {
+        return Err(AnnotationProblem::Unknown(k.chars().take(40).collect()));
+    }
+    if let Some(c) = obj.get("color") {
+        let ok = c.as_str().is_some_and(|c| {
+            c.len() == 7 && c.starts_with('#') && c[1..].chars().all(|h| h.is_ascii_hexdigit())
+        });
+        if !ok {
+            return Err(AnnotationProblem::Color);
+        }
+    }
+    for k in ["width", "size", "points_value"] {
+        if let Some(v) = obj.get(k)
+            && !v
+                .as_f64()
+                .is_some_and(|n| n.is_finite() && (0.0..=100.0).contains(&n))
+        {
+            return Err(AnnotationProblem::Field(match k {
+                "width" => "width",
+                "size" => "size",
+                _ => "points_value",
+            }));
+        }
+    }
+    match kind {
+        "pen" | "highlight" => {
+            let pts = obj
+                .get("points")
+                .and_then(Value::as_array)
+                .ok_or(AnnotationProblem::Field("points"))?;
+            if pts.is_empty() || pts.len() > MAX_STROKE_POINTS {
+                return Err(AnnotationProblem::Points);
+            }
+            for p in pts {
+                let xy = p.as_array().ok_or(AnnotationProblem::Field("points"))?;
+                if xy.len() != 2 {
+                    return Err(AnnotationProblem::Field("points"));
+                }
+                for v in xy {
+                    let v = v.as_f64().ok_or(AnnotationProblem::Field("points"))?;
+                    if !(0.0..=1.0).contains(&v) {
+                        return Err(AnnotationProblem::Outside("points"));
+                    }
+                }
+            }
+            if let Some(pr) = obj.get("pressure") {
+                let ok = pr.as_array().is_some_and(|a| {
+                    a.len() == pts.len()
+                        && a.iter()
+                            .all(|v| v.as_f64().is_some_and(|n| (0.0..=1.0).contains(&n)))
+                });
+                if !ok {
+                    return Err(AnnotationProblem::Field("pressure"));
+                }
+            }
+        }
+        "text" | "stamp" => {
+            coord(obj, "x")?;
+            coord(obj, "y")?;
+            let t = obj
+                .get("text")
+                .and_then(Value::as_str)
+                .ok_or(AnnotationProblem::Field("text"))?;
+            let n = t.chars().count();
+            if n == 0 || n > MAX_ANNOTATION_TEXT {
+                return Err(AnnotationProblem::Text);
+            }
+        }
+        "tick" | "cross" => {
+            coord(obj, "x")?;
+            coord(obj, "y")?;
+        }
+        _ => {
+            for k in ["x1", "y1", "x2", "y2"] {
+                coord(obj, k)?;
+            }
+        }
+    }
+    Ok(data.clone())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -273,6 +434,75 @@ mod tests {
         let a = dispatch_by_copies(&copies(20), &shares, 11).unwrap();
         assert_eq!(a, dispatch_by_copies(&copies(20), &shares, 11).unwrap());
         assert_ne!(a, dispatch_by_copies(&copies(20), &shares, 12).unwrap());
+    }
+
+    #[test]
+    fn marks_are_checked_for_their_kind() {
+        use serde_json::json;
+        let ok = [
+            (
+                "pen",
+                json!({"points": [[0.1, 0.2], [0.15, 0.25]], "color": "#c0392b", "width": 2}),
+            ),
+            ("highlight", json!({"points": [[0.0, 1.0]]})),
+            ("text", json!({"x": 0.5, "y": 0.5, "text": "Très bien"})),
+            ("tick", json!({"x": 0.9, "y": 0.1})),
+            ("rect", json!({"x1": 0.1, "y1": 0.1, "x2": 0.3, "y2": 0.2})),
+            (
+                "stamp",
+                json!({"x": 0.2, "y": 0.3, "text": "Unité manquante", "points_value": 0.5}),
+            ),
+        ];
+        for (kind, data) in ok {
+            assert!(check_annotation(kind, &data).is_ok(), "{kind} {data}");
+        }
+        let bad = [
+            ("laser", json!({}), AnnotationProblem::Kind("laser".into())),
+            ("pen", json!({"points": []}), AnnotationProblem::Points),
+            (
+                "pen",
+                json!({"points": [[1.2, 0.5]]}),
+                AnnotationProblem::Outside("points"),
+            ),
+            (
+                "tick",
+                json!({"x": -0.1, "y": 0.5}),
+                AnnotationProblem::Outside("x"),
+            ),
+            (
+                "text",
+                json!({"x": 0.1, "y": 0.1, "text": ""}),
+                AnnotationProblem::Text,
+            ),
+            (
+                "text",
+                json!({"x": 0.1, "y": 0.1, "text": "é".repeat(2001)}),
+                AnnotationProblem::Text,
+            ),
+            (
+                "cross",
+                json!({"x": 0.1, "y": 0.1, "color": "red"}),
+                AnnotationProblem::Color,
+            ),
+            (
+                "arrow",
+                json!({"x1": 0.1, "y1": 0.1, "x2": 0.2}),
+                AnnotationProblem::Field("y2"),
+            ),
+            (
+                "tick",
+                json!({"x": 0.1, "y": 0.1, "script": "x"}),
+                AnnotationProblem::Unknown("script".into()),
+            ),
+        ];
+        for (kind, data, why) in bad {
+            assert_eq!(check_annotation(kind, &data), Err(why), "{kind} {data}");
+        }
+        let long: Vec<[f64; 2]> = vec![[0.5, 0.5]; MAX_STROKE_POINTS + 1];
+        assert_eq!(
+            check_annotation("pen", &json!({ "points": long })),
+            Err(AnnotationProblem::Points)
+        );
     }
 
     #[test]

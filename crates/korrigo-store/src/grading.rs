@@ -279,3 +279,106 @@ pub async fn journal_of(c: Conn<'_>, copy_id: i64) -> Result<Vec<JournalRow>, St
         .fetch_all(&mut *c)
         .await)?)
 }
+
+/// A mark on a page.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct AnnotationRow {
+    /// The mark.
+    pub id: i64,
+    /// Its copy.
+    pub copy_id: i64,
+    /// Its page.
+    pub page_id: i64,
+    /// `pen`, `text`, ...
+    pub kind: String,
+    /// Its geometry and text, as JSON text (checked by the domain).
+    pub data: String,
+    /// The version a next write must name.
+    pub version: i64,
+}
+
+const ANNOTATION_COLUMNS: &str = "id, copy_id, page_id, kind, data, version";
+
+/// A copy's marks (not the deleted ones), page by page, oldest first.
+pub async fn annotations_of(c: Conn<'_>, copy_id: i64) -> Result<Vec<AnnotationRow>, StoreError> {
+    let sql = format!(
+        "SELECT {ANNOTATION_COLUMNS} FROM annotations WHERE copy_id = $1 AND deleted = FALSE ORDER BY page_id, id"
+    );
+    Ok(
+        on_conn!(c, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(copy_id).fetch_all(&mut *c).await)?,
+    )
+}
+
+/// One mark (deleted ones included: a stale delete still finds it).
+pub async fn find_annotation(c: Conn<'_>, id: i64) -> Result<Option<AnnotationRow>, StoreError> {
+    let sql =
+        format!("SELECT {ANNOTATION_COLUMNS} FROM annotations WHERE id = $1 AND deleted = FALSE");
+    Ok(
+        on_conn!(c, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&mut *c).await)?,
+    )
+}
+
+/// Adds a mark (version 1).
+pub async fn add_annotation(
+    c: Conn<'_>,
+    copy_id: i64,
+    page_id: i64,
+    kind: &str,
+    data: &str,
+    by: i64,
+    now: i64,
+) -> Result<AnnotationRow, StoreError> {
+    let sql = format!(
+        "INSERT INTO annotations (copy_id, page_id, kind, data, version, created_by, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, 1, $5, $6, $6) RETURNING {ANNOTATION_COLUMNS}"
+    );
+    Ok(on_conn!(c, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(copy_id)
+        .bind(page_id)
+        .bind(kind)
+        .bind(data)
+        .bind(by)
+        .bind(now)
+        .fetch_one(&mut *c)
+        .await)?)
+}
+
+/// Changes a mark's data if its version is still `expected`; `None` when stale or gone.
+pub async fn update_annotation(
+    c: Conn<'_>,
+    id: i64,
+    data: &str,
+    expected: i64,
+    now: i64,
+) -> Result<Option<AnnotationRow>, StoreError> {
+    let sql = format!(
+        "UPDATE annotations SET data = $1, version = version + 1, updated_at = $2 \
+         WHERE id = $3 AND version = $4 AND deleted = FALSE RETURNING {ANNOTATION_COLUMNS}"
+    );
+    Ok(on_conn!(c, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(data)
+        .bind(now)
+        .bind(id)
+        .bind(expected)
+        .fetch_optional(&mut *c)
+        .await)?)
+}
+
+/// Deletes a mark (kept aside) if its version is still `expected`; false when stale or gone.
+pub async fn delete_annotation(
+    c: Conn<'_>,
+    id: i64,
+    expected: i64,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let n = on_conn!(c, c => sqlx::query(
+        "UPDATE annotations SET deleted = TRUE, version = version + 1, updated_at = $1 \
+         WHERE id = $2 AND version = $3 AND deleted = FALSE")
+        .bind(now)
+        .bind(id)
+        .bind(expected)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}

@@ -140,6 +140,14 @@ pub fn router(state: AppState) -> Router {
         .route("/api/copies/{id}/grading/", get(grading::desk))
         .route("/api/copies/{id}/scores/{question}/", put(grading::score))
         .route("/api/copies/{id}/appreciation/", put(grading::appreciation))
+        .route(
+            "/api/copies/{id}/annotations/",
+            post(grading::add_annotation),
+        )
+        .route(
+            "/api/annotations/{id}/",
+            put(grading::update_annotation).delete(grading::delete_annotation),
+        )
         .route("/api/copies/{id}/finalize/", post(grading::finalize))
         .route("/api/copies/{id}/reopen/", post(grading::reopen))
         .route("/api/copies/{id}/journal/", get(grading::journal))

@@ -19,6 +19,7 @@ both_backends!(
     scores_are_versioned_bounded_and_only_for_the_corrector,
     finalize_needs_every_score_and_reopen_keeps_them,
     grading_sends_a_constant_number_of_queries,
+    marks_are_checked_versioned_and_kept_with_the_copy,
 );
 
 /// An exam managed by `prof` with a two-question scheme and `n` scanned copies, and two
@@ -562,5 +563,117 @@ async fn grading_sends_a_constant_number_of_queries(w: Which) {
     dispatch(&t, &s, false).await;
     let large = measure().await;
     assert_eq!(small, large, "queries for 2 copies, then for 10");
+    t.cleanup().await;
+}
+
+/// Marks on pages: checked on the server (kind, geometry within the page, the page of this
+/// copy), versioned like scores, listed on the desk, deleted aside.
+async fn marks_are_checked_versioned_and_kept_with_the_copy(w: Which) {
+    let t = TestApp::new(w).await;
+    let s = setup(&t, 2).await;
+    t.browser(
+        &s.prof,
+        Method::POST,
+        &format!("/api/exams/{}/dispatch/", s.exam),
+        Some(json!({"correctors": ["alice"]})),
+    )
+    .await;
+    let a = mine(&t, &s.alice).await;
+    let (copy, other) = (a[0]["id"].as_i64().unwrap(), a[1]["id"].as_i64().unwrap());
+    let desk = |c: i64| {
+        let t = &t;
+        let who = s.alice.clone();
+        async move {
+            t.browser(
+                &who,
+                Method::GET,
+                &format!("/api/copies/{c}/grading/"),
+                None,
+            )
+            .await
+        }
+    };
+    let page = desk(copy).await.body["copy"]["pages"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let other_page = desk(other).await.body["copy"]["pages"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let add = |body: Value| {
+        let t = &t;
+        let who = s.alice.clone();
+        async move {
+            t.browser(
+                &who,
+                Method::POST,
+                &format!("/api/copies/{copy}/annotations/"),
+                Some(body),
+            )
+            .await
+        }
+    };
+    let stroke = json!({"page": page, "kind": "pen", "data": {"points": [[0.1, 0.1], [0.2, 0.25]], "color": "#c0392b"}});
+    let r = add(stroke.clone()).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let (id, version) = (
+        r.body["id"].as_i64().unwrap(),
+        r.body["version"].as_i64().unwrap(),
+    );
+    assert_eq!(version, 1);
+    // Refused: off the page, unknown kind, a page of another copy.
+    for (body, field) in [
+        (
+            json!({"page": page, "kind": "tick", "data": {"x": 1.5, "y": 0.5}}),
+            "data",
+        ),
+        (json!({"page": page, "kind": "laser", "data": {}}), "data"),
+        (
+            json!({"page": other_page, "kind": "tick", "data": {"x": 0.5, "y": 0.5}}),
+            "page",
+        ),
+    ] {
+        let r = add(body).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+        assert_eq!(r.body["error"]["details"]["field"], field, "{}", r.text);
+    }
+    // Moved once; a second tab on the old version is told.
+    let moved = json!({"data": {"points": [[0.3, 0.3]]}, "version": 1});
+    let path = format!("/api/annotations/{id}/");
+    let r = t
+        .browser(&s.alice, Method::PUT, &path, Some(moved.clone()))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["version"], 2);
+    let stale = t.browser(&s.alice, Method::PUT, &path, Some(moved)).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.text);
+    // Another corrector cannot touch it.
+    assert_eq!(
+        t.browser(&s.bob, Method::DELETE, &format!("{path}?version=2"), None)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    // The desk lists it, with the copy now being graded.
+    let d = desk(copy).await;
+    assert_eq!(d.body["annotations"].as_array().unwrap().len(), 1);
+    assert_eq!(d.body["annotations"][0]["data"]["points"][0][0], 0.3);
+    assert_eq!(d.body["copy"]["status"], "GRADING");
+    // Deleted on a stale version: refused; on the right one: gone from the desk.
+    assert_eq!(
+        t.browser(&s.alice, Method::DELETE, &format!("{path}?version=1"), None)
+            .await
+            .status,
+        StatusCode::CONFLICT
+    );
+    let r = t
+        .browser(&s.alice, Method::DELETE, &format!("{path}?version=2"), None)
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+    assert!(
+        desk(copy).await.body["annotations"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
     t.cleanup().await;
 }

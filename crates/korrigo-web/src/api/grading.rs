@@ -8,9 +8,10 @@ use crate::client::RequestContext;
 use crate::error::ApiError;
 use axum::Json;
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use korrigo_app::grading::{
-    AppreciationView, DispatchInput, DispatchView, GradingCopyItem, GradingView, JournalLine,
-    ScoreView,
+    AnnotationView, AppreciationView, DispatchInput, DispatchView, GradingCopyItem, GradingView,
+    JournalLine, ScoreView,
 };
 use korrigo_domain::ExamId;
 use serde::{Deserialize, Serialize};
@@ -169,4 +170,79 @@ pub async fn journal(
     Ok(Json(Journal {
         items: st.app.copy_journal(&s, id).await?,
     }))
+}
+
+/// `POST /api/copies/{id}/annotations/` body.
+#[derive(Debug, Deserialize)]
+pub struct NewAnnotation {
+    /// The page (one of the copy's).
+    pub page: i64,
+    /// `pen`, `highlight`, `text`, `tick`, `cross`, `rect`, `ellipse`, `arrow`, `stamp`.
+    pub kind: String,
+    /// Geometry normalized to the page (0..1), colour, text.
+    pub data: serde_json::Value,
+}
+
+impl BodyLimits for NewAnnotation {
+    const LONG_FIELDS: &'static [(&'static str, usize)] = &[("text", 2000)];
+}
+
+/// `POST /api/copies/{id}/annotations/` → 201 the mark with its `id` and `version`.
+pub async fn add_annotation(
+    State(st): State<AppState>,
+    StaffSession(s): StaffSession,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<NewAnnotation>,
+) -> Result<(StatusCode, Json<AnnotationView>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            st.app
+                .add_annotation(&s, id, b.page, &b.kind, &b.data)
+                .await?,
+        ),
+    ))
+}
+
+/// `PUT /api/annotations/{id}/` body.
+#[derive(Debug, Deserialize)]
+pub struct AnnotationChange {
+    /// The new data.
+    pub data: serde_json::Value,
+    /// The version this change is based on.
+    pub version: i64,
+}
+
+impl BodyLimits for AnnotationChange {
+    const LONG_FIELDS: &'static [(&'static str, usize)] = &[("text", 2000)];
+}
+
+/// `PUT /api/annotations/{id}/`: 409 with the current mark when stale.
+pub async fn update_annotation(
+    State(st): State<AppState>,
+    StaffSession(s): StaffSession,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<AnnotationChange>,
+) -> Result<Json<AnnotationView>, ApiError> {
+    Ok(Json(
+        st.app.update_annotation(&s, id, &b.data, b.version).await?,
+    ))
+}
+
+/// `?version=N` on a mark's deletion.
+#[derive(Debug, Deserialize)]
+pub struct VersionQuery {
+    /// The version the deletion is based on.
+    pub version: i64,
+}
+
+/// `DELETE /api/annotations/{id}/?version=N` → 204; 409 when stale.
+pub async fn delete_annotation(
+    State(st): State<AppState>,
+    StaffSession(s): StaffSession,
+    Path(id): Path<i64>,
+    Query(q): Query<VersionQuery>,
+) -> Result<StatusCode, ApiError> {
+    st.app.delete_annotation(&s, id, q.version).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
