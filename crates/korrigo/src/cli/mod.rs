@@ -1,6 +1,7 @@
 //! The command line: parsing, configuration loading, logging set-up, and one function per
 //! command.
 
+mod bench_grading;
 mod grading;
 
 use anyhow::{Context, Result, bail};
@@ -200,6 +201,20 @@ enum BenchCommand {
         /// Scan resolution of the generated pages.
         #[arg(long, default_value_t = 150)]
         dpi: u32,
+    },
+    /// Score saves through the real HTTP stack by many correctors at once (one copy each, a
+    /// ten-question scheme), on a throwaway database: prints saves per second, the latency
+    /// p50/p95/p99 and the errors (exit 1 if any).
+    Grading {
+        /// Simulated correctors writing at the same time.
+        #[arg(long, default_value_t = 200)]
+        correctors: usize,
+        /// Score saves in all.
+        #[arg(long, default_value_t = 20_000)]
+        saves: usize,
+        /// On PostgreSQL (a throwaway database on KORRIGO_TEST_DATABASE_URL) instead of SQLite.
+        #[arg(long)]
+        postgres: bool,
     },
     /// Writes a synthetic scanned PDF (JPEG pages) of about `--mb` megabytes.
     MakeScan {
@@ -1048,6 +1063,11 @@ async fn copies(file: Option<&std::path::Path>, command: CopiesCommand) -> Resul
 async fn bench(command: BenchCommand) -> Result<ExitCode> {
     use korrigo_media::synth::{self, SynthOptions};
     match command {
+        BenchCommand::Grading {
+            correctors,
+            saves,
+            postgres,
+        } => bench_grading::run(correctors, saves, postgres).await,
         BenchCommand::MakeScan { out, mb, dpi } => {
             let students = synth::students(8);
             let opts = SynthOptions {

@@ -1,0 +1,340 @@
+//! `korrigo bench grading`: scores saved through the real HTTP stack by many correctors at
+//! once, on a throwaway database (SQLite, or PostgreSQL with `--postgres`), with the latency
+//! of every save (p50, p95, p99), the saves per second and the errors.
+
+use super::{app_err, cli_client};
+use anyhow::{Context, Result, bail};
+use http_body_util::{BodyExt, Full};
+use hyper::body::Bytes;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+use korrigo_app::App;
+use korrigo_app::accounts::{CreateUser, system_session};
+use korrigo_app::exams::{ExamInput, MemberInput, SchemeInput};
+use korrigo_app::grading::DispatchInput;
+use korrigo_store::test_support::{TestDb, Which};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+type HttpClient = Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>;
+
+const PASSWORD: &str = "bench correcteur 2026";
+
+/// One HTTP call: status and body.
+async fn call(
+    client: &HttpClient,
+    method: &str,
+    url: &str,
+    cookie: Option<&str>,
+    csrf: Option<&str>,
+    body: &serde_json::Value,
+) -> Result<(u16, serde_json::Value, Option<String>)> {
+    let mut b = hyper::Request::builder()
+        .method(method)
+        .uri(url)
+        .header("content-type", "application/json");
+    if let Some(c) = cookie {
+        b = b.header("cookie", c);
+    }
+    if let Some(t) = csrf {
+        b = b.header("x-csrf-token", t);
+    }
+    let resp = client
+        .request(b.body(Full::new(Bytes::from(body.to_string())))?)
+        .await?;
+    let status = resp.status().as_u16();
+    let set_cookie = resp
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(str::to_string);
+    let bytes = resp.into_body().collect().await?.to_bytes();
+    Ok((
+        status,
+        serde_json::from_slice(&bytes).unwrap_or_default(),
+        set_cookie,
+    ))
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+/// Runs the benchmark: `correctors` correctors, one copy each, `saves` score saves in all.
+pub(crate) async fn run(correctors: usize, saves: usize, postgres: bool) -> Result<ExitCode> {
+    let tdb = TestDb::new(if postgres {
+        Which::Postgres
+    } else {
+        Which::Sqlite
+    })
+    .await
+    .context("a throwaway database (PostgreSQL: set KORRIGO_TEST_DATABASE_URL)")?;
+    let dir = std::env::temp_dir().join(format!(
+        "korrigo-bench-grading-{}",
+        korrigo_app::tokens::random_hex(6)
+    ));
+    std::fs::create_dir_all(&dir)?;
+    let mut cfg = korrigo_app::config::Config::for_tests(dir.clone(), tdb.url.clone());
+    // Every corrector logs in from this one address.
+    cfg.login_max_failures_per_ip = 1_000_000;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    cfg.public_url = url_of(&base)?;
+    let app = App::with_db(cfg, tdb.db.clone(), korrigo_app::jobs::builtin_registry()).await?;
+    let system = system_session();
+    let client = cli_client();
+    // An exam with a ten-question scheme, the correctors as members, one copy each.
+    app.create_user_cli(&CreateUser {
+        username: "manager".into(),
+        display_name: "Manager".into(),
+        role: "teacher".into(),
+        password: Some(PASSWORD.into()),
+        ..Default::default()
+    })
+    .await
+    .map_err(app_err)?;
+    let exam = app
+        .create_exam(
+            &system,
+            &ExamInput {
+                name: "Bench grading".into(),
+                ..Default::default()
+            },
+            &client,
+        )
+        .await
+        .map_err(app_err)?
+        .exam
+        .id;
+    let scheme: korrigo_domain::scheme::Scheme = serde_json::from_value(serde_json::json!({
+        "nodes": (1..=10).map(|i| serde_json::json!({"label": format!("Q{i}"), "max_points": 2})).collect::<Vec<_>>()
+    }))?;
+    let saved = app
+        .save_scheme(
+            &system,
+            exam,
+            SchemeInput {
+                scheme,
+                version: 0,
+                confirm_total_mismatch: false,
+            },
+            &client,
+        )
+        .await
+        .map_err(app_err)?;
+    let questions: Vec<String> = saved.scheme.leaves().into_iter().map(|l| l.0).collect();
+    app.set_exam_member(
+        &system,
+        exam,
+        &MemberInput {
+            username: "manager".into(),
+            role: "manager".into(),
+        },
+        &client,
+    )
+    .await
+    .map_err(app_err)?;
+    let names: Vec<String> = (0..correctors)
+        .map(|i| format!("correcteur{i:03}"))
+        .collect();
+    for n in &names {
+        app.create_user_cli(&CreateUser {
+            username: n.clone(),
+            display_name: n.clone(),
+            role: "teacher".into(),
+            password: Some(PASSWORD.into()),
+            ..Default::default()
+        })
+        .await
+        .map_err(app_err)?;
+        app.set_exam_member(
+            &system,
+            exam,
+            &MemberInput {
+                username: n.clone(),
+                role: "corrector".into(),
+            },
+            &client,
+        )
+        .await
+        .map_err(app_err)?;
+    }
+    {
+        let mut tx = app.db.begin().await?;
+        for i in 0..correctors {
+            korrigo_store::scans::insert_copy(
+                tx.conn(),
+                exam.0,
+                &format!("B{i:05}"),
+                "READY",
+                None,
+                korrigo_store::now_ms(),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+    }
+    app.dispatch(
+        &system,
+        exam,
+        &DispatchInput {
+            correctors: names.clone(),
+            ..Default::default()
+        },
+        &client,
+    )
+    .await
+    .map_err(app_err)?;
+    // The real server.
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(korrigo_web::serve(
+        listener,
+        korrigo_web::AppState::new(app.clone()),
+        async {
+            let _ = stopped.await;
+        },
+    ));
+    let http: HttpClient = Client::builder(TokioExecutor::new())
+        .pool_max_idle_per_host(correctors)
+        .build_http();
+    // Log every corrector in (not timed) and find their copy.
+    let mut sessions = Vec::with_capacity(correctors);
+    for n in &names {
+        let (st, me, cookie) = call(
+            &http,
+            "POST",
+            &format!("{base}/api/login/"),
+            None,
+            None,
+            &serde_json::json!({"username": n, "password": PASSWORD}),
+        )
+        .await?;
+        let cookie = cookie.context("a session cookie")?;
+        if st != 200 {
+            bail!("login of {n}: {st} {me}");
+        }
+        let csrf = me["csrf_token"].as_str().unwrap_or_default().to_string();
+        let user = me["id"].as_i64().context("the corrector's id")?;
+        let mine = {
+            let mut c = app.db.read().await?;
+            korrigo_store::grading::assigned_to(c.conn(), user, Some(exam.0)).await?
+        };
+        let copy = mine.first().context("a copy for every corrector")?.id;
+        sessions.push((cookie, csrf, copy));
+    }
+    let per = saves.div_ceil(correctors);
+    let first = sessions
+        .first()
+        .cloned()
+        .context("at least one corrector")?;
+    let questions = Arc::new(questions);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for (cookie, csrf, copy) in sessions {
+        let (http, base, questions) = (http.clone(), base.clone(), questions.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::with_capacity(per);
+            let mut errors = 0usize;
+            let mut versions = vec![0i64; questions.len()];
+            for k in 0..per {
+                let q = k % questions.len();
+                let body = serde_json::json!({
+                    "points": (k % 9) as f64 * 0.25,
+                    "remark": "",
+                    "version": versions[q],
+                });
+                let url = format!("{base}/api/copies/{copy}/scores/{}/", questions[q]);
+                let t = Instant::now();
+                match call(&http, "PUT", &url, Some(&cookie), Some(&csrf), &body).await {
+                    Ok((200, v, _)) => {
+                        versions[q] = v["version"].as_i64().unwrap_or(versions[q] + 1);
+                        lat.push(t.elapsed());
+                    }
+                    _ => errors += 1,
+                }
+            }
+            (lat, errors)
+        }));
+    }
+    let mut all = Vec::new();
+    let mut errors = 0;
+    for t in tasks {
+        let (lat, e) = t.await?;
+        all.extend(lat);
+        errors += e;
+    }
+    let wall = started.elapsed();
+    all.sort();
+    // One corrector alone: the server's own time per save (plus the loopback), no queueing.
+    let (cookie, csrf, copy) = &first;
+    let mut alone = Vec::new();
+    let q = &questions[0];
+    // Start from the version the concurrent phase left.
+    let (_, desk, _) = call(
+        &http,
+        "GET",
+        &format!("{base}/api/copies/{copy}/grading/"),
+        Some(cookie),
+        None,
+        &serde_json::Value::Null,
+    )
+    .await?;
+    let mut version = desk["scores"]
+        .as_array()
+        .and_then(|a| a.iter().find(|s| s["question"] == q.as_str()))
+        .and_then(|s| s["version"].as_i64())
+        .unwrap_or(0);
+    let mut alone_errors = 0usize;
+    for k in 0..500 {
+        let body = serde_json::json!({"points": (k % 9) as f64 * 0.25, "version": version});
+        let url = format!("{base}/api/copies/{copy}/scores/{q}/");
+        let t = Instant::now();
+        match call(&http, "PUT", &url, Some(cookie), Some(csrf), &body).await {
+            Ok((200, v, _)) => {
+                version = v["version"].as_i64().unwrap_or(version + 1);
+                alone.push(t.elapsed());
+            }
+            _ => alone_errors += 1,
+        }
+    }
+    alone.sort();
+    errors += alone_errors;
+    let _ = stop.send(());
+    let _ = server.await;
+    println!(
+        "bench grading ({}): {} correctors, {} score saves through HTTP in {:.2} s",
+        if postgres { "PostgreSQL" } else { "SQLite" },
+        correctors,
+        all.len(),
+        wall.as_secs_f64()
+    );
+    println!(
+        "  {:.0} saves/s · latency p50 {:.1} ms · p95 {:.1} ms · p99 {:.1} ms · errors {errors}",
+        all.len() as f64 / wall.as_secs_f64(),
+        percentile(&all, 0.50).as_secs_f64() * 1000.0,
+        percentile(&all, 0.95).as_secs_f64() * 1000.0,
+        percentile(&all, 0.99).as_secs_f64() * 1000.0,
+    );
+    println!(
+        "  one corrector alone (500 saves): p50 {:.2} ms · p99 {:.2} ms",
+        percentile(&alone, 0.50).as_secs_f64() * 1000.0,
+        percentile(&alone, 0.99).as_secs_f64() * 1000.0,
+    );
+    tdb.cleanup().await;
+    let _ = std::fs::remove_dir_all(dir);
+    Ok(if errors == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn url_of(base: &str) -> Result<url::Url> {
+    Ok(url::Url::parse(base)?)
+}
