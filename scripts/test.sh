@@ -9,3 +9,5 @@ if [ ! -f node_modules/axe-core/axe.min.js ]; then
   npm ci --silent --no-audit --no-fund
 fi
 cargo test --workspace "$@"
+# The browser modules' unit tests (geometry of marks, the desk's offline write queue).
+node --test crates/korrigo-web/assets-tests/

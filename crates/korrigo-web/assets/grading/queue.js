@@ -1,0 +1,128 @@
+// The corrector desk's write queue: every change (a score, a mark, the appreciation) is kept
+// in the browser's storage first, then sent in order; a change made while the network is down
+// waits there and goes when it comes back; closing or reloading the tab loses nothing.
+//
+// Each write concerns one `key` (`score:<question>`, `annotation:<id>`, `appreciation`); the
+// server's version of each key is tracked here, so that a write names the version it is based
+// on. A refused write (409: another tab or corrector saved first) is reported and dropped; the
+// desk then shows the current value.
+// @ts-check
+
+/**
+ * @typedef {{ key: string, method: string, url: string, body: any }} Write
+ * @typedef {{ seq: number, key: string, method: string, url: string, body: any }} Queued
+ * @typedef {{ getItem(k: string): string | null, setItem(k: string, v: string): void }} Storage
+ * @typedef {{ status: number, body: any }} Answer
+ * @typedef {(w: Queued) => Promise<Answer>} Send
+ */
+
+/**
+ * A persistent, ordered write queue.
+ * @param {{ storage: Storage, name: string, send: Send,
+ *           onConflict?: (w: Queued, answer: Answer) => void,
+ *           onChange?: (state: string, waiting: number) => void }} options
+ */
+export function createQueue(options) {
+  const { storage, name, send } = options;
+  const onConflict = options.onConflict || (() => {});
+  const onChange = options.onChange || (() => {});
+  /** @type {{ next: number, items: Queued[], versions: Record<string, number> }} */
+  let state = { next: 1, items: [], versions: {} };
+  try {
+    const saved = storage.getItem(name);
+    if (saved) state = JSON.parse(saved);
+  } catch {
+    // A damaged entry is not trusted; the server has everything sent before.
+  }
+  let sending = false;
+  let offline = false;
+
+  const persist = () => storage.setItem(name, JSON.stringify(state));
+  const report = () => {
+    const waiting = state.items.length;
+    onChange(waiting === 0 ? "saved" : offline ? "offline" : "saving", waiting);
+  };
+
+  return {
+    /** The versions the server gave, by key (a key never written is at 0). */
+    versions: () => ({ ...state.versions }),
+
+    /** Records a version read from the server (the desk's load). @param {string} key @param {number} v */
+    known(key, v) {
+      if ((state.versions[key] || 0) < v) state.versions[key] = v;
+      persist();
+    },
+
+    /** Writes waiting to be sent. */
+    waiting: () => state.items.length,
+
+    /**
+     * Keeps a write and tries to send it. Of two writes of the same key still waiting, the
+     * later replaces the earlier (the server only needs the last value).
+     * @param {Write} w
+     */
+    push(w) {
+      const queued = { seq: state.next++, key: w.key, method: w.method, url: w.url, body: w.body };
+      const at = state.items.findIndex((q, i) => q.key === w.key && !(sending && i === 0));
+      if (at >= 0 && w.method !== "POST" && w.method !== "DELETE") state.items[at] = queued;
+      else state.items.push(queued);
+      persist();
+      report();
+      return this.flush();
+    },
+
+    /** Sends the waiting writes in order; stops at the first network failure. */
+    async flush() {
+      if (sending) return;
+      sending = true;
+      try {
+        while (state.items.length) {
+          const w = state.items[0];
+          const body = w.body && typeof w.body === "object" ? { ...w.body } : w.body;
+          if (body && "version" in body) body.version = state.versions[w.key] || 0;
+          /** @type {Answer} */
+          let answer;
+          try {
+            answer = await send({ ...w, body });
+          } catch {
+            offline = true;
+            report();
+            return;
+          }
+          offline = false;
+          if (answer.status === 409) {
+            onConflict(w, answer);
+            const current = answer.body?.error?.details?.current;
+            if (current && typeof current.version === "number") state.versions[w.key] = current.version;
+          } else if (answer.status >= 200 && answer.status < 300) {
+            if (answer.body && typeof answer.body.version === "number") {
+              state.versions[w.key] = answer.body.version;
+            }
+          } else if (answer.status >= 500 || answer.status === 0) {
+            offline = true;
+            report();
+            return;
+          }
+          // 2xx, 409 and other refusals (a bad value) leave the queue: retrying cannot help.
+          state.items.shift();
+          persist();
+          report();
+        }
+      } finally {
+        sending = false;
+      }
+    },
+  };
+}
+
+/**
+ * What the desk shows of the queue.
+ * @param {string} state @param {number} waiting @param {"fr" | "en"} lang
+ */
+export function saveStateText(state, waiting, lang) {
+  const fr = lang !== "en";
+  if (state === "saved") return fr ? "Enregistré" : "Saved";
+  if (state === "saving") return fr ? "Enregistrement…" : "Saving…";
+  const n = fr ? (waiting < 2 ? `${waiting}\u00a0modification` : `${waiting}\u00a0modifications`) : `${waiting} change${waiting === 1 ? "" : "s"}`;
+  return fr ? `Hors ligne\u00a0: ${n} en attente` : `Offline: ${n} waiting`;
+}
