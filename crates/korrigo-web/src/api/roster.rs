@@ -72,10 +72,15 @@ pub async fn import(
         localize_rejected(locale, &mut preview.rejected);
         return Ok(Json(preview).into_response());
     }
-    let name = headers
+    // A file name is a label: bounded like every string the API accepts.
+    let name: String = headers
         .get("x-file-name")
         .and_then(|v| v.to_str().ok())
-        .unwrap_or("students.csv");
+        .unwrap_or("students.csv")
+        .chars()
+        .take(255)
+        .collect();
+    let name = name.as_str();
     let mut report = st
         .app
         .start_student_import(&s, name, &body, &ctx.client())
