@@ -188,11 +188,20 @@ pub enum ImageKind {
     Header,
 }
 
+/// What a page image is sent from.
+#[derive(Debug)]
+pub enum ImageBody {
+    /// The stored file, streamed, and its length.
+    File(tokio::fs::File, u64),
+    /// An image made for this request (a page with its identity band hidden).
+    Bytes(Vec<u8>),
+}
+
 /// A page image to send.
 #[derive(Debug)]
 pub struct PageImage {
-    pub file: tokio::fs::File,
-    pub len: u64,
+    /// The stored file, or the masked image made for a corrector.
+    pub body: ImageBody,
     /// Stable for the content (the images of a page never change once written).
     pub etag: String,
 }
@@ -955,14 +964,39 @@ impl App {
                 .clone()
                 .ok_or(AppError::NotFound("header"))?,
         };
-        let (file, len) = self
+        let (mut file, len) = self
             .files
             .open(&key)
             .await?
             .ok_or(AppError::NotFound("image"))?;
+        // A corrector never sees the name header: the identity page reaches them with its
+        // header band painted over (where the upright page has its top).
+        if !manager && page.header_key.is_some() {
+            use tokio::io::AsyncReadExt;
+            let mut raw = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+            file.read_to_end(&mut raw)
+                .await
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            let rotation = u16::try_from(page.rotation.rem_euclid(360)).unwrap_or(0);
+            let masked = tokio::task::spawn_blocking(move || {
+                korrigo_media::raster::masked_jpeg(&raw, rotation)
+            })
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?
+            .map_err(AppError::Internal)?;
+            return Ok(PageImage {
+                body: ImageBody::Bytes(masked),
+                etag: format!(
+                    "\"p{}-{}-{}-m{}\"",
+                    page.id,
+                    kind_tag(kind),
+                    page.created_at,
+                    rotation
+                ),
+            });
+        }
         Ok(PageImage {
-            file,
-            len,
+            body: ImageBody::File(file, len),
             etag: format!("\"p{}-{}-{}\"", page.id, kind_tag(kind), page.created_at),
         })
     }

@@ -20,6 +20,7 @@ both_backends!(
     finalize_needs_every_score_and_reopen_keeps_them,
     grading_sends_a_constant_number_of_queries,
     marks_are_checked_versioned_and_kept_with_the_copy,
+    the_corrector_sees_the_pages_without_the_name_header,
 );
 
 /// An exam managed by `prof` with a two-question scheme and `n` scanned copies, and two
@@ -675,5 +676,62 @@ async fn marks_are_checked_versioned_and_kept_with_the_copy(w: Which) {
             .unwrap()
             .is_empty()
     );
+    t.cleanup().await;
+}
+
+async fn the_corrector_sees_the_pages_without_the_name_header(w: Which) {
+    let t = TestApp::new(w).await;
+    let s = setup(&t, 1).await;
+    assert_eq!(dispatch(&t, &s, false).await.status, StatusCode::OK);
+    let copy = mine(&t, &s.alice).await[0]["id"].as_i64().unwrap();
+    let d = t
+        .browser(
+            &s.alice,
+            Method::GET,
+            &format!("/api/copies/{copy}/grading/"),
+            None,
+        )
+        .await;
+    let page = &d.body["copy"]["pages"][0];
+    let url = page["image_url"].as_str().unwrap();
+    let mine = t.browser(&s.alice, Method::GET, url, None).await;
+    let managers = t.browser(&s.prof, Method::GET, url, None).await;
+    assert_eq!(mine.status, StatusCode::OK);
+    assert_eq!(mine.headers["content-type"], "image/jpeg");
+    assert_ne!(
+        mine.headers["etag"], managers.headers["etag"],
+        "cached apart"
+    );
+    let seen = korrigo_media::raster::jpeg_full_gray(&mine.bytes).unwrap();
+    let full = korrigo_media::raster::jpeg_full_gray(&managers.bytes).unwrap();
+    let (w, h) = seen.dimensions();
+    let band = (h as f32 * korrigo_media::raster::HEADER_FRACTION) as u32;
+    let darkest = |img: &image::GrayImage, y0: u32, y1: u32| {
+        (y0..y1)
+            .flat_map(|y| (0..w).map(move |x| (x, y)))
+            .map(|(x, y)| img.get_pixel(x, y)[0])
+            .min()
+            .unwrap()
+    };
+    // The manager sees the header's ink; the corrector a hatched grey band, nothing written.
+    assert!(darkest(&full, 0, band) < 100, "the header has ink");
+    assert!(
+        darkest(&seen, 0, band - 2) > 150,
+        "the header is hidden from the corrector"
+    );
+    // The rest of the page keeps its ink (the answers are shown).
+    assert!(darkest(&full, band + 4, h) < 100);
+    assert!(darkest(&seen, band + 4, h) < 100, "the answers are shown");
+    // The thumbnail too.
+    let thumb = url.replace("/image/", "/thumb/");
+    let small = t.browser(&s.alice, Method::GET, &thumb, None).await;
+    let small = korrigo_media::raster::jpeg_full_gray(&small.bytes).unwrap();
+    let sb = (small.height() as f32 * korrigo_media::raster::HEADER_FRACTION) as u32 - 2;
+    let min = (0..sb)
+        .flat_map(|y| (0..small.width()).map(move |x| (x, y)))
+        .map(|(x, y)| small.get_pixel(x, y)[0])
+        .min()
+        .unwrap();
+    assert!(min > 150, "the thumbnail hides the header too");
     t.cleanup().await;
 }

@@ -189,11 +189,20 @@ async fn image(
         )
             .into_response());
     }
-    let body = Body::from_stream(tokio_util::io::ReaderStream::new(img.file));
+    let (body, len) = match img.body {
+        korrigo_app::scans::ImageBody::File(file, len) => (
+            Body::from_stream(tokio_util::io::ReaderStream::new(file)),
+            len,
+        ),
+        korrigo_app::scans::ImageBody::Bytes(b) => {
+            let len = b.len() as u64;
+            (Body::from(b), len)
+        }
+    };
     Ok((
         [
             (header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg")),
-            (header::CONTENT_LENGTH, HeaderValue::from(img.len)),
+            (header::CONTENT_LENGTH, HeaderValue::from(len)),
             (header::ETAG, etag),
             (header::CACHE_CONTROL, cache),
         ],

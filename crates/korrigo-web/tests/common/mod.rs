@@ -34,6 +34,8 @@ pub struct Resp {
     pub headers: HeaderMap,
     pub body: Value,
     pub text: String,
+    /// The body as sent (an image).
+    pub bytes: Vec<u8>,
 }
 
 /// A logged-in client: its cookie and CSRF token.
@@ -146,6 +148,7 @@ impl TestApp {
             headers,
             body,
             text,
+            bytes: bytes.to_vec(),
         }
     }
 
