@@ -122,6 +122,8 @@ pub struct GradingPage {
 pub struct GradingCopy {
     /// The copy.
     pub id: i64,
+    /// Its exam.
+    pub exam: i64,
     /// Its anonymous code.
     pub code: String,
     /// Its status.
@@ -468,6 +470,7 @@ impl App {
         Ok(GradingView {
             copy: GradingCopy {
                 id: a.copy.id,
+                exam: a.copy.exam_id,
                 code: a.copy.code.clone(),
                 status: a.copy.status.clone(),
                 pages: pages

@@ -398,6 +398,37 @@ pub fn white(w: u32, h: u32) -> GrayImage {
     GrayImage::from_pixel(w, h, Luma([255]))
 }
 
+/// The page's identity band painted over: the top [`HEADER_FRACTION`] of the page once turned
+/// upright by `rotation` (clockwise degrees), so that a corrector never sees the name header.
+/// The image itself is not turned (the viewer turns it).
+pub fn mask_header(img: &mut GrayImage, rotation: u16) {
+    let (w, h) = img.dimensions();
+    let band_h = ((h as f32) * HEADER_FRACTION).ceil() as u32;
+    let band_w = ((w as f32) * HEADER_FRACTION).ceil() as u32;
+    // The upright page's top is the stored image's top (0°), bottom (180°), left (90°: turning
+    // clockwise brings the left edge up) or right (270°).
+    let (x0, y0, x1, y1) = match rotation % 360 {
+        90 => (0, 0, band_w.min(w), h),
+        180 => (0, h.saturating_sub(band_h), w, h),
+        270 => (w.saturating_sub(band_w), 0, w, h),
+        _ => (0, 0, w, band_h.min(h)),
+    };
+    for y in y0..y1 {
+        for x in x0..x1 {
+            // A light grey with a diagonal hatch: visibly hidden, not a blank page.
+            let v = if (x + y) % 24 < 2 { 200 } else { 232 };
+            img.put_pixel(x, y, Luma([v]));
+        }
+    }
+}
+
+/// A JPEG with its identity band painted over (see [`mask_header`]), re-encoded.
+pub fn masked_jpeg(bytes: &[u8], rotation: u16) -> Result<Vec<u8>, String> {
+    let mut img = jpeg_full_gray(bytes)?;
+    mask_header(&mut img, rotation);
+    Ok(encode_jpeg(&img, 80))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -521,35 +552,4 @@ mod tests {
         let mean = |i: &GrayImage| i.pixels().map(|p| p.0[0] as f64).sum::<f64>() / i.len() as f64;
         assert!((mean(&page) - mean(&thumb)).abs() < 1.0);
     }
-}
-
-/// The page's identity band painted over: the top [`HEADER_FRACTION`] of the page once turned
-/// upright by `rotation` (clockwise degrees), so that a corrector never sees the name header.
-/// The image itself is not turned (the viewer turns it).
-pub fn mask_header(img: &mut GrayImage, rotation: u16) {
-    let (w, h) = img.dimensions();
-    let band_h = ((h as f32) * HEADER_FRACTION).ceil() as u32;
-    let band_w = ((w as f32) * HEADER_FRACTION).ceil() as u32;
-    // The upright page's top is the stored image's top (0°), bottom (180°), left (90°: turning
-    // clockwise brings the left edge up) or right (270°).
-    let (x0, y0, x1, y1) = match rotation % 360 {
-        90 => (0, 0, band_w.min(w), h),
-        180 => (0, h.saturating_sub(band_h), w, h),
-        270 => (w.saturating_sub(band_w), 0, w, h),
-        _ => (0, 0, w, band_h.min(h)),
-    };
-    for y in y0..y1 {
-        for x in x0..x1 {
-            // A light grey with a diagonal hatch: visibly hidden, not a blank page.
-            let v = if (x + y) % 24 < 2 { 200 } else { 232 };
-            img.put_pixel(x, y, Luma([v]));
-        }
-    }
-}
-
-/// A JPEG with its identity band painted over (see [`mask_header`]), re-encoded.
-pub fn masked_jpeg(bytes: &[u8], rotation: u16) -> Result<Vec<u8>, String> {
-    let mut img = jpeg_full_gray(bytes)?;
-    mask_header(&mut img, rotation);
-    Ok(encode_jpeg(&img, 80))
 }

@@ -90,3 +90,84 @@ test("the save state reads in French and English", () => {
   assert.equal(saveStateText("offline", 1, "fr"), "Hors ligne\u00a0: 1\u00a0modification en attente");
   assert.equal(saveStateText("offline", 3, "en"), "Offline: 3 changes waiting");
 });
+
+/** A server of marks: POST gives an id, PUT and DELETE need it and the version. */
+function marks() {
+  const s = { down: false, next: 100, rows: new Map(), log: [] };
+  s.send = async (w) => {
+    if (s.down) throw new Error("network");
+    if (w.method === "POST") {
+      const id = s.next++;
+      s.rows.set(id, { version: 1, data: w.body.data });
+      s.log.push(["POST", id]);
+      return { status: 201, body: { id, version: 1 } };
+    }
+    const id = Number(/\/annotations\/(\d+)\//.exec(w.url)[1]);
+    const row = s.rows.get(id);
+    if (!row) return { status: 404, body: { error: { code: "not_found" } } };
+    const version = w.method === "DELETE" ? Number(/version=(\d+)/.exec(w.url)[1]) : w.body.version;
+    if (version !== row.version) return { status: 409, body: { error: { details: { current: { version: row.version } } } } };
+    s.log.push([w.method, id]);
+    if (w.method === "DELETE") s.rows.delete(id);
+    else Object.assign(row, { version: row.version + 1, data: w.body.data });
+    return { status: 200, body: w.method === "DELETE" ? null : { id, version: row.version } };
+  };
+  return s;
+}
+
+const mark = (local, method, data) => ({
+  key: `annotation:${local}`,
+  local,
+  method,
+  url: method === "POST" ? "/api/copies/1/annotations/" : method === "PUT" ? "/api/annotations/{id}/" : "/api/annotations/{id}/?version={version}",
+  body: method === "DELETE" ? undefined : method === "PUT" ? { data, version: 0 } : { page: 1, kind: "tick", data },
+});
+
+test("a mark drawn, moved twice and erased offline reaches the server as one creation, one move and its deletion", async () => {
+  const srv = marks();
+  const q = createQueue({ storage: memory(), name: "desk-4", send: srv.send });
+  srv.down = true;
+  await q.push(mark("l1", "POST", { x: 0.1 }));
+  await q.push(mark("l1", "PUT", { x: 0.2 }));
+  await q.push(mark("l1", "PUT", { x: 0.3 }));
+  await q.push(mark("l2", "POST", { x: 0.5 }));
+  assert.equal(q.waiting(), 3, "the creation is never replaced by a move");
+  srv.down = false;
+  await q.flush();
+  assert.deepEqual(srv.log, [["POST", 100], ["PUT", 100], ["POST", 101]]);
+  assert.deepEqual(srv.rows.get(100).data, { x: 0.3 });
+  await q.push(mark("l1", "DELETE"));
+  assert.deepEqual(srv.log.at(-1), ["DELETE", 100]);
+  assert.equal(srv.rows.has(100), false);
+  assert.equal(q.serverId("l1"), undefined);
+});
+
+test("the writes of a closed tab are taken over, after ours, and its entry removed", async () => {
+  const srv = server();
+  const storage = memory();
+  storage.removeItem = (k) => storage.setItem(k, "");
+  const closed = createQueue({ storage, name: "desk-closed", send: srv.send });
+  srv.down = true;
+  await closed.push(score("a", 1));
+  await closed.push(score("b", 2));
+  const q = createQueue({ storage, name: "desk-new", send: srv.send });
+  await q.push(score("c", 3));
+  assert.equal(q.absorb("desk-closed"), 2);
+  assert.equal(storage.getItem("desk-closed"), "");
+  srv.down = false;
+  await q.flush();
+  assert.deepEqual(srv.received, [["score:c", 3], ["score:a", 1], ["score:b", 2]]);
+});
+
+test("an expired session keeps the writes and says so", async () => {
+  let auth = 0;
+  const q = createQueue({
+    storage: memory(),
+    name: "desk-5",
+    send: async () => ({ status: 401, body: { error: { code: "unauthenticated" } } }),
+    onAuth: () => auth++,
+  });
+  await q.push(score("a", 1));
+  assert.equal(q.waiting(), 1);
+  assert.equal(auth, 1);
+});

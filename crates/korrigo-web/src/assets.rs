@@ -10,8 +10,9 @@ use std::collections::HashMap;
 
 use crate::AppState;
 
-/// The embedded files. `app.js` comes before the modules that import it: their
-/// `from "./app.js"` is rewritten to its hashed URL, so that every page shares one instance.
+/// The embedded files. A module comes after the modules it imports: its relative imports
+/// (`"./app.js"`, `"../app.js"`, `"./geometry.js"` in a folder) are rewritten to their hashed
+/// URLs, so that every page shares one instance of each.
 const FILES: &[(&str, &str, &[u8])] = &[
     (
         "app.css",
@@ -49,6 +50,21 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../assets/identify.js"),
     ),
     (
+        "grading/geometry.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/grading/geometry.js"),
+    ),
+    (
+        "grading/queue.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/grading/queue.js"),
+    ),
+    (
+        "grading/desk.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/grading/desk.js"),
+    ),
+    (
         "favicon.svg",
         "image/svg+xml",
         include_bytes!("../assets/favicon.svg"),
@@ -68,16 +84,25 @@ impl Assets {
         let mut urls: HashMap<&'static str, String> = HashMap::new();
         for (name, mime, bytes) in FILES {
             let mut content = bytes.to_vec();
-            if name.ends_with(".js")
-                && *name != "app.js"
-                && let Some(app) = urls.get("app.js")
-            {
-                let text = String::from_utf8_lossy(&content)
-                    .replace("\"./app.js\"", &format!("\"{app}\""));
+            if name.ends_with(".js") {
+                let folder = name.rsplit_once('/').map_or("", |(f, _)| f);
+                let mut text = String::from_utf8_lossy(&content).into_owned();
+                for (dep, url) in &urls {
+                    let (dep_folder, file) = dep.rsplit_once('/').unwrap_or(("", dep));
+                    let spec = if dep_folder == folder {
+                        format!("./{file}")
+                    } else if dep_folder.is_empty() {
+                        format!("../{file}")
+                    } else {
+                        continue;
+                    };
+                    text = text.replace(&format!("\"{spec}\""), &format!("\"{url}\""));
+                }
                 content = text.into_bytes();
             }
             let h = hex::encode(&Sha256::digest(&content)[..5]);
-            let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
+            let flat = name.replace('/', "-");
+            let (stem, ext) = flat.rsplit_once('.').unwrap_or((&flat, ""));
             let hashed = format!("{stem}.{h}.{ext}");
             urls.insert(*name, format!("/assets/{hashed}"));
             by_hashed.insert(hashed, (*mime, axum::body::Bytes::from(content)));
@@ -132,5 +157,19 @@ mod tests {
             "scheme.js must import {app}"
         );
         assert!(!text.contains("\"./app.js\""));
+        // A module in a folder imports its neighbours and the page script by their hashed URLs.
+        let desk = a
+            .url("grading/desk.js")
+            .trim_start_matches("/assets/")
+            .to_string();
+        assert!(desk.starts_with("grading-desk."), "{desk}");
+        let text = String::from_utf8_lossy(&a.by_hashed[&desk].1).into_owned();
+        for dep in ["app.js", "grading/geometry.js", "grading/queue.js"] {
+            assert!(
+                text.contains(&format!("\"{}\"", a.url(dep))),
+                "desk.js imports {dep}"
+            );
+        }
+        assert!(!text.contains("\"./") && !text.contains("\"../"));
     }
 }

@@ -916,6 +916,232 @@ const TABLE: &[(&str, &str, &str)] = &[
         "Aucune copie\u{a0}: envoyez d\u{2019}abord les scans.",
         "No copies yet: upload the scans first.",
     ),
+    ("nav.grading", "Correction", "Grading"),
+    (
+        "grading.title",
+        "Mes copies à corriger",
+        "My copies to grade",
+    ),
+    (
+        "grading.empty",
+        "Aucune copie ne vous a été attribuée pour l\u{2019}instant. Le responsable de l\u{2019}examen les répartit depuis l\u{2019}onglet Correction de l\u{2019}examen.",
+        "No copy has been given to you yet. The exam\u{2019}s manager shares them out from the exam\u{2019}s Grading tab.",
+    ),
+    ("grading.to_grade", "à corriger", "to grade"),
+    ("grading.in_progress", "en cours", "in progress"),
+    ("grading.graded", "corrigées", "graded"),
+    ("grading.next", "Copie suivante", "Next copy"),
+    ("grading.start", "Commencer", "Start"),
+    (
+        "grading.all_done",
+        "Toutes vos copies sont corrigées.",
+        "All your copies are graded.",
+    ),
+    ("grading.copies", "Copies", "Copies"),
+    ("grading.code", "Copie", "Copy"),
+    ("grading.state", "État", "State"),
+    ("grading.my_to_grade", "À corriger", "To grade"),
+    ("grading.my_in_progress", "En cours", "In progress"),
+    ("grading.my_graded", "Corrigée", "Graded"),
+    (
+        "grading.anonymous",
+        "Les copies sont anonymes\u{a0}: seuls leurs codes sont affichés.",
+        "Copies are anonymous: only their codes are shown.",
+    ),
+    ("desk.title", "Copie", "Copy"),
+    ("desk.pages", "Pages de la copie", "The copy\u{2019}s pages"),
+    ("desk.back", "Mes copies", "My copies"),
+    (
+        "desk.tools",
+        "Outils d\u{2019}annotation",
+        "Annotation tools",
+    ),
+    ("desk.tool.select", "Sélection", "Select"),
+    ("desk.tool.pen", "Stylo", "Pen"),
+    ("desk.tool.highlight", "Surligneur", "Highlighter"),
+    ("desk.tool.text", "Texte", "Text"),
+    ("desk.tool.tick", "Coche", "Tick"),
+    ("desk.tool.cross", "Croix", "Cross"),
+    ("desk.tool.rect", "Rectangle", "Rectangle"),
+    ("desk.tool.ellipse", "Ellipse", "Ellipse"),
+    ("desk.tool.arrow", "Flèche", "Arrow"),
+    ("desk.tool.stamp", "Commentaire", "Comment"),
+    ("desk.tool.eraser", "Gomme", "Eraser"),
+    ("desk.undo", "Annuler", "Undo"),
+    ("desk.redo", "Rétablir", "Redo"),
+    ("desk.colors", "Couleur", "Colour"),
+    ("desk.color.red", "Rouge", "Red"),
+    ("desk.color.green", "Vert", "Green"),
+    ("desk.color.blue", "Bleu", "Blue"),
+    ("desk.color.black", "Noir", "Black"),
+    ("desk.color.orange", "Orange", "Orange"),
+    ("desk.zoom_in", "Zoom avant", "Zoom in"),
+    ("desk.zoom_out", "Zoom arrière", "Zoom out"),
+    ("desk.fit", "Ajuster à la largeur", "Fit to width"),
+    ("desk.one_page", "Page par page", "Page by page"),
+    ("desk.page_of", "Page {n} / {total}", "Page {n} / {total}"),
+    ("desk.prev_copy", "Copie précédente", "Previous copy"),
+    ("desk.next_copy", "Copie suivante", "Next copy"),
+    ("desk.help", "Raccourcis clavier", "Keyboard shortcuts"),
+    ("desk.scheme", "Barème", "Marking scheme"),
+    ("desk.points", "Points", "Points"),
+    ("desk.out_of", "sur {max}", "out of {max}"),
+    ("desk.remark", "Remarque", "Remark"),
+    ("desk.total", "Total", "Total"),
+    (
+        "desk.appreciation",
+        "Appréciation générale",
+        "Overall appreciation",
+    ),
+    ("desk.finalize", "Terminer la copie", "Finish the copy"),
+    ("desk.finalized", "Copie terminée.", "Copy finished."),
+    (
+        "desk.graded_readonly",
+        "Copie corrigée\u{a0}: lecture seule. Un responsable de l\u{2019}examen peut la rouvrir.",
+        "Graded copy: read-only. A manager of the exam can reopen it.",
+    ),
+    ("desk.missing", "Il manque encore\u{a0}:", "Still missing:"),
+    (
+        "desk.missing_appreciation",
+        "l\u{2019}appréciation générale",
+        "the overall appreciation",
+    ),
+    (
+        "desk.wait_saves",
+        "Des modifications ne sont pas encore enregistrées\u{a0}: reconnectez-vous avant de terminer la copie.",
+        "Some changes are not saved yet: get back online before finishing the copy.",
+    ),
+    (
+        "desk.bad_points",
+        "Saisissez un nombre de points par quarts (ex. 2,5 ou 1,75).",
+        "Enter points in quarters (e.g. 2.5 or 1.75).",
+    ),
+    (
+        "desk.too_many",
+        "Au plus {max} points pour cette question.",
+        "At most {max} points for this question.",
+    ),
+    ("desk.saved", "Enregistré", "Saved"),
+    ("desk.saving", "Enregistrement…", "Saving…"),
+    (
+        "desk.offline_one",
+        "Hors ligne\u{a0}: {n} modification en attente",
+        "Offline: {n} change waiting",
+    ),
+    (
+        "desk.offline_many",
+        "Hors ligne\u{a0}: {n} modifications en attente",
+        "Offline: {n} changes waiting",
+    ),
+    (
+        "desk.session",
+        "Session expirée\u{a0}: reconnectez-vous dans un autre onglet, vos modifications partiront ensuite.",
+        "Session expired: log in again in another tab, your changes will then be sent.",
+    ),
+    (
+        "desk.conflict_score",
+        "La note de «\u{a0}{q}\u{a0}» a été modifiée ailleurs (autre onglet ou autre correcteur)\u{a0}: elle vaut maintenant {current}. Votre saisie ({mine}) n\u{2019}a pas été enregistrée.",
+        "The score of “{q}” was changed elsewhere (another tab or corrector): it is now {current}. Your entry ({mine}) was not saved.",
+    ),
+    (
+        "desk.conflict_appreciation",
+        "L\u{2019}appréciation a été modifiée ailleurs\u{a0}: la version enregistrée est affichée. Votre texte n\u{2019}a pas été enregistré\u{a0}:",
+        "The appreciation was changed elsewhere: the saved version is shown. Your text was not saved:",
+    ),
+    (
+        "desk.conflict_mark",
+        "Une annotation a été modifiée ailleurs\u{a0}: les annotations enregistrées sont affichées.",
+        "A mark was changed elsewhere: the saved marks are shown.",
+    ),
+    ("desk.keep_mine", "Garder ma saisie", "Keep my entry"),
+    ("desk.dismiss", "Fermer", "Close"),
+    (
+        "desk.refused",
+        "Modification refusée\u{a0}: {message}",
+        "Change refused: {message}",
+    ),
+    (
+        "desk.text_placeholder",
+        "Votre texte (Entrée pour valider, Échap pour annuler)",
+        "Your text (Enter to confirm, Esc to cancel)",
+    ),
+    (
+        "desk.stamp_placeholder",
+        "Commentaire à apposer (Entrée pour valider)",
+        "Comment to stamp (Enter to confirm)",
+    ),
+    (
+        "desk.no_more",
+        "Plus aucune copie à corriger dans cet examen.",
+        "No copy left to grade in this exam.",
+    ),
+    (
+        "desk.loading",
+        "Chargement de la copie…",
+        "Loading the copy…",
+    ),
+    (
+        "desk.load_failed",
+        "La copie n\u{2019}a pas pu être chargée\u{a0}: {message}",
+        "The copy could not be loaded: {message}",
+    ),
+    (
+        "desk.page_alt",
+        "Page {n} de la copie {code}",
+        "Page {n} of copy {code}",
+    ),
+    ("desk.keys_tools", "Outils", "Tools"),
+    ("desk.keys_nav", "Navigation", "Navigation"),
+    ("desk.keys_scores", "Notes", "Scores"),
+    ("desk.key.undo", "Annuler / rétablir", "Undo / redo"),
+    (
+        "desk.key.delete",
+        "Supprimer l\u{2019}annotation sélectionnée",
+        "Delete the selected mark",
+    ),
+    (
+        "desk.key.zoom",
+        "Zoom avant / arrière, ajuster à la largeur",
+        "Zoom in / out, fit to width",
+    ),
+    (
+        "desk.key.pages",
+        "Page précédente / suivante",
+        "Previous / next page",
+    ),
+    (
+        "desk.key.copies",
+        "Copie suivante / précédente",
+        "Next / previous copy",
+    ),
+    (
+        "desk.key.score",
+        "Aller à la première question sans note",
+        "Go to the first question without a score",
+    ),
+    (
+        "desk.key.tab",
+        "Question suivante / précédente (dans une note)",
+        "Next / previous question (in a score)",
+    ),
+    (
+        "desk.key.remark",
+        "Remarque de la question (dans une note)",
+        "The question\u{2019}s remark (in a score)",
+    ),
+    ("desk.key.help", "Afficher cette aide", "Show this help"),
+    (
+        "desk.key.escape",
+        "Fermer, revenir à la sélection",
+        "Close, back to select",
+    ),
+    ("desk.key.finalize", "Terminer la copie", "Finish the copy"),
+    ("desk.close", "Fermer", "Close"),
+    (
+        "desk.progress",
+        "{done} / {total} questions notées",
+        "{done} / {total} questions scored",
+    ),
     ("ident.title", "Identification", "Identification"),
     ("ident.read", "Lu\u{a0}:", "Read:"),
     (
@@ -1697,6 +1923,23 @@ impl Tr {
             })
             .collect::<Vec<_>>()
             .join(" · ")
+    }
+
+    /// Every text whose key starts with `prefix`, as a JSON object keyed by the rest of the key:
+    /// a page script's words come from this table like the server's.
+    pub fn messages(&self, prefix: &str) -> String {
+        let map: serde_json::Map<String, serde_json::Value> = TABLE
+            .iter()
+            .filter_map(|(k, fr, en)| {
+                let rest = k.strip_prefix(prefix)?;
+                let text = match self.locale {
+                    Locale::Fr => fr,
+                    Locale::En => en,
+                };
+                Some((rest.to_string(), serde_json::Value::from(*text)))
+            })
+            .collect();
+        serde_json::Value::Object(map).to_string()
     }
 
     /// The text of `key` in the request's language (the key itself if unknown, so a missing

@@ -168,6 +168,8 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/students", get(pages::roster::students))
         .route("/admin/students/import", get(pages::roster::import))
         .route("/admin/students/{id}", get(pages::roster::student))
+        .route("/grading", get(pages::grading::dashboard))
+        .route("/grading/copies/{id}", get(pages::grading::desk))
         .route("/exams", get(pages::exams::exams))
         .route("/exams/{id}", get(pages::exams::exam))
         .route("/exams/{id}/scheme", get(pages::exams::scheme))

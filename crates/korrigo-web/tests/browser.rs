@@ -12,6 +12,9 @@ use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+#[path = "browser/grading.rs"]
+mod grading;
+
 const PASSWORD: &str = "bac blanc de mars";
 
 struct Driver(Child);

@@ -9,9 +9,9 @@
 // @ts-check
 
 /**
- * @typedef {{ key: string, method: string, url: string, body: any }} Write
- * @typedef {{ seq: number, key: string, method: string, url: string, body: any }} Queued
- * @typedef {{ getItem(k: string): string | null, setItem(k: string, v: string): void }} Storage
+ * @typedef {{ key: string, method: string, url: string, body: any, local?: string }} Write
+ * @typedef {{ seq: number, key: string, method: string, url: string, body: any, local?: string }} Queued
+ * @typedef {{ getItem(k: string): string | null, setItem(k: string, v: string): void, removeItem?(k: string): void }} Storage
  * @typedef {{ status: number, body: any }} Answer
  * @typedef {(w: Queued) => Promise<Answer>} Send
  */
@@ -20,20 +20,30 @@
  * A persistent, ordered write queue.
  * @param {{ storage: Storage, name: string, send: Send,
  *           onConflict?: (w: Queued, answer: Answer) => void,
+ *           onRefused?: (w: Queued, answer: Answer) => void, onAuth?: () => void,
  *           onChange?: (state: string, waiting: number) => void }} options
  */
 export function createQueue(options) {
   const { storage, name, send } = options;
   const onConflict = options.onConflict || (() => {});
   const onChange = options.onChange || (() => {});
-  /** @type {{ next: number, items: Queued[], versions: Record<string, number> }} */
-  let state = { next: 1, items: [], versions: {} };
-  try {
-    const saved = storage.getItem(name);
-    if (saved) state = JSON.parse(saved);
-  } catch {
-    // A damaged entry is not trusted; the server has everything sent before.
-  }
+  const onRefused = options.onRefused || (() => {});
+  const onAuth = options.onAuth || (() => {});
+  /** @typedef {{ next: number, items: Queued[], versions: Record<string, number>, ids: Record<string, number> }} State */
+  /** @param {string} key @returns {State | null} */
+  const read = (key) => {
+    try {
+      const saved = storage.getItem(key);
+      if (!saved) return null;
+      const s = JSON.parse(saved);
+      return { next: s.next || 1, items: s.items || [], versions: s.versions || {}, ids: s.ids || {} };
+    } catch {
+      // A damaged entry is not trusted; the server has everything sent before.
+      return null;
+    }
+  };
+  /** @type {State} */
+  let state = read(name) || { next: 1, items: [], versions: {}, ids: {} };
   let sending = false;
   let offline = false;
 
@@ -56,15 +66,50 @@ export function createQueue(options) {
     /** Writes waiting to be sent. */
     waiting: () => state.items.length,
 
+    /** The server's id of a mark known by its local id, once it has one. @param {string} local */
+    serverId: (local) => state.ids[local],
+
+    /** The local id a server id is known by, if any. @param {number} id */
+    localOf: (id) => Object.keys(state.ids).find((k) => state.ids[k] === id),
+
+    /** Records the server's id of a mark loaded from the server. @param {string} local @param {number} id */
+    bind(local, id) {
+      state.ids[local] = id;
+      persist();
+    },
+
+    /**
+     * Takes over the writes another queue left in the storage (a tab closed before it could
+     * send them): they go after ours, in their order, and the entry is removed.
+     * @param {string} other
+     */
+    absorb(other) {
+      const o = read(other);
+      if (!o) return 0;
+      for (const w of o.items) state.items.push({ ...w, seq: state.next++ });
+      for (const [k, v] of Object.entries(o.versions)) if ((state.versions[k] || 0) < v) state.versions[k] = v;
+      Object.assign(state.ids, o.ids);
+      persist();
+      if (storage.removeItem) storage.removeItem(other);
+      report();
+      return o.items.length;
+    },
+
     /**
      * Keeps a write and tries to send it. Of two writes of the same key still waiting, the
      * later replaces the earlier (the server only needs the last value).
      * @param {Write} w
      */
     push(w) {
+      /** @type {Queued} */
       const queued = { seq: state.next++, key: w.key, method: w.method, url: w.url, body: w.body };
-      const at = state.items.findIndex((q, i) => q.key === w.key && !(sending && i === 0));
-      if (at >= 0 && w.method !== "POST" && w.method !== "DELETE") state.items[at] = queued;
+      if (w.local) queued.local = w.local;
+      // Only a value replaces a value: a creation or a deletion is never skipped.
+      const at =
+        w.method === "PUT"
+          ? state.items.findIndex((q, i) => q.key === w.key && q.method === "PUT" && !(sending && i === 0))
+          : -1;
+      if (at >= 0) state.items[at] = queued;
       else state.items.push(queued);
       persist();
       report();
@@ -80,10 +125,22 @@ export function createQueue(options) {
           const w = state.items[0];
           const body = w.body && typeof w.body === "object" ? { ...w.body } : w.body;
           if (body && "version" in body) body.version = state.versions[w.key] || 0;
+          let url = w.url.replace("{version}", String(state.versions[w.key] || 0));
+          if (url.includes("{id}")) {
+            const id = w.local ? state.ids[w.local] : undefined;
+            if (id === undefined) {
+              // Its creation was refused: nothing to change on the server.
+              state.items.shift();
+              persist();
+              report();
+              continue;
+            }
+            url = url.replace("{id}", String(id));
+          }
           /** @type {Answer} */
           let answer;
           try {
-            answer = await send({ ...w, body });
+            answer = await send({ ...w, url, body });
           } catch {
             offline = true;
             report();
@@ -98,10 +155,18 @@ export function createQueue(options) {
             if (answer.body && typeof answer.body.version === "number") {
               state.versions[w.key] = answer.body.version;
             }
-          } else if (answer.status >= 500 || answer.status === 0) {
+            if (w.method === "POST" && w.local && answer.body && typeof answer.body.id === "number") {
+              state.ids[w.local] = answer.body.id;
+            }
+            if (w.method === "DELETE" && w.local) delete state.ids[w.local];
+          } else if (answer.status >= 500 || answer.status === 0 || answer.status === 401 || (answer.status === 403 && answer.body?.error?.code === "csrf")) {
+            // The server is down, or the session expired: keep the write for later.
             offline = true;
             report();
+            if (answer.status === 401 || answer.status === 403) onAuth();
             return;
+          } else {
+            onRefused(w, answer);
           }
           // 2xx, 409 and other refusals (a bad value) leave the queue: retrying cannot help.
           state.items.shift();

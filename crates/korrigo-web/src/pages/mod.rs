@@ -2,6 +2,7 @@
 //! change goes through the JSON API from the embedded script, with the CSRF token of the page.
 
 pub mod exams;
+pub mod grading;
 pub mod roster;
 
 use crate::AppState;
@@ -98,12 +99,17 @@ fn layout(
         Some(Role::Admin) => &[
             ("nav.dashboard", "/"),
             ("nav.exams", "/exams"),
+            ("nav.grading", "/grading"),
             ("nav.students", "/admin/students"),
             ("nav.users", "/admin/users"),
             ("nav.audit", "/admin/audit"),
             ("nav.jobs", "/admin/jobs"),
         ],
-        Some(Role::Teacher) => &[("nav.dashboard", "/"), ("nav.exams", "/exams")],
+        Some(Role::Teacher) => &[
+            ("nav.dashboard", "/"),
+            ("nav.exams", "/exams"),
+            ("nav.grading", "/grading"),
+        ],
         Some(Role::Student) => &[("nav.dashboard", "/")],
         None => &[],
     };
