@@ -113,6 +113,42 @@ pub struct ExamView {
     pub members: Vec<Member>,
     /// Students concerned (managers only; 0 otherwise).
     pub student_count: i64,
+    /// Where the exam stands, step by step (managers only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress: Option<ExamProgress>,
+}
+
+/// An exam's steps at a glance: copies scanned, identified, dispatched, graded.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct ExamProgress {
+    /// Copies made from the scans.
+    pub copies: i64,
+    /// Scanned pages flagged for a look.
+    pub pages_flagged: i64,
+    /// Scan batches still uploading or being processed.
+    pub batches_running: i64,
+    /// Copies linked to their student.
+    pub identified: i64,
+    /// Copies given to a corrector.
+    pub assigned: i64,
+    /// Copies being graded.
+    pub grading: i64,
+    /// Copies graded.
+    pub graded: i64,
+}
+
+impl From<exams::Progress> for ExamProgress {
+    fn from(p: exams::Progress) -> Self {
+        ExamProgress {
+            copies: p.copies,
+            pages_flagged: p.flagged,
+            batches_running: p.batches_running,
+            identified: p.identified,
+            assigned: p.assigned,
+            grading: p.grading,
+            graded: p.graded,
+        }
+    }
 }
 
 /// Input of "set a member".
@@ -255,14 +291,15 @@ impl App {
     pub async fn get_exam(&self, s: &AuthSession, id: ExamId) -> Result<ExamView, AppError> {
         let (exam, role) = self.exam_access(s, id).await?;
         let can_manage = policy::manage_exam(&s.actor(), role).is_ok();
-        let (members, student_count) = if can_manage {
+        let (members, student_count, progress) = if can_manage {
             let mut c = self.db.read().await?;
             (
                 exams::members(c.conn(), id).await?,
                 exams::student_count(c.conn(), id).await?,
+                Some(exams::progress(c.conn(), id).await?.into()),
             )
         } else {
-            (vec![], 0)
+            (vec![], 0, None)
         };
         Ok(ExamView {
             scheme_total: exam.scheme.total(),
@@ -271,6 +308,7 @@ impl App {
             can_manage,
             members,
             student_count,
+            progress,
         })
     }
 

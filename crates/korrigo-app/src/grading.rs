@@ -385,6 +385,103 @@ impl App {
         })
     }
 
+    /// Gives one copy to another corrector of the exam (managers). A copy being graded keeps
+    /// its scores and marks; a graded copy must be reopened first.
+    pub async fn reassign_copy(
+        &self,
+        s: &AuthSession,
+        copy_id: i64,
+        corrector: &str,
+    ) -> Result<Assignment, AppError> {
+        let a = self.grading_access(s, copy_id).await?;
+        if !a.manager {
+            return Err(AppError::Forbidden);
+        }
+        let exam = ExamId(a.copy.exam_id);
+        let mut c = self.db.read().await?;
+        let members = exams::members(c.conn(), exam).await?;
+        drop(c);
+        let to = members
+            .iter()
+            .find(|m| m.username == corrector.trim())
+            .ok_or_else(|| {
+                AppError::invalid(
+                    "corrector",
+                    format!("`{corrector}` is not a member of this exam: add them first"),
+                )
+            })?;
+        let from = a
+            .copy
+            .corrector_id
+            .and_then(|id| members.iter().find(|m| m.user_id == id))
+            .map(|m| m.username.clone());
+        let now = now_ms();
+        let mut tx = self.db.begin().await?;
+        if !store::reassign(tx.conn(), copy_id, to.user_id, now).await? {
+            return Err(AppError::Conflict {
+                field: "status",
+                message: "this copy is graded: reopen it before giving it to someone else".into(),
+            });
+        }
+        store::journal(
+            tx.conn(),
+            &[(
+                copy_id,
+                "reassigned",
+                serde_json::json!({ "from": from, "corrector": to.username }),
+            )],
+            Some((s.user.id.0, &s.user.username)),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Assignment {
+            copy: copy_id,
+            code: a.copy.code,
+            corrector: to.username.clone(),
+            changed: a.copy.corrector_id != Some(to.user_id),
+        })
+    }
+
+    /// Takes back a corrector's untouched copies (managers): they return to the pool for the
+    /// next dispatch. A copy they have started stays theirs.
+    pub async fn release_copies(
+        &self,
+        s: &AuthSession,
+        exam: ExamId,
+        corrector: &str,
+    ) -> Result<usize, AppError> {
+        self.require_manager(s, exam).await?;
+        let mut c = self.db.read().await?;
+        let members = exams::members(c.conn(), exam).await?;
+        drop(c);
+        let who = members
+            .iter()
+            .find(|m| m.username == corrector.trim())
+            .ok_or_else(|| {
+                AppError::invalid(
+                    "corrector",
+                    format!("`{corrector}` is not a member of this exam"),
+                )
+            })?;
+        let now = now_ms();
+        let mut tx = self.db.begin().await?;
+        let released = store::release_untouched(tx.conn(), exam.0, who.user_id, now).await?;
+        let lines: Vec<(i64, &str, serde_json::Value)> = released
+            .iter()
+            .map(|id| (*id, "released", serde_json::json!({ "from": who.username })))
+            .collect();
+        store::journal(
+            tx.conn(),
+            &lines,
+            Some((s.user.id.0, &s.user.username)),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(released.len())
+    }
+
     /// An exam's grading progress (managers): per corrector and per copy status.
     pub async fn grading_status(
         &self,

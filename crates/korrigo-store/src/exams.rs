@@ -464,3 +464,42 @@ pub async fn of_student(
         .fetch_all(&mut *c)
         .await)?)
 }
+
+/// Where an exam stands, step by step (one query): its copies, how many are identified,
+/// assigned and graded, the scanned pages flagged for a look, and the batches still at work.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct Progress {
+    /// Copies (every status).
+    pub copies: i64,
+    /// Copies linked to a student.
+    pub identified: i64,
+    /// Copies given to a corrector.
+    pub assigned: i64,
+    /// Copies being graded.
+    pub grading: i64,
+    /// Copies graded (and beyond).
+    pub graded: i64,
+    /// Pages the scan pipeline flagged, over the finished batches.
+    pub flagged: i64,
+    /// Batches uploading, queued or being processed.
+    pub batches_running: i64,
+}
+
+/// The exam's [`Progress`].
+pub async fn progress(c: Conn<'_>, exam: ExamId) -> Result<Progress, StoreError> {
+    Ok(on_conn!(c, c => sqlx::query_as::<_, Progress>(
+        "SELECT \
+           (SELECT COUNT(*) FROM copies WHERE exam_id = $1) AS copies, \
+           (SELECT COUNT(*) FROM copies WHERE exam_id = $1 AND student_id IS NOT NULL) AS identified, \
+           (SELECT COUNT(*) FROM copies WHERE exam_id = $1 AND corrector_id IS NOT NULL) AS assigned, \
+           (SELECT COUNT(*) FROM copies WHERE exam_id = $1 AND status = 'GRADING') AS grading, \
+           (SELECT COUNT(*) FROM copies WHERE exam_id = $1 \
+              AND status IN ('GRADED', 'FINALIZING', 'FINALIZE_FAILED')) AS graded, \
+           (SELECT CAST(COALESCE(SUM(pages_flagged), 0) AS BIGINT) FROM scan_batches \
+              WHERE exam_id = $1 AND status = 'done') AS flagged, \
+           (SELECT COUNT(*) FROM scan_batches WHERE exam_id = $1 \
+              AND status IN ('uploading', 'queued', 'processing')) AS batches_running")
+        .bind(exam.0)
+        .fetch_one(&mut *c)
+        .await)?)
+}

@@ -51,6 +51,47 @@ pub async fn assign(c: Conn<'_>, pairs: &[(i64, i64)], now: i64) -> Result<(), S
     Ok(())
 }
 
+/// Gives one copy to another corrector, unless it is graded (or beyond) meanwhile; whether it
+/// was moved.
+pub async fn reassign(
+    c: Conn<'_>,
+    copy: i64,
+    corrector: i64,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let n = on_conn!(c, c => sqlx::query(
+        "UPDATE copies SET corrector_id = $1, updated_at = $2 \
+         WHERE id = $3 AND status IN ('READY', 'GRADING')")
+        .bind(corrector)
+        .bind(now)
+        .bind(copy)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// Takes back a corrector's untouched copies (ready, no score, no mark) in one guarded
+/// statement, so that a copy started meanwhile stays theirs; answers the copies released.
+pub async fn release_untouched(
+    c: Conn<'_>,
+    exam_id: i64,
+    corrector: i64,
+    now: i64,
+) -> Result<Vec<i64>, StoreError> {
+    Ok(on_conn!(c, c => sqlx::query_scalar(
+        "UPDATE copies SET corrector_id = NULL, updated_at = $1 \
+         WHERE exam_id = $2 AND corrector_id = $3 AND status = 'READY' \
+         AND NOT EXISTS (SELECT 1 FROM scores s WHERE s.copy_id = copies.id) \
+         AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.copy_id = copies.id AND NOT a.deleted) \
+         RETURNING id")
+        .bind(now)
+        .bind(exam_id)
+        .bind(corrector)
+        .fetch_all(&mut *c)
+        .await)?)
+}
+
 /// A copy of a corrector's list.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct AssignedCopy {

@@ -136,6 +136,9 @@ pub fn router(state: AppState) -> Router {
             get(exams::get_scheme).put(exams::save_scheme),
         )
         .route("/api/exams/{id}/dispatch/", post(grading::dispatch))
+        .route("/api/exams/{id}/grading/", get(grading::status))
+        .route("/api/exams/{id}/release/", post(grading::release))
+        .route("/api/copies/{id}/assign/", post(grading::assign))
         .route("/api/grading/copies/", get(grading::mine))
         .route("/api/copies/{id}/grading/", get(grading::desk))
         .route("/api/copies/{id}/scores/{question}/", put(grading::score))

@@ -21,6 +21,7 @@ both_backends!(
     grading_sends_a_constant_number_of_queries,
     marks_are_checked_versioned_and_kept_with_the_copy,
     the_corrector_sees_the_pages_without_the_name_header,
+    a_manager_reassigns_releases_and_sees_the_distribution,
 );
 
 /// An exam managed by `prof` with a two-question scheme and `n` scanned copies, and two
@@ -733,5 +734,149 @@ async fn the_corrector_sees_the_pages_without_the_name_header(w: Which) {
         .min()
         .unwrap();
     assert!(min > 150, "the thumbnail hides the header too");
+    t.cleanup().await;
+}
+
+async fn a_manager_reassigns_releases_and_sees_the_distribution(w: Which) {
+    let t = TestApp::new(w).await;
+    let s = setup(&t, 4).await;
+    assert_eq!(dispatch(&t, &s, false).await.status, StatusCode::OK);
+    let alices = mine(&t, &s.alice).await;
+    assert_eq!(alices.len(), 2);
+    let started = alices[0]["id"].as_i64().unwrap();
+    let r = t
+        .browser(
+            &s.alice,
+            Method::PUT,
+            &format!("/api/copies/{started}/scores/{}/", s.questions[0]),
+            Some(json!({"points": 1, "version": 0})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let status = |who: Client| {
+        let t = &t;
+        let path = format!("/api/exams/{}/grading/", s.exam);
+        async move { t.browser(&who, Method::GET, &path, None).await }
+    };
+    let st = status(s.prof.clone()).await;
+    assert_eq!(st.status, StatusCode::OK, "{}", st.text);
+    let alice = st.body["correctors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["corrector"] == "alice")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (alice["assigned"].as_u64(), alice["started"].as_u64()),
+        (Some(2), Some(1))
+    );
+    // Correctors do not see the distribution, nor take copies back.
+    assert_eq!(status(s.alice.clone()).await.status, StatusCode::FORBIDDEN);
+    let release = |who: Client, corrector: &str| {
+        let t = &t;
+        let path = format!("/api/exams/{}/release/", s.exam);
+        let body = json!({ "corrector": corrector });
+        async move { t.browser(&who, Method::POST, &path, Some(body)).await }
+    };
+    assert_eq!(
+        release(s.alice.clone(), "alice").await.status,
+        StatusCode::FORBIDDEN
+    );
+    // Releasing alice: her untouched copy returns to the pool, the started one stays hers.
+    let r = release(s.prof.clone(), "alice").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["released"], 1);
+    let left: Vec<i64> = mine(&t, &s.alice)
+        .await
+        .iter()
+        .map(|c| c["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(left, vec![started]);
+    assert_eq!(status(s.prof.clone()).await.body["unassigned"], 1);
+    assert_eq!(
+        release(s.prof.clone(), "nobody").await.status,
+        StatusCode::BAD_REQUEST
+    );
+    // The started copy to bob: his now (its score kept), no longer alice's.
+    let assign = |who: Client, copy: i64, corrector: &str| {
+        let t = &t;
+        let path = format!("/api/copies/{copy}/assign/");
+        let body = json!({ "corrector": corrector });
+        async move { t.browser(&who, Method::POST, &path, Some(body)).await }
+    };
+    assert_eq!(
+        assign(s.alice.clone(), started, "alice").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let r = assign(s.prof.clone(), started, "bob").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(
+        (r.body["corrector"].as_str(), r.body["changed"].as_bool()),
+        (Some("bob"), Some(true))
+    );
+    let desk = format!("/api/copies/{started}/grading/");
+    assert_eq!(
+        t.browser(&s.alice, Method::GET, &desk, None).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let d = t.browser(&s.bob, Method::GET, &desk, None).await;
+    assert_eq!(d.status, StatusCode::OK);
+    assert_eq!(
+        d.body["scores"].as_array().unwrap().len(),
+        1,
+        "the score stays with the copy"
+    );
+    assert_eq!(
+        assign(s.prof.clone(), started, "nobody").await.status,
+        StatusCode::BAD_REQUEST
+    );
+    // Graded: it must be reopened before it moves.
+    for q in &s.questions {
+        let r = t
+            .browser(
+                &s.bob,
+                Method::PUT,
+                &format!("/api/copies/{started}/scores/{q}/"),
+                Some(json!({"points": 1, "version": if q == &s.questions[0] { 1 } else { 0 }})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    }
+    t.browser(
+        &s.bob,
+        Method::PUT,
+        &format!("/api/copies/{started}/appreciation/"),
+        Some(json!({"text": "Bien.", "version": 0})),
+    )
+    .await;
+    let r = t
+        .browser(
+            &s.bob,
+            Method::POST,
+            &format!("/api/copies/{started}/finalize/"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(
+        assign(s.prof.clone(), started, "alice").await.status,
+        StatusCode::CONFLICT
+    );
+    let j = t
+        .browser(
+            &s.prof,
+            Method::GET,
+            &format!("/api/copies/{started}/journal/"),
+            None,
+        )
+        .await;
+    let actions: Vec<&str> = j.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["action"].as_str().unwrap())
+        .collect();
+    assert!(actions.contains(&"reassigned"), "{actions:?}");
     t.cleanup().await;
 }

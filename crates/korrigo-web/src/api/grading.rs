@@ -246,3 +246,52 @@ pub async fn delete_annotation(
     st.app.delete_annotation(&s, id, q.version).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// `GET /api/exams/{id}/grading/` (managers): per corrector (assigned, started, graded), per
+/// copy status, and the copies nobody has yet.
+pub async fn status(
+    State(st): State<AppState>,
+    Session(s): Session,
+    Path(id): Path<i64>,
+) -> Result<Json<korrigo_app::grading::GradingStatus>, ApiError> {
+    Ok(Json(st.app.grading_status(&s, ExamId(id)).await?))
+}
+
+/// `{"corrector": "username"}`.
+#[derive(Debug, Deserialize)]
+pub struct CorrectorInput {
+    /// The corrector's username (a member of the exam).
+    pub corrector: String,
+}
+
+impl BodyLimits for CorrectorInput {}
+
+/// `POST /api/copies/{id}/assign/` (managers): gives one copy to another corrector.
+pub async fn assign(
+    State(st): State<AppState>,
+    StaffSession(s): StaffSession,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<CorrectorInput>,
+) -> Result<Json<korrigo_app::grading::Assignment>, ApiError> {
+    Ok(Json(st.app.reassign_copy(&s, id, &b.corrector).await?))
+}
+
+/// The copies a release took back.
+#[derive(Debug, Serialize)]
+pub struct Released {
+    /// How many copies returned to the pool.
+    pub released: usize,
+}
+
+/// `POST /api/exams/{id}/release/` (managers): a corrector's untouched copies back to the
+/// pool.
+pub async fn release(
+    State(st): State<AppState>,
+    StaffSession(s): StaffSession,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<CorrectorInput>,
+) -> Result<Json<Released>, ApiError> {
+    Ok(Json(Released {
+        released: st.app.release_copies(&s, ExamId(id), &b.corrector).await?,
+    }))
+}
