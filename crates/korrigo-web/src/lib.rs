@@ -175,6 +175,8 @@ pub fn router(state: AppState) -> Router {
         .route("/grading/copies/{id}", get(pages::grading::desk))
         .route("/exams", get(pages::exams::exams))
         .route("/exams/{id}", get(pages::exams::exam))
+        .route("/exams/{id}/settings", get(pages::exams::settings))
+        .route("/exams/{id}/grading", get(pages::exams::grading))
         .route("/exams/{id}/scheme", get(pages::exams::scheme))
         .route("/exams/{id}/scans", get(pages::exams::scans))
         .route("/exams/{id}/copies", get(pages::exams::copies))

@@ -879,6 +879,8 @@ async fn manager_identifies_a_copy_with_the_keyboard_in_chromium() {
             "/".to_string(),
             "/exams".into(),
             format!("/exams/{}", exam.0),
+            format!("/exams/{}/settings", exam.0),
+            format!("/exams/{}/grading", exam.0),
             format!("/exams/{}/scheme", exam.0),
             format!("/exams/{}/scans", exam.0),
             format!("/exams/{}/copies", exam.0),

@@ -741,13 +741,40 @@ async fn pages_render_for_each_role(w: Which) {
     );
     let r = t.page(&prof, "/exams").await;
     assert!(r.text.contains("Bac blanc histoire") && r.text.contains("Gestionnaire"));
+    // The hub: the steps in order, the scheme to complete first, the settings behind a link.
     let r = t.page(&prof, &format!("/exams/{id}")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let steps = r.text.split("class=\"steps\"").nth(1).expect("the steps");
+    let order: Vec<usize> = [
+        "Barème",
+        "Copies scannées",
+        "Identification",
+        "Correction",
+        "Résultats",
+    ]
+    .iter()
+    .map(|s| steps.find(s).unwrap_or_else(|| panic!("the hub shows {s}")))
+    .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "the steps in order");
+    assert!(r.text.contains("0 / 20, à compléter"), "{}", r.text);
+    assert!(r.text.contains("0\u{a0}copie") && r.text.contains("0 / 0 identifiées"));
+    assert!(
+        r.text.contains(
+            "/exams/{id}/settings"
+                .replace("{id}", &id.to_string())
+                .as_str()
+        )
+    );
+    let r = t.page(&prof, &format!("/exams/{id}/settings")).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(
         r.text.contains("prof.geo") && r.text.contains("2\u{a0}élèves concernés"),
         "{}",
         r.text
     );
+    let r = t.page(&prof, &format!("/exams/{id}/grading")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.text.contains("Répartir les copies"));
     let r = t.page(&prof, &format!("/exams/{id}/scheme")).await;
     assert!(r.text.contains("data-editable=\"1\"") && r.text.contains("/assets/scheme."));
     // The corrector sees the scheme read-only and no members or student counts.
@@ -755,6 +782,13 @@ async fn pages_render_for_each_role(w: Which) {
     assert!(r.text.contains("data-editable=\"0\""));
     let r = t.page(&corr, &format!("/exams/{id}")).await;
     assert!(!r.text.contains("prof.hist") && !r.text.contains("concerné"));
+    // A corrector's hub: the scheme and the grading only.
+    assert!(r.text.contains("Barème") && r.text.contains("Correction"));
+    assert!(!r.text.contains("Identification") && !r.text.contains("Paramètres"));
+    assert_eq!(
+        t.page(&corr, &format!("/exams/{id}/grading")).await.status,
+        StatusCode::FORBIDDEN
+    );
     let r = t.page(&prof, "/").await;
     assert!(
         r.text.contains("Bac blanc histoire"),
@@ -791,8 +825,8 @@ async fn navigation_follows_the_role() {
             .to_string();
         nav.matches("href=\"").count()
     };
-    assert_eq!(nav(&admin).await, 6);
-    assert_eq!(nav(&prof).await, 2);
+    assert_eq!(nav(&admin).await, 7);
+    assert_eq!(nav(&prof).await, 3, "home, exams, grading");
     assert_eq!(nav(&eleve).await, 1);
     t.cleanup().await;
 }

@@ -189,14 +189,13 @@ struct MemberView {
 }
 
 #[derive(Template)]
-#[template(path = "exam.html")]
-struct ExamPage {
+#[template(path = "exam_settings.html")]
+struct ExamSettingsPage {
     l: Layout,
     id: i64,
     name: String,
     archived: bool,
     can_manage: bool,
-    total: String,
     student_count: i64,
     f: FormValues,
     members: Vec<MemberView>,
@@ -204,8 +203,8 @@ struct ExamPage {
     layouts: [(&'static str, &'static str); 5],
 }
 
-/// `GET /exams/{id}`.
-pub async fn exam(
+/// `GET /exams/{id}/settings`: the exam's details, members, archiving.
+pub async fn settings(
     State(st): State<AppState>,
     PageSession(s): PageSession,
     headers: HeaderMap,
@@ -223,13 +222,12 @@ pub async fn exam(
         .into_iter()
         .map(|(c, _)| c)
         .collect();
-    render(&ExamPage {
+    render(&ExamSettingsPage {
         l: layout(&st, Some(&s), &headers, "nav.exams"),
         id,
         name: v.exam.name.clone(),
         archived: v.exam.archived_at.is_some(),
         can_manage: v.can_manage,
-        total: v.scheme_total.to_string(),
         student_count: v.student_count,
         f: FormValues::of(&v.exam),
         members: v
@@ -379,5 +377,193 @@ pub async fn identification(
         id,
         name: v.exam.name.clone(),
         identify_js: st.assets.url("identify.js").to_string(),
+    })
+}
+
+/// One step of the exam's hub.
+pub struct Step {
+    pub(crate) key: &'static str,
+    pub(crate) href: String,
+    pub(crate) state: String,
+    pub(crate) done: bool,
+    pub(crate) next: bool,
+}
+
+#[derive(Template)]
+#[template(path = "exam.html")]
+struct ExamPage {
+    l: Layout,
+    id: i64,
+    name: String,
+    archived: bool,
+    can_manage: bool,
+    steps: Vec<Step>,
+}
+
+/// `GET /exams/{id}`: the exam's hub, its steps in order with their state at a glance and the
+/// next thing to do highlighted; a corrector sees the scheme and the grading only.
+pub async fn exam(
+    State(st): State<AppState>,
+    PageSession(s): PageSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Response {
+    let v = match st.app.get_exam(&s, ExamId(id)).await {
+        Ok(v) => v,
+        Err(e) => return page_error(&st, &s, &headers, e),
+    };
+    let l = layout(&st, Some(&s), &headers, "nav.exams");
+    let t = &l.t;
+    let total = v.scheme_total;
+    let scale = v.exam.grade_scale;
+    let scheme_done = total.0 > 0 && total.as_f64() == f64::from(scale);
+    let scheme_state = format!(
+        "{} / {}{}",
+        match t.locale {
+            korrigo_domain::Locale::Fr => total.to_string().replace('.', ","),
+            korrigo_domain::Locale::En => total.to_string(),
+        },
+        scale,
+        if scheme_done {
+            String::new()
+        } else {
+            format!(", {}", t.get("hub.to_complete"))
+        }
+    );
+    let mut steps = vec![Step {
+        key: "exams.scheme",
+        href: format!("/exams/{id}/scheme"),
+        state: scheme_state,
+        done: scheme_done,
+        next: false,
+    }];
+    if let (true, Some(p)) = (v.can_manage, v.progress) {
+        let copies = t.count(&p.copies, "hub.copy", "hub.copies");
+        let scans_state = if p.pages_flagged > 0 {
+            format!("{copies}, {} {}", p.pages_flagged, t.get("hub.to_check"))
+        } else if p.batches_running > 0 {
+            format!("{copies}, {}", t.get("hub.processing"))
+        } else {
+            copies
+        };
+        steps.push(Step {
+            key: "hub.scans",
+            href: format!("/exams/{id}/scans"),
+            state: scans_state,
+            done: p.copies > 0 && p.pages_flagged == 0 && p.batches_running == 0,
+            next: false,
+        });
+        steps.push(Step {
+            key: "ident.title",
+            href: format!("/exams/{id}/identification"),
+            state: format!(
+                "{} / {} {}",
+                p.identified,
+                p.copies,
+                t.get("hub.identified")
+            ),
+            done: p.copies > 0 && p.identified == p.copies,
+            next: false,
+        });
+        steps.push(Step {
+            key: "hub.grading",
+            href: format!("/exams/{id}/grading"),
+            state: format!("{} / {} {}", p.graded, p.copies, t.get("hub.graded_word")),
+            done: p.copies > 0 && p.graded == p.copies,
+            next: false,
+        });
+        steps.push(Step {
+            key: "hub.results",
+            href: format!("/exams/{id}"),
+            state: t.get("hub.results_later").to_string(),
+            done: false,
+            next: false,
+        });
+    } else {
+        steps.push(Step {
+            key: "hub.grading",
+            href: "/grading".into(),
+            state: t.get("hub.my_copies").to_string(),
+            done: false,
+            next: false,
+        });
+    }
+    if let Some(first) = steps.iter_mut().find(|s| !s.done) {
+        first.next = true;
+    }
+    render(&ExamPage {
+        l,
+        id,
+        name: v.exam.name.clone(),
+        archived: v.exam.archived_at.is_some(),
+        can_manage: v.can_manage,
+        steps,
+    })
+}
+
+/// A corrector's line of the Correction page.
+pub struct DistributionRow {
+    pub(crate) corrector: String,
+    pub(crate) assigned: usize,
+    pub(crate) started: usize,
+    pub(crate) graded: usize,
+    /// `{"corrector": ...}` for the release button.
+    pub(crate) body: String,
+}
+
+#[derive(Template)]
+#[template(path = "exam_grading.html")]
+struct GradingTab {
+    l: Layout,
+    id: i64,
+    name: String,
+    rows: Vec<DistributionRow>,
+    graded: usize,
+    total: usize,
+    unassigned: usize,
+    correctors: String,
+}
+
+/// `GET /exams/{id}/grading`: the Correction tab (managers): the distribution per corrector,
+/// releasing a corrector's untouched copies, and the dispatch.
+pub async fn grading(
+    State(st): State<AppState>,
+    PageSession(s): PageSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Response {
+    let v = match managed_exam(&st, &s, &headers, id).await {
+        Ok(v) => v,
+        Err(page) => return page,
+    };
+    let status = match st.app.grading_status(&s, ExamId(id)).await {
+        Ok(g) => g,
+        Err(e) => return page_error(&st, &s, &headers, e),
+    };
+    let correctors: Vec<String> = v
+        .members
+        .iter()
+        .filter(|m| m.role == "corrector")
+        .map(|m| m.username.clone())
+        .collect();
+    render(&GradingTab {
+        l: layout(&st, Some(&s), &headers, "nav.exams"),
+        id,
+        name: v.exam.name.clone(),
+        graded: status.statuses.get("GRADED").copied().unwrap_or(0),
+        total: status.total,
+        unassigned: status.unassigned,
+        rows: status
+            .correctors
+            .into_iter()
+            .map(|d| DistributionRow {
+                body: serde_json::json!({ "corrector": d.corrector }).to_string(),
+                corrector: d.corrector,
+                assigned: d.assigned,
+                started: d.started,
+                graded: d.graded,
+            })
+            .collect(),
+        correctors: correctors.join(", "),
     })
 }
