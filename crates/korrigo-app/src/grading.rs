@@ -563,6 +563,21 @@ impl App {
         let scores = store::scores_of(c.conn(), copy_id).await?;
         let appreciation = store::appreciation_of(c.conn(), copy_id).await?;
         let annotations = store::annotations_of(c.conn(), copy_id).await?;
+        let first_opening = a.copy.corrector_id == Some(s.user.id.0)
+            && !store::journal_has(c.conn(), copy_id, "opened", s.user.id.0).await?;
+        drop(c);
+        if first_opening {
+            // The journal says when its corrector first opened the copy.
+            let mut tx = self.db.begin().await?;
+            store::journal(
+                tx.conn(),
+                &[(copy_id, "opened", serde_json::json!({}))],
+                Some((s.user.id.0, &s.user.username)),
+                now_ms(),
+            )
+            .await?;
+            tx.commit().await?;
+        }
         let total: i64 = scores.iter().map(|r| r.points).sum();
         Ok(GradingView {
             copy: GradingCopy {
@@ -852,11 +867,18 @@ impl App {
         let Some(saved) =
             store::save_appreciation(tx.conn(), copy_id, text, version, s.user.id.0, now).await?
         else {
+            drop(tx);
+            // The current text comes with the refusal, so the desk can show both.
+            let mut c = self.db.read().await?;
+            let current = store::appreciation_of(c.conn(), copy_id).await?;
             return Err(AppError::ConflictWith {
                 message:
                     "the appreciation was saved meanwhile (another tab or corrector): reload it"
                         .into(),
-                details: serde_json::json!({ "field": "version" }),
+                details: serde_json::json!({
+                    "field": "version",
+                    "current": current.map(|r| AppreciationView { text: r.text, version: r.version }),
+                }),
             });
         };
         tx.commit().await?;

@@ -92,6 +92,23 @@ pub async fn release_untouched(
         .await)?)
 }
 
+/// Whether the copy's journal already has `action` by this user (the first opening of a copy
+/// is journaled once per corrector).
+pub async fn journal_has(
+    c: Conn<'_>,
+    copy_id: i64,
+    action: &str,
+    actor: i64,
+) -> Result<bool, StoreError> {
+    Ok(on_conn!(c, c => sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM copy_journal WHERE copy_id = $1 AND action = $2 AND actor_id = $3)")
+        .bind(copy_id)
+        .bind(action)
+        .bind(actor)
+        .fetch_one(&mut *c)
+        .await)?)
+}
+
 /// A copy of a corrector's list.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct AssignedCopy {

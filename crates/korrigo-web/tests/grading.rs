@@ -522,7 +522,9 @@ async fn finalize_needs_every_score_and_reopen_keeps_them(w: Which) {
             "score_saved",
             "score_saved",
             "finalized",
-            "reopened"
+            "reopened",
+            // Alice opened the desk after the reopening: her first opening.
+            "opened"
         ]
     );
     t.cleanup().await;
@@ -542,6 +544,14 @@ async fn grading_sends_a_constant_number_of_queries(w: Which) {
     };
     let measure = async || {
         let copy = mine(&t, &s.alice).await[0]["id"].as_i64().unwrap();
+        // Once opened (the first opening writes one journal line), a desk's load is steady.
+        t.browser(
+            &s.alice,
+            Method::GET,
+            &format!("/api/copies/{copy}/grading/"),
+            None,
+        )
+        .await;
         [
             count(&s.alice, Method::GET, "/api/grading/copies/".into(), None).await,
             count(
@@ -850,6 +860,18 @@ async fn a_manager_reassigns_releases_and_sees_the_distribution(w: Which) {
         Some(json!({"text": "Bien.", "version": 0})),
     )
     .await;
+    // A stale appreciation is refused with the current one, for the desk to show.
+    let stale = t
+        .browser(
+            &s.bob,
+            Method::PUT,
+            &format!("/api/copies/{started}/appreciation/"),
+            Some(json!({"text": "Autre texte", "version": 0})),
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.text);
+    assert_eq!(stale.body["error"]["details"]["current"]["text"], "Bien.");
+    assert_eq!(stale.body["error"]["details"]["current"]["version"], 1);
     let r = t
         .browser(
             &s.bob,
@@ -878,5 +900,23 @@ async fn a_manager_reassigns_releases_and_sees_the_distribution(w: Which) {
         .map(|l| l["action"].as_str().unwrap())
         .collect();
     assert!(actions.contains(&"reassigned"), "{actions:?}");
+    // Bob opened the desk twice: his first opening is journaled once, with his name.
+    t.browser(&s.bob, Method::GET, &desk, None).await;
+    let j = t
+        .browser(
+            &s.prof,
+            Method::GET,
+            &format!("/api/copies/{started}/journal/"),
+            None,
+        )
+        .await;
+    let opened: Vec<&Value> = j.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["action"] == "opened")
+        .collect();
+    assert_eq!(opened.len(), 1, "{}", j.text);
+    assert_eq!(opened[0]["actor"], "bob");
     t.cleanup().await;
 }
