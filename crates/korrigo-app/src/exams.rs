@@ -170,6 +170,10 @@ pub struct SchemeInput {
     /// Save even though the total differs from the grade scale.
     #[serde(default)]
     pub confirm_total_mismatch: bool,
+    /// Save even though scores already given exceed a lowered maximum (they are kept, never
+    /// clamped, and flagged on their copies).
+    #[serde(default)]
+    pub confirm_scores_over: bool,
 }
 
 /// A saved scheme.
@@ -457,6 +461,36 @@ impl App {
                 ),
                 details: serde_json::json!({ "total": total, "grade_scale": exam.grade_scale }),
             });
+        }
+        // Grading may have started: a maximum lowered under a score already given is listed
+        // before anything is saved; the scores stay as they are (flagged on their copies).
+        if !input.confirm_scores_over {
+            let mut c = self.db.read().await?;
+            let scores = korrigo_store::grading::scores_of_exam(c.conn(), id.0).await?;
+            drop(c);
+            let leaves = scheme.leaves();
+            let over: Vec<serde_json::Value> = scores
+                .iter()
+                .filter_map(|r| {
+                    let (_, label, max) = leaves.iter().find(|(q, _, _)| *q == r.question_id)?;
+                    (r.points > i64::from(max.0)).then(|| {
+                        serde_json::json!({
+                            "copy": r.copy_id, "code": r.code, "question": r.question_id,
+                            "label": label, "points": Points(u32::try_from(r.points).unwrap_or(0)),
+                            "max": max,
+                        })
+                    })
+                })
+                .collect();
+            if !over.is_empty() {
+                return Err(AppError::ConfirmationRequired {
+                    message: format!(
+                        "{} score(s) already given exceed their question's new maximum: confirm to save (they are kept and flagged on their copies)",
+                        over.len()
+                    ),
+                    details: serde_json::json!({ "scores_over": over }),
+                });
+            }
         }
         let mut tx = self.db.begin().await?;
         let version = exams::save_scheme(tx.conn(), id, &scheme, input.version, now_ms())

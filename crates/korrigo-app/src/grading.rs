@@ -910,19 +910,36 @@ impl App {
             .filter(|(id, _, _)| !scores.iter().any(|r| &r.question_id == id))
             .map(|(id, label, _)| serde_json::json!({ "question": id, "label": label }))
             .collect();
+        // A score above a maximum lowered since it was given must be corrected first.
+        let over: Vec<serde_json::Value> = a
+            .exam
+            .scheme
+            .leaves()
+            .into_iter()
+            .filter_map(|(id, label, max)| {
+                let r = scores.iter().find(|r| r.question_id == id)?;
+                (r.points > i64::from(max.0))
+                    .then(|| serde_json::json!({ "question": id, "label": label, "max": max }))
+            })
+            .collect();
         let no_appreciation = appreciation.is_none_or(|a| a.text.trim().is_empty());
-        if !missing.is_empty() || no_appreciation {
+        if !missing.is_empty() || no_appreciation || !over.is_empty() {
             return Err(AppError::Incomplete {
                 message: format!(
-                    "{} question(s) without a score{}",
+                    "{} question(s) without a score{}{}",
                     missing.len(),
                     if no_appreciation {
                         ", and no appreciation"
                     } else {
                         ""
+                    },
+                    if over.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", {} score(s) above their maximum", over.len())
                     }
                 ),
-                details: serde_json::json!({ "missing": missing, "appreciation": !no_appreciation }),
+                details: serde_json::json!({ "missing": missing, "appreciation": !no_appreciation, "over": over }),
             });
         }
         let next = status

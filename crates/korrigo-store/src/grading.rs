@@ -109,6 +109,29 @@ pub async fn journal_has(
         .await)?)
 }
 
+/// A score of an exam, with its copy's code (for the scheme editor's check).
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ExamScore {
+    /// The copy.
+    pub copy_id: i64,
+    /// Its anonymous code.
+    pub code: String,
+    /// The question's stable id.
+    pub question_id: String,
+    /// Quarter points.
+    pub points: i64,
+}
+
+/// Every score of an exam, in one query.
+pub async fn scores_of_exam(c: Conn<'_>, exam_id: i64) -> Result<Vec<ExamScore>, StoreError> {
+    Ok(on_conn!(c, c => sqlx::query_as(
+        "SELECT s.copy_id, c.code, s.question_id, s.points FROM scores s \
+         JOIN copies c ON c.id = s.copy_id WHERE c.exam_id = $1 ORDER BY c.code, s.question_id")
+        .bind(exam_id)
+        .fetch_all(&mut *c)
+        .await)?)
+}
+
 /// A copy of a corrector's list.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct AssignedCopy {

@@ -249,8 +249,8 @@ async function load() {
 const quarterPoints = (v) => Number.isFinite(v) && v >= 0.25 && Number.isInteger(v * 4);
 let nextFieldId = 0;
 
-/** @param {boolean} confirmMismatch */
-async function save(confirmMismatch) {
+/** @param {boolean} confirmMismatch @param {boolean} [confirmOver] */
+async function save(confirmMismatch, confirmOver = false) {
   errorBox.hidden = true;
   const invalid = tree.querySelector('input.points[aria-invalid="true"]');
   if (invalid instanceof HTMLInputElement) {
@@ -264,6 +264,7 @@ async function save(confirmMismatch) {
       scheme: { nodes },
       version,
       confirm_total_mismatch: confirmMismatch,
+      confirm_scores_over: confirmOver,
     });
     nodes = r.scheme.nodes;
     version = r.version;
@@ -272,12 +273,25 @@ async function save(confirmMismatch) {
     render();
   } catch (e) {
     const err = /** @type {any} */ (e);
+    if (err && err.code === "confirmation_required" && err.details && Array.isArray(err.details.scores_over)) {
+      // Grading has started: the scores above a lowered maximum are listed before saving.
+      const lines = err.details.scores_over
+        .slice(0, 15)
+        .map((/** @type {any} */ o) => `${o.code} · ${o.label} : ${fmt(Math.round(o.points * 4))} > ${fmt(Math.round(o.max * 4))}`)
+        .join("\n");
+      const more = err.details.scores_over.length > 15 ? `\n… (+${err.details.scores_over.length - 15})` : "";
+      const head = lang === "fr"
+        ? "Des notes déjà attribuées dépassent le nouveau maximum de leur question. Elles seront conservées telles quelles et signalées sur leurs copies, à corriger avant de terminer ces copies\u00a0:"
+        : "Scores already given exceed their question's new maximum. They are kept as they are and flagged on their copies, to be corrected before those copies are finished:";
+      if (window.confirm(`${head}\n\n${lines}${more}\n\n${lang === "fr" ? "Enregistrer quand même\u00a0?" : "Save anyway?"}`)) await save(confirmMismatch, true);
+      return;
+    }
     if (err && err.code === "confirmation_required") {
       const d = err.details || {};
       const text = lang === "fr"
         ? `Le barème totalise ${fmt(Math.round(d.total * 4))} points alors que l'examen est noté sur ${d.grade_scale}. Les notes seront ramenées sur ${d.grade_scale}. Enregistrer quand même ?`
         : `The scheme totals ${d.total} points but the exam is graded out of ${d.grade_scale}. Grades will be scaled. Save anyway?`;
-      if (window.confirm(text)) await save(true);
+      if (window.confirm(text)) await save(true, confirmOver);
       return;
     }
     errorBox.textContent = describe(err);

@@ -950,6 +950,11 @@ const TABLE: &[(&str, &str, &str)] = &[
     ),
     ("desk.title", "Copie", "Copy"),
     ("desk.pages", "Pages de la copie", "The copy\u{2019}s pages"),
+    (
+        "desk.over",
+        "«\u{a0}{label}\u{a0}» au-dessus de son maximum ({max})",
+        "“{label}” above its maximum ({max})",
+    ),
     ("desk.back", "Mes copies", "My copies"),
     (
         "desk.tools",
@@ -1314,6 +1319,10 @@ const TABLE: &[(&str, &str, &str)] = &[
 /// French versions of the server's English messages: (English, French); `{}` stands for a part
 /// carried over (a number, a name, a line), itself translated when it is a known message.
 const MESSAGES_FR: &[(&str, &str)] = &[
+    (
+        "{} score(s) already given exceed their question's new maximum: confirm to save (they are kept and flagged on their copies)",
+        "{} note(s) déjà attribuée(s) dépassent le nouveau maximum de leur question\u{a0}: confirmez pour enregistrer (elles sont conservées et signalées sur leurs copies)",
+    ),
     (
         "wrong username or password",
         "Identifiant ou mot de passe incorrect.",

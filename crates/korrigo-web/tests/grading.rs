@@ -22,6 +22,7 @@ both_backends!(
     marks_are_checked_versioned_and_kept_with_the_copy,
     the_corrector_sees_the_pages_without_the_name_header,
     a_manager_reassigns_releases_and_sees_the_distribution,
+    a_lowered_maximum_is_listed_then_flagged_never_clamped,
 );
 
 /// An exam managed by `prof` with a two-question scheme and `n` scanned copies, and two
@@ -918,5 +919,96 @@ async fn a_manager_reassigns_releases_and_sees_the_distribution(w: Which) {
         .collect();
     assert_eq!(opened.len(), 1, "{}", j.text);
     assert_eq!(opened[0]["actor"], "bob");
+    t.cleanup().await;
+}
+
+async fn a_lowered_maximum_is_listed_then_flagged_never_clamped(w: Which) {
+    let t = TestApp::new(w).await;
+    let s = setup(&t, 1).await;
+    assert_eq!(dispatch(&t, &s, false).await.status, StatusCode::OK);
+    let copy = mine(&t, &s.alice).await[0]["id"].as_i64().unwrap();
+    let (q1, q2) = (&s.questions[0], &s.questions[1]);
+    for (q, points) in [(q1, 2.5), (q2, 1.0)] {
+        let r = t
+            .browser(
+                &s.alice,
+                Method::PUT,
+                &format!("/api/copies/{copy}/scores/{q}/"),
+                Some(json!({"points": points, "version": 0})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    }
+    t.browser(
+        &s.alice,
+        Method::PUT,
+        &format!("/api/copies/{copy}/appreciation/"),
+        Some(json!({"text": "Bien.", "version": 0})),
+    )
+    .await;
+    // The manager lowers a) to 1.5: the score above it is listed before anything is saved.
+    let scheme = json!({"nodes": [
+        {"id": "", "label": "Exercice 1", "children": [{"id": q1, "label": "a", "max_points": 1.5}, {"id": q2, "label": "b", "max_points": 3.5}]}
+    ]});
+    let current = t
+        .browser(
+            &s.prof,
+            Method::GET,
+            &format!("/api/exams/{}/", s.exam),
+            None,
+        )
+        .await;
+    let version = current.body["scheme_version"].as_i64().unwrap_or(1);
+    let put = |confirm: bool| {
+        let t = &t;
+        let path = format!("/api/exams/{}/scheme/", s.exam);
+        let body = json!({"scheme": scheme, "version": version, "confirm_total_mismatch": true, "confirm_scores_over": confirm});
+        let prof = s.prof.clone();
+        async move { t.browser(&prof, Method::PUT, &path, Some(body)).await }
+    };
+    let r = put(false).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    assert_eq!(r.body["error"]["code"], "confirmation_required");
+    let over = &r.body["error"]["details"]["scores_over"][0];
+    assert_eq!(
+        (
+            over["question"].as_str(),
+            over["points"].as_f64(),
+            over["max"].as_f64()
+        ),
+        (Some(q1.as_str()), Some(2.5), Some(1.5))
+    );
+    let r = put(true).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    // Kept as given, never clamped; finishing the copy needs it corrected.
+    let d = t
+        .browser(
+            &s.alice,
+            Method::GET,
+            &format!("/api/copies/{copy}/grading/"),
+            None,
+        )
+        .await;
+    let a = d.body["scores"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["question"] == q1.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(a["points"], 2.5);
+    let r = t
+        .browser(
+            &s.alice,
+            Method::POST,
+            &format!("/api/copies/{copy}/finalize/"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert_eq!(
+        r.body["error"]["details"]["over"][0]["question"],
+        q1.as_str()
+    );
     t.cleanup().await;
 }

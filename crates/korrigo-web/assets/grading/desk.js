@@ -581,6 +581,7 @@ function renderScheme() {
     parent.append(row);
     const q = { node: n, score, remark, row, timer: 0 };
     questions.set(n.id, q);
+    if (saved) checkScore(q);
     score.addEventListener("input", () => scoreTyped(q, false));
     score.addEventListener("blur", () => scoreTyped(q, true));
     remark.addEventListener("input", () => scoreTyped(q, false));
@@ -607,8 +608,12 @@ function parsePoints(raw) {
   return /^\d+(\.\d+)?$/.test(v) ? Number(v) : NaN;
 }
 
-/** @param {{ node: SchemeNode, score: HTMLInputElement, remark: HTMLInputElement, row: HTMLElement, timer: number }} q @param {boolean} now */
-function scoreTyped(q, now) {
+/**
+ * Shows what is wrong with a score as typed (or as loaded: a maximum lowered after it was
+ * given flags it); answers the points (null when empty) and the problem.
+ * @param {{ node: SchemeNode, score: HTMLInputElement, row: HTMLElement }} q
+ */
+function checkScore(q) {
   const points = parsePoints(q.score.value);
   const max = q.node.max_points || 0;
   q.row.querySelector(".field-error")?.remove();
@@ -625,6 +630,12 @@ function scoreTyped(q, now) {
     q.score.setAttribute("aria-describedby", note.id);
     q.row.append(note);
   }
+  return { points, problem };
+}
+
+/** @param {{ node: SchemeNode, score: HTMLInputElement, remark: HTMLInputElement, row: HTMLElement, timer: number }} q @param {boolean} now */
+function scoreTyped(q, now) {
+  const { points, problem } = checkScore(q);
   updateTotal();
   clearTimeout(q.timer);
   if (problem || points === null || readOnly()) return;
@@ -921,6 +932,10 @@ async function finalize() {
     const items = (d.missing || []).map((/** @type {any} */ m) => m.label);
     for (const m of d.missing || []) questions.get(m.question)?.row.classList.add("missing");
     if (d.appreciation === false) items.push(t("missing_appreciation"));
+    for (const o of d.over || []) {
+      items.push(t("over", { label: o.label, max: num(o.max) }));
+      questions.get(o.question)?.row.classList.add("missing");
+    }
     box.textContent = `${t("missing")} ${items.join(", ")}`;
     box.hidden = false;
     const first = (d.missing || [])[0];

@@ -101,6 +101,7 @@ async fn exam_for_claire(srv: &Server) -> (Vec<String>, Vec<(i64, String)>) {
                 scheme,
                 version: 0,
                 confirm_total_mismatch: true,
+                confirm_scores_over: false,
             },
             &cl,
         )

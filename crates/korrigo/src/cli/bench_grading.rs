@@ -123,6 +123,7 @@ pub(crate) async fn run(correctors: usize, saves: usize, postgres: bool) -> Resu
                 scheme,
                 version: 0,
                 confirm_total_mismatch: false,
+                confirm_scores_over: false,
             },
             &client,
         )
