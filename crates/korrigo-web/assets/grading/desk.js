@@ -97,7 +97,7 @@ function adoptOrphans() {
 function showSaveState(state, waiting) {
   saveEl.dataset.state = state;
   saveEl.textContent =
-    state === "saved" ? t("saved") : state === "saving" ? t("saving") : t(waiting < 2 || lang === "en" && waiting === 1 ? "offline_one" : "offline_many", { n: waiting });
+    state === "saved" ? t("saved") : state === "saving" ? t("saving") : t((lang === "en" ? waiting === 1 : waiting < 2) ? "offline_one" : "offline_many", { n: waiting });
 }
 
 // Retry while something waits: when the network comes back, and every few seconds.
