@@ -65,6 +65,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../assets/grading/desk.js"),
     ),
     (
+        "grading/dispatch.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/grading/dispatch.js"),
+    ),
+    (
         "favicon.svg",
         "image/svg+xml",
         include_bytes!("../assets/favicon.svg"),

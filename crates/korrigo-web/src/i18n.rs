@@ -1206,6 +1206,12 @@ const TABLE: &[(&str, &str, &str)] = &[
         "Répartir les copies entre ces correcteurs\u{a0}?",
         "Share out the copies among these correctors?",
     ),
+    ("hub.preview", "Aperçu", "Preview"),
+    (
+        "hub.preview_moved",
+        "Aperçu\u{a0}: {n} copie(s) changeraient de correcteur. Rien n\u{2019}est encore appliqué.",
+        "Preview: {n} copy(ies) would change corrector. Nothing is applied yet.",
+    ),
     ("hub.dispatch_submit", "Répartir", "Share out"),
     ("ident.title", "Identification", "Identification"),
     ("ident.read", "Lu\u{a0}:", "Read:"),

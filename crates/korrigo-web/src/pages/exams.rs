@@ -522,6 +522,7 @@ struct GradingTab {
     total: usize,
     unassigned: usize,
     correctors: String,
+    dispatch_js: String,
 }
 
 /// `GET /exams/{id}/grading`: the Correction tab (managers): the distribution per corrector,
@@ -565,5 +566,6 @@ pub async fn grading(
             })
             .collect(),
         correctors: correctors.join(", "),
+        dispatch_js: st.assets.url("grading/dispatch.js").to_string(),
     })
 }

@@ -503,6 +503,37 @@ async fn a_corrector_grades_a_copy_offline_and_in_two_tabs_in_chromium() {
         }
         let timings = js(&c, "return window.__deskTimings || []").await?;
         eprintln!("first page shown (reload, then the next copy, prefetched): {timings}");
+
+        // The manager's Correction tab: the distribution, and a dispatch previewed first.
+        let exam = server_state(&app, copy).await.copy.exam;
+        c.delete_all_cookies().await?;
+        log_in(&c, &base, "prof").await?;
+        c.goto(&format!("{base}/exams/{exam}/grading")).await?;
+        let table = c
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css("main table"))
+            .await?;
+        assert!(table.text().await?.contains("claire"));
+        c.find(Locator::Css("#dispatch-preview"))
+            .await?
+            .click()
+            .await?;
+        let result = c
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css("#dispatch-result table"))
+            .await?;
+        assert!(result.text().await?.contains("claire"));
+        let said = c
+            .find(Locator::Css("#dispatch-result p"))
+            .await?
+            .text()
+            .await?;
+        assert!(said.contains("0 copie(s) changeraient"), "{said}");
+        screenshot(&c, "grading-tab").await?;
+        let violations = axe(&c).await?;
+        assert!(violations.is_empty(), "correction tab: {violations:?}");
         Ok::<_, fantoccini::error::CmdError>(())
     }
     .await;
