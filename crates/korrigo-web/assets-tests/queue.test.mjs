@@ -171,3 +171,18 @@ test("an expired session keeps the writes and says so", async () => {
   assert.equal(q.waiting(), 1);
   assert.equal(auth, 1);
 });
+
+test("a mark drawn and erased while offline never reaches the server", async () => {
+  const srv = marks();
+  const q = createQueue({ storage: memory(), name: "desk-6", send: srv.send });
+  srv.down = true;
+  await q.push(mark("l1", "POST", { x: 0.1 }));
+  await q.push(mark("l1", "PUT", { x: 0.2 }));
+  await q.push(mark("l2", "POST", { x: 0.5 }));
+  await q.push(mark("l1", "DELETE"));
+  assert.equal(q.waiting(), 1, "only the other mark waits");
+  srv.down = false;
+  await q.flush();
+  assert.deepEqual(srv.log, [["POST", 100]]);
+  assert.deepEqual(srv.rows.get(100).data, { x: 0.5 });
+});

@@ -104,6 +104,16 @@ export function createQueue(options) {
       /** @type {Queued} */
       const queued = { seq: state.next++, key: w.key, method: w.method, url: w.url, body: w.body };
       if (w.local) queued.local = w.local;
+      // A mark created and erased before its creation was sent never reaches the server.
+      if (w.method === "DELETE") {
+        const created = state.items.findIndex((q, i) => q.key === w.key && q.method === "POST" && !(sending && i === 0));
+        if (created >= 0) {
+          state.items = state.items.filter((q, i) => q.key !== w.key || (sending && i === 0));
+          persist();
+          report();
+          return this.flush();
+        }
+      }
       // Only a value replaces a value: a creation or a deletion is never skipped.
       const at =
         w.method === "PUT"
