@@ -220,6 +220,22 @@ fn as_view(r: store::ScoreRow) -> ScoreView {
     }
 }
 
+/// The exam's member a manager named as corrector, or a clear error.
+fn member_named<'m>(
+    members: &'m [exams::Member],
+    corrector: &str,
+) -> Result<&'m exams::Member, AppError> {
+    members
+        .iter()
+        .find(|m| m.username == corrector.trim())
+        .ok_or_else(|| {
+            AppError::invalid(
+                "corrector",
+                format!("`{corrector}` is not a member of this exam: add them first"),
+            )
+        })
+}
+
 /// What a copy's grading rests on: the copy, its exam, and the caller's rights on it.
 struct Access {
     copy: scans_store::Copy,
@@ -401,15 +417,7 @@ impl App {
         let mut c = self.db.read().await?;
         let members = exams::members(c.conn(), exam).await?;
         drop(c);
-        let to = members
-            .iter()
-            .find(|m| m.username == corrector.trim())
-            .ok_or_else(|| {
-                AppError::invalid(
-                    "corrector",
-                    format!("`{corrector}` is not a member of this exam: add them first"),
-                )
-            })?;
+        let to = member_named(&members, corrector)?;
         let from = a
             .copy
             .corrector_id
@@ -455,15 +463,7 @@ impl App {
         let mut c = self.db.read().await?;
         let members = exams::members(c.conn(), exam).await?;
         drop(c);
-        let who = members
-            .iter()
-            .find(|m| m.username == corrector.trim())
-            .ok_or_else(|| {
-                AppError::invalid(
-                    "corrector",
-                    format!("`{corrector}` is not a member of this exam"),
-                )
-            })?;
+        let who = member_named(&members, corrector)?;
         let now = now_ms();
         let mut tx = self.db.begin().await?;
         let released = store::release_untouched(tx.conn(), exam.0, who.user_id, now).await?;
