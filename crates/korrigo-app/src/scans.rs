@@ -930,7 +930,7 @@ impl App {
         page_id: i64,
         kind: ImageKind,
     ) -> Result<PageImage, AppError> {
-        let (page, copy, role) = {
+        let (page, copy, role, grades_questions) = {
             let mut c = self.db.read().await?;
             let page = store::find_page(c.conn(), page_id)
                 .await?
@@ -944,14 +944,23 @@ impl App {
             } else {
                 exams::membership(c.conn(), ExamId(page.exam_id), s.user.id).await?
             };
-            (page, copy, role)
+            // A corrector of questions grades every copy of the exam (once it is ready).
+            let grades_questions = s.user.role == Role::Teacher
+                && role.is_some()
+                && copy
+                    .as_ref()
+                    .is_some_and(|c| c.status != CopyStatus::Processing.as_str())
+                && korrigo_store::grading::has_question_share(c.conn(), page.exam_id, s.user.id.0)
+                    .await?;
+            (page, copy, role, grades_questions)
         };
         let manager = s.user.role != Role::Student && policy::manage_exam(&s.actor(), role).is_ok();
-        let assigned = s.user.role == Role::Teacher
-            && role.is_some()
-            && copy
-                .as_ref()
-                .is_some_and(|c| c.corrector_id == Some(s.user.id.0));
+        let assigned = grades_questions
+            || s.user.role == Role::Teacher
+                && role.is_some()
+                && copy
+                    .as_ref()
+                    .is_some_and(|c| c.corrector_id == Some(s.user.id.0));
         let allowed = manager || (assigned && kind != ImageKind::Header);
         if !allowed || page.deleted && !manager {
             return Err(AppError::Forbidden);

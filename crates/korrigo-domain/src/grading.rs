@@ -1,10 +1,11 @@
-//! Grading rules that need no I/O: how copies are shared among correctors (the dispatch).
+//! Grading rules that need no I/O: how copies (or questions) are shared among correctors.
 //!
 //! A dispatch by copies shares an exam's copies among its correctors at random, balanced
 //! (with equal weights, the counts differ by at most one, copies already assigned included),
 //! and never moves a copy whose grading has started.
 
 use crate::UserId;
+use crate::scheme::Scheme;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A copy as the dispatch sees it.
@@ -159,6 +160,69 @@ pub fn dispatch_by_copies(
             .expect("at least one corrector");
         out.insert(id, shares[i].corrector);
         count[i] += 1;
+    }
+    Ok(out)
+}
+
+/// Why a dispatch by questions cannot be made.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum QuestionShareProblem {
+    /// No corrector was given a question.
+    #[error("give at least one question to a corrector")]
+    NoCorrector,
+    /// A node id that is not in the scheme.
+    #[error("`{0}` is not a question of this exam's scheme")]
+    Unknown(String),
+    /// A question given to two correctors (its label).
+    #[error("`{0}` is given to two correctors: each question has one")]
+    Twice(String),
+    /// Questions nobody was given (their labels).
+    #[error("nobody grades {}: give every question to a corrector", .0.join(", "))]
+    Uncovered(Vec<String>),
+}
+
+/// Shares a scheme's questions among correctors: each names nodes (an exercise stands for all
+/// its questions); every leaf must end with exactly one corrector. Answers each leaf's
+/// corrector, by leaf id.
+pub fn dispatch_by_questions(
+    scheme: &Scheme,
+    requested: &[(UserId, Vec<String>)],
+) -> Result<BTreeMap<String, UserId>, QuestionShareProblem> {
+    if requested.iter().all(|(_, q)| q.is_empty()) {
+        return Err(QuestionShareProblem::NoCorrector);
+    }
+    let leaves = scheme.leaves();
+    let label = |id: &str| {
+        leaves
+            .iter()
+            .find(|l| l.0 == id)
+            .map_or_else(|| id.to_string(), |l| l.1.clone())
+    };
+    let mut out = BTreeMap::new();
+    for (who, nodes) in requested {
+        for node in nodes {
+            let under = scheme
+                .leaves_under(node.trim())
+                .ok_or_else(|| QuestionShareProblem::Unknown(node.clone()))?;
+            for leaf in under {
+                match out.get(&leaf) {
+                    Some(other) if other != who => {
+                        return Err(QuestionShareProblem::Twice(label(&leaf)));
+                    }
+                    _ => {
+                        out.insert(leaf, *who);
+                    }
+                }
+            }
+        }
+    }
+    let uncovered: Vec<String> = leaves
+        .iter()
+        .filter(|l| !out.contains_key(&l.0))
+        .map(|l| l.1.clone())
+        .collect();
+    if !uncovered.is_empty() {
+        return Err(QuestionShareProblem::Uncovered(uncovered));
     }
     Ok(out)
 }
@@ -327,6 +391,76 @@ pub fn check_annotation(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scheme::{Points, SchemeNode};
+
+    fn scheme() -> Scheme {
+        let leaf = |id: &str, label: &str| SchemeNode {
+            id: id.into(),
+            label: label.into(),
+            max_points: Some(Points(8)),
+            children: vec![],
+        };
+        Scheme {
+            nodes: vec![
+                SchemeNode {
+                    id: "ex1".into(),
+                    label: "Exercice 1".into(),
+                    max_points: None,
+                    children: vec![leaf("q1", "1"), leaf("q2", "2")],
+                },
+                leaf("q3", "Exercice 2"),
+            ],
+        }
+    }
+
+    #[test]
+    fn an_exercise_stands_for_its_questions_and_every_question_has_one_corrector() {
+        let s = scheme();
+        let d = dispatch_by_questions(
+            &s,
+            &[
+                (UserId(1), vec!["ex1".into()]),
+                (UserId(2), vec!["q3".into()]),
+            ],
+        )
+        .unwrap();
+        assert_eq!(d["q1"], UserId(1));
+        assert_eq!(d["q2"], UserId(1));
+        assert_eq!(d["q3"], UserId(2));
+        assert_eq!(d.len(), 3);
+    }
+
+    #[test]
+    fn a_dispatch_by_questions_names_what_is_wrong() {
+        let s = scheme();
+        assert_eq!(
+            dispatch_by_questions(&s, &[(UserId(1), vec!["ex1".into()])]),
+            Err(QuestionShareProblem::Uncovered(vec!["Exercice 2".into()]))
+        );
+        assert_eq!(
+            dispatch_by_questions(
+                &s,
+                &[
+                    (UserId(1), vec!["ex1".into(), "q3".into()]),
+                    (UserId(2), vec!["q2".into()])
+                ]
+            ),
+            Err(QuestionShareProblem::Twice("Exercice 1 · 2".into()))
+        );
+        assert_eq!(
+            dispatch_by_questions(&s, &[(UserId(1), vec!["nope".into()])]),
+            Err(QuestionShareProblem::Unknown("nope".into()))
+        );
+        assert_eq!(
+            dispatch_by_questions(&s, &[]),
+            Err(QuestionShareProblem::NoCorrector)
+        );
+        let msg = QuestionShareProblem::Uncovered(vec!["a".into(), "b".into()]).to_string();
+        assert_eq!(
+            msg,
+            "nobody grades a, b: give every question to a corrector"
+        );
+    }
 
     fn share(id: i64) -> Share {
         Share {

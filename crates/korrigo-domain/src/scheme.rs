@@ -269,6 +269,34 @@ impl Scheme {
     }
 }
 
+impl Scheme {
+    /// The leaves under the node `id` (itself when it is a leaf), in order; `None` when no
+    /// node has that id.
+    pub fn leaves_under(&self, id: &str) -> Option<Vec<String>> {
+        fn find<'n>(nodes: &'n [SchemeNode], id: &str) -> Option<&'n SchemeNode> {
+            nodes.iter().find_map(|n| {
+                if n.id == id {
+                    Some(n)
+                } else {
+                    find(&n.children, id)
+                }
+            })
+        }
+        fn collect(n: &SchemeNode, out: &mut Vec<String>) {
+            if n.children.is_empty() {
+                out.push(n.id.clone());
+            }
+            for c in &n.children {
+                collect(c, out);
+            }
+        }
+        let node = find(&self.nodes, id)?;
+        let mut out = vec![];
+        collect(node, &mut out);
+        Some(out)
+    }
+}
+
 /// The total of one node: its points for a leaf, the sum of its children otherwise.
 pub fn node_total(n: &SchemeNode) -> Points {
     if n.children.is_empty() {

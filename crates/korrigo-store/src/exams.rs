@@ -491,7 +491,9 @@ pub async fn progress(c: Conn<'_>, exam: ExamId) -> Result<Progress, StoreError>
         "SELECT \
            (SELECT COUNT(*) FROM copies WHERE exam_id = $1) AS copies, \
            (SELECT COUNT(*) FROM copies WHERE exam_id = $1 AND student_id IS NOT NULL) AS identified, \
-           (SELECT COUNT(*) FROM copies WHERE exam_id = $1 AND corrector_id IS NOT NULL) AS assigned, \
+           (CASE WHEN EXISTS (SELECT 1 FROM question_shares WHERE exam_id = $1) \
+              THEN (SELECT COUNT(*) FROM copies WHERE exam_id = $1 AND status <> 'PROCESSING') \
+              ELSE (SELECT COUNT(*) FROM copies WHERE exam_id = $1 AND corrector_id IS NOT NULL) END) AS assigned, \
            (SELECT COUNT(*) FROM copies WHERE exam_id = $1 AND status = 'GRADING') AS grading, \
            (SELECT COUNT(*) FROM copies WHERE exam_id = $1 \
               AND status IN ('GRADED', 'FINALIZING', 'FINALIZE_FAILED')) AS graded, \
@@ -502,4 +504,25 @@ pub async fn progress(c: Conn<'_>, exam: ExamId) -> Result<Progress, StoreError>
         .bind(exam.0)
         .fetch_one(&mut *c)
         .await)?)
+}
+
+/// The marking schemes of several exams, in one query (`(exam, scheme)`).
+pub async fn schemes_of(c: Conn<'_>, exams: &[i64]) -> Result<Vec<(i64, Scheme)>, StoreError> {
+    if exams.is_empty() {
+        return Ok(vec![]);
+    }
+    let sql = format!(
+        "SELECT id, scheme FROM exams WHERE id IN ({})",
+        crate::query::id_list(exams)
+    );
+    let rows: Vec<(i64, String)> = on_conn!(c, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .fetch_all(&mut *c)
+        .await)?;
+    rows.into_iter()
+        .map(|(id, s)| {
+            serde_json::from_str(&s)
+                .map(|scheme| (id, scheme))
+                .map_err(|e| StoreError::Corrupt(format!("scheme: {e}")))
+        })
+        .collect()
 }

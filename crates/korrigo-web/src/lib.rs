@@ -139,6 +139,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/exams/{id}/grading/", get(grading::status))
         .route("/api/exams/{id}/release/", post(grading::release))
         .route("/api/copies/{id}/assign/", post(grading::assign))
+        .route(
+            "/api/exams/{id}/questions/{question}/assign/",
+            post(grading::assign_question),
+        )
         .route("/api/grading/copies/", get(grading::mine))
         .route("/api/copies/{id}/grading/", get(grading::desk))
         .route("/api/copies/{id}/scores/{question}/", put(grading::score))

@@ -23,6 +23,7 @@ both_backends!(
     the_corrector_sees_the_pages_without_the_name_header,
     a_manager_reassigns_releases_and_sees_the_distribution,
     a_lowered_maximum_is_listed_then_flagged_never_clamped,
+    by_questions_each_corrector_grades_their_questions_on_every_copy,
 );
 
 /// An exam managed by `prof` with a two-question scheme and `n` scanned copies, and two
@@ -195,7 +196,7 @@ async fn dispatch_is_balanced_previewed_and_journaled(w: Which) {
         let keys: Vec<&String> = item.as_object().unwrap().keys().collect();
         assert_eq!(
             keys,
-            ["code", "exam", "id", "my_status", "status"],
+            ["code", "exam", "id", "my_status", "questions", "status"],
             "{item}"
         );
         assert_eq!(item["my_status"], "to_grade");
@@ -1010,5 +1011,261 @@ async fn a_lowered_maximum_is_listed_then_flagged_never_clamped(w: Which) {
         r.body["error"]["details"]["over"][0]["question"],
         q1.as_str()
     );
+    t.cleanup().await;
+}
+
+/// A dispatch by questions: the shares are complete and named when they are not; each corrector
+/// sees every copy, writes only their questions, finalizes their part; the copy is graded when
+/// every part is done (two parts finalized at once included); a question changes hands
+/// explicitly, never by a re-dispatch once scored.
+async fn by_questions_each_corrector_grades_their_questions_on_every_copy(w: Which) {
+    let t = TestApp::new(w).await;
+    let s = setup(&t, 3).await;
+    let (qa, qb) = (s.questions[0].clone(), s.questions[1].clone());
+    let post = |who: &Client, path: String, body: Value| {
+        let (t, who) = (&t, who.clone());
+        async move { t.browser(&who, Method::POST, &path, Some(body)).await }
+    };
+    let by_questions = |shares: Value, preview: bool| {
+        post(
+            &s.prof,
+            format!("/api/exams/{}/dispatch/", s.exam),
+            json!({"mode": "questions", "correctors": [], "questions": shares, "preview": preview}),
+        )
+    };
+    // Incomplete, twice given, unknown: refused, naming what is wrong.
+    let r = by_questions(json!({"alice": [qa]}), true).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+    assert!(
+        r.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("nobody grades Exercice 1 · b"),
+        "{}",
+        r.text
+    );
+    let r = by_questions(json!({"alice": [qa], "bob": [qa, qb]}), true).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+    let r = by_questions(json!({"alice": ["q-nope"], "bob": [qb]}), true).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+    let r = by_questions(json!({"alice": [qa], "zoe": [qb]}), true).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+    // An exercise stands for its questions; the preview changes nothing.
+    let exercise = {
+        let r = t
+            .browser(
+                &s.prof,
+                Method::GET,
+                &format!("/api/exams/{}/", s.exam),
+                None,
+            )
+            .await;
+        r.body["scheme"]["nodes"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let r = by_questions(json!({"alice": [exercise]}), true).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["distribution"][0]["questions"], json!([qa, qb]));
+    let r = by_questions(json!({"alice": [qa], "bob": [qb]}), true).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["mode"], "questions");
+    assert_eq!(r.body["applied"], false);
+    assert_eq!(
+        r.body["assignments"].as_array().unwrap().len(),
+        6,
+        "3 copies × 2"
+    );
+    assert!(
+        mine(&t, &s.alice).await.is_empty(),
+        "a preview changes nothing"
+    );
+    let r = by_questions(json!({"alice": [qa], "bob": [qb]}), false).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    // Each sees every copy, with their questions.
+    let alices = mine(&t, &s.alice).await;
+    assert_eq!(alices.len(), 3);
+    assert!(alices.iter().all(|c| c["questions"] == json!([qa])));
+    assert!(alices.iter().all(|c| c["my_status"] == "to_grade"));
+    let (c1, c2) = (s.copies[0], s.copies[1]);
+    let score = |who: &Client, copy: i64, q: &str, points: f64, version: i64| {
+        let (t, who, q) = (&t, who.clone(), q.to_string());
+        async move {
+            t.browser(
+                &who,
+                Method::PUT,
+                &format!("/api/copies/{copy}/scores/{q}/"),
+                Some(json!({"points": points, "version": version})),
+            )
+            .await
+        }
+    };
+    // Another's question is refused with a clear error.
+    let r = score(&s.alice, c1, &qb, 1.0, 0).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+    assert!(r.text.contains("another corrector grades it"), "{}", r.text);
+    assert_eq!(
+        score(&s.alice, c1, &qa, 2.0, 0).await.status,
+        StatusCode::OK
+    );
+    let d = t
+        .browser(
+            &s.alice,
+            Method::GET,
+            &format!("/api/copies/{c1}/grading/"),
+            None,
+        )
+        .await;
+    assert_eq!(d.body["my_questions"], json!([qa]));
+    // A corrector of questions sees the pages of every copy (the header hidden).
+    let url = d.body["copy"]["pages"][0]["image_url"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        t.browser(&s.bob, Method::GET, &url, None).await.status,
+        StatusCode::OK
+    );
+    // Alice finalizes her part: the copy waits for Bob's.
+    let finalize =
+        |who: &Client, copy: i64| post(who, format!("/api/copies/{copy}/finalize/"), json!({}));
+    let r = finalize(&s.alice, c1).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["status"], "GRADING");
+    assert_eq!(r.body["my_status"], "graded");
+    let r = score(&s.alice, c1, &qa, 1.0, 1).await;
+    assert_eq!(
+        r.status,
+        StatusCode::CONFLICT,
+        "her part is read-only: {}",
+        r.text
+    );
+    let alices = mine(&t, &s.alice).await;
+    let c1_item = alices.iter().find(|c| c["id"] == c1).unwrap();
+    assert_eq!(c1_item["my_status"], "graded");
+    // Bob's part completes the copy: the appreciation is due with it.
+    assert_eq!(score(&s.bob, c1, &qb, 3.0, 0).await.status, StatusCode::OK);
+    let r = finalize(&s.bob, c1).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert_eq!(r.body["error"]["details"]["appreciation"], false);
+    assert_eq!(r.body["error"]["details"]["missing"], json!([]));
+    let r = t
+        .browser(
+            &s.bob,
+            Method::PUT,
+            &format!("/api/copies/{c1}/appreciation/"),
+            Some(json!({"text": "Bien.", "version": 0})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let r = finalize(&s.bob, c1).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["status"], "GRADED");
+    // Two last parts finalized at once: both succeed, the copy ends graded.
+    assert_eq!(
+        score(&s.alice, c2, &qa, 1.0, 0).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(score(&s.bob, c2, &qb, 1.0, 0).await.status, StatusCode::OK);
+    t.browser(
+        &s.bob,
+        Method::PUT,
+        &format!("/api/copies/{c2}/appreciation/"),
+        Some(json!({"text": "Passable.", "version": 0})),
+    )
+    .await;
+    let (one, two) = tokio::join!(finalize(&s.alice, c2), finalize(&s.bob, c2));
+    assert_eq!(
+        (one.status, two.status),
+        (StatusCode::OK, StatusCode::OK),
+        "{} / {}",
+        one.text,
+        two.text
+    );
+    let d = t
+        .browser(
+            &s.prof,
+            Method::GET,
+            &format!("/api/copies/{c2}/grading/"),
+            None,
+        )
+        .await;
+    assert_eq!(d.body["copy"]["status"], "GRADED");
+    // The progress per corrector.
+    let st = t
+        .browser(
+            &s.prof,
+            Method::GET,
+            &format!("/api/exams/{}/grading/", s.exam),
+            None,
+        )
+        .await;
+    assert_eq!(st.body["mode"], "questions");
+    let alice = &st.body["correctors"][0];
+    assert_eq!(
+        (alice["corrector"].as_str(), alice["assigned"].as_i64()),
+        (Some("alice"), Some(3))
+    );
+    assert_eq!(
+        (alice["started"].as_i64(), alice["graded"].as_i64()),
+        (Some(2), Some(2))
+    );
+    // A scored question never changes hands by a re-dispatch, nor the exam by copies.
+    let r = by_questions(json!({"alice": [qb], "bob": [qa]}), true).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    let r = dispatch(&t, &s, true).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    // An explicit reassignment: a corrector may not, a manager may.
+    let path = format!("/api/exams/{}/questions/{qb}/assign/", s.exam);
+    let r = post(&s.alice, path.clone(), json!({"corrector": "alice"})).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
+    let r = post(&s.prof, path, json!({"corrector": "alice"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["from"], "bob");
+    assert_eq!(r.body["label"], "Exercice 1 · b");
+    assert!(mine(&t, &s.bob).await.is_empty(), "Bob has nothing left");
+    let r = t
+        .browser(
+            &s.bob,
+            Method::GET,
+            &format!("/api/copies/{c1}/grading/"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        t.browser(&s.bob, Method::GET, &url, None).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let alices = mine(&t, &s.alice).await;
+    assert_eq!(alices[0]["questions"], json!([qa, qb]));
+    // Reopening opens every finalized part again; the scores stay.
+    let r = post(
+        &s.prof,
+        format!("/api/copies/{c1}/reopen/"),
+        json!({"reason": "relecture"}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let r = score(&s.alice, c1, &qa, 2.5, 1).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let j = t
+        .browser(
+            &s.prof,
+            Method::GET,
+            &format!("/api/copies/{c1}/journal/"),
+            None,
+        )
+        .await;
+    let actions: Vec<&str> = j.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["action"].as_str().unwrap())
+        .collect();
+    assert!(actions.starts_with(&["dispatched"]), "{actions:?}");
+    assert!(actions.contains(&"question_reassigned"), "{actions:?}");
+    assert_eq!(actions.iter().filter(|a| **a == "finalized").count(), 2);
     t.cleanup().await;
 }

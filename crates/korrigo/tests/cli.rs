@@ -93,7 +93,18 @@ fn migrate_and_create_user_print_json() {
     let m = korrigo(&d, &[], &["migrate", "--json"]);
     assert!(m.status.success(), "{}", String::from_utf8_lossy(&m.stderr));
     let v: Value = serde_json::from_slice(&m.stdout).unwrap();
-    assert_eq!(v["applied"], serde_json::json!([1, 2, 3, 4, 5, 6, 7]));
+    // Every migration shipped, in order, on a fresh database.
+    let shipped = std::fs::read_dir(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../korrigo-store/migrations/sqlite"
+    ))
+    .unwrap()
+    .count() as i64;
+    assert!(shipped >= 8, "{shipped} migrations");
+    assert_eq!(
+        v["applied"],
+        serde_json::json!((1..=shipped).collect::<Vec<i64>>())
+    );
     let again: Value =
         serde_json::from_slice(&korrigo(&d, &[], &["migrate", "--json"]).stdout).unwrap();
     assert_eq!(again["applied"], serde_json::json!([]));
@@ -431,6 +442,45 @@ fn grading_dispatch_and_status() {
     assert_eq!(v["statuses"]["READY"], 3);
     assert_eq!(v["correctors"][0]["corrector"], "prof");
     assert_eq!(v["correctors"][0]["assigned"], 3);
+    // By questions: a node that is not in the scheme is named, nothing changes.
+    let bad = korrigo(
+        &d,
+        &[],
+        &[
+            "grading",
+            "dispatch",
+            "--exam",
+            &exam,
+            "--by",
+            "questions",
+            "--share",
+            "prof=ex9",
+        ],
+    );
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("`ex9` is not a question"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+    let mixed = korrigo(
+        &d,
+        &[],
+        &[
+            "grading", "dispatch", "--exam", &exam, "--share", "prof=ex1",
+        ],
+    );
+    assert!(
+        String::from_utf8_lossy(&mixed.stderr).contains("--by questions"),
+        "{}",
+        String::from_utf8_lossy(&mixed.stderr)
+    );
+    let st = korrigo(&d, &[], &["grading", "status", "--exam", &exam, "--json"]);
+    let v: Value = serde_json::from_slice(&st.stdout).unwrap();
+    assert_eq!(
+        (v["mode"].as_str(), v["unassigned"].as_i64()),
+        (Some("copies"), Some(0))
+    );
     let _ = std::fs::remove_dir_all(d);
 }
 

@@ -13,18 +13,55 @@ impl App {
         policy::use_staff_area(&s.actor())?;
         let mut c = self.db.read().await?;
         let rows = store::assigned_to(c.conn(), s.user.id.0, exam.map(|e| e.0)).await?;
+        let mut exam_ids: Vec<i64> = rows.iter().map(|r| r.exam_id).collect();
+        exam_ids.dedup();
+        // Two more queries whatever the number of copies: the schemes (a copy's questions by
+        // copies) and the caller's shares (by questions).
+        let schemes = exams::schemes_of(c.conn(), &exam_ids).await?;
+        let shares = store::questions_in_exams(c.conn(), s.user.id.0, &exam_ids).await?;
+        let leaves: HashMap<i64, Vec<String>> = schemes
+            .into_iter()
+            .map(|(id, sc)| (id, sc.leaves().into_iter().map(|l| l.0).collect()))
+            .collect();
         Ok(rows
             .into_iter()
-            .map(|r| GradingCopyItem {
-                my_status: match CopyStatus::parse(&r.status) {
-                    Some(CopyStatus::Ready) => "to_grade",
-                    Some(CopyStatus::Grading) => "in_progress",
-                    _ => "graded",
-                },
-                id: r.id,
-                code: r.code,
-                exam: r.exam_id,
-                status: r.status,
+            .map(|r| {
+                let mine: Vec<String> = shares
+                    .iter()
+                    .filter(|(e, _)| *e == r.exam_id)
+                    .map(|(_, q)| q.clone())
+                    .collect();
+                let by_copies = r.corrector_id == Some(s.user.id.0) || mine.is_empty();
+                let status = CopyStatus::parse(&r.status);
+                let my_status = if by_copies {
+                    match status {
+                        Some(CopyStatus::Ready) => "to_grade",
+                        Some(CopyStatus::Grading) => "in_progress",
+                        _ => "graded",
+                    }
+                } else if r.my_done >= mine.len() as i64
+                    || !matches!(status, Some(CopyStatus::Ready | CopyStatus::Grading))
+                {
+                    "graded"
+                } else if r.my_scored > 0 {
+                    "in_progress"
+                } else {
+                    "to_grade"
+                };
+                // In the scheme's order, as the desk shows them.
+                let all = leaves.get(&r.exam_id).cloned().unwrap_or_default();
+                GradingCopyItem {
+                    my_status,
+                    questions: if by_copies {
+                        all
+                    } else {
+                        all.into_iter().filter(|q| mine.contains(q)).collect()
+                    },
+                    id: r.id,
+                    code: r.code,
+                    exam: r.exam_id,
+                    status: r.status,
+                }
             })
             .collect())
     }
@@ -41,8 +78,8 @@ impl App {
         let scores = store::scores_of(c.conn(), copy_id).await?;
         let appreciation = store::appreciation_of(c.conn(), copy_id).await?;
         let annotations = store::annotations_of(c.conn(), copy_id).await?;
-        let first_opening = a.copy.corrector_id == Some(s.user.id.0)
-            && !store::journal_has(c.conn(), copy_id, "opened", s.user.id.0).await?;
+        let first_opening =
+            !a.manager && !store::journal_has(c.conn(), copy_id, "opened", s.user.id.0).await?;
         drop(c);
         if first_opening {
             // The journal says when its corrector first opened the copy.
@@ -75,7 +112,8 @@ impl App {
                     })
                     .collect(),
             },
-            my_questions: a.exam.scheme.leaves().into_iter().map(|l| l.0).collect(),
+            my_questions: a.my_questions,
+            done: a.done,
             scheme: a.exam.scheme,
             scores: scores.into_iter().map(as_view).collect(),
             annotations: annotations.into_iter().map(annotation_view).collect(),
@@ -98,9 +136,16 @@ impl App {
     async fn start_writing(
         &self,
         c: korrigo_store::Conn<'_>,
-        copy: &scans_store::Copy,
+        a: &Access,
         now: i64,
     ) -> Result<(), AppError> {
+        let copy = &a.copy;
+        if a.my_part_done() {
+            return Err(AppError::Conflict {
+                field: "status",
+                message: "you finalized your part of this copy: a manager must reopen it before it changes".into(),
+            });
+        }
         let status = CopyStatus::parse(&copy.status)
             .ok_or_else(|| AppError::Internal(format!("copy status `{}`", copy.status)))?;
         if !status.is_editable() {
@@ -138,6 +183,7 @@ impl App {
                 format!("`{question}` is not a question of this exam's scheme that takes a score"),
             ));
         };
+        a.check_question(question, label)?;
         let p = Points::from_f64(points).map_err(|m| AppError::invalid("points", m))?;
         if p > *max {
             return Err(AppError::invalid(
@@ -157,7 +203,7 @@ impl App {
         }
         let now = now_ms();
         let mut tx = self.db.begin().await?;
-        self.start_writing(tx.conn(), &a.copy, now).await?;
+        self.start_writing(tx.conn(), &a, now).await?;
         let saved = store::save_score(
             tx.conn(),
             &store::ScoreWrite {
@@ -224,7 +270,7 @@ impl App {
         }
         let now = now_ms();
         let mut tx = self.db.begin().await?;
-        self.start_writing(tx.conn(), &a.copy, now).await?;
+        self.start_writing(tx.conn(), &a, now).await?;
         let row = store::add_annotation(
             tx.conn(),
             copy_id,
@@ -250,7 +296,8 @@ impl App {
         Ok(annotation_view(row))
     }
 
-    /// The mark and its copy, for a change (its copy's corrector or managers only).
+    /// The mark and its copy, for a change: its copy's corrector or managers; with a dispatch
+    /// by questions, a corrector changes only the marks they drew.
     async fn annotation_access(
         &self,
         s: &AuthSession,
@@ -263,6 +310,12 @@ impl App {
                 .ok_or(AppError::NotFound("annotation"))?
         };
         let a = self.grading_access(s, row.copy_id).await?;
+        if a.by_questions && !a.manager && row.created_by != Some(s.user.id.0) {
+            return Err(AppError::Conflict {
+                field: "annotation",
+                message: "another corrector drew this mark: only they can change it".into(),
+            });
+        }
         Ok((row, a))
     }
 
@@ -279,7 +332,7 @@ impl App {
             .map_err(|e| AppError::invalid("data", e.to_string()))?;
         let now = now_ms();
         let mut tx = self.db.begin().await?;
-        self.start_writing(tx.conn(), &a.copy, now).await?;
+        self.start_writing(tx.conn(), &a, now).await?;
         let Some(saved) =
             store::update_annotation(tx.conn(), id, &data.to_string(), version, now).await?
         else {
@@ -302,7 +355,7 @@ impl App {
         let (row, a) = self.annotation_access(s, id).await?;
         let now = now_ms();
         let mut tx = self.db.begin().await?;
-        self.start_writing(tx.conn(), &a.copy, now).await?;
+        self.start_writing(tx.conn(), &a, now).await?;
         if !store::delete_annotation(tx.conn(), id, version, now).await? {
             return Err(AppError::ConflictWith {
                 message: "this mark was changed meanwhile (another tab): reload it".into(),
@@ -341,7 +394,7 @@ impl App {
         }
         let now = now_ms();
         let mut tx = self.db.begin().await?;
-        self.start_writing(tx.conn(), &a.copy, now).await?;
+        self.start_writing(tx.conn(), &a, now).await?;
         let Some(saved) =
             store::save_appreciation(tx.conn(), copy_id, text, version, s.user.id.0, now).await?
         else {

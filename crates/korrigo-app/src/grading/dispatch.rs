@@ -5,7 +5,8 @@ use super::*;
 
 impl App {
     /// Shares an exam's copies among correctors (managers): previewed, or applied and
-    /// journaled with its run id on every copy it moves.
+    /// journaled with its run id on every copy it moves. With `mode: questions`, shares its
+    /// questions instead (see `by_questions`).
     pub async fn dispatch(
         &self,
         s: &AuthSession,
@@ -16,12 +17,7 @@ impl App {
         self.require_manager(s, exam).await?;
         match input.mode.as_deref().unwrap_or("copies") {
             "copies" => {}
-            "questions" => {
-                return Err(AppError::invalid(
-                    "mode",
-                    "the dispatch by questions is not available yet: dispatch by copies",
-                ));
-            }
+            "questions" => return self.dispatch_questions(s, exam, input, client).await,
             other => {
                 return Err(AppError::invalid(
                     "mode",
@@ -51,7 +47,23 @@ impl App {
             });
         }
         let state = store::dispatch_state(c.conn(), exam.0).await?;
+        let by_questions = !store::question_shares(c.conn(), exam.0).await?.is_empty();
+        let leaves: Vec<String> = exams::find(c.conn(), exam)
+            .await?
+            .ok_or(AppError::NotFound("exam"))?
+            .scheme
+            .leaves()
+            .into_iter()
+            .map(|l| l.0)
+            .collect();
         drop(c);
+        // Switching from a dispatch by questions: never once a score is given.
+        if by_questions && state.iter().any(|r| r.scored) {
+            return Err(AppError::Conflict {
+                field: "mode",
+                message: "this exam is graded by questions and scores are given: reassign questions instead of dispatching by copies".into(),
+            });
+        }
         let copies: Vec<DispatchCopy> = state
             .iter()
             .map(|r| DispatchCopy {
@@ -77,6 +89,7 @@ impl App {
                 copy: r.id,
                 code: r.code.clone(),
                 corrector: name_of(to),
+                questions: leaves.clone(),
                 changed,
             });
         }
@@ -84,6 +97,7 @@ impl App {
             .iter()
             .map(|sh| Distribution {
                 corrector: name_of(sh.corrector),
+                questions: leaves.clone(),
                 assigned: 0,
                 started: 0,
                 graded: 0,
@@ -100,6 +114,9 @@ impl App {
         if !input.preview {
             let now = now_ms();
             let mut tx = self.db.begin().await?;
+            if by_questions {
+                store::set_question_shares(tx.conn(), exam.0, &[], now).await?;
+            }
             store::assign(tx.conn(), &moves, now).await?;
             let lines: Vec<(i64, &str, serde_json::Value)> = moves
                 .iter()
@@ -130,6 +147,7 @@ impl App {
             tx.commit().await?;
         }
         Ok(DispatchView {
+            mode: "copies",
             run,
             applied: !input.preview,
             assignments,
@@ -148,6 +166,14 @@ impl App {
         let a = self.grading_access(s, copy_id).await?;
         if !a.manager {
             return Err(AppError::Forbidden);
+        }
+        if a.by_questions {
+            return Err(AppError::Conflict {
+                field: "mode",
+                message:
+                    "this exam is dispatched by questions: give a question to someone else instead"
+                        .into(),
+            });
         }
         let exam = ExamId(a.copy.exam_id);
         let mut c = self.db.read().await?;
@@ -183,18 +209,20 @@ impl App {
             copy: copy_id,
             code: a.copy.code,
             corrector: to.username.clone(),
+            questions: a.my_questions,
             changed: a.copy.corrector_id != Some(to.user_id),
         })
     }
 
     /// Takes back a corrector's untouched copies (managers): they return to the pool for the
-    /// next dispatch. A copy they have started stays theirs.
+    /// next dispatch. A copy they have started stays theirs. With a dispatch by questions,
+    /// takes back their questions that no copy has a score on.
     pub async fn release_copies(
         &self,
         s: &AuthSession,
         exam: ExamId,
         corrector: &str,
-    ) -> Result<usize, AppError> {
+    ) -> Result<Released, AppError> {
         self.require_manager(s, exam).await?;
         let mut c = self.db.read().await?;
         let members = exams::members(c.conn(), exam).await?;
@@ -203,6 +231,7 @@ impl App {
         let now = now_ms();
         let mut tx = self.db.begin().await?;
         let released = store::release_untouched(tx.conn(), exam.0, who.user_id, now).await?;
+        let questions = store::release_untouched_questions(tx.conn(), exam.0, who.user_id).await?;
         let lines: Vec<(i64, &str, serde_json::Value)> = released
             .iter()
             .map(|id| (*id, "released", serde_json::json!({ "from": who.username })))
@@ -215,7 +244,10 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        Ok(released.len())
+        Ok(Released {
+            released: released.len(),
+            questions,
+        })
     }
 
     /// An exam's grading progress (managers): per corrector and per copy status.
@@ -228,17 +260,53 @@ impl App {
         let mut c = self.db.read().await?;
         let members = exams::members(c.conn(), exam).await?;
         let state = store::dispatch_state(c.conn(), exam.0).await?;
+        let shares = store::question_shares(c.conn(), exam.0).await?;
         let name = |id: i64| {
             members
                 .iter()
                 .find(|m| m.user_id == id)
                 .map_or_else(|| format!("#{id}"), |m| m.username.clone())
         };
-        let mut by: BTreeMap<String, Distribution> = BTreeMap::new();
         let mut statuses = BTreeMap::new();
-        let mut unassigned = 0;
         for r in &state {
             *statuses.entry(r.status.clone()).or_insert(0) += 1;
+        }
+        if !shares.is_empty() {
+            let leaves: Vec<String> = exams::find(c.conn(), exam)
+                .await?
+                .ok_or(AppError::NotFound("exam"))?
+                .scheme
+                .leaves()
+                .into_iter()
+                .map(|l| l.0)
+                .collect();
+            let progress = by_questions::QuestionsState::load(c.conn(), exam).await?;
+            let mut per: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+            for leaf in &leaves {
+                if let Some(sh) = shares.iter().find(|sh| &sh.question_id == leaf) {
+                    per.entry(sh.corrector_id).or_default().push(leaf.clone());
+                }
+            }
+            let mut correctors: Vec<Distribution> = per
+                .into_iter()
+                .map(|(u, qs)| progress.distribution(name(u), qs))
+                .collect();
+            correctors.sort_by(|a, b| a.corrector.cmp(&b.corrector));
+            return Ok(GradingStatus {
+                mode: "questions",
+                correctors,
+                statuses,
+                unassigned: 0,
+                unassigned_questions: leaves
+                    .into_iter()
+                    .filter(|l| !shares.iter().any(|sh| &sh.question_id == l))
+                    .collect(),
+                total: state.len(),
+            });
+        }
+        let mut by: BTreeMap<String, Distribution> = BTreeMap::new();
+        let mut unassigned = 0;
+        for r in &state {
             let Some(u) = r.corrector_id else {
                 unassigned += 1;
                 continue;
@@ -246,6 +314,7 @@ impl App {
             let who = name(u);
             let d = by.entry(who.clone()).or_insert(Distribution {
                 corrector: who,
+                questions: vec![],
                 assigned: 0,
                 started: 0,
                 graded: 0,
@@ -255,9 +324,11 @@ impl App {
             d.graded += usize::from(r.status == CopyStatus::Graded.as_str());
         }
         Ok(GradingStatus {
+            mode: "copies",
             correctors: by.into_values().collect(),
             statuses,
             unassigned,
+            unassigned_questions: vec![],
             total: state.len(),
         })
     }

@@ -17,14 +17,17 @@ use korrigo_store::{exams, now_ms, scans as scans_store};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
+mod by_questions;
 mod desk;
 mod dispatch;
 mod finalize;
 
+pub use by_questions::QuestionAssignment;
+
 /// `POST /api/exams/{id}/dispatch/`.
 #[derive(Debug, Default, Deserialize)]
 pub struct DispatchInput {
-    /// `copies` (the only mode built so far).
+    /// `copies` (the default) or `questions`.
     #[serde(default)]
     pub mode: Option<String>,
     /// The correctors' usernames (members of the exam).
@@ -32,6 +35,10 @@ pub struct DispatchInput {
     /// A share per username (1 by default; 0.5 for half a share).
     #[serde(default)]
     pub weights: BTreeMap<String, f64>,
+    /// With `mode: questions`: the scheme nodes each corrector grades on every copy, by
+    /// username (an exercise stands for all its questions).
+    #[serde(default)]
+    pub questions: BTreeMap<String, Vec<String>>,
     /// Only show what would happen.
     #[serde(default)]
     pub preview: bool,
@@ -46,7 +53,9 @@ pub struct Assignment {
     pub code: String,
     /// The corrector's username.
     pub corrector: String,
-    /// Whether the dispatch moves it (false: it stays where it was).
+    /// The questions they grade on it (every question, by copies).
+    pub questions: Vec<String>,
+    /// Whether the dispatch changes it (false: it stays as it was).
     pub changed: bool,
 }
 
@@ -55,6 +64,8 @@ pub struct Assignment {
 pub struct Distribution {
     /// The corrector's username.
     pub corrector: String,
+    /// The questions they grade (every question, by copies).
+    pub questions: Vec<String>,
     /// Copies given to them.
     pub assigned: usize,
     /// Of which started.
@@ -66,6 +77,8 @@ pub struct Distribution {
 /// A dispatch, previewed or applied.
 #[derive(Debug, Serialize)]
 pub struct DispatchView {
+    /// `copies` or `questions`.
+    pub mode: &'static str,
     /// The run's id (journaled with each copy it moves).
     pub run: String,
     /// Whether it was applied.
@@ -79,14 +92,27 @@ pub struct DispatchView {
 /// An exam's grading progress: per corrector and per copy status.
 #[derive(Debug, Serialize)]
 pub struct GradingStatus {
+    /// `copies` or `questions`.
+    pub mode: &'static str,
     /// Per corrector (everyone who has copies).
     pub correctors: Vec<Distribution>,
     /// Copies per status (`READY`, `GRADING`, `GRADED`, ...).
     pub statuses: BTreeMap<String, usize>,
-    /// Copies nobody has yet.
+    /// Copies nobody has yet (by copies).
     pub unassigned: usize,
+    /// Questions nobody grades yet (by questions).
+    pub unassigned_questions: Vec<String>,
     /// All the exam's copies.
     pub total: usize,
+}
+
+/// What a release took back from a corrector.
+#[derive(Debug, Serialize)]
+pub struct Released {
+    /// Copies returned to the pool (by copies).
+    pub released: usize,
+    /// Questions returned to the pool (by questions).
+    pub questions: Vec<String>,
 }
 
 /// A copy of a corrector's list: anonymous code only.
@@ -100,8 +126,10 @@ pub struct GradingCopyItem {
     pub exam: i64,
     /// `READY`, `GRADING`, `GRADED`, ...
     pub status: String,
-    /// `to_grade`, `in_progress` or `graded`.
+    /// `to_grade`, `in_progress` or `graded` (my part of it).
     pub my_status: &'static str,
+    /// The questions I grade on it (every question, with a dispatch by copies).
+    pub questions: Vec<String>,
 }
 
 /// A page as the corrector desk shows it.
@@ -200,6 +228,9 @@ pub struct GradingView {
     pub total: f64,
     /// The questions the caller grades on this copy (every leaf, with a dispatch by copies).
     pub my_questions: Vec<String>,
+    /// The questions finalized on this copy (with a dispatch by questions: read-only until a
+    /// manager reopens the copy).
+    pub done: Vec<String>,
 }
 
 /// A line of a copy's journal.
@@ -245,11 +276,47 @@ struct Access {
     copy: scans_store::Copy,
     exam: exams::Exam,
     manager: bool,
+    /// The exam is dispatched by questions.
+    by_questions: bool,
+    /// The leaves the caller grades on this copy (all of them for its corrector by copies and
+    /// for managers; their share with a dispatch by questions).
+    my_questions: Vec<String>,
+    /// The questions done on the copy (dispatch by questions only; empty otherwise).
+    done: Vec<String>,
+}
+
+impl Access {
+    /// Refuses a write on one of the caller's questions that is not theirs or already done.
+    fn check_question(&self, question: &str, label: &str) -> Result<(), AppError> {
+        if !self.my_questions.iter().any(|q| q == question) {
+            return Err(AppError::invalid(
+                "question",
+                format!("`{label}` is not one of your questions: another corrector grades it"),
+            ));
+        }
+        if !self.manager && self.done.iter().any(|q| q == question) {
+            return Err(AppError::Conflict {
+                field: "status",
+                message: format!(
+                    "you finalized `{label}` on this copy: a manager must reopen it before it changes"
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    /// Whether every question of the caller's part is done (nothing left for them to write).
+    fn my_part_done(&self) -> bool {
+        !self.manager
+            && self.by_questions
+            && !self.my_questions.is_empty()
+            && self.my_questions.iter().all(|q| self.done.contains(q))
+    }
 }
 
 impl App {
-    /// Loads a copy for grading: its corrector, the exam's managers and admins only (a
-    /// corrector of another copy gets 403, like a stranger).
+    /// Loads a copy for grading: its corrector (by copies), the exam's correctors of questions
+    /// (by questions), its managers and admins only (anyone else gets 403, like a stranger).
     async fn grading_access(&self, s: &AuthSession, copy_id: i64) -> Result<Access, AppError> {
         let mut c = self.db.read().await?;
         let copy = scans_store::find_copy(c.conn(), copy_id)
@@ -262,13 +329,42 @@ impl App {
         let role = exams::membership(c.conn(), exam_id, s.user.id).await?;
         policy::grade_in_exam(&s.actor(), role)?;
         let manager = policy::manage_exam(&s.actor(), role).is_ok();
-        if !manager && copy.corrector_id != Some(s.user.id.0) {
+        let shares = store::question_shares(c.conn(), exam_id.0).await?;
+        let by_questions = !shares.is_empty();
+        let leaves: Vec<String> = exam.scheme.leaves().into_iter().map(|l| l.0).collect();
+        let my_questions: Vec<String> = if manager || !by_questions {
+            leaves
+        } else {
+            leaves
+                .into_iter()
+                .filter(|l| {
+                    shares
+                        .iter()
+                        .any(|sh| &sh.question_id == l && sh.corrector_id == s.user.id.0)
+                })
+                .collect()
+        };
+        let allowed = manager
+            || if by_questions {
+                !my_questions.is_empty() && copy.status != CopyStatus::Processing.as_str()
+            } else {
+                copy.corrector_id == Some(s.user.id.0)
+            };
+        if !allowed {
             return Err(AppError::Forbidden);
         }
+        let done = if by_questions {
+            store::done_of(c.conn(), copy_id).await?
+        } else {
+            vec![]
+        };
         Ok(Access {
             copy,
             exam,
             manager,
+            by_questions,
+            my_questions,
+            done,
         })
     }
 }

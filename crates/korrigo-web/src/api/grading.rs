@@ -32,11 +32,14 @@ pub async fn dispatch(
     ))
 }
 
-/// `?exam=` on the corrector's list.
+/// `?exam=&status=` on the corrector's list.
 #[derive(Debug, Default, Deserialize)]
 pub struct MineQuery {
     /// Only this exam's copies.
     pub exam: Option<i64>,
+    /// Only the copies in this status (`READY`, `GRADING`, `GRADED`...) or with my part in
+    /// this state (`to_grade`, `in_progress`, `graded`).
+    pub status: Option<String>,
 }
 
 /// The corrector's list.
@@ -52,9 +55,11 @@ pub async fn mine(
     Session(s): Session,
     Query(q): Query<MineQuery>,
 ) -> Result<Json<Mine>, ApiError> {
-    Ok(Json(Mine {
-        items: st.app.my_grading_copies(&s, q.exam.map(ExamId)).await?,
-    }))
+    let mut items = st.app.my_grading_copies(&s, q.exam.map(ExamId)).await?;
+    if let Some(status) = q.status.as_deref().filter(|v| !v.is_empty()) {
+        items.retain(|i| i.status.eq_ignore_ascii_case(status) || i.my_status == status);
+    }
+    Ok(Json(Mine { items }))
 }
 
 /// `GET /api/copies/{id}/grading/`: the copy on the corrector desk.
@@ -276,22 +281,30 @@ pub async fn assign(
     Ok(Json(st.app.reassign_copy(&s, id, &b.corrector).await?))
 }
 
-/// The copies a release took back.
-#[derive(Debug, Serialize)]
-pub struct Released {
-    /// How many copies returned to the pool.
-    pub released: usize,
+/// `POST /api/exams/{id}/questions/{question}/assign/` (managers, dispatch by questions): gives
+/// one question to another corrector; its scores and marks stay.
+pub async fn assign_question(
+    State(st): State<AppState>,
+    StaffSession(s): StaffSession,
+    Path((id, question)): Path<(i64, String)>,
+    ApiJson(b): ApiJson<CorrectorInput>,
+) -> Result<Json<korrigo_app::grading::QuestionAssignment>, ApiError> {
+    Ok(Json(
+        st.app
+            .reassign_question(&s, ExamId(id), &question, &b.corrector)
+            .await?,
+    ))
 }
 
-/// `POST /api/exams/{id}/release/` (managers): a corrector's untouched copies back to the
-/// pool.
+/// `POST /api/exams/{id}/release/` (managers): a corrector's untouched copies (by copies) or
+/// unscored questions (by questions) back to the pool.
 pub async fn release(
     State(st): State<AppState>,
     StaffSession(s): StaffSession,
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<CorrectorInput>,
-) -> Result<Json<Released>, ApiError> {
-    Ok(Json(Released {
-        released: st.app.release_copies(&s, ExamId(id), &b.corrector).await?,
-    }))
+) -> Result<Json<korrigo_app::grading::Released>, ApiError> {
+    Ok(Json(
+        st.app.release_copies(&s, ExamId(id), &b.corrector).await?,
+    ))
 }

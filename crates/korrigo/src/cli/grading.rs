@@ -7,22 +7,32 @@ use korrigo_app::ClientInfo;
 use korrigo_app::accounts::system_session;
 use korrigo_app::grading::DispatchInput;
 use korrigo_domain::ExamId;
+use std::collections::BTreeMap;
 use std::process::ExitCode;
 
 #[derive(Subcommand)]
 pub(crate) enum GradingCommand {
     /// Share an exam's copies among correctors: at random, balanced, never moving a copy
-    /// whose grading has started. The correctors must be members of the exam.
+    /// whose grading has started; or share its questions (`--by questions --share
+    /// alice=ex1,q3 --share bob=ex2`). The correctors must be members of the exam.
     Dispatch {
         /// The exam's id.
         #[arg(long)]
         exam: i64,
-        /// `copies` (each corrector grades whole copies).
+        /// `copies` (each corrector grades whole copies) or `questions` (each grades some
+        /// questions on every copy).
         #[arg(long, default_value = "copies")]
         by: String,
-        /// The correctors' usernames, comma-separated.
-        #[arg(long, value_delimiter = ',', required = true)]
+        /// By copies: the correctors' usernames, comma-separated.
+        #[arg(long, value_delimiter = ',', required_unless_present = "share")]
         correctors: Vec<String>,
+        /// By copies: a corrector's share, `username=0.5` for half a share (repeatable).
+        #[arg(long, value_name = "USERNAME=WEIGHT")]
+        weight: Vec<String>,
+        /// By questions: `username=NODE,NODE` (scheme node ids; an exercise stands for its
+        /// questions), repeatable.
+        #[arg(long, value_name = "USERNAME=NODES")]
+        share: Vec<String>,
         /// Only show what would happen.
         #[arg(long)]
         preview: bool,
@@ -35,8 +45,9 @@ pub(crate) enum GradingCommand {
         /// The exam's id.
         #[arg(long)]
         exam: i64,
-        /// Print JSON: `{"correctors": [{"corrector", "assigned", "started", "graded"}],
-        /// "statuses": {"READY": n, ...}, "unassigned", "total"}`.
+        /// Print JSON: `{"mode", "correctors": [{"corrector", "questions", "assigned",
+        /// "started", "graded"}], "statuses": {"READY": n, ...}, "unassigned",
+        /// "unassigned_questions", "total"}`.
         #[arg(long)]
         json: bool,
     },
@@ -53,14 +64,46 @@ pub(crate) async fn run(
             exam,
             by,
             correctors,
+            weight,
+            share,
             preview,
             json,
         } => {
+            match by.as_str() {
+                "copies" if !share.is_empty() => {
+                    anyhow::bail!("--share gives a corrector questions: use it with --by questions")
+                }
+                "questions" if !correctors.is_empty() || !weight.is_empty() => anyhow::bail!(
+                    "--by questions takes --share username=NODES, not --correctors or --weight"
+                ),
+                _ => {}
+            }
+            let mut weights = BTreeMap::new();
+            for w in &weight {
+                let (name, value) = pair(w, "--weight")?;
+                let v: f64 = value.replace(',', ".").parse().map_err(|_| {
+                    anyhow::anyhow!("--weight {w}: `{value}` is not a number (e.g. alice=0.5)")
+                })?;
+                weights.insert(name, v);
+            }
+            let mut questions = BTreeMap::new();
+            for sh in &share {
+                let (name, nodes) = pair(sh, "--share")?;
+                questions.insert(
+                    name,
+                    nodes
+                        .split(',')
+                        .map(|n| n.trim().to_string())
+                        .filter(|n| !n.is_empty())
+                        .collect(),
+                );
+            }
             let input = DispatchInput {
                 mode: Some(by),
                 correctors,
+                weights,
+                questions,
                 preview,
-                ..Default::default()
             };
             let out = app
                 .dispatch(&system, ExamId(exam), &input, &ClientInfo::default())
@@ -79,12 +122,7 @@ pub(crate) async fn run(
                     },
                     out.run
                 );
-                for d in &out.distribution {
-                    println!(
-                        "  {:<24} {:>4} copies ({} started, {} graded)",
-                        d.corrector, d.assigned, d.started, d.graded
-                    );
-                }
+                print_distribution(out.mode, &out.distribution);
             }
         }
         GradingCommand::Status { exam, json } => {
@@ -99,14 +137,45 @@ pub(crate) async fn run(
                 for (status, n) in &st.statuses {
                     println!("  {status:<16} {n:>4}");
                 }
-                for d in &st.correctors {
+                if !st.unassigned_questions.is_empty() {
                     println!(
-                        "  {:<24} {:>4} copies ({} started, {} graded)",
-                        d.corrector, d.assigned, d.started, d.graded
+                        "  questions nobody grades: {}",
+                        st.unassigned_questions.join(", ")
                     );
                 }
+                print_distribution(st.mode, &st.correctors);
             }
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `username=value`, or a clear error naming the option.
+fn pair(raw: &str, option: &str) -> Result<(String, String)> {
+    match raw.split_once('=') {
+        Some((name, value)) if !name.trim().is_empty() => {
+            Ok((name.trim().to_string(), value.trim().to_string()))
+        }
+        _ => anyhow::bail!("{option} {raw}: expected username=value"),
+    }
+}
+
+fn print_distribution(mode: &str, rows: &[korrigo_app::grading::Distribution]) {
+    for d in rows {
+        if mode == "questions" {
+            println!(
+                "  {:<24} {} question(s) on {} copies ({} started, {} done)",
+                d.corrector,
+                d.questions.len(),
+                d.assigned,
+                d.started,
+                d.graded
+            );
+        } else {
+            println!(
+                "  {:<24} {:>4} copies ({} started, {} graded)",
+                d.corrector, d.assigned, d.started, d.graded
+            );
+        }
+    }
 }

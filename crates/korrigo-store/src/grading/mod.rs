@@ -6,6 +6,9 @@ use crate::query::id_list;
 use crate::{Conn, StoreError, on_conn};
 use korrigo_domain::copies::CopyStatus;
 
+mod shares;
+pub use shares::*;
+
 /// A copy as the dispatch sees it.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct DispatchRow {
@@ -143,17 +146,31 @@ pub struct AssignedCopy {
     pub code: String,
     /// Its status.
     pub status: String,
+    /// Its corrector (dispatch by copies).
+    pub corrector_id: Option<i64>,
+    /// Scores saved on the caller's questions (dispatch by questions).
+    pub my_scored: i64,
+    /// The caller's questions done on it (dispatch by questions).
+    pub my_done: i64,
 }
 
-/// The copies given to a corrector (of one exam, or of all), in one query.
+/// The copies given to a corrector (of one exam, or of all), in one query: theirs by copies,
+/// and every copy of an exam where they grade questions.
 pub async fn assigned_to(
     c: Conn<'_>,
     corrector: i64,
     exam_id: Option<i64>,
 ) -> Result<Vec<AssignedCopy>, StoreError> {
     Ok(on_conn!(c, c => sqlx::query_as(
-        "SELECT id, exam_id, code, status FROM copies \
-         WHERE corrector_id = $1 AND ($2 = 0 OR exam_id = $2) ORDER BY exam_id, code")
+        "SELECT c.id, c.exam_id, c.code, c.status, c.corrector_id, \
+         (SELECT COUNT(*) FROM scores s JOIN question_shares q ON q.exam_id = c.exam_id \
+            AND q.question_id = s.question_id AND q.corrector_id = $1 WHERE s.copy_id = c.id) AS my_scored, \
+         (SELECT COUNT(*) FROM questions_done d JOIN question_shares q ON q.exam_id = c.exam_id \
+            AND q.question_id = d.question_id AND q.corrector_id = $1 WHERE d.copy_id = c.id) AS my_done \
+         FROM copies c \
+         WHERE ($2 = 0 OR c.exam_id = $2) AND (c.corrector_id = $1 OR (c.status <> 'PROCESSING' \
+           AND EXISTS (SELECT 1 FROM question_shares q WHERE q.exam_id = c.exam_id AND q.corrector_id = $1))) \
+         ORDER BY c.exam_id, c.code")
         .bind(corrector)
         .bind(exam_id.unwrap_or(0))
         .fetch_all(&mut *c)
@@ -376,9 +393,11 @@ pub struct AnnotationRow {
     pub data: String,
     /// The version a next write must name.
     pub version: i64,
+    /// Who drew it.
+    pub created_by: Option<i64>,
 }
 
-const ANNOTATION_COLUMNS: &str = "id, copy_id, page_id, kind, data, version";
+const ANNOTATION_COLUMNS: &str = "id, copy_id, page_id, kind, data, version, created_by";
 
 /// A copy's marks (not the deleted ones), page by page, oldest first.
 pub async fn annotations_of(c: Conn<'_>, copy_id: i64) -> Result<Vec<AnnotationRow>, StoreError> {
