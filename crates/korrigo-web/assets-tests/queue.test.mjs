@@ -186,3 +186,26 @@ test("a mark drawn and erased while offline never reaches the server", async () 
   assert.deepEqual(srv.log, [["POST", 100]]);
   assert.deepEqual(srv.rows.get(100).data, { x: 0.5 });
 });
+
+test("a flush asked while a write is on its way waits for it (finishing a copy right after typing)", async () => {
+  const srv = server();
+  let release;
+  const gate = new Promise((r) => (release = r));
+  const slow = async (w) => {
+    await gate;
+    return srv.send(w);
+  };
+  const q = createQueue({ storage: memory(), name: "desk-1", send: slow });
+  const first = q.push(score("a", 1));
+  const flushed = q.flush();
+  let done = false;
+  flushed.then(() => (done = true));
+  await new Promise((r) => setTimeout(r, 10));
+  assert.equal(done, false, "the flush waits for the write under way");
+  assert.equal(q.waiting(), 1);
+  release();
+  await flushed;
+  await first;
+  assert.equal(q.waiting(), 0);
+  assert.deepEqual(srv.received, [["score:a", 1]]);
+});

@@ -1143,6 +1143,37 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("desk.key.finalize", "Terminer la copie", "Finish the copy"),
     ("desk.close", "Fermer", "Close"),
     (
+        "grading.my_questions",
+        "Mes questions\u{a0}:",
+        "My questions:",
+    ),
+    (
+        "grading.on_every_copy",
+        "(sur toutes les copies)",
+        "(on every copy)",
+    ),
+    (
+        "desk.other_corrector",
+        "autre correcteur",
+        "another corrector",
+    ),
+    (
+        "desk.part_done",
+        "Votre partie de cette copie est terminée\u{a0}: lecture seule. Un responsable de l\u{2019}épreuve peut la rouvrir.",
+        "Your part of this copy is finished: read-only. A manager of the exam can reopen it.",
+    ),
+    ("desk.finalize_part", "Terminer ma partie", "Finish my part"),
+    (
+        "desk.part_finalized",
+        "Votre partie est terminée.",
+        "Your part is finished.",
+    ),
+    (
+        "desk.progress_mine",
+        "{done} / {total} de mes questions notées",
+        "{done} / {total} of my questions scored",
+    ),
+    (
         "desk.progress",
         "{done} / {total} questions notées",
         "{done} / {total} questions scored",
@@ -1188,13 +1219,13 @@ const TABLE: &[(&str, &str, &str)] = &[
     ),
     (
         "hub.dispatch",
-        "Répartir les copies",
-        "Share out the copies",
+        "Répartir la correction",
+        "Share out the grading",
     ),
     (
         "hub.dispatch_hint",
-        "Les copies sont réparties au hasard et équitablement (au plus une d\u{2019}écart) entre les correcteurs indiqués\u{a0}; une copie déjà commencée ne change jamais de correcteur.",
-        "Copies are shared out at random and evenly (at most one apart) among the correctors named; a copy already started never changes corrector.",
+        "Les copies sont réparties au hasard et équitablement (au plus une d\u{2019}écart, compte tenu des parts) entre les correcteurs cochés\u{a0}; une part «\u{a0}½\u{a0}» reçoit deux fois moins de copies. Une copie déjà commencée ne change jamais de correcteur.",
+        "Copies are shared out at random and evenly (at most one apart) among the correctors ticked; a \u{201c}½\u{201d} share receives half as many. A copy already started never changes corrector.",
     ),
     (
         "hub.correctors",
@@ -1213,6 +1244,81 @@ const TABLE: &[(&str, &str, &str)] = &[
         "Preview: {n} copy(ies) would change corrector. Nothing is applied yet.",
     ),
     ("hub.dispatch_submit", "Répartir", "Share out"),
+    (
+        "hub.questions_unassigned",
+        "question(s) sans correcteur",
+        "question(s) without a corrector",
+    ),
+    (
+        "hub.mode_copies_now",
+        "Répartition par copies\u{a0}: chaque correcteur corrige ses copies en entier.",
+        "Shared out by copies: each corrector grades whole copies.",
+    ),
+    (
+        "hub.mode_questions_now",
+        "Répartition par questions\u{a0}: chaque correcteur corrige ses questions sur toutes les copies\u{a0}; une copie est corrigée quand toutes ses questions le sont.",
+        "Shared out by questions: each corrector grades their questions on every copy; a copy is graded when all its questions are.",
+    ),
+    (
+        "hub.questions_nobody",
+        "Personne ne corrige encore\u{a0}:",
+        "Nobody grades yet:",
+    ),
+    ("hub.questions", "Questions", "Questions"),
+    ("hub.question", "Question", "Question"),
+    ("hub.points", "Points", "Points"),
+    (
+        "hub.release_questions",
+        "Reprendre les questions non commencées",
+        "Take back untouched questions",
+    ),
+    (
+        "hub.release_questions_confirm",
+        "Reprendre les questions que ce correcteur n\u{2019}a notées sur aucune copie\u{a0}? Elles n\u{2019}auront plus de correcteur.",
+        "Take back the questions this corrector has scored on no copy? They will have no corrector.",
+    ),
+    (
+        "hub.no_corrector",
+        "Aucun correcteur n\u{2019}est encore membre de cette épreuve. Ajoutez-en dans les",
+        "No corrector is a member of this exam yet. Add some in the",
+    ),
+    ("hub.mode", "Répartir par", "Share out by"),
+    ("hub.mode_copies", "copies entières", "whole copies"),
+    (
+        "hub.mode_questions",
+        "questions (chacun ses questions sur toutes les copies)",
+        "questions (each their questions on every copy)",
+    ),
+    ("hub.takes_part", "Participe", "Takes part"),
+    ("hub.share", "Part des copies", "Share of copies"),
+    ("hub.share_full", "entière", "full"),
+    ("hub.manager", "responsable", "manager"),
+    (
+        "hub.dispatch_questions_hint",
+        "Choisissez un correcteur pour chaque question. Une question déjà notée garde son correcteur\u{a0}: pour la confier à quelqu\u{2019}un d\u{2019}autre, utilisez «\u{a0}Confier\u{a0}» sur sa ligne (les notes et annotations sont conservées).",
+        "Choose a corrector for each question. A question already scored keeps its corrector: to give it to someone else, use \u{201c}Give\u{201d} on its row (scores and marks are kept).",
+    ),
+    (
+        "hub.dispatch_questions_confirm",
+        "Répartir les questions entre ces correcteurs\u{a0}?",
+        "Share out the questions among these correctors?",
+    ),
+    (
+        "hub.pick_corrector",
+        "choisissez d\u{2019}abord un correcteur dans la liste.",
+        "choose a corrector in the list first.",
+    ),
+    ("hub.assign", "Confier", "Give"),
+    (
+        "hub.assign_confirm",
+        "Confier cette question au correcteur choisi\u{a0}? Ses notes et annotations sont conservées.",
+        "Give this question to the chosen corrector? Its scores and marks are kept.",
+    ),
+    (
+        "hub.preview_questions",
+        "Aperçu\u{a0}: {n} question(s) changeraient de correcteur. Rien n\u{2019}est encore appliqué.",
+        "Preview: {n} question(s) would change corrector. Nothing is applied yet.",
+    ),
     ("ident.title", "Identification", "Identification"),
     ("ident.read", "Lu\u{a0}:", "Read:"),
     (
@@ -1325,6 +1431,144 @@ const TABLE: &[(&str, &str, &str)] = &[
 /// French versions of the server's English messages: (English, French); `{}` stands for a part
 /// carried over (a number, a name, a line), itself translated when it is a known message.
 const MESSAGES_FR: &[(&str, &str)] = &[
+    (
+        "`{}` is not a member of this exam: add them first",
+        "«\u{a0}{}\u{a0}» n\u{2019}est pas membre de cette épreuve\u{a0}: ajoutez-le d\u{2019}abord dans ses paramètres.",
+    ),
+    (
+        "`{}` is not one of your questions: another corrector grades it",
+        "«\u{a0}{}\u{a0}» n\u{2019}est pas l\u{2019}une de vos questions\u{a0}: un autre correcteur la corrige.",
+    ),
+    (
+        "`{}` is not a question of this exam's scheme that takes a score",
+        "«\u{a0}{}\u{a0}» n\u{2019}est pas une question notée du barème de cette épreuve.",
+    ),
+    (
+        "`{}` is not a question of this exam's scheme",
+        "«\u{a0}{}\u{a0}» n\u{2019}est pas une question du barème de cette épreuve.",
+    ),
+    (
+        "`{}` is given to two correctors: each question has one",
+        "«\u{a0}{}\u{a0}» est confiée à deux correcteurs\u{a0}: chaque question en a un seul.",
+    ),
+    (
+        "nobody grades {}: give every question to a corrector",
+        "Personne ne corrige {}\u{a0}: confiez chaque question à un correcteur.",
+    ),
+    (
+        "give at least one question to a corrector",
+        "Confiez au moins une question à un correcteur.",
+    ),
+    (
+        "choose at least one corrector",
+        "Choisissez au moins un correcteur.",
+    ),
+    (
+        "every corrector's share must be a positive number",
+        "La part de chaque correcteur doit être un nombre positif.",
+    ),
+    (
+        "a corrector is listed twice",
+        "Un correcteur figure deux fois dans la liste.",
+    ),
+    (
+        "a remark has at most 2,000 characters",
+        "Une remarque compte au plus 2\u{a0}000 caractères.",
+    ),
+    (
+        "an appreciation has at most 2,000 characters",
+        "Une appréciation compte au plus 2\u{a0}000 caractères.",
+    ),
+    (
+        "another corrector drew this mark: only they can change it",
+        "Un autre correcteur a tracé cette annotation\u{a0}: lui seul peut la modifier.",
+    ),
+    (
+        "only a graded copy (or a finalized part of one) can be reopened",
+        "Seule une copie corrigée (ou dont une partie est terminée) peut être rouverte.",
+    ),
+    (
+        "say why the copy is reopened",
+        "Indiquez pourquoi la copie est rouverte.",
+    ),
+    (
+        "this copy changed meanwhile: reload it",
+        "Cette copie a changé entre-temps\u{a0}: rechargez-la.",
+    ),
+    (
+        "this copy is graded: a manager must reopen it before it changes",
+        "Cette copie est corrigée\u{a0}: un responsable de l\u{2019}épreuve doit la rouvrir avant toute modification.",
+    ),
+    (
+        "this copy is graded: reopen it before giving it to someone else",
+        "Cette copie est corrigée\u{a0}: rouvrez-la avant de la confier à quelqu\u{2019}un d\u{2019}autre.",
+    ),
+    (
+        "this copy is not being graded (already graded, or not started)",
+        "Cette copie n\u{2019}est pas en cours de correction (déjà corrigée, ou pas commencée).",
+    ),
+    (
+        "this copy was finalized meanwhile",
+        "Cette copie a été terminée entre-temps.",
+    ),
+    (
+        "this exam is dispatched by copies: give a copy to someone else instead",
+        "Cette épreuve est répartie par copies\u{a0}: confiez plutôt une copie à quelqu\u{2019}un d\u{2019}autre.",
+    ),
+    (
+        "this exam is dispatched by questions: give a question to someone else instead",
+        "Cette épreuve est répartie par questions\u{a0}: confiez plutôt une question à quelqu\u{2019}un d\u{2019}autre.",
+    ),
+    (
+        "this exam is graded by questions and scores are given: reassign questions instead of dispatching by copies",
+        "Cette épreuve est corrigée par questions et des notes sont déjà données\u{a0}: confiez les questions à d\u{2019}autres correcteurs plutôt que de répartir par copies.",
+    ),
+    (
+        "this mark was changed meanwhile (another tab): reload it",
+        "Cette annotation a été modifiée entre-temps (autre onglet)\u{a0}: rechargez la copie.",
+    ),
+    (
+        "this page is not one of the copy's pages",
+        "Cette page n\u{2019}appartient pas à la copie.",
+    ),
+    (
+        "this score was saved meanwhile (another tab or corrector): reload it",
+        "Cette note a été enregistrée entre-temps (autre onglet ou autre correcteur)\u{a0}: rechargez la copie.",
+    ),
+    (
+        "unknown mode `{}`: expected copies or questions",
+        "Mode inconnu «\u{a0}{}\u{a0}»\u{a0}: copies ou questions attendu.",
+    ),
+    (
+        "you finalized `{}` on this copy: a manager must reopen it before it changes",
+        "Vous avez terminé «\u{a0}{}\u{a0}» sur cette copie\u{a0}: un responsable doit la rouvrir avant toute modification.",
+    ),
+    (
+        "you finalized your part of this copy: a manager must reopen it before it changes",
+        "Vous avez terminé votre partie de cette copie\u{a0}: un responsable doit la rouvrir avant toute modification.",
+    ),
+    (
+        "your part of this copy is already finalized",
+        "Votre partie de cette copie est déjà terminée.",
+    ),
+    (
+        "{} copies are already being graded by copies: finish or release them before dispatching by questions",
+        "{} copies sont déjà en cours de correction par copies\u{a0}: terminez-les ou reprenez-les avant de répartir par questions.",
+    ),
+    (
+        "{} already scored by another corrector: reassign them one by one if you mean it",
+        "{}\u{a0}: déjà noté par un autre correcteur\u{a0}; utilisez «\u{a0}Confier\u{a0}» question par question si c\u{2019}est voulu.",
+    ),
+    (
+        "{} points is more than the {} of `{}`",
+        "{} points, c\u{2019}est plus que les {} de «\u{a0}{}\u{a0}».",
+    ),
+    ("{} question(s) without a score", "{} question(s) sans note"),
+    ("no appreciation", "pas d\u{2019}appréciation"),
+    (
+        "{} score(s) above their maximum",
+        "{} note(s) au-dessus de leur maximum",
+    ),
     (
         "{} score(s) already given exceed their question's new maximum: confirm to save (they are kept and flagged on their copies)",
         "{} note(s) déjà attribuée(s) dépassent le nouveau maximum de leur question\u{a0}: confirmez pour enregistrer (elles sont conservées et signalées sur leurs copies)",
@@ -1816,6 +2060,8 @@ const MESSAGES_FR: &[(&str, &str)] = &[
         "Le fichier envoyé est illisible\u{a0}: {}",
     ),
     ("{}: {}", "{}\u{a0}: {}"),
+    // A list of problems ("2 question(s) without a score, no appreciation"), each translated.
+    ("{}, {}", "{}, {}"),
 ];
 
 /// Splits `text` along `template` (`{}` matches any non-empty part): the parts, or `None`
@@ -2084,6 +2330,14 @@ mod tests {
             "Les données envoyées ne sont pas valides\u{a0}: 0.3 n\u{2019}est pas un multiple de 0,25\u{a0}: les points vont par quarts de point"
         );
         assert_eq!(fr("duplicate of line 4"), "doublon de la ligne 4");
+        assert_eq!(
+            fr("2 question(s) without a score, no appreciation, 1 score(s) above their maximum"),
+            "2 question(s) sans note, pas d\u{2019}appréciation, 1 note(s) au-dessus de leur maximum"
+        );
+        assert_eq!(
+            fr("`Exercice 1 · b` is not one of your questions: another corrector grades it"),
+            "«\u{a0}Exercice 1 · b\u{a0}» n\u{2019}est pas l\u{2019}une de vos questions\u{a0}: un autre correcteur la corrige."
+        );
         assert_eq!(fr("something new"), "something new");
         assert_eq!(
             translate(Locale::En, "duplicate of line 4"),

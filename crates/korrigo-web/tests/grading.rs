@@ -1040,16 +1040,33 @@ async fn by_questions_each_corrector_grades_their_questions_on_every_copy(w: Whi
         r.body["error"]["message"]
             .as_str()
             .unwrap()
-            .contains("nobody grades Exercice 1 · b"),
+            .contains("Personne ne corrige Exercice 1 · b"),
         "{}",
         r.text
     );
+    let said = |r: &common::Resp| {
+        r.body["error"]["message"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    };
     let r = by_questions(json!({"alice": [qa], "bob": [qa, qb]}), true).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+    assert!(
+        said(&r).contains("confiée à deux correcteurs"),
+        "{}",
+        r.text
+    );
     let r = by_questions(json!({"alice": ["q-nope"], "bob": [qb]}), true).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+    assert!(
+        said(&r).contains("«\u{a0}q-nope\u{a0}» n\u{2019}est pas une question"),
+        "{}",
+        r.text
+    );
     let r = by_questions(json!({"alice": [qa], "zoe": [qb]}), true).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+    assert!(said(&r).contains("zoe"), "{}", r.text);
     // An exercise stands for its questions; the preview changes nothing.
     let exercise = {
         let r = t
@@ -1104,7 +1121,11 @@ async fn by_questions_each_corrector_grades_their_questions_on_every_copy(w: Whi
     // Another's question is refused with a clear error.
     let r = score(&s.alice, c1, &qb, 1.0, 0).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
-    assert!(r.text.contains("another corrector grades it"), "{}", r.text);
+    assert!(
+        r.text.contains("un autre correcteur la corrige"),
+        "{}",
+        r.text
+    );
     assert_eq!(
         score(&s.alice, c1, &qa, 2.0, 0).await.status,
         StatusCode::OK

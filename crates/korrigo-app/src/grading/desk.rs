@@ -94,6 +94,13 @@ impl App {
             tx.commit().await?;
         }
         let total: i64 = scores.iter().map(|r| r.points).sum();
+        let annotations = annotations
+            .into_iter()
+            .map(|r| {
+                let editable = a.may_change(&r, s.user.id.0);
+                annotation_view(r, editable)
+            })
+            .collect();
         Ok(GradingView {
             copy: GradingCopy {
                 id: a.copy.id,
@@ -116,7 +123,7 @@ impl App {
             done: a.done,
             scheme: a.exam.scheme,
             scores: scores.into_iter().map(as_view).collect(),
-            annotations: annotations.into_iter().map(annotation_view).collect(),
+            annotations,
             appreciation: appreciation.map_or(
                 AppreciationView {
                     text: String::new(),
@@ -293,7 +300,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        Ok(annotation_view(row))
+        Ok(annotation_view(row, true))
     }
 
     /// The mark and its copy, for a change: its copy's corrector or managers; with a dispatch
@@ -310,7 +317,7 @@ impl App {
                 .ok_or(AppError::NotFound("annotation"))?
         };
         let a = self.grading_access(s, row.copy_id).await?;
-        if a.by_questions && !a.manager && row.created_by != Some(s.user.id.0) {
+        if !a.may_change(&row, s.user.id.0) {
             return Err(AppError::Conflict {
                 field: "annotation",
                 message: "another corrector drew this mark: only they can change it".into(),
@@ -338,11 +345,11 @@ impl App {
         else {
             return Err(AppError::ConflictWith {
                 message: "this mark was changed meanwhile (another tab): reload it".into(),
-                details: serde_json::json!({ "field": "version", "current": annotation_view(row) }),
+                details: serde_json::json!({ "field": "version", "current": annotation_view(row, true) }),
             });
         };
         tx.commit().await?;
-        Ok(annotation_view(saved))
+        Ok(annotation_view(saved, true))
     }
 
     /// Deletes a mark (kept aside) on the version it was based on.
@@ -359,7 +366,7 @@ impl App {
         if !store::delete_annotation(tx.conn(), id, version, now).await? {
             return Err(AppError::ConflictWith {
                 message: "this mark was changed meanwhile (another tab): reload it".into(),
-                details: serde_json::json!({ "field": "version", "current": annotation_view(row) }),
+                details: serde_json::json!({ "field": "version", "current": annotation_view(row, true) }),
             });
         }
         store::journal(

@@ -199,15 +199,19 @@ pub struct AnnotationView {
     pub data: serde_json::Value,
     /// The version a next write must name.
     pub version: i64,
+    /// Whether the caller may change it (with a dispatch by questions, a corrector changes
+    /// only the marks they drew).
+    pub editable: bool,
 }
 
-fn annotation_view(r: store::AnnotationRow) -> AnnotationView {
+fn annotation_view(r: store::AnnotationRow, editable: bool) -> AnnotationView {
     AnnotationView {
         id: r.id,
         page: r.page_id,
         kind: r.kind,
         data: serde_json::from_str(&r.data).unwrap_or_default(),
         version: r.version,
+        editable,
     }
 }
 
@@ -306,6 +310,12 @@ impl Access {
     }
 
     /// Whether every question of the caller's part is done (nothing left for them to write).
+    /// Whether the caller may change a mark: any mark by copies and for managers; by
+    /// questions, only the marks they drew.
+    fn may_change(&self, mark: &store::AnnotationRow, me: i64) -> bool {
+        !self.by_questions || self.manager || mark.created_by == Some(me)
+    }
+
     fn my_part_done(&self) -> bool {
         !self.manager
             && self.by_questions

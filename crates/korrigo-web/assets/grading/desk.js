@@ -12,9 +12,9 @@ import { createQueue } from "./queue.js";
 /** @typedef {{ id: number, position: number, image_url: string, width: number, height: number, rotation: number }} Page */
 /** @typedef {{ id: string, label: string, max_points?: number, children?: SchemeNode[] }} SchemeNode */
 /** @typedef {{ question: string, points: number, remark: string, version: number }} Score */
-/** @typedef {{ id: number, page: number, kind: string, data: any, version: number }} Annotation */
-/** @typedef {{ copy: { id: number, exam: number, code: string, status: string, pages: Page[] }, scheme: { nodes: SchemeNode[] }, scores: Score[], annotations: Annotation[], appreciation: { text: string, version: number }, total: number, my_questions: string[] }} View */
-/** @typedef {{ local: string, page: number, kind: string, data: any }} Mark */
+/** @typedef {{ id: number, page: number, kind: string, data: any, version: number, editable?: boolean }} Annotation */
+/** @typedef {{ copy: { id: number, exam: number, code: string, status: string, pages: Page[] }, scheme: { nodes: SchemeNode[] }, scores: Score[], annotations: Annotation[], appreciation: { text: string, version: number }, total: number, my_questions: string[], done: string[] }} View */
+/** @typedef {{ local: string, page: number, kind: string, data: any, locked?: boolean }} Mark */
 
 const root = /** @type {HTMLElement} */ (document.getElementById("desk"));
 /** @type {Record<string, string>} */
@@ -130,7 +130,17 @@ let myCopies = [];
 /** @type {Map<number, View>} */
 const prefetched = new Map();
 
-const readOnly = () => !["READY", "GRADING"].includes(view.copy.status);
+/** Whether the copy is graded by questions and the caller has finished their part of it. */
+const myPartDone = () => view.my_questions.length > 0 && view.my_questions.every((q) => view.done.includes(q));
+const readOnly = () => !["READY", "GRADING"].includes(view.copy.status) || myPartDone();
+/** Whether the caller grades only some questions (a dispatch by questions). */
+const byQuestions = () => questionCount(view.scheme.nodes) > view.my_questions.length;
+/** @param {SchemeNode[]} nodes @returns {number} */
+function questionCount(nodes) {
+  return nodes.reduce((n, x) => n + (x.children && x.children.length ? questionCount(x.children) : 1), 0);
+}
+/** A mark the caller may not change (drawn by another corrector, by questions). @param {string | null | undefined} local */
+const locked = (local) => !!(local && marks.get(local)?.locked);
 const copyId = () => view.copy.id;
 
 /** @param {string} message @param {Node[]} [extra] */
@@ -341,7 +351,7 @@ function changeMark(m, before) {
 /** @param {string} local */
 function eraseMark(local) {
   const m = marks.get(local);
-  if (!m) return;
+  if (!m || m.locked) return;
   writeDelete(local);
   undoStack.push({ op: "delete", mark: structuredClone(m) });
   redoStack = [];
@@ -388,7 +398,9 @@ function attachPointer(svg, p) {
     if (readOnly() || e.button > 0) return;
     const target = /** @type {Element} */ (e.target);
     const hit = target.closest("g.mark");
-    const local = hit?.getAttribute("data-local") || null;
+    const under = hit?.getAttribute("data-local") || null;
+    // Another corrector's mark (by questions) is seen, never picked up.
+    const local = locked(under) ? null : under;
     const start = at(e);
     if (tool === "eraser") {
       if (local) eraseMark(local);
@@ -423,7 +435,7 @@ function attachPointer(svg, p) {
       if (e.buttons !== 1) return;
       const under = document.elementFromPoint(e.clientX, e.clientY)?.closest("g.mark");
       const local = under?.getAttribute("data-local");
-      if (local && marks.has(local)) eraseMark(local);
+      if (local && marks.has(local) && !locked(local)) eraseMark(local);
       return;
     }
     const events = typeof e.getCoalescedEvents === "function" ? e.getCoalescedEvents() : [e];
@@ -575,9 +587,17 @@ function renderScheme() {
       remark.value = saved.remark;
       queue.known(`score:${copyId()}:${n.id}`, saved.version);
     }
-    const editable = mine.has(n.id) && !readOnly();
+    const editable = mine.has(n.id) && !view.done.includes(n.id) && !readOnly();
     score.disabled = remark.disabled = !editable;
     row.append(label, score, max, remark);
+    if (!mine.has(n.id)) {
+      // By questions: another corrector's question, shown for context.
+      row.classList.add("other");
+      const who = document.createElement("span");
+      who.className = "muted other-note";
+      who.textContent = t("other_corrector");
+      row.append(who);
+    }
     parent.append(row);
     const q = { node: n, score, remark, row, timer: 0 };
     questions.set(n.id, q);
@@ -679,16 +699,17 @@ function updateTotal() {
   let total = 0;
   let max = 0;
   let done = 0;
+  const mine = new Set(view.my_questions);
   for (const q of questions.values()) {
     max += q.node.max_points || 0;
     const p = parsePoints(q.score.value);
     if (p !== null && !Number.isNaN(p)) {
       total += p;
-      done += 1;
+      if (mine.has(q.node.id)) done += 1;
     }
   }
   $("desk-total").textContent = `${num(total)} / ${num(max)}`;
-  $("desk-progress").textContent = t("progress", { done, total: questions.size });
+  $("desk-progress").textContent = t(byQuestions() ? "progress_mine" : "progress", { done, total: mine.size });
 }
 
 let appreciationTimer = 0;
@@ -783,7 +804,7 @@ function loadMarks() {
     const local = queue.localOf(a.id) || `s${a.id}`;
     queue.bind(local, a.id);
     queue.known(`annotation:${local}`, a.version);
-    marks.set(local, { local, page: a.page, kind: a.kind, data: a.data });
+    marks.set(local, { local, page: a.page, kind: a.kind, data: a.data, locked: a.editable === false });
   }
 }
 
@@ -890,7 +911,9 @@ function show(v) {
   $("desk-code").textContent = v.copy.code;
   document.title = document.title.replace(/^[^·]*·/, `${M.title || ""} ${v.copy.code} ·`);
   root.classList.toggle("desk-readonly", readOnly());
-  if (readOnly()) banner(t("graded_readonly"));
+  if (myPartDone() && view.copy.status !== "GRADED") banner(t("part_done"));
+  else if (readOnly()) banner(t("graded_readonly"));
+  $("desk-finalize").textContent = t(byQuestions() ? "finalize_part" : "finalize");
   loadMarks();
   renderPages();
   renderScheme();
@@ -949,7 +972,8 @@ async function finalize() {
   }
   box.hidden = true;
   view.copy.status = r.body.status;
-  toast(t("finalized"));
+  view.done = [...new Set([...view.done, ...(r.body.questions || [])])];
+  toast(t(byQuestions() ? "part_finalized" : "finalized"));
   await refreshList();
   const next = neighbour(1);
   if (next) openCopy(next.id, true);

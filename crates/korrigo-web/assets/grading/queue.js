@@ -45,6 +45,8 @@ export function createQueue(options) {
   /** @type {State} */
   let state = read(name) || { next: 1, items: [], versions: {}, ids: {} };
   let sending = false;
+  /** The send loop under way, if any: a flush asked meanwhile waits for it. @type {Promise<void> | null} */
+  let running = null;
   let offline = false;
 
   const persist = () => storage.setItem(name, JSON.stringify(state));
@@ -126,68 +128,88 @@ export function createQueue(options) {
       return this.flush();
     },
 
-    /** Sends the waiting writes in order; stops at the first network failure. */
-    async flush() {
-      if (sending) return;
-      sending = true;
-      try {
-        while (state.items.length) {
-          const w = state.items[0];
-          const body = w.body && typeof w.body === "object" ? { ...w.body } : w.body;
-          if (body && "version" in body) body.version = state.versions[w.key] || 0;
-          let url = w.url.replace("{version}", String(state.versions[w.key] || 0));
-          if (url.includes("{id}")) {
-            const id = w.local ? state.ids[w.local] : undefined;
-            if (id === undefined) {
-              // Its creation was refused: nothing to change on the server.
-              state.items.shift();
-              persist();
-              report();
-              continue;
-            }
-            url = url.replace("{id}", String(id));
-          }
-          /** @type {Answer} */
-          let answer;
+    /**
+     * Sends the waiting writes in order; stops at the first network failure. Resolves when
+     * the queue is empty or stopped, including the writes another call was already sending
+     * (the desk awaits it before finishing a copy).
+     * @returns {Promise<void>}
+     */
+    flush() {
+      if (!running) {
+        running = (async () => {
           try {
-            answer = await send({ ...w, url, body });
-          } catch {
-            offline = true;
-            report();
-            return;
+            // A write kept while the last one was answered goes too (checked and cleared in
+            // one step: nothing pushed in between can be left behind).
+            do await sendAll();
+            while (!offline && state.items.length);
+          } finally {
+            running = null;
           }
-          offline = false;
-          if (answer.status === 409) {
-            onConflict(w, answer);
-            const current = answer.body?.error?.details?.current;
-            if (current && typeof current.version === "number") state.versions[w.key] = current.version;
-          } else if (answer.status >= 200 && answer.status < 300) {
-            if (answer.body && typeof answer.body.version === "number") {
-              state.versions[w.key] = answer.body.version;
-            }
-            if (w.method === "POST" && w.local && answer.body && typeof answer.body.id === "number") {
-              state.ids[w.local] = answer.body.id;
-            }
-            if (w.method === "DELETE" && w.local) delete state.ids[w.local];
-          } else if (answer.status >= 500 || answer.status === 0 || answer.status === 401 || (answer.status === 403 && answer.body?.error?.code === "csrf")) {
-            // The server is down, or the session expired: keep the write for later.
-            offline = true;
-            report();
-            if (answer.status === 401 || answer.status === 403) onAuth();
-            return;
-          } else {
-            onRefused(w, answer);
-          }
-          // 2xx, 409 and other refusals (a bad value) leave the queue: retrying cannot help.
-          state.items.shift();
-          persist();
-          report();
-        }
-      } finally {
-        sending = false;
+        })();
       }
+      return running;
     },
   };
+
+  async function sendAll() {
+    sending = true;
+    try {
+      while (state.items.length) {
+        const w = state.items[0];
+        const body = w.body && typeof w.body === "object" ? { ...w.body } : w.body;
+        if (body && "version" in body) body.version = state.versions[w.key] || 0;
+        let url = w.url.replace("{version}", String(state.versions[w.key] || 0));
+        if (url.includes("{id}")) {
+          const id = w.local ? state.ids[w.local] : undefined;
+          if (id === undefined) {
+            // Its creation was refused: nothing to change on the server.
+            state.items.shift();
+            persist();
+            report();
+            continue;
+          }
+          url = url.replace("{id}", String(id));
+        }
+        /** @type {Answer} */
+        let answer;
+        try {
+          answer = await send({ ...w, url, body });
+        } catch {
+          offline = true;
+          report();
+          return;
+        }
+        offline = false;
+        if (answer.status === 409) {
+          onConflict(w, answer);
+          const current = answer.body?.error?.details?.current;
+          if (current && typeof current.version === "number") state.versions[w.key] = current.version;
+        } else if (answer.status >= 200 && answer.status < 300) {
+          if (answer.body && typeof answer.body.version === "number") {
+            state.versions[w.key] = answer.body.version;
+          }
+          if (w.method === "POST" && w.local && answer.body && typeof answer.body.id === "number") {
+            state.ids[w.local] = answer.body.id;
+          }
+          if (w.method === "DELETE" && w.local) delete state.ids[w.local];
+        } else if (answer.status >= 500 || answer.status === 0 || answer.status === 401 || (answer.status === 403 && answer.body?.error?.code === "csrf")) {
+          // The server is down, or the session expired: keep the write for later.
+          offline = true;
+          report();
+          if (answer.status === 401 || answer.status === 403) onAuth();
+          return;
+        } else {
+          onRefused(w, answer);
+        }
+        // 2xx, 409 and other refusals (a bad value) leave the queue: retrying cannot help.
+        state.items.shift();
+        persist();
+        report();
+      }
+    } finally {
+      sending = false;
+    }
+  }
 }
 
 /**

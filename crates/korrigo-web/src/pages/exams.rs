@@ -419,10 +419,7 @@ pub async fn exam(
     let scheme_done = total.0 > 0 && total.as_f64() == f64::from(scale);
     let scheme_state = format!(
         "{} / {}{}",
-        match t.locale {
-            korrigo_domain::Locale::Fr => total.to_string().replace('.', ","),
-            korrigo_domain::Locale::En => total.to_string(),
-        },
+        points_text(t, total),
         scale,
         if scheme_done {
             String::new()
@@ -501,14 +498,41 @@ pub async fn exam(
     })
 }
 
+/// Points as the reader writes them: `2,5` in French, `2.5` in English.
+fn points_text(t: &crate::i18n::Tr, p: korrigo_domain::scheme::Points) -> String {
+    match t.locale {
+        korrigo_domain::Locale::Fr => p.to_string().replace('.', ","),
+        korrigo_domain::Locale::En => p.to_string(),
+    }
+}
+
 /// A corrector's line of the Correction page.
 pub struct DistributionRow {
     pub(crate) corrector: String,
+    /// Their questions' labels, by questions.
+    pub(crate) questions: String,
     pub(crate) assigned: usize,
     pub(crate) started: usize,
     pub(crate) graded: usize,
     /// `{"corrector": ...}` for the release button.
     pub(crate) body: String,
+}
+
+/// A member who may be given copies or questions.
+pub struct DispatchMember {
+    pub(crate) username: String,
+    pub(crate) manager: bool,
+    /// Ticked by default: a corrector of the exam, or whoever has copies now.
+    pub(crate) checked: bool,
+}
+
+/// A question of the scheme and its corrector, for the dispatch by questions.
+pub struct DispatchQuestion {
+    pub(crate) id: String,
+    pub(crate) label: String,
+    pub(crate) points: String,
+    /// The current corrector's username (empty when nobody grades it).
+    pub(crate) corrector: String,
 }
 
 #[derive(Template)]
@@ -521,12 +545,16 @@ struct GradingTab {
     graded: usize,
     total: usize,
     unassigned: usize,
-    correctors: String,
+    by_questions: bool,
+    unassigned_questions: Vec<String>,
+    members: Vec<DispatchMember>,
+    questions: Vec<DispatchQuestion>,
     dispatch_js: String,
 }
 
 /// `GET /exams/{id}/grading`: the Correction tab (managers): the distribution per corrector,
-/// releasing a corrector's untouched copies, and the dispatch.
+/// releasing a corrector's untouched copies or questions, and the dispatch by copies (with
+/// shares) or by questions.
 pub async fn grading(
     State(st): State<AppState>,
     PageSession(s): PageSession,
@@ -541,31 +569,77 @@ pub async fn grading(
         Ok(g) => g,
         Err(e) => return page_error(&st, &s, &headers, e),
     };
-    let correctors: Vec<String> = v
+    let by_questions = status.mode == "questions";
+    let leaves = v.exam.scheme.leaves();
+    let label_of = |q: &String| {
+        leaves
+            .iter()
+            .find(|l| &l.0 == q)
+            .map_or_else(|| q.clone(), |l| l.1.clone())
+    };
+    let has_work = |name: &str| status.correctors.iter().any(|d| d.corrector == name);
+    // Correctors first, then managers (who may grade too), each by username.
+    let mut members: Vec<DispatchMember> = v
         .members
         .iter()
-        .filter(|m| m.role == "corrector")
-        .map(|m| m.username.clone())
+        .map(|m| DispatchMember {
+            username: m.username.clone(),
+            manager: m.role == "manager",
+            checked: if status.correctors.is_empty() {
+                m.role == "corrector"
+            } else {
+                has_work(&m.username)
+            },
+        })
+        .collect();
+    members.sort_by(|a, b| (a.manager, &a.username).cmp(&(b.manager, &b.username)));
+    let l = layout(&st, Some(&s), &headers, "nav.exams");
+    let questions = leaves
+        .iter()
+        .map(|(qid, label, points)| DispatchQuestion {
+            id: qid.clone(),
+            label: label.clone(),
+            points: points_text(&l.t, *points),
+            corrector: if by_questions {
+                status
+                    .correctors
+                    .iter()
+                    .find(|d| d.questions.contains(qid))
+                    .map(|d| d.corrector.clone())
+                    .unwrap_or_default()
+            } else {
+                String::new()
+            },
+        })
         .collect();
     render(&GradingTab {
-        l: layout(&st, Some(&s), &headers, "nav.exams"),
+        l,
         id,
         name: v.exam.name.clone(),
         graded: status.statuses.get("GRADED").copied().unwrap_or(0),
         total: status.total,
         unassigned: status.unassigned,
+        unassigned_questions: status.unassigned_questions.iter().map(label_of).collect(),
         rows: status
             .correctors
-            .into_iter()
+            .iter()
             .map(|d| DistributionRow {
                 body: serde_json::json!({ "corrector": d.corrector }).to_string(),
-                corrector: d.corrector,
+                corrector: d.corrector.clone(),
+                questions: d
+                    .questions
+                    .iter()
+                    .map(label_of)
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 assigned: d.assigned,
                 started: d.started,
                 graded: d.graded,
             })
             .collect(),
-        correctors: correctors.join(", "),
+        by_questions,
+        members,
+        questions,
         dispatch_js: st.assets.url("grading/dispatch.js").to_string(),
     })
 }

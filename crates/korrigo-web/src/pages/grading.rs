@@ -24,6 +24,8 @@ pub struct ExamGrading {
     pub(crate) to_grade: usize,
     pub(crate) in_progress: usize,
     pub(crate) graded: usize,
+    /// By questions: the labels of the questions I grade on every copy (empty by copies).
+    pub(crate) my_questions: String,
     /// The copy "Next copy" opens: one in progress first, else one to grade.
     pub(crate) next: Option<i64>,
     pub(crate) copies: Vec<CopyRow>,
@@ -49,13 +51,25 @@ pub async fn dashboard(
     let mut exams: Vec<ExamGrading> = Vec::new();
     for item in items {
         if exams.last().is_none_or(|e| e.id != item.exam) {
-            let name = match st.app.get_exam(&s, ExamId(item.exam)).await {
-                Ok(v) => v.exam.name,
+            let exam = match st.app.get_exam(&s, ExamId(item.exam)).await {
+                Ok(v) => v.exam,
                 Err(e) => return page_error(&st, &s, &headers, e),
+            };
+            let leaves = exam.scheme.leaves();
+            let my_questions = if item.questions.len() < leaves.len() {
+                leaves
+                    .iter()
+                    .filter(|l| item.questions.contains(&l.0))
+                    .map(|l| l.1.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            } else {
+                String::new()
             };
             exams.push(ExamGrading {
                 id: item.exam,
-                name,
+                name: exam.name,
+                my_questions,
                 to_grade: 0,
                 in_progress: 0,
                 graded: 0,

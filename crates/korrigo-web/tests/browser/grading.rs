@@ -11,6 +11,7 @@ use fantoccini::actions::{
 use fantoccini::wd::WebDriverCompatibleCommand;
 use korrigo_app::ClientInfo;
 use korrigo_app::accounts::system_session;
+use korrigo_domain::ExamId;
 use korrigo_media::synth;
 use serde_json::json;
 
@@ -49,6 +50,34 @@ impl WebDriverCompatibleCommand for Network {
 /// An exam whose two 2-page copies are dispatched to `claire`; answers the question ids (a, b,
 /// exercise 2) and the copies (id, code).
 async fn exam_for_claire(srv: &Server) -> (Vec<String>, Vec<(i64, String)>) {
+    let (ids, exam) = exam_with_copies(srv, &[("prof", "manager"), ("claire", "corrector")]).await;
+    let d = srv
+        .app
+        .dispatch(
+            &system_session(),
+            exam,
+            &korrigo_app::grading::DispatchInput {
+                mode: Some("copies".into()),
+                correctors: vec!["claire".into()],
+                ..Default::default()
+            },
+            &ClientInfo::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(d.assignments.len(), 2, "two copies dispatched");
+    let copies = d
+        .assignments
+        .iter()
+        .map(|a| (a.copy, a.code.clone()))
+        .collect();
+    (ids, copies)
+}
+
+/// An exam with a three-question scheme (Exercice 1 a) and b), Exercice 2) and two 2-page
+/// copies ready to grade, nobody given any yet; `prof` (a manager) is created, the other
+/// members must exist. Answers the question ids and the exam.
+async fn exam_with_copies(srv: &Server, members: &[(&str, &str)]) -> (Vec<String>, ExamId) {
     let app = &srv.app;
     let sys = system_session();
     let cl = ClientInfo::default();
@@ -75,7 +104,7 @@ async fn exam_for_claire(srv: &Server) -> (Vec<String>, Vec<(i64, String)>) {
     })
     .await
     .unwrap();
-    for (who, role) in [("prof", "manager"), ("claire", "corrector")] {
+    for &(who, role) in members {
         app.set_exam_member(
             &sys,
             exam,
@@ -138,26 +167,7 @@ async fn exam_for_claire(srv: &Server) -> (Vec<String>, Vec<(i64, String)>) {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let d = app
-        .dispatch(
-            &sys,
-            exam,
-            &korrigo_app::grading::DispatchInput {
-                mode: Some("copies".into()),
-                correctors: vec!["claire".into()],
-                ..Default::default()
-            },
-            &cl,
-        )
-        .await
-        .unwrap();
-    assert_eq!(d.assignments.len(), 2, "two copies dispatched");
-    let copies = d
-        .assignments
-        .iter()
-        .map(|a| (a.copy, a.code.clone()))
-        .collect();
-    (ids, copies)
+    (ids, exam)
 }
 
 /// What the server holds for a copy: (scores by question, remark of the first, annotations'
@@ -542,18 +552,17 @@ async fn a_corrector_grades_a_copy_offline_and_in_two_tabs_in_chromium() {
     result.unwrap();
 }
 
-/// Waits until an element's text contains `text`.
+/// Waits until an element's text contains `text` (the page may be reloading meanwhile: an
+/// element not found yet, or gone, is asked again).
 async fn wait_until_text(
     c: &fantoccini::Client,
     css: &str,
     text: &str,
 ) -> Result<(), fantoccini::error::CmdError> {
     for _ in 0..200 {
-        if c.find(Locator::Css(css))
-            .await?
-            .text()
-            .await?
-            .contains(text)
+        if let Ok(e) = c.find(Locator::Css(css)).await
+            && let Ok(t) = e.text().await
+            && t.contains(text)
         {
             return Ok(());
         }
@@ -561,4 +570,172 @@ async fn wait_until_text(
     }
     let got = c.find(Locator::Css(css)).await?.text().await?;
     panic!("{css} never said {text:?} (it says {got:?})");
+}
+
+/// A dispatch by questions from the Correction tab, then a corrector who grades only theirs:
+/// the other questions are shown for context and locked, finishing marks their part done.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_manager_shares_questions_and_a_corrector_grades_theirs_in_chromium() {
+    let srv = Server::start("claire", "Claire Martin", "teacher").await;
+    srv.app
+        .create_user_cli(&CreateUser {
+            username: "david".into(),
+            display_name: "David Leroy".into(),
+            role: "teacher".into(),
+            password: Some(PASSWORD.into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let (q, exam) = exam_with_copies(
+        &srv,
+        &[
+            ("prof", "manager"),
+            ("claire", "corrector"),
+            ("david", "corrector"),
+        ],
+    )
+    .await;
+    let app = srv.app.clone();
+    let (base, dir) = (srv.base.clone(), srv.dir.clone());
+    let (_driver, dport) = start_chromedriver().await;
+    let c = browser(dport, &dir).await;
+    let result = async {
+        log_in(&c, &base, "prof").await?;
+        c.goto(&format!("{base}/exams/{}/grading", exam.0)).await?;
+        c.wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css("input[name=mode][value=questions]"))
+            .await?
+            .click()
+            .await?;
+        // Exercice 1 to Claire, Exercice 2 to David, chosen in each question's list.
+        for (i, who) in ["claire", "claire", "david"].iter().enumerate() {
+            c.find(Locator::Css(&format!(
+                "tr[data-question='{}'] select option[value='{who}']",
+                q[i]
+            )))
+            .await?
+            .click()
+            .await?;
+        }
+        c.find(Locator::Css("#dispatch-preview"))
+            .await?
+            .click()
+            .await?;
+        wait_until_text(&c, "#dispatch-result", "3 question(s) changeraient").await?;
+        let preview = c
+            .find(Locator::Css("#dispatch-result table"))
+            .await?
+            .text()
+            .await?;
+        assert!(
+            preview.contains("claire") && preview.contains("david"),
+            "{preview}"
+        );
+        assert!(
+            app.grading_status(&system_session(), exam)
+                .await
+                .unwrap()
+                .correctors
+                .is_empty(),
+            "a preview changes nothing"
+        );
+        screenshot(&c, "grading-tab-questions").await?;
+        let violations = axe(&c).await?;
+        assert!(
+            violations.is_empty(),
+            "correction tab by questions: {violations:?}"
+        );
+        js(&c, "window.confirm = () => true").await?;
+        c.find(Locator::Css("#dispatch-form button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        wait_until_text(&c, "main table", "Exercice 2").await?;
+        screenshot(&c, "grading-tab-questions-dispatched").await?;
+        let st = app.grading_status(&system_session(), exam).await.unwrap();
+        assert_eq!(st.mode, "questions");
+        let shares: Vec<(String, usize)> = st
+            .correctors
+            .iter()
+            .map(|d| (d.corrector.clone(), d.questions.len()))
+            .collect();
+        assert_eq!(
+            shares,
+            [("claire".to_string(), 2), ("david".to_string(), 1)]
+        );
+
+        // David: his question on every copy; the others locked, marked as someone else's.
+        c.delete_all_cookies().await?;
+        log_in(&c, &base, "david").await?;
+        c.goto(&format!("{base}/grading")).await?;
+        let start = c
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css("a.button[href^='/grading/copies/']"))
+            .await?;
+        let text = c.find(Locator::Css("main")).await?.text().await?;
+        assert!(text.contains("Mes questions : Exercice 2"), "{text}");
+        assert!(text.contains("2 à corriger"), "{text}");
+        start.click().await?;
+        let mine = c
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(&format!("#q-{}", q[2])))
+            .await?;
+        for other in &q[..2] {
+            let input = c.find(Locator::Css(&format!("#q-{other}"))).await?;
+            assert!(
+                input.attr("disabled").await?.is_some(),
+                "{other} is not David's"
+            );
+        }
+        let scheme = c.find(Locator::Css("#desk-scheme")).await?.text().await?;
+        assert!(scheme.contains("autre correcteur"), "{scheme}");
+        let progress = c.find(Locator::Css("#desk-progress")).await?.text().await?;
+        assert_eq!(progress, "0 / 1 de mes questions notées");
+        assert_eq!(
+            c.find(Locator::Css("#desk-finalize")).await?.text().await?,
+            "Terminer ma partie"
+        );
+        mine.click().await?;
+        mine.send_keys("3,5").await?;
+        screenshot(&c, "grading-desk-questions").await?;
+        let violations = axe(&c).await?;
+        assert!(violations.is_empty(), "desk by questions: {violations:?}");
+        let copy: i64 = c
+            .find(Locator::Css("#desk"))
+            .await?
+            .attr("data-copy")
+            .await?
+            .unwrap()
+            .parse()
+            .unwrap();
+        c.find(Locator::Css("#desk-finalize"))
+            .await?
+            .click()
+            .await?;
+        // His part is done; the copy waits for Claire's.
+        let his = vec![q[2].clone()];
+        wait_until("David's part finalized", || {
+            let (app, his) = (app.clone(), his.clone());
+            async move { server_state(&app, copy).await.done == his }
+        })
+        .await;
+        let v = server_state(&app, copy).await;
+        assert_eq!(v.copy.status, "GRADING");
+        assert_eq!(
+            v.scores
+                .iter()
+                .map(|s| (s.question.as_str(), s.points))
+                .collect::<Vec<_>>(),
+            [(q[2].as_str(), 3.5)]
+        );
+        Ok::<_, fantoccini::error::CmdError>(())
+    }
+    .await;
+    let _ = c.close().await;
+    srv.stop().await;
+    result.unwrap();
 }
