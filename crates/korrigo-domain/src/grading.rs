@@ -319,10 +319,12 @@ pub fn check_annotation(
         }
     }
     for k in ["width", "size", "points_value"] {
+        // A stamped comment's points may be a penalty.
+        let low = if k == "points_value" { -100.0 } else { 0.0 };
         if let Some(v) = obj.get(k)
             && !v
                 .as_f64()
-                .is_some_and(|n| n.is_finite() && (0.0..=100.0).contains(&n))
+                .is_some_and(|n| n.is_finite() && (low..=100.0).contains(&n))
         {
             return Err(AnnotationProblem::Field(match k {
                 "width" => "width",
@@ -386,6 +388,42 @@ pub fn check_annotation(
         }
     }
     Ok(data.clone())
+}
+
+/// The longest comment of the bank, in characters.
+pub const MAX_COMMENT_TEXT: usize = 500;
+
+/// Why a comment of the bank is refused.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CommentProblem {
+    /// Empty or too long.
+    #[error("a comment has from 1 to {MAX_COMMENT_TEXT} characters")]
+    Text,
+    /// Not a multiple of 0.25, or beyond ±100.
+    #[error("a comment's points go by quarter points, from -100 to 100")]
+    Points,
+}
+
+/// A comment's text (trimmed) and its point value in quarter points (negative: a penalty).
+pub fn check_comment(
+    text: &str,
+    points: Option<f64>,
+) -> Result<(String, Option<i64>), CommentProblem> {
+    let text = text.trim();
+    if text.is_empty() || text.chars().count() > MAX_COMMENT_TEXT {
+        return Err(CommentProblem::Text);
+    }
+    let quarters = match points {
+        None => None,
+        Some(p) => {
+            let q = p * 4.0;
+            if !p.is_finite() || q.fract() != 0.0 || !(-400.0..=400.0).contains(&q) {
+                return Err(CommentProblem::Points);
+            }
+            Some(q as i64)
+        }
+    };
+    Ok((text.to_string(), quarters))
 }
 
 #[cfg(test)]
@@ -659,6 +697,33 @@ mod tests {
         assert_eq!(
             dispatch_by_copies(&copies(3), &[share(1), share(1)], 1),
             Err(DispatchProblem::Duplicate)
+        );
+    }
+
+    #[test]
+    fn comments_have_a_text_and_quarter_points_either_way() {
+        assert_eq!(
+            check_comment("  Unité manquante ", Some(-0.5)),
+            Ok(("Unité manquante".to_string(), Some(-2)))
+        );
+        assert_eq!(check_comment("Bien", None), Ok(("Bien".to_string(), None)));
+        assert_eq!(check_comment("   ", None), Err(CommentProblem::Text));
+        assert_eq!(
+            check_comment(&"a".repeat(MAX_COMMENT_TEXT + 1), None),
+            Err(CommentProblem::Text)
+        );
+        assert_eq!(check_comment("x", Some(0.3)), Err(CommentProblem::Points));
+        assert_eq!(check_comment("x", Some(101.0)), Err(CommentProblem::Points));
+        assert_eq!(
+            check_comment("x", Some(f64::NAN)),
+            Err(CommentProblem::Points)
+        );
+        assert!(
+            check_annotation(
+                "stamp",
+                &serde_json::json!({"x": 0.5, "y": 0.5, "text": "−0,5", "points_value": -0.5})
+            )
+            .is_ok()
         );
     }
 }

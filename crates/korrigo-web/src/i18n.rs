@@ -1432,6 +1432,22 @@ const TABLE: &[(&str, &str, &str)] = &[
 /// carried over (a number, a name, a line), itself translated when it is a known message.
 const MESSAGES_FR: &[(&str, &str)] = &[
     (
+        "a comment has from 1 to 500 characters",
+        "Un commentaire compte de 1 à 500 caractères.",
+    ),
+    (
+        "a comment's points go by quarter points, from -100 to 100",
+        "Les points d\u{2019}un commentaire vont par quarts de point, de −100 à 100.",
+    ),
+    (
+        "comment {} is not in this exam's comment bank",
+        "Le commentaire {} n\u{2019}est pas dans la banque de commentaires de cette épreuve.",
+    ),
+    (
+        "the mark's `comment` is not a comment id",
+        "Le commentaire de cette annotation n\u{2019}est pas reconnu.",
+    ),
+    (
         "`{}` is not a member of this exam: add them first",
         "«\u{a0}{}\u{a0}» n\u{2019}est pas membre de cette épreuve\u{a0}: ajoutez-le d\u{2019}abord dans ses paramètres.",
     ),

@@ -158,6 +158,11 @@ pub fn router(state: AppState) -> Router {
         .route("/api/copies/{id}/finalize/", post(grading::finalize))
         .route("/api/copies/{id}/reopen/", post(grading::reopen))
         .route("/api/copies/{id}/journal/", get(grading::journal))
+        .route(
+            "/api/exams/{id}/comments/",
+            get(grading::comments).post(grading::add_comment),
+        )
+        .route("/api/comments/{id}/", delete(grading::delete_comment))
         .route("/api/openapi.json", get(ops::openapi))
         .route("/metrics", get(ops::metrics));
     let pages = Router::new()

@@ -24,6 +24,7 @@ both_backends!(
     a_manager_reassigns_releases_and_sees_the_distribution,
     a_lowered_maximum_is_listed_then_flagged_never_clamped,
     by_questions_each_corrector_grades_their_questions_on_every_copy,
+    the_comment_bank_is_shared_or_mine_and_counts_its_stamps,
 );
 
 /// An exam managed by `prof` with a two-question scheme and `n` scanned copies, and two
@@ -1288,5 +1289,137 @@ async fn by_questions_each_corrector_grades_their_questions_on_every_copy(w: Whi
     assert!(actions.starts_with(&["dispatched"]), "{actions:?}");
     assert!(actions.contains(&"question_reassigned"), "{actions:?}");
     assert_eq!(actions.iter().filter(|a| **a == "finalized").count(), 2);
+    t.cleanup().await;
+}
+
+async fn the_comment_bank_is_shared_or_mine_and_counts_its_stamps(w: Which) {
+    let t = TestApp::new(w).await;
+    let s = setup(&t, 2).await;
+    let (qa, qb) = (s.questions[0].clone(), s.questions[1].clone());
+    let bank = format!("/api/exams/{}/comments/", s.exam);
+    let post = |who: &Client, body: Value| {
+        let (t, who, bank) = (&t, who.clone(), bank.clone());
+        async move { t.browser(&who, Method::POST, &bank, Some(body)).await }
+    };
+    // A shared comment tied to a question, by a manager; a corrector may not share.
+    let r = post(
+        &s.prof,
+        json!({"text": "Unité manquante", "question": qa, "points": -0.5, "shared": true}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let shared = r.body["id"].as_i64().unwrap();
+    assert_eq!(r.body["points"], -0.5);
+    let r = post(&s.alice, json!({"text": "Très bien", "shared": true})).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
+    // Bad input names what is wrong.
+    let r = post(&s.alice, json!({"text": "x", "points": 0.3})).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+    assert_eq!(r.body["error"]["details"]["field"], "points");
+    let r = post(&s.alice, json!({"text": "  "})).await;
+    assert_eq!(r.body["error"]["details"]["field"], "text", "{}", r.text);
+    let r = post(&s.alice, json!({"text": "x", "question": "q-nope"})).await;
+    assert_eq!(
+        r.body["error"]["details"]["field"], "question",
+        "{}",
+        r.text
+    );
+    // Personal comments: Alice's two, Bob's one, each seeing only their own.
+    let mut mine = vec![];
+    for text in ["Raisonnement juste", "Justifiez"] {
+        let r = post(&s.alice, json!({"text": text, "question": qb, "points": 1})).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        mine.push(r.body["id"].as_i64().unwrap());
+    }
+    let r = post(&s.bob, json!({"text": "Attention aux signes"})).await;
+    let bobs = r.body["id"].as_i64().unwrap();
+    let seen = |r: &common::Resp, part: &str| -> Vec<String> {
+        r.body[part]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["text"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let r = t.browser(&s.bob, Method::GET, &bank, None).await;
+    assert_eq!(seen(&r, "shared"), ["Unité manquante"]);
+    assert_eq!(seen(&r, "mine"), ["Attention aux signes"]);
+    // A stamp from the bank counts a use: the most used comes first.
+    let r = t
+        .browser(
+            &s.prof,
+            Method::POST,
+            &format!("/api/exams/{}/dispatch/", s.exam),
+            Some(json!({"mode": "copies", "correctors": ["alice"]})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let copy = s.copies[0];
+    let desk = t
+        .browser(
+            &s.alice,
+            Method::GET,
+            &format!("/api/copies/{copy}/grading/"),
+            None,
+        )
+        .await;
+    let page = desk.body["copy"]["pages"][0]["id"].as_i64().unwrap();
+    let stamp = |comment: i64| json!({"page": page, "kind": "stamp", "data": {"x": 0.5, "y": 0.5, "text": "Justifiez", "points_value": 1, "comment": comment}});
+    let marks = format!("/api/copies/{copy}/annotations/");
+    for c in [mine[1], mine[1], shared] {
+        let r = t
+            .browser(&s.alice, Method::POST, &marks, Some(stamp(c)))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    }
+    let r = t.browser(&s.alice, Method::GET, &bank, None).await;
+    assert_eq!(seen(&r, "mine"), ["Justifiez", "Raisonnement juste"]);
+    assert_eq!(r.body["mine"][0]["uses"], 2);
+    assert_eq!(r.body["shared"][0]["deletable"], false);
+    // Bob's comment is not Alice's to stamp; nothing is added.
+    let r = t
+        .browser(&s.alice, Method::POST, &marks, Some(stamp(bobs)))
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+    let desk = t
+        .browser(
+            &s.alice,
+            Method::GET,
+            &format!("/api/copies/{copy}/grading/"),
+            None,
+        )
+        .await;
+    assert_eq!(desk.body["annotations"].as_array().unwrap().len(), 3);
+    // Deleting: one's own, shared ones by managers; another's is not found.
+    let del = |who: &Client, id: i64| {
+        let (t, who) = (&t, who.clone());
+        async move {
+            t.browser(&who, Method::DELETE, &format!("/api/comments/{id}/"), None)
+                .await
+                .status
+        }
+    };
+    assert_eq!(del(&s.alice, bobs).await, StatusCode::NOT_FOUND);
+    assert_eq!(del(&s.alice, shared).await, StatusCode::FORBIDDEN);
+    assert_eq!(del(&s.alice, mine[0]).await, StatusCode::NO_CONTENT);
+    assert_eq!(del(&s.prof, shared).await, StatusCode::NO_CONTENT);
+    let r = t.browser(&s.alice, Method::GET, &bank, None).await;
+    assert_eq!(seen(&r, "mine"), ["Justifiez"]);
+    assert!(seen(&r, "shared").is_empty());
+    // The stamps keep their text.
+    let desk = t
+        .browser(
+            &s.alice,
+            Method::GET,
+            &format!("/api/copies/{copy}/grading/"),
+            None,
+        )
+        .await;
+    assert_eq!(desk.body["annotations"][2]["data"]["text"], "Justifiez");
+    // Someone who is not a member of the exam sees nothing of it.
+    let admin = t.admin().await;
+    let (_, zoe) = t.user(&admin, "zoe", "teacher").await;
+    let r = t.browser(&zoe, Method::GET, &bank, None).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
     t.cleanup().await;
 }

@@ -275,9 +275,24 @@ impl App {
                 "this page is not one of the copy's pages",
             ));
         }
+        // A stamp from the comment bank names its comment, which counts one more use.
+        let comment = match data.get("comment") {
+            None | Some(serde_json::Value::Null) => None,
+            Some(v) => Some(v.as_i64().filter(|id| *id > 0).ok_or_else(|| {
+                AppError::invalid("data", "the mark's `comment` is not a comment id")
+            })?),
+        };
         let now = now_ms();
         let mut tx = self.db.begin().await?;
         self.start_writing(tx.conn(), &a, now).await?;
+        if let Some(id) = comment
+            && !store::comment_used(tx.conn(), id, a.copy.exam_id, s.user.id.0, now).await?
+        {
+            return Err(AppError::invalid(
+                "data",
+                format!("comment {id} is not in this exam's comment bank"),
+            ));
+        }
         let row = store::add_annotation(
             tx.conn(),
             copy_id,

@@ -18,11 +18,13 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
 mod by_questions;
+mod comments;
 mod desk;
 mod dispatch;
 mod finalize;
 
 pub use by_questions::QuestionAssignment;
+pub use comments::{CommentBank, CommentInput, CommentView};
 
 /// `POST /api/exams/{id}/dispatch/`.
 #[derive(Debug, Default, Deserialize)]

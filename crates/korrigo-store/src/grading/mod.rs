@@ -6,7 +6,9 @@ use crate::query::id_list;
 use crate::{Conn, StoreError, on_conn};
 use korrigo_domain::copies::CopyStatus;
 
+mod comments;
 mod shares;
+pub use comments::*;
 pub use shares::*;
 
 /// A copy as the dispatch sees it.

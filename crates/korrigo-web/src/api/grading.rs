@@ -308,3 +308,42 @@ pub async fn release(
         st.app.release_copies(&s, ExamId(id), &b.corrector).await?,
     ))
 }
+
+/// `GET /api/exams/{id}/comments/` (its correctors and managers): the exam's shared comments
+/// and the caller's own, most used first.
+pub async fn comments(
+    State(st): State<AppState>,
+    StaffSession(s): StaffSession,
+    Path(id): Path<i64>,
+) -> Result<Json<korrigo_app::grading::CommentBank>, ApiError> {
+    Ok(Json(st.app.comment_bank(&s, ExamId(id)).await?))
+}
+
+/// `POST /api/exams/{id}/comments/` `{"text", "question"?, "points"?, "shared"?}`: a comment of
+/// the caller's own, or (managers) one shared with the exam's correctors.
+pub async fn add_comment(
+    State(st): State<AppState>,
+    StaffSession(s): StaffSession,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<korrigo_app::grading::CommentInput>,
+) -> Result<(StatusCode, Json<korrigo_app::grading::CommentView>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(st.app.add_comment(&s, ExamId(id), &b).await?),
+    ))
+}
+
+/// `DELETE /api/comments/{id}/`: one's own comment, or (managers) a shared one.
+pub async fn delete_comment(
+    State(st): State<AppState>,
+    StaffSession(s): StaffSession,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    st.app.delete_comment(&s, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+impl BodyLimits for korrigo_app::grading::CommentInput {
+    const LONG_FIELDS: &'static [(&'static str, usize)] =
+        &[("text", korrigo_domain::grading::MAX_COMMENT_TEXT)];
+}
