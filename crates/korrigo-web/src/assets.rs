@@ -60,6 +60,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../assets/grading/queue.js"),
     ),
     (
+        "grading/bank.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/grading/bank.js"),
+    ),
+    (
         "grading/desk.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../assets/grading/desk.js"),
@@ -169,7 +174,12 @@ mod tests {
             .to_string();
         assert!(desk.starts_with("grading-desk."), "{desk}");
         let text = String::from_utf8_lossy(&a.by_hashed[&desk].1).into_owned();
-        for dep in ["app.js", "grading/geometry.js", "grading/queue.js"] {
+        for dep in [
+            "app.js",
+            "grading/geometry.js",
+            "grading/queue.js",
+            "grading/bank.js",
+        ] {
             assert!(
                 text.contains(&format!("\"{}\"", a.url(dep))),
                 "desk.js imports {dep}"

@@ -48,6 +48,8 @@ pub struct CommentBank {
     pub shared: Vec<CommentView>,
     /// The caller's own, most used first.
     pub mine: Vec<CommentView>,
+    /// Whether the caller may add shared comments (the exam's managers).
+    pub can_share: bool,
 }
 
 fn comment_view(r: store::CommentRow, manager: bool) -> CommentView {
@@ -78,7 +80,11 @@ impl App {
             .into_iter()
             .map(|r| comment_view(r, manager))
             .partition(|v| v.shared);
-        Ok(CommentBank { shared, mine })
+        Ok(CommentBank {
+            shared,
+            mine,
+            can_share: manager,
+        })
     }
 
     /// Adds a comment: the caller's own, or (managers) a shared one.

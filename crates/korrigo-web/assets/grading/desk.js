@@ -8,6 +8,7 @@
 import { csrfToken, describe, toast } from "../app.js";
 import { strokeForServer, toPage } from "./geometry.js";
 import { createQueue } from "./queue.js";
+import { createBank } from "./bank.js";
 
 /** @typedef {{ id: number, position: number, image_url: string, width: number, height: number, rotation: number }} Page */
 /** @typedef {{ id: string, label: string, max_points?: number, children?: SchemeNode[] }} SchemeNode */
@@ -68,6 +69,48 @@ async function send(w) {
     body = null;
   }
   return { status: resp.status, body };
+}
+
+const bank = createBank({ root: $("desk-bank"), t, num, send, describe, toast });
+
+/** The label path of every question that takes a score ("Exercice 1 · a)"). */
+function questionLabels() {
+  /** @type {Map<string, string>} */
+  const out = new Map();
+  /** @param {SchemeNode[]} nodes @param {string} prefix */
+  const walk = (nodes, prefix) => {
+    for (const n of nodes) {
+      const label = prefix ? `${prefix} · ${n.label}` : n.label;
+      if (n.children && n.children.length) walk(n.children, label);
+      else out.set(n.id, label);
+    }
+  };
+  walk(view.scheme.nodes, "");
+  return out;
+}
+
+/**
+ * Stamps the comment picked in the bank; its points, when it is tied to one of my questions,
+ * go to that question's score (within 0 and its maximum).
+ * @param {string} page @param {number[]} at
+ */
+function stampComment(page, at) {
+  const c = bank.picked();
+  if (!c) return false;
+  /** @type {any} */
+  const data = { x: r4(at[0]), y: r4(at[1]), text: c.text, color, comment: c.id };
+  if (c.points !== null) data.points_value = c.points;
+  addMark(page, "stamp", data);
+  bank.used(c.id);
+  const q = c.question ? questions.get(c.question) : undefined;
+  if (q && c.points !== null && !q.score.disabled) {
+    const max = q.node.max_points || 0;
+    const now = parsePoints(q.score.value);
+    const base = now === null || Number.isNaN(now) ? (c.points < 0 ? max : 0) : now;
+    q.score.value = num(Math.min(max, Math.max(0, base + c.points)));
+    scoreTyped(q, true);
+  }
+  return true;
 }
 
 const queue = createQueue({
@@ -415,6 +458,7 @@ function attachPointer(svg, p) {
       }
       return;
     }
+    if (tool === "stamp" && stampComment(page, start)) return;
     if (tool === "text" || tool === "stamp") {
       e.preventDefault();
       askText(e, page, start);
@@ -917,6 +961,7 @@ function show(v) {
   loadMarks();
   renderPages();
   renderScheme();
+  if (tool === "stamp") bank.load(v.copy.exam, questionLabels());
   pagesEl.scrollTop = 0;
 }
 
@@ -990,6 +1035,8 @@ function setTool(name) {
   pagesEl.dataset.tool = name;
   for (const b of root.querySelectorAll("[data-tool]")) if (b.tagName === "BUTTON") b.setAttribute("aria-pressed", String(b.getAttribute("data-tool") === name));
   if (name !== "select") select(null);
+  bank.show(name === "stamp");
+  if (name === "stamp") bank.load(view.copy.exam, questionLabels());
 }
 /** @param {string} c */
 function setColor(c) {

@@ -699,8 +699,55 @@ async fn a_manager_shares_questions_and_a_corrector_grades_theirs_in_chromium() 
             c.find(Locator::Css("#desk-finalize")).await?.text().await?,
             "Terminer ma partie"
         );
-        mine.click().await?;
-        mine.send_keys("3,5").await?;
+        drop(mine);
+        // The comment bank: a new comment of his own, a penalty on his question, stamped on
+        // the page: the stamp is drawn and the score follows (4 − 0,5).
+        c.find(Locator::Css("button[data-tool=stamp]"))
+            .await?
+            .click()
+            .await?;
+        c.wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css("#desk-bank-list .bank-empty"))
+            .await?;
+        c.find(Locator::Css("#desk-bank .bank-new summary"))
+            .await?
+            .click()
+            .await?;
+        c.find(Locator::Css("#desk-bank-add [name=text]"))
+            .await?
+            .send_keys("Unité manquante")
+            .await?;
+        c.find(Locator::Css("#desk-bank-add [name=points]"))
+            .await?
+            .send_keys("-0,5")
+            .await?;
+        c.find(Locator::Css(&format!(
+            "#desk-bank-add select option[value='{}']",
+            q[2]
+        )))
+        .await?
+        .click()
+        .await?;
+        c.find(Locator::Css("#desk-bank-add button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        c.wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(
+                "#desk-bank-list .bank-item[aria-pressed=true]",
+            ))
+            .await?;
+        on_page(&c, 0, (0.0, 0.0), &[]).await?;
+        let score_js = format!("return document.getElementById('q-{}').value", q[2]);
+        for _ in 0..100 {
+            if js(&c, &score_js).await?.as_str() == Some("3,5") {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert_eq!(js(&c, &score_js).await?.as_str(), Some("3,5"));
         screenshot(&c, "grading-desk-questions").await?;
         let violations = axe(&c).await?;
         assert!(violations.is_empty(), "desk by questions: {violations:?}");
@@ -725,6 +772,13 @@ async fn a_manager_shares_questions_and_a_corrector_grades_theirs_in_chromium() 
         .await;
         let v = server_state(&app, copy).await;
         assert_eq!(v.copy.status, "GRADING");
+        let stamp = v
+            .annotations
+            .iter()
+            .find(|a| a.kind == "stamp")
+            .expect("the stamp");
+        assert_eq!(stamp.data["text"], "Unité manquante");
+        assert_eq!(stamp.data["points_value"], -0.5);
         assert_eq!(
             v.scores
                 .iter()
