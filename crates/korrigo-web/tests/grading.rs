@@ -25,6 +25,7 @@ both_backends!(
     a_lowered_maximum_is_listed_then_flagged_never_clamped,
     by_questions_each_corrector_grades_their_questions_on_every_copy,
     the_comment_bank_is_shared_or_mine_and_counts_its_stamps,
+    every_grading_route_refuses_outsiders_and_changes_nothing,
 );
 
 /// An exam managed by `prof` with a two-question scheme and `n` scanned copies, and two
@@ -1421,5 +1422,208 @@ async fn the_comment_bank_is_shared_or_mine_and_counts_its_stamps(w: Which) {
     let (_, zoe) = t.user(&admin, "zoe", "teacher").await;
     let r = t.browser(&zoe, Method::GET, &bank, None).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
+    t.cleanup().await;
+}
+
+/// Every grading route, called by someone outside the exam (a teacher who is not a member, a
+/// corrector of another exam, a student) and by an anonymous caller: refused, and nothing of
+/// the exam changes.
+async fn every_grading_route_refuses_outsiders_and_changes_nothing(w: Which) {
+    let t = TestApp::new(w).await;
+    let s = setup(&t, 1).await;
+    let (e, q, copy) = (s.exam, s.questions[0].clone(), s.copies[0]);
+    let r = t
+        .browser(
+            &s.prof,
+            Method::POST,
+            &format!("/api/exams/{e}/dispatch/"),
+            Some(json!({"mode": "copies", "correctors": ["alice"]})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let desk = t
+        .browser(
+            &s.alice,
+            Method::GET,
+            &format!("/api/copies/{copy}/grading/"),
+            None,
+        )
+        .await;
+    let page = desk.body["copy"]["pages"][0]["id"].as_i64().unwrap();
+    let mark = json!({"page": page, "kind": "tick", "data": {"x": 0.5, "y": 0.5}});
+    let r = t
+        .browser(
+            &s.alice,
+            Method::POST,
+            &format!("/api/copies/{copy}/annotations/"),
+            Some(mark.clone()),
+        )
+        .await;
+    let a = r.body["id"].as_i64().unwrap();
+    let r = t
+        .browser(
+            &s.alice,
+            Method::POST,
+            &format!("/api/exams/{e}/comments/"),
+            Some(json!({"text": "Justifiez"})),
+        )
+        .await;
+    let comment = r.body["id"].as_i64().unwrap();
+    let before = t
+        .browser(
+            &s.prof,
+            Method::GET,
+            &format!("/api/copies/{copy}/grading/"),
+            None,
+        )
+        .await
+        .body;
+    // The outsiders: a teacher of the school, a corrector of another exam, a student.
+    let admin = t.admin().await;
+    let (_, olga) = t.user(&admin, "olga", "teacher").await;
+    let (_, carl) = t.user(&admin, "carl", "teacher").await;
+    let r = t
+        .browser(
+            &olga,
+            Method::POST,
+            "/api/exams/",
+            Some(json!({"name": "Autre épreuve", "layout": "a4:1"})),
+        )
+        .await;
+    let other = r.body["id"].as_i64().unwrap();
+    let r = t
+        .browser(
+            &olga,
+            Method::PUT,
+            &format!("/api/exams/{other}/members/"),
+            Some(json!({"username": "carl", "role": "corrector"})),
+        )
+        .await;
+    assert!(r.status.is_success(), "{}", r.text);
+    let (_, student) = t.user(&admin, "eleve", "student").await;
+    let routes: Vec<(Method, String, Option<Value>)> = vec![
+        (
+            Method::POST,
+            format!("/api/exams/{e}/dispatch/"),
+            Some(json!({"mode": "copies", "correctors": ["bob"]})),
+        ),
+        (Method::GET, format!("/api/exams/{e}/grading/"), None),
+        (
+            Method::POST,
+            format!("/api/exams/{e}/release/"),
+            Some(json!({"corrector": "alice"})),
+        ),
+        (
+            Method::POST,
+            format!("/api/copies/{copy}/assign/"),
+            Some(json!({"corrector": "bob"})),
+        ),
+        (
+            Method::POST,
+            format!("/api/exams/{e}/questions/{q}/assign/"),
+            Some(json!({"corrector": "bob"})),
+        ),
+        (Method::GET, format!("/api/copies/{copy}/grading/"), None),
+        (
+            Method::PUT,
+            format!("/api/copies/{copy}/scores/{q}/"),
+            Some(json!({"points": 1, "version": 0})),
+        ),
+        (
+            Method::PUT,
+            format!("/api/copies/{copy}/appreciation/"),
+            Some(json!({"text": "x", "version": 0})),
+        ),
+        (
+            Method::POST,
+            format!("/api/copies/{copy}/annotations/"),
+            Some(mark.clone()),
+        ),
+        (
+            Method::PUT,
+            format!("/api/annotations/{a}/"),
+            Some(json!({"data": {"x": 0.1, "y": 0.1}, "version": 1})),
+        ),
+        (
+            Method::DELETE,
+            format!("/api/annotations/{a}/?version=1"),
+            None,
+        ),
+        (Method::POST, format!("/api/copies/{copy}/finalize/"), None),
+        (
+            Method::POST,
+            format!("/api/copies/{copy}/reopen/"),
+            Some(json!({"reason": "x"})),
+        ),
+        (Method::GET, format!("/api/copies/{copy}/journal/"), None),
+        (Method::GET, format!("/api/exams/{e}/comments/"), None),
+        (
+            Method::POST,
+            format!("/api/exams/{e}/comments/"),
+            Some(json!({"text": "x"})),
+        ),
+        (Method::DELETE, format!("/api/comments/{comment}/"), None),
+        (Method::GET, format!("/api/pages/{page}/image/"), None),
+    ];
+    for (method, path, body) in &routes {
+        for (who, c) in [("olga", &olga), ("carl", &carl), ("student", &student)] {
+            let r = t.browser(c, method.clone(), path, body.clone()).await;
+            assert!(
+                r.status == StatusCode::FORBIDDEN || r.status == StatusCode::NOT_FOUND,
+                "{who} {method} {path}: {} {}",
+                r.status,
+                r.text
+            );
+        }
+        let r = t.send(method.clone(), path, body.clone(), &[]).await;
+        assert!(
+            r.status == StatusCode::UNAUTHORIZED || r.status == StatusCode::FORBIDDEN,
+            "anonymous {method} {path}: {} {}",
+            r.status,
+            r.text
+        );
+    }
+    // Carl's own list has nothing of this exam.
+    let r = t
+        .browser(&carl, Method::GET, "/api/grading/copies/", None)
+        .await;
+    assert_eq!(r.body["items"], json!([]), "{}", r.text);
+    // Nothing changed: the same scores, marks, appreciation and corrector.
+    let after = t
+        .browser(
+            &s.prof,
+            Method::GET,
+            &format!("/api/copies/{copy}/grading/"),
+            None,
+        )
+        .await
+        .body;
+    for k in ["scores", "annotations", "appreciation", "copy"] {
+        assert_eq!(before[k], after[k], "{k}");
+    }
+    let mine = t
+        .browser(
+            &s.alice,
+            Method::GET,
+            &format!("/api/exams/{e}/comments/"),
+            None,
+        )
+        .await;
+    assert_eq!(mine.body["mine"][0]["id"], comment);
+    assert_eq!(
+        mine.body["mine"].as_array().unwrap().len(),
+        1,
+        "{}",
+        mine.text
+    );
+    let st = t
+        .browser(
+            &s.prof,
+            Method::GET,
+            &format!("/api/exams/{e}/grading/"),
+            None,
+        )
+        .await;
+    assert_eq!(st.body["correctors"][0]["corrector"], "alice");
     t.cleanup().await;
 }
