@@ -47,7 +47,7 @@ impl AppState {
 /// Every route of Korrigo.
 pub fn router(state: AppState) -> Router {
     use api::{
-        accounts, audit, exams, grading, identify, jobs, ops, roster, scans, session, users,
+        audit, exams, grading, identify, jobs, ops, roster, scans, session, student_accounts, users,
     };
     use axum::routing::{delete, put};
     // Every body is small but the scan chunks (their route streams them to the file store
@@ -82,12 +82,15 @@ pub fn router(state: AppState) -> Router {
             "/api/imports/{id}/rejected/",
             get(roster::import_rejected_csv),
         )
-        .route("/api/students/accounts/", post(accounts::generate))
-        .route("/api/students/{id}/activation/", post(accounts::reset))
-        .route("/api/activate/", post(accounts::activate))
+        .route("/api/students/accounts/", post(student_accounts::generate))
+        .route(
+            "/api/students/{id}/activation/",
+            post(student_accounts::reset),
+        )
+        .route("/api/activate/", post(student_accounts::activate))
         .route(
             "/api/teachers/import/",
-            post(accounts::import_teachers).layer(DefaultBodyLimit::max(import_limit)),
+            post(student_accounts::import_teachers).layer(DefaultBodyLimit::max(import_limit)),
         )
         .route("/api/students/", get(roster::list))
         .route(

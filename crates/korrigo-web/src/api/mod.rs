@@ -1,7 +1,6 @@
 //! The JSON API under `/api/`. Handlers are short: extract, call one use case, shape the
 //! response. JSON shapes live here; they are a contract (see the README's API section).
 
-pub mod accounts;
 pub mod audit;
 pub mod exams;
 pub mod grading;
@@ -11,6 +10,7 @@ pub mod ops;
 pub mod roster;
 pub mod scans;
 pub mod session;
+pub mod student_accounts;
 pub mod users;
 
 use crate::error::ApiError;
@@ -136,8 +136,8 @@ default_limits!(
     korrigo_app::accounts::CreateUser,
     korrigo_app::accounts::UpdateUser,
     korrigo_app::roster::StudentInput,
-    accounts::GenerateBody,
-    accounts::ActivateBody,
+    student_accounts::GenerateBody,
+    student_accounts::ActivateBody,
     korrigo_app::exams::ExamInput,
     korrigo_app::exams::MemberInput,
     korrigo_app::exams::SchemeInput,
