@@ -167,17 +167,63 @@ pub(crate) async fn run(correctors: usize, saves: usize, postgres: bool) -> Resu
         .map_err(app_err)?;
     }
     {
+        // Metadata only: one page per copy (its image is never fetched), for the marks.
+        use korrigo_store::scans as scans_store;
+        let now = korrigo_store::now_ms();
         let mut tx = app.db.begin().await?;
+        let batch = scans_store::insert_batch(
+            tx.conn(),
+            &scans_store::NewBatch {
+                exam_id: exam.0,
+                file_name: "bench.pdf",
+                size: 0,
+                received: 0,
+                sha256: None,
+                store_key: "bench",
+                status: "done",
+                grouping: "fixed",
+                created_by: None,
+                now,
+            },
+        )
+        .await?;
         for i in 0..correctors {
-            korrigo_store::scans::insert_copy(
+            scans_store::insert_page(
+                tx.conn(),
+                &scans_store::NewPage {
+                    exam_id: exam.0,
+                    batch_id: batch,
+                    seq: i as i64,
+                    order_key: i as i64,
+                    source_file: "bench.pdf",
+                    source_page: i as i64 + 1,
+                    half: None,
+                    rotation: 0,
+                    has_header: false,
+                    blank: false,
+                    unsure: false,
+                    width: 1240,
+                    height: 1754,
+                    viewer_key: "bench",
+                    thumb_key: "bench",
+                    header_key: None,
+                    now,
+                },
+            )
+            .await?;
+        }
+        let pages = scans_store::batch_pages(tx.conn(), batch).await?;
+        for (i, page) in pages.iter().enumerate() {
+            let copy = scans_store::insert_copy(
                 tx.conn(),
                 exam.0,
                 &format!("B{i:05}"),
                 "READY",
-                None,
-                korrigo_store::now_ms(),
+                Some(batch),
+                now,
             )
             .await?;
+            scans_store::place_page(tx.conn(), page.id, Some(copy), 1).await?;
         }
         tx.commit().await?;
     }
@@ -227,7 +273,19 @@ pub(crate) async fn run(correctors: usize, saves: usize, postgres: bool) -> Resu
             korrigo_store::grading::assigned_to(c.conn(), user, Some(exam.0)).await?
         };
         let copy = mine.first().context("a copy for every corrector")?.id;
-        sessions.push((cookie, csrf, copy));
+        let (_, desk, _) = call(
+            &http,
+            "GET",
+            &format!("{base}/api/copies/{copy}/grading/"),
+            Some(&cookie),
+            None,
+            &serde_json::Value::Null,
+        )
+        .await?;
+        let page = desk["copy"]["pages"][0]["id"]
+            .as_i64()
+            .context("a page on every copy")?;
+        sessions.push((cookie, csrf, copy, page));
     }
     let per = saves.div_ceil(correctors);
     let first = sessions
@@ -237,13 +295,26 @@ pub(crate) async fn run(correctors: usize, saves: usize, postgres: bool) -> Resu
     let questions = Arc::new(questions);
     let started = Instant::now();
     let mut tasks = Vec::new();
-    for (cookie, csrf, copy) in sessions {
+    for (cookie, csrf, copy, page) in sessions {
         let (http, base, questions) = (http.clone(), base.clone(), questions.clone());
         tasks.push(tokio::spawn(async move {
             let mut lat = Vec::with_capacity(per);
+            let mut marks = Vec::with_capacity(per / 4 + 1);
             let mut errors = 0usize;
             let mut versions = vec![0i64; questions.len()];
             for k in 0..per {
+                // One change in four is a pen stroke, as at the desk.
+                if k % 4 == 3 {
+                    let mut body = stroke(k);
+                    body["page"] = serde_json::json!(page);
+                    let url = format!("{base}/api/copies/{copy}/annotations/");
+                    let t = Instant::now();
+                    match call(&http, "POST", &url, Some(&cookie), Some(&csrf), &body).await {
+                        Ok((201, _, _)) => marks.push(t.elapsed()),
+                        _ => errors += 1,
+                    }
+                    continue;
+                }
                 let q = k % questions.len();
                 let body = serde_json::json!({
                     "points": (k % 9) as f64 * 0.25,
@@ -260,20 +331,23 @@ pub(crate) async fn run(correctors: usize, saves: usize, postgres: bool) -> Resu
                     _ => errors += 1,
                 }
             }
-            (lat, errors)
+            (lat, marks, errors)
         }));
     }
     let mut all = Vec::new();
+    let mut all_marks = Vec::new();
     let mut errors = 0;
     for t in tasks {
-        let (lat, e) = t.await?;
+        let (lat, m, e) = t.await?;
         all.extend(lat);
+        all_marks.extend(m);
         errors += e;
     }
     let wall = started.elapsed();
     all.sort();
+    all_marks.sort();
     // One corrector alone: the server's own time per save (plus the loopback), no queueing.
-    let (cookie, csrf, copy) = &first;
+    let (cookie, csrf, copy, page) = &first;
     let mut alone = Vec::new();
     let q = &questions[0];
     // Start from the version the concurrent phase left.
@@ -306,26 +380,51 @@ pub(crate) async fn run(correctors: usize, saves: usize, postgres: bool) -> Resu
     }
     alone.sort();
     errors += alone_errors;
+    let mut alone_marks = Vec::new();
+    for k in 0..300 {
+        let mut body = stroke(k);
+        body["page"] = serde_json::json!(page);
+        let url = format!("{base}/api/copies/{copy}/annotations/");
+        let t = Instant::now();
+        match call(&http, "POST", &url, Some(cookie), Some(csrf), &body).await {
+            Ok((201, _, _)) => alone_marks.push(t.elapsed()),
+            _ => errors += 1,
+        }
+    }
+    alone_marks.sort();
     let _ = stop.send(());
     let _ = server.await;
     println!(
-        "bench grading ({}): {} correctors, {} score saves through HTTP in {:.2} s",
+        "bench grading ({}): {} correctors, {} score saves and {} pen strokes through HTTP in {:.2} s",
         if postgres { "PostgreSQL" } else { "SQLite" },
         correctors,
         all.len(),
+        all_marks.len(),
         wall.as_secs_f64()
     );
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
-        "  {:.0} saves/s · latency p50 {:.1} ms · p95 {:.1} ms · p99 {:.1} ms · errors {errors}",
-        all.len() as f64 / wall.as_secs_f64(),
-        percentile(&all, 0.50).as_secs_f64() * 1000.0,
-        percentile(&all, 0.95).as_secs_f64() * 1000.0,
-        percentile(&all, 0.99).as_secs_f64() * 1000.0,
+        "  {:.0} saves/s in all · errors {errors}",
+        (all.len() + all_marks.len()) as f64 / wall.as_secs_f64(),
     );
     println!(
-        "  one corrector alone (500 saves): p50 {:.2} ms · p99 {:.2} ms",
-        percentile(&alone, 0.50).as_secs_f64() * 1000.0,
-        percentile(&alone, 0.99).as_secs_f64() * 1000.0,
+        "  scores: p50 {:.1} ms · p95 {:.1} ms · p99 {:.1} ms",
+        ms(percentile(&all, 0.50)),
+        ms(percentile(&all, 0.95)),
+        ms(percentile(&all, 0.99)),
+    );
+    println!(
+        "  strokes: p50 {:.1} ms · p95 {:.1} ms · p99 {:.1} ms",
+        ms(percentile(&all_marks, 0.50)),
+        ms(percentile(&all_marks, 0.95)),
+        ms(percentile(&all_marks, 0.99)),
+    );
+    println!(
+        "  one corrector alone: 500 scores p50 {:.2} ms · p99 {:.2} ms; 300 strokes p50 {:.2} ms · p99 {:.2} ms",
+        ms(percentile(&alone, 0.50)),
+        ms(percentile(&alone, 0.99)),
+        ms(percentile(&alone_marks, 0.50)),
+        ms(percentile(&alone_marks, 0.99)),
     );
     tdb.cleanup().await;
     let _ = std::fs::remove_dir_all(dir);
@@ -334,6 +433,15 @@ pub(crate) async fn run(correctors: usize, saves: usize, postgres: bool) -> Resu
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// A pen stroke of 40 points (the page is filled in by the caller).
+fn stroke(k: usize) -> serde_json::Value {
+    let y = 0.1 + (k % 80) as f64 * 0.01;
+    let points: Vec<[f64; 2]> = (0..40)
+        .map(|i| [0.1 + i as f64 * 0.02, y + (i % 5) as f64 * 0.002])
+        .collect();
+    serde_json::json!({"kind": "pen", "data": {"points": points, "color": "#d7263d"}})
 }
 
 fn url_of(base: &str) -> Result<url::Url> {
