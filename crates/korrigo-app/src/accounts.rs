@@ -1,5 +1,6 @@
 //! Accounts and sessions: login, logout, password changes, user management, first-admin setup.
 
+use crate::audit_entry::{self, EntryExt};
 use crate::error::AppError;
 use crate::tokens;
 use crate::{App, ClientInfo};
@@ -223,20 +224,10 @@ impl App {
             .await?
         {
             let mut tx = self.db.begin().await?;
-            audit::record(
-                tx.conn(),
-                &NewEntry {
-                    action: Some(AuditAction::LoginThrottled),
-                    object_type: Some("user"),
-                    object_id: Some(key.clone()),
-                    ip: client.ip.as_deref(),
-                    user_agent: client.user_agent.as_deref(),
-                    details: Some(serde_json::json!({ "login": login })),
-                    ..Default::default()
-                },
-                now,
-            )
-            .await?;
+            let entry = audit_entry::anonymous(AuditAction::LoginThrottled, client)
+                .on("user", &key)
+                .with(serde_json::json!({ "login": login }));
+            audit::record(tx.conn(), &entry, now).await?;
             tx.commit().await?;
             warn!(
                 client.ip = client.ip.as_deref().unwrap_or("-"),
@@ -258,21 +249,10 @@ impl App {
         };
         if let Some(reason) = failure {
             let mut tx = self.db.begin().await?;
-            audit::record(
-                tx.conn(),
-                &NewEntry {
-                    actor_id: None,
-                    actor_username: None,
-                    action: Some(AuditAction::LoginFailed),
-                    object_type: Some("user"),
-                    object_id: Some(key.clone()),
-                    ip: client.ip.as_deref(),
-                    user_agent: client.user_agent.as_deref(),
-                    details: Some(serde_json::json!({ "reason": reason, "login": login })),
-                },
-                now,
-            )
-            .await?;
+            let entry = audit_entry::anonymous(AuditAction::LoginFailed, client)
+                .on("user", &key)
+                .with(serde_json::json!({ "reason": reason, "login": login }));
+            audit::record(tx.conn(), &entry, now).await?;
             tx.commit().await?;
             info!(reason, "login failed");
             return Err(if reason == "deactivated" {
@@ -301,21 +281,10 @@ impl App {
         )
         .await?;
         users::touch_login(tx.conn(), user.id, now).await?;
-        audit::record(
-            tx.conn(),
-            &NewEntry {
-                actor_id: Some(user.id),
-                actor_username: Some(&user.username),
-                action: Some(AuditAction::LoginSucceeded),
-                object_type: Some("user"),
-                object_id: Some(user.id.to_string()),
-                ip: client.ip.as_deref(),
-                user_agent: client.user_agent.as_deref(),
-                details: None,
-            },
-            now,
-        )
-        .await?;
+        let entry =
+            audit_entry::by_account(user.id, &user.username, AuditAction::LoginSucceeded, client)
+                .on("user", user.id);
+        audit::record(tx.conn(), &entry, now).await?;
         tx.commit().await?;
         info!(user.id = %user.id, "login");
         let csrf_token = tokens::csrf_token(self.config.secret_key.expose(), &id_hash);
@@ -419,17 +388,11 @@ impl App {
         client: &'a ClientInfo,
         object: Option<UserId>,
     ) -> (NewEntry<'a>, i64) {
+        let entry = audit_entry::by_session(s, action, client);
         (
-            NewEntry {
-                // The command line acts as the system (id 0), which has no row.
-                actor_id: (s.user.id.0 > 0).then_some(s.user.id),
-                actor_username: Some(&s.user.username),
-                action: Some(action),
-                object_type: object.map(|_| "user"),
-                object_id: object.map(|o| o.to_string()),
-                ip: client.ip.as_deref(),
-                user_agent: client.user_agent.as_deref(),
-                details: None,
+            match object {
+                Some(o) => entry.on("user", o),
+                None => entry,
             },
             now_ms(),
         )
@@ -846,21 +809,10 @@ impl App {
         .await
         .map_err(AppError::from_store)?;
         settings::delete(tx.conn(), SETUP_TOKEN_KEY).await?;
-        audit::record(
-            tx.conn(),
-            &NewEntry {
-                actor_id: Some(id),
-                actor_username: Some(username),
-                action: Some(AuditAction::AdminSetup),
-                object_type: Some("user"),
-                object_id: Some(id.to_string()),
-                ip: client.ip.as_deref(),
-                user_agent: client.user_agent.as_deref(),
-                details: Some(serde_json::json!({ "via": via })),
-            },
-            now,
-        )
-        .await?;
+        let entry = audit_entry::by_account(id, username, AuditAction::AdminSetup, client)
+            .on("user", id)
+            .with(serde_json::json!({ "via": via }));
+        audit::record(tx.conn(), &entry, now).await?;
         tx.commit().await?;
         info!(user.id = %id, via, "first admin created");
         Ok(())

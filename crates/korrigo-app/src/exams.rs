@@ -2,6 +2,7 @@
 //! marking scheme with its confirmation when the total differs from the grade scale.
 
 use crate::accounts::AuthSession;
+use crate::audit_entry::{self, EntryExt};
 use crate::error::AppError;
 use crate::{App, ClientInfo};
 use korrigo_domain::audit::AuditAction;
@@ -10,7 +11,7 @@ use korrigo_domain::exams::{
 };
 use korrigo_domain::scheme::{Points, Scheme};
 use korrigo_domain::{Date, ExamId, ExamRole, PageRequest, Paged, Role, UserId, policy};
-use korrigo_store::audit::{self, NewEntry};
+use korrigo_store::audit;
 use korrigo_store::exams::{self, Exam, ExamFields, ExamFilter, ExamListItem, ExamSort, Member};
 use korrigo_store::{Conn, now_ms, users};
 use serde::{Deserialize, Serialize};
@@ -201,21 +202,9 @@ impl App {
         client: &ClientInfo,
         details: Option<serde_json::Value>,
     ) -> Result<(), AppError> {
-        audit::record(
-            c,
-            &NewEntry {
-                actor_id: (s.user.id.0 > 0).then_some(s.user.id),
-                actor_username: Some(&s.user.username),
-                action: Some(action),
-                object_type: Some("exam"),
-                object_id: Some(exam.to_string()),
-                ip: client.ip.as_deref(),
-                user_agent: client.user_agent.as_deref(),
-                details,
-            },
-            now_ms(),
-        )
-        .await?;
+        let mut entry = audit_entry::by_session(s, action, client).on("exam", exam);
+        entry.details = details;
+        audit::record(c, &entry, now_ms()).await?;
         Ok(())
     }
 

@@ -3,6 +3,7 @@
 //! for writes.
 
 pub mod accounts;
+mod audit_entry;
 pub mod config;
 pub mod error;
 pub mod exams;

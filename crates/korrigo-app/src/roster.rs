@@ -3,13 +3,14 @@
 //! here; teachers reach it only through the exam features that need it.
 
 use crate::accounts::AuthSession;
+use crate::audit_entry::{self, EntryExt};
 use crate::error::AppError;
 use crate::jobs::JobContext;
 use crate::{App, ClientInfo};
 use korrigo_domain::audit::AuditAction;
 use korrigo_domain::roster::{ParsedRoster, Rejected, StudentRecord, parse_roster};
 use korrigo_domain::{Date, Email, PageRequest, Paged, policy};
-use korrigo_store::audit::{self, NewEntry};
+use korrigo_store::audit;
 use korrigo_store::students::{self, ImportCounts, Planned, Student, StudentFilter};
 use korrigo_store::{imports, now_ms};
 use serde::{Deserialize, Serialize};
@@ -244,16 +245,10 @@ impl App {
         let job = self
             .queue_in(tx.conn(), &ImportStudents { import: id }, false)
             .await?;
-        audit::record(tx.conn(), &NewEntry {
-            actor_id: (s.user.id.0 > 0).then_some(s.user.id),
-            actor_username: Some(&s.user.username),
-            action: Some(AuditAction::StudentsImported),
-            object_type: Some("import"),
-            object_id: Some(id.to_string()),
-            ip: client.ip.as_deref(),
-            user_agent: client.user_agent.as_deref(),
-            details: Some(serde_json::json!({ "stage": "started", "rows": parsed.rows.len(), "rejected": parsed.rejected.len(), "job": job.0 })),
-        }, now).await?;
+        let entry = audit_entry::by_session(s, AuditAction::StudentsImported, client)
+            .on("import", id)
+            .with(serde_json::json!({ "stage": "started", "rows": parsed.rows.len(), "rejected": parsed.rejected.len(), "job": job.0 }));
+        audit::record(tx.conn(), &entry, now).await?;
         tx.commit().await?;
         self.queue.wake();
         self.import_report(id).await
@@ -348,14 +343,12 @@ impl App {
             .await
             .map_err(|e| e.to_string())?;
         if let Some(r) = report {
-            audit::record(tx.conn(), &NewEntry {
-                actor_id: r.actor_id.map(korrigo_domain::UserId),
-                action: Some(AuditAction::StudentsImported),
-                object_type: Some("import"),
-                object_id: Some(id.to_string()),
-                details: Some(serde_json::json!({ "stage": "done", "imported": r.imported, "updated": r.updated, "unchanged": r.unchanged })),
-                ..Default::default()
-            }, now).await.map_err(|e| e.to_string())?;
+            let entry = audit_entry::by_job(r.actor_id.map(korrigo_domain::UserId), AuditAction::StudentsImported)
+                .on("import", id)
+                .with(serde_json::json!({ "stage": "done", "imported": r.imported, "updated": r.updated, "unchanged": r.unchanged }));
+            audit::record(tx.conn(), &entry, now)
+                .await
+                .map_err(|e| e.to_string())?;
         }
         tx.commit().await.map_err(|e| e.to_string())?;
         // The uploaded file holds personal data that the students table now has: do not keep
@@ -458,21 +451,9 @@ impl App {
         {
             return Err(AppError::NotFound("student"));
         }
-        audit::record(
-            tx.conn(),
-            &NewEntry {
-                actor_id: (s.user.id.0 > 0).then_some(s.user.id),
-                actor_username: Some(&s.user.username),
-                action: Some(AuditAction::StudentUpdated),
-                object_type: Some("student"),
-                object_id: Some(id.to_string()),
-                ip: client.ip.as_deref(),
-                user_agent: client.user_agent.as_deref(),
-                details: None,
-            },
-            now,
-        )
-        .await?;
+        let entry =
+            audit_entry::by_session(s, AuditAction::StudentUpdated, client).on("student", id);
+        audit::record(tx.conn(), &entry, now).await?;
         let student = students::find(tx.conn(), id)
             .await?
             .ok_or(AppError::NotFound("student"))?;

@@ -3,13 +3,14 @@
 //! password exists anywhere.
 
 use crate::accounts::AuthSession;
+use crate::audit_entry::{self, EntryExt};
 use crate::error::AppError;
 use crate::{App, ClientInfo, tokens};
 use korrigo_domain::audit::AuditAction;
 use korrigo_domain::text::fold;
 use korrigo_domain::{Locale, NewPassword, Role, policy};
 use korrigo_media::slips::{Slip, SlipTexts, slips_pdf};
-use korrigo_store::audit::{self, NewEntry};
+use korrigo_store::audit;
 use korrigo_store::students::{self, Student};
 use korrigo_store::users::{self, NewUser};
 use korrigo_store::{Conn, now_ms};
@@ -162,21 +163,12 @@ impl App {
                 code,
             });
         }
-        audit::record(
-            tx.conn(),
-            &NewEntry {
-                actor_id: (s.user.id.0 > 0).then_some(s.user.id),
-                actor_username: Some(&s.user.username),
-                action: Some(AuditAction::StudentAccountsGenerated),
-                object_type: Some("class"),
-                object_id: class.map(str::to_string),
-                ip: client.ip.as_deref(),
-                user_agent: client.user_agent.as_deref(),
-                details: Some(serde_json::json!({ "accounts": slips.len() })),
-            },
-            now,
-        )
-        .await?;
+        // The class concerned (none: every class).
+        let mut entry = audit_entry::by_session(s, AuditAction::StudentAccountsGenerated, client)
+            .with(serde_json::json!({ "accounts": slips.len() }));
+        entry.object_type = Some("class");
+        entry.object_id = class.map(str::to_string);
+        audit::record(tx.conn(), &entry, now).await?;
         tx.commit().await?;
         Ok(slips)
     }
@@ -212,21 +204,9 @@ impl App {
         )
         .await?;
         korrigo_store::sessions::delete_for_user(tx.conn(), user_id, None).await?;
-        audit::record(
-            tx.conn(),
-            &NewEntry {
-                actor_id: (s.user.id.0 > 0).then_some(s.user.id),
-                actor_username: Some(&s.user.username),
-                action: Some(AuditAction::ActivationReset),
-                object_type: Some("user"),
-                object_id: Some(user_id.to_string()),
-                ip: client.ip.as_deref(),
-                user_agent: client.user_agent.as_deref(),
-                details: None,
-            },
-            now,
-        )
-        .await?;
+        let entry =
+            audit_entry::by_session(s, AuditAction::ActivationReset, client).on("user", user_id);
+        audit::record(tx.conn(), &entry, now).await?;
         tx.commit().await?;
         Ok(AccountSlip {
             student_id,
@@ -278,20 +258,10 @@ impl App {
             tokens::constant_time_eq(&h, &tokens::hash_token(&normalize_code(code)))
         });
         let Some(user) = user.filter(|_| ok) else {
-            audit::record(
-                tx.conn(),
-                &NewEntry {
-                    action: Some(AuditAction::ActivationFailed),
-                    object_type: Some("user"),
-                    object_id: Some(key.clone()),
-                    details: Some(serde_json::json!({ "login": login })),
-                    ip: client.ip.as_deref(),
-                    user_agent: client.user_agent.as_deref(),
-                    ..Default::default()
-                },
-                now,
-            )
-            .await?;
+            let entry = audit_entry::anonymous(AuditAction::ActivationFailed, client)
+                .on("user", &key)
+                .with(serde_json::json!({ "login": login }));
+            audit::record(tx.conn(), &entry, now).await?;
             tx.commit().await?;
             return Err(AppError::invalid(
                 "code",
@@ -305,21 +275,14 @@ impl App {
         let mut tx = self.db.begin().await?;
         users::set_password(tx.conn(), user.id, &hash, false, now).await?;
         students::clear_activation(tx.conn(), user.id).await?;
-        audit::record(
-            tx.conn(),
-            &NewEntry {
-                actor_id: Some(user.id),
-                actor_username: Some(&user.username),
-                action: Some(AuditAction::AccountActivated),
-                object_type: Some("user"),
-                object_id: Some(user.id.to_string()),
-                ip: client.ip.as_deref(),
-                user_agent: client.user_agent.as_deref(),
-                details: None,
-            },
-            now,
+        let entry = audit_entry::by_account(
+            user.id,
+            &user.username,
+            AuditAction::AccountActivated,
+            client,
         )
-        .await?;
+        .on("user", user.id);
+        audit::record(tx.conn(), &entry, now).await?;
         tx.commit().await?;
         Ok(user.role)
     }
@@ -486,16 +449,10 @@ impl App {
         if dry_run {
             return Ok(out);
         }
-        audit::record(tx.conn(), &NewEntry {
-            actor_id: (s.user.id.0 > 0).then_some(s.user.id),
-            actor_username: Some(&s.user.username),
-            action: Some(AuditAction::TeachersImported),
-            object_type: Some("users"),
-            ip: client.ip.as_deref(),
-            user_agent: client.user_agent.as_deref(),
-            details: Some(serde_json::json!({ "created": out.created.len(), "existing": out.existing.len(), "rejected": out.rejected.len() })),
-            ..Default::default()
-        }, now).await?;
+        let mut entry = audit_entry::by_session(s, AuditAction::TeachersImported, client)
+            .with(serde_json::json!({ "created": out.created.len(), "existing": out.existing.len(), "rejected": out.rejected.len() }));
+        entry.object_type = Some("users");
+        audit::record(tx.conn(), &entry, now).await?;
         tx.commit().await?;
         Ok(out)
     }
