@@ -793,3 +793,101 @@ async fn a_manager_shares_questions_and_a_corrector_grades_theirs_in_chromium() 
     srv.stop().await;
     result.unwrap();
 }
+
+/// Marks on the desk: a cross moved with the select tool, the move undone and redone, the cross
+/// erased and the erasing undone; each step reaches the server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mark_is_moved_undone_redone_and_erased_in_chromium() {
+    let srv = Server::start("claire", "Claire Martin", "teacher").await;
+    let (_, mine) = exam_for_claire(&srv).await;
+    let app = srv.app.clone();
+    let (base, dir) = (srv.base.clone(), srv.dir.clone());
+    let (_driver, dport) = start_chromedriver().await;
+    let c = browser(dport, &dir).await;
+    let copy = mine[0].0;
+    // The server's marks on the copy: (kind, x) of each.
+    let marks = |app: App| async move {
+        server_state(&app, copy)
+            .await
+            .annotations
+            .iter()
+            .map(|a| (a.kind.clone(), a.data["x"].as_f64().unwrap_or(-1.0)))
+            .collect::<Vec<_>>()
+    };
+    let ctrl = |k: char| {
+        format!(
+            "document.getElementById('desk-pages').dispatchEvent(new KeyboardEvent('keydown', {{key: '{k}', ctrlKey: true, bubbles: true}}))"
+        )
+    };
+    let result = async {
+        log_in(&c, &base, "claire").await?;
+        c.goto(&format!("{base}/grading/copies/{copy}")).await?;
+        c.wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css("#desk-pages figure svg image"))
+            .await?;
+        key(&c, 'x').await?;
+        on_page(&c, 0, (-100.0, -100.0), &[]).await?;
+        wait_until("the cross is saved", || {
+            let app = app.clone();
+            async move { marks(app).await.len() == 1 }
+        })
+        .await;
+        let x0 = marks(app.clone()).await[0].1;
+        // Select (S) and drag it to the right.
+        key(&c, 's').await?;
+        on_page(&c, 0, (-100.0, -100.0), &[(40.0, 0.0), (40.0, 0.0)]).await?;
+        wait_until("the move is saved", || {
+            let app = app.clone();
+            async move { marks(app).await.first().is_some_and(|m| m.1 > x0 + 0.02) }
+        })
+        .await;
+        let x1 = marks(app.clone()).await[0].1;
+        js(&c, &ctrl('z')).await?;
+        wait_until("the move is undone", || {
+            let app = app.clone();
+            async move {
+                marks(app)
+                    .await
+                    .first()
+                    .is_some_and(|m| (m.1 - x0).abs() < 1e-4)
+            }
+        })
+        .await;
+        js(&c, &ctrl('y')).await?;
+        wait_until("the move is redone", || {
+            let app = app.clone();
+            async move {
+                marks(app)
+                    .await
+                    .first()
+                    .is_some_and(|m| (m.1 - x1).abs() < 1e-4)
+            }
+        })
+        .await;
+        // The eraser (G) on the cross where it now is, then undo brings it back.
+        key(&c, 'g').await?;
+        on_page(&c, 0, (-20.0, -100.0), &[]).await?;
+        wait_until("the cross is erased", || {
+            let app = app.clone();
+            async move { marks(app).await.is_empty() }
+        })
+        .await;
+        js(&c, &ctrl('z')).await?;
+        wait_until("the erasing is undone", || {
+            let app = app.clone();
+            async move {
+                let m = marks(app).await;
+                m.len() == 1 && m[0].0 == "cross" && (m[0].1 - x1).abs() < 1e-4
+            }
+        })
+        .await;
+        let state = c.find(Locator::Css("#desk-save")).await?.text().await?;
+        assert!(state.contains("Enregistré"), "{state}");
+        Ok::<_, fantoccini::error::CmdError>(())
+    }
+    .await;
+    let _ = c.close().await;
+    srv.stop().await;
+    result.unwrap();
+}
