@@ -107,8 +107,13 @@ function stampComment(page, at) {
     const max = q.node.max_points || 0;
     const now = parsePoints(q.score.value);
     const base = now === null || Number.isNaN(now) ? (c.points < 0 ? max : 0) : now;
+    const before = q.score.value;
     q.score.value = num(Math.min(max, Math.max(0, base + c.points)));
     scoreTyped(q, true);
+    // Undoing the stamp gives the score back as it was (a score once given cannot go back
+    // to empty: then it stays, for the corrector to correct).
+    const step = undoStack[undoStack.length - 1];
+    if (step && before.trim()) step.score = { question: q.node.id, before, after: q.score.value };
   }
   return true;
 }
@@ -157,7 +162,7 @@ setInterval(adoptOrphans, 15000);
 let view = JSON.parse(root.dataset.initial || "null");
 /** @type {Map<string, Mark>} */
 const marks = new Map();
-/** @type {{ op: string, mark?: Mark, before?: any, after?: any }[]} */
+/** @type {{ op: string, mark?: Mark, before?: any, after?: any, score?: { question: string, before: string, after: string } }[]} */
 let undoStack = [];
 /** @type {typeof undoStack} */
 let redoStack = [];
@@ -414,6 +419,11 @@ function undoRedo(redo) {
     if (marks.has(m.local)) writeUpdate(m);
   } else if (adding) writeAdd(m);
   else writeDelete(m.local);
+  const q = step.score ? questions.get(step.score.question) : undefined;
+  if (step.score && q && !q.score.disabled) {
+    q.score.value = redo ? step.score.after : step.score.before;
+    scoreTyped(q, true);
+  }
   to.push(step);
 }
 

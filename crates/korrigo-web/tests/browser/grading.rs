@@ -748,6 +748,11 @@ async fn a_manager_shares_questions_and_a_corrector_grades_theirs_in_chromium() 
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         assert_eq!(js(&c, &score_js).await?.as_str(), Some("3,5"));
+        // Stamped again: 3; undone (Ctrl+Z): the stamp goes and the score is 3,5 again.
+        on_page(&c, 0, (0.0, 60.0), &[]).await?;
+        assert_eq!(js(&c, &score_js).await?.as_str(), Some("3"));
+        js(&c, "document.getElementById('desk-pages').dispatchEvent(new KeyboardEvent('keydown', {key: 'z', ctrlKey: true, bubbles: true}))").await?;
+        assert_eq!(js(&c, &score_js).await?.as_str(), Some("3,5"));
         screenshot(&c, "grading-desk-questions").await?;
         let violations = axe(&c).await?;
         assert!(violations.is_empty(), "desk by questions: {violations:?}");
@@ -772,11 +777,9 @@ async fn a_manager_shares_questions_and_a_corrector_grades_theirs_in_chromium() 
         .await;
         let v = server_state(&app, copy).await;
         assert_eq!(v.copy.status, "GRADING");
-        let stamp = v
-            .annotations
-            .iter()
-            .find(|a| a.kind == "stamp")
-            .expect("the stamp");
+        let stamps: Vec<_> = v.annotations.iter().filter(|a| a.kind == "stamp").collect();
+        assert_eq!(stamps.len(), 1, "the undone stamp is gone");
+        let stamp = stamps[0];
         assert_eq!(stamp.data["text"], "Unité manquante");
         assert_eq!(stamp.data["points_value"], -0.5);
         assert_eq!(
