@@ -1486,6 +1486,10 @@ const TABLE: &[(&str, &str, &str)] = &[
 /// carried over (a number, a name, a line), itself translated when it is a known message.
 const MESSAGES_FR: &[(&str, &str)] = &[
     (
+        "a comment stays shared or personal: add a new one instead",
+        "Un commentaire reste partagé ou personnel\u{a0}: ajoutez-en un nouveau.",
+    ),
+    (
         "a comment has from 1 to 500 characters",
         "Un commentaire compte de 1 à 500 caractères.",
     ),

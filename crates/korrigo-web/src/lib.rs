@@ -165,7 +165,10 @@ pub fn router(state: AppState) -> Router {
             "/api/exams/{id}/comments/",
             get(grading::comments).post(grading::add_comment),
         )
-        .route("/api/comments/{id}/", delete(grading::delete_comment))
+        .route(
+            "/api/comments/{id}/",
+            put(grading::update_comment).delete(grading::delete_comment),
+        )
         .route("/api/openapi.json", get(ops::openapi))
         .route("/metrics", get(ops::metrics));
     let pages = Router::new()

@@ -1391,6 +1391,46 @@ async fn the_comment_bank_is_shared_or_mine_and_counts_its_stamps(w: Which) {
         )
         .await;
     assert_eq!(desk.body["annotations"].as_array().unwrap().len(), 3);
+    // Rewriting: one's own, shared ones by managers; it stays shared or personal.
+    let put_c = |who: &Client, id: i64, body: Value| {
+        let (t, who) = (&t, who.clone());
+        async move {
+            t.browser(
+                &who,
+                Method::PUT,
+                &format!("/api/comments/{id}/"),
+                Some(body),
+            )
+            .await
+        }
+    };
+    let r = put_c(
+        &s.alice,
+        mine[1],
+        json!({"text": "Justifiez davantage", "question": qb, "points": 0.5}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(
+        (r.body["text"].as_str(), r.body["uses"].as_i64()),
+        (Some("Justifiez davantage"), Some(2))
+    );
+    let r = put_c(&s.alice, mine[1], json!({"text": "x", "shared": true})).await;
+    assert_eq!(r.body["error"]["details"]["field"], "shared", "{}", r.text);
+    assert_eq!(
+        put_c(&s.alice, shared, json!({"text": "x", "shared": true}))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        put_c(&s.alice, bobs, json!({"text": "x"})).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let r = put_c(&s.prof, shared, json!({"text": "Unité manquante ou fausse", "question": qa, "points": -0.5, "shared": true})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let r = t.browser(&s.bob, Method::GET, &bank, None).await;
+    assert_eq!(seen(&r, "shared"), ["Unité manquante ou fausse"]);
     // Deleting: one's own, shared ones by managers; another's is not found.
     let del = |who: &Client, id: i64| {
         let (t, who) = (&t, who.clone());
@@ -1405,7 +1445,7 @@ async fn the_comment_bank_is_shared_or_mine_and_counts_its_stamps(w: Which) {
     assert_eq!(del(&s.alice, mine[0]).await, StatusCode::NO_CONTENT);
     assert_eq!(del(&s.prof, shared).await, StatusCode::NO_CONTENT);
     let r = t.browser(&s.alice, Method::GET, &bank, None).await;
-    assert_eq!(seen(&r, "mine"), ["Justifiez"]);
+    assert_eq!(seen(&r, "mine"), ["Justifiez davantage"]);
     assert!(seen(&r, "shared").is_empty());
     // The stamps keep their text.
     let desk = t
@@ -1560,6 +1600,11 @@ async fn every_grading_route_refuses_outsiders_and_changes_nothing(w: Which) {
         (
             Method::POST,
             format!("/api/exams/{e}/comments/"),
+            Some(json!({"text": "x"})),
+        ),
+        (
+            Method::PUT,
+            format!("/api/comments/{comment}/"),
             Some(json!({"text": "x"})),
         ),
         (Method::DELETE, format!("/api/comments/{comment}/"), None),

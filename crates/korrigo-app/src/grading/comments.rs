@@ -99,26 +99,7 @@ impl App {
         if input.shared && !manager {
             return Err(AppError::Forbidden);
         }
-        let (text, points) = check_comment(&input.text, input.points).map_err(|e| {
-            let field = match e {
-                korrigo_domain::grading::CommentProblem::Text => "text",
-                korrigo_domain::grading::CommentProblem::Points => "points",
-            };
-            AppError::invalid(field, e.to_string())
-        })?;
-        let question = input
-            .question
-            .as_deref()
-            .map(str::trim)
-            .filter(|q| !q.is_empty());
-        if let Some(q) = question
-            && !found.scheme.leaves().iter().any(|l| l.0 == q)
-        {
-            return Err(AppError::invalid(
-                "question",
-                format!("`{q}` is not a question of this exam's scheme that takes a score"),
-            ));
-        }
+        let (text, points, question) = checked(&found.scheme, input)?;
         let mut tx = self.db.begin().await?;
         let row = store::add_comment(
             tx.conn(),
@@ -137,24 +118,88 @@ impl App {
         Ok(comment_view(row, manager))
     }
 
-    /// Deletes a comment: the caller's own, or (managers) a shared one. Stamps already on
-    /// pages keep their text.
-    pub async fn delete_comment(&self, s: &AuthSession, id: i64) -> Result<(), AppError> {
+    /// Rewrites a comment (text, question, points): the caller's own, or (managers) a shared
+    /// one. Stamps already on pages keep what they said.
+    pub async fn update_comment(
+        &self,
+        s: &AuthSession,
+        id: i64,
+        input: &CommentInput,
+    ) -> Result<CommentView, AppError> {
+        let (row, exam, manager) = self.comment_for_change(s, id).await?;
+        if input.shared != row.owner_id.is_none() {
+            return Err(AppError::invalid(
+                "shared",
+                "a comment stays shared or personal: add a new one instead",
+            ));
+        }
+        let (text, points, question) = checked(&exam.scheme, input)?;
+        let mut tx = self.db.begin().await?;
+        let saved = store::update_comment(tx.conn(), id, question, &text, points)
+            .await?
+            .ok_or(AppError::NotFound("comment"))?;
+        tx.commit().await?;
+        Ok(comment_view(saved, manager))
+    }
+
+    /// A comment the caller may change: their own, or a shared one for the exam's managers
+    /// (another corrector's own comment is not found).
+    async fn comment_for_change(
+        &self,
+        s: &AuthSession,
+        id: i64,
+    ) -> Result<(store::CommentRow, exams::Exam, bool), AppError> {
         let row = {
             let mut c = self.db.read().await?;
             store::find_comment(c.conn(), id)
                 .await?
                 .ok_or(AppError::NotFound("comment"))?
         };
-        let (_, role) = self.exam_access(s, ExamId(row.exam_id)).await?;
+        let (exam, role) = self.exam_access(s, ExamId(row.exam_id)).await?;
+        let manager = policy::manage_exam(&s.actor(), role).is_ok();
         match row.owner_id {
             Some(owner) if owner != s.user.id.0 => return Err(AppError::NotFound("comment")),
-            None => policy::manage_exam(&s.actor(), role)?,
-            Some(_) => {}
+            None if !manager => return Err(AppError::Forbidden),
+            _ => {}
         }
+        Ok((row, exam, manager))
+    }
+
+    /// Deletes a comment: the caller's own, or (managers) a shared one. Stamps already on
+    /// pages keep their text.
+    pub async fn delete_comment(&self, s: &AuthSession, id: i64) -> Result<(), AppError> {
+        self.comment_for_change(s, id).await?;
         let mut tx = self.db.begin().await?;
         store::delete_comment(tx.conn(), id).await?;
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// A comment's text and points checked, and its question one of the scheme's leaves.
+fn checked<'a>(
+    scheme: &Scheme,
+    input: &'a CommentInput,
+) -> Result<(String, Option<i64>, Option<&'a str>), AppError> {
+    let (text, points) = check_comment(&input.text, input.points).map_err(|e| {
+        let field = match e {
+            korrigo_domain::grading::CommentProblem::Text => "text",
+            korrigo_domain::grading::CommentProblem::Points => "points",
+        };
+        AppError::invalid(field, e.to_string())
+    })?;
+    let question = input
+        .question
+        .as_deref()
+        .map(str::trim)
+        .filter(|q| !q.is_empty());
+    if let Some(q) = question
+        && !scheme.leaves().iter().any(|l| l.0 == q)
+    {
+        return Err(AppError::invalid(
+            "question",
+            format!("`{q}` is not a question of this exam's scheme that takes a score"),
+        ));
+    }
+    Ok((text, points, question))
 }

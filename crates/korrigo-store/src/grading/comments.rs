@@ -92,6 +92,26 @@ pub async fn add_comment(
         .await)?)
 }
 
+/// Rewrites a comment's text, question and points (its owner and uses stay).
+pub async fn update_comment(
+    c: Conn<'_>,
+    id: i64,
+    question_id: Option<&str>,
+    text: &str,
+    points: Option<i64>,
+) -> Result<Option<CommentRow>, StoreError> {
+    let sql = format!(
+        "UPDATE comments SET question_id = $1, text = $2, points = $3 WHERE id = $4 RETURNING {COLUMNS}"
+    );
+    Ok(on_conn!(c, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(question_id)
+        .bind(text)
+        .bind(points)
+        .bind(id)
+        .fetch_optional(&mut *c)
+        .await)?)
+}
+
 /// Deletes a comment (stamps already on pages keep their text); false when it was gone.
 pub async fn delete_comment(c: Conn<'_>, id: i64) -> Result<bool, StoreError> {
     Ok(

@@ -47,6 +47,18 @@ export function createBank(o) {
   let picked = null;
   /** @type {Map<string, string>} */
   let labels = new Map();
+  /** The comment being rewritten in the form, if any. @type {number | null} */
+  let editing = null;
+  const submit = /** @type {HTMLButtonElement} */ (form.querySelector("button[type=submit]"));
+  const addLabel = submit.textContent || "";
+
+  /** Back to adding a new comment. */
+  function stopEditing() {
+    editing = null;
+    form.reset();
+    submit.textContent = addLabel;
+    if (sharedBox) sharedBox.disabled = false;
+  }
 
   const labelOf = (/** @type {string | null} */ q) => (q && labels.get(q)) || "";
 
@@ -87,6 +99,14 @@ export function createBank(o) {
         }
         li.append(b);
         if (c.deletable) {
+          const edit = document.createElement("button");
+          edit.type = "button";
+          edit.className = "link bank-delete";
+          edit.dataset.edit = String(c.id);
+          edit.textContent = "✎";
+          edit.title = t("bank_edit");
+          edit.setAttribute("aria-label", `${t("bank_edit")} : ${c.text}`);
+          li.append(edit);
           const del = document.createElement("button");
           del.type = "button";
           del.className = "link bank-delete";
@@ -109,6 +129,24 @@ export function createBank(o) {
 
   list.addEventListener("click", async (e) => {
     const target = /** @type {Element} */ (e.target);
+    const edit = target.closest("[data-edit]");
+    if (edit) {
+      const c = comments.find((x) => x.id === Number(edit.getAttribute("data-edit")));
+      if (!c) return;
+      editing = c.id;
+      /** @type {HTMLInputElement} */ (form.querySelector("[name=text]")).value = c.text;
+      points.value = c.points === null ? "" : num(c.points);
+      question.value = c.question || "";
+      if (sharedBox) {
+        sharedBox.checked = c.shared;
+        sharedBox.disabled = true;
+      }
+      submit.textContent = t("bank_save");
+      const details = form.closest("details");
+      if (details) details.open = true;
+      /** @type {HTMLInputElement} */ (form.querySelector("[name=text]")).focus();
+      return;
+    }
     const del = target.closest("[data-delete]");
     if (del) {
       const id = Number(del.getAttribute("data-delete"));
@@ -170,18 +208,30 @@ export function createBank(o) {
       fail(t("bad_points"));
       return;
     }
-    const r = await o.send({ url: `/api/exams/${exam}/comments/`, method: "POST", body }).catch(() => null);
-    if (!r || r.status !== 201) {
+    const r = await (editing === null
+      ? o.send({ url: `/api/exams/${exam}/comments/`, method: "POST", body })
+      : o.send({ url: `/api/comments/${editing}/`, method: "PUT", body })
+    ).catch(() => null);
+    if (!r || (r.status !== 201 && r.status !== 200)) {
       fail(o.describe(r?.body?.error || { code: "network" }));
       return;
     }
     fail("");
+    if (editing !== null) {
+      comments = comments.map((c) => (c.id === r.body.id ? r.body : c));
+      picked = r.body.id;
+      stopEditing();
+      const details = form.closest("details");
+      if (details) details.open = false;
+      render();
+      return;
+    }
     const shared = comments.filter((c) => c.shared);
     const mine = comments.filter((c) => !c.shared);
     (r.body.shared ? shared : mine).push(r.body);
     comments = [...shared, ...mine];
     picked = r.body.id;
-    form.reset();
+    stopEditing();
     const details = form.closest("details");
     if (details) details.open = false;
     render();
@@ -199,6 +249,7 @@ export function createBank(o) {
       for (const [id, label] of labels) question.append(new Option(label, id));
       if (examId === exam) return render();
       exam = examId;
+      stopEditing();
       picked = null;
       const r = await o.send({ url: `/api/exams/${examId}/comments/`, method: "GET", body: undefined }).catch(() => null);
       if (!r || r.status !== 200) {

@@ -333,6 +333,17 @@ pub async fn add_comment(
     ))
 }
 
+/// `PUT /api/comments/{id}/` `{"text", "question"?, "points"?, "shared"?}`: rewrites one's own
+/// comment, or (managers) a shared one; `shared` must stay as it is.
+pub async fn update_comment(
+    State(st): State<AppState>,
+    StaffSession(s): StaffSession,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<korrigo_app::grading::CommentInput>,
+) -> Result<Json<korrigo_app::grading::CommentView>, ApiError> {
+    Ok(Json(st.app.update_comment(&s, id, &b).await?))
+}
+
 /// `DELETE /api/comments/{id}/`: one's own comment, or (managers) a shared one.
 pub async fn delete_comment(
     State(st): State<AppState>,

@@ -753,6 +753,19 @@ async fn a_manager_shares_questions_and_a_corrector_grades_theirs_in_chromium() 
         assert_eq!(js(&c, &score_js).await?.as_str(), Some("3"));
         js(&c, "document.getElementById('desk-pages').dispatchEvent(new KeyboardEvent('keydown', {key: 'z', ctrlKey: true, bubbles: true}))").await?;
         assert_eq!(js(&c, &score_js).await?.as_str(), Some("3,5"));
+        // The comment rewritten (✎): the bank shows the new text, the stamp keeps its own.
+        c.find(Locator::Css("#desk-bank-list [data-edit]"))
+            .await?
+            .click()
+            .await?;
+        let text = c.find(Locator::Css("#desk-bank-add [name=text]")).await?;
+        assert_eq!(text.prop("value").await?.as_deref(), Some("Unité manquante"));
+        text.send_keys(" (m/s)").await?;
+        c.find(Locator::Css("#desk-bank-add button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        wait_until_text(&c, "#desk-bank-list", "Unité manquante (m/s)").await?;
         screenshot(&c, "grading-desk-questions").await?;
         let violations = axe(&c).await?;
         assert!(violations.is_empty(), "desk by questions: {violations:?}");
