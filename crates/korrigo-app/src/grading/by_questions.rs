@@ -213,13 +213,7 @@ impl App {
                         )
                     })
                     .collect();
-                store::journal(
-                    tx.conn(),
-                    &lines,
-                    Some((s.user.id.0, &s.user.username)),
-                    now,
-                )
-                .await?;
+                journal(tx.conn(), s, &lines, now).await?;
             }
             self.audit_exam(
                 tx.conn(),
@@ -296,13 +290,7 @@ impl App {
                     )
                 })
                 .collect();
-            store::journal(
-                tx.conn(),
-                &lines,
-                Some((s.user.id.0, &s.user.username)),
-                now,
-            )
-            .await?;
+            journal(tx.conn(), s, &lines, now).await?;
         }
         tx.commit().await?;
         Ok(QuestionAssignment {

@@ -84,10 +84,10 @@ impl App {
         if first_opening {
             // The journal says when its corrector first opened the copy.
             let mut tx = self.db.begin().await?;
-            store::journal(
+            journal(
                 tx.conn(),
+                s,
                 &[(copy_id, "opened", serde_json::json!({}))],
-                Some((s.user.id.0, &s.user.username)),
                 now_ms(),
             )
             .await?;
@@ -238,16 +238,11 @@ impl App {
                 details: serde_json::json!({ "field": "version", "current": current }),
             });
         };
-        store::journal(
-            tx.conn(),
-            &[(
+        journal(tx.conn(), s, &[(
                 copy_id,
                 "score_saved",
                 serde_json::json!({ "question": question, "points": p.as_f64(), "version": saved.version }),
-            )],
-            Some((s.user.id.0, &s.user.username)),
-            now,
-        )
+            )], now)
         .await?;
         tx.commit().await?;
         Ok(as_view(saved))
@@ -303,14 +298,14 @@ impl App {
             now,
         )
         .await?;
-        store::journal(
+        journal(
             tx.conn(),
+            s,
             &[(
                 copy_id,
                 "annotation_added",
                 serde_json::json!({ "annotation": row.id, "kind": kind, "page": page_id }),
             )],
-            Some((s.user.id.0, &s.user.username)),
             now,
         )
         .await?;
@@ -384,14 +379,14 @@ impl App {
                 details: serde_json::json!({ "field": "version", "current": annotation_view(row, true) }),
             });
         }
-        store::journal(
+        journal(
             tx.conn(),
+            s,
             &[(
                 row.copy_id,
                 "annotation_deleted",
                 serde_json::json!({ "annotation": id }),
             )],
-            Some((s.user.id.0, &s.user.username)),
             now,
         )
         .await?;

@@ -128,13 +128,7 @@ impl App {
                     )
                 })
                 .collect();
-            store::journal(
-                tx.conn(),
-                &lines,
-                Some((s.user.id.0, &s.user.username)),
-                now,
-            )
-            .await?;
+            journal(tx.conn(), s, &lines, now).await?;
             self.audit_exam(
                 tx.conn(),
                 s,
@@ -193,14 +187,14 @@ impl App {
                 message: "this copy is graded: reopen it before giving it to someone else".into(),
             });
         }
-        store::journal(
+        journal(
             tx.conn(),
+            s,
             &[(
                 copy_id,
                 "reassigned",
                 serde_json::json!({ "from": from, "corrector": to.username }),
             )],
-            Some((s.user.id.0, &s.user.username)),
             now,
         )
         .await?;
@@ -236,13 +230,7 @@ impl App {
             .iter()
             .map(|id| (*id, "released", serde_json::json!({ "from": who.username })))
             .collect();
-        store::journal(
-            tx.conn(),
-            &lines,
-            Some((s.user.id.0, &s.user.username)),
-            now,
-        )
-        .await?;
+        journal(tx.conn(), s, &lines, now).await?;
         tx.commit().await?;
         Ok(Released {
             released: released.len(),

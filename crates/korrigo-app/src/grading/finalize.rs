@@ -81,8 +81,9 @@ impl App {
                 });
             }
         }
-        store::journal(
+        journal(
             tx.conn(),
+            s,
             &[(
                 copy_id,
                 "finalized",
@@ -92,7 +93,6 @@ impl App {
                     serde_json::json!({})
                 },
             )],
-            Some((s.user.id.0, &s.user.username)),
             now,
         )
         .await?;
@@ -147,10 +147,10 @@ impl App {
             });
         }
         store::clear_done(tx.conn(), copy_id).await?;
-        store::journal(
+        journal(
             tx.conn(),
+            s,
             &[(copy_id, "reopened", serde_json::json!({ "reason": reason }))],
-            Some((s.user.id.0, &s.user.username)),
             now,
         )
         .await?;
