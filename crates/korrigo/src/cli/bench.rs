@@ -1,0 +1,333 @@
+//! `korrigo bench`: the benchmarks that print the figures the issues ask for.
+
+use super::*;
+
+#[derive(Subcommand)]
+pub(crate) enum BenchCommand {
+    /// Generates a synthetic scanned batch, imports and processes it end to end (checksum,
+    /// validation, extraction, A3 split, orientation, thumbnails, header crops, grouping,
+    /// database) in a temporary data folder, and prints pages per second.
+    Scans {
+        /// A4 pages in the batch.
+        #[arg(long, default_value_t = 400)]
+        pages: u32,
+        /// A3 copies doubles instead of A4 pages.
+        #[arg(long)]
+        a3: bool,
+        /// Scan resolution.
+        #[arg(long, default_value_t = 150)]
+        dpi: u32,
+    },
+    /// Reads the headers of generated copies (several handwriting fonts, noise, skew up to
+    /// ±1.5°, classes of 30 with accents, hyphens, apostrophes and two homonyms) and matches
+    /// them against the roster: prints the share identified automatically, the wrong
+    /// automatic identifications, the right student's rank, and the CPU time per copy.
+    Identify {
+        /// Students (and copies).
+        #[arg(long, default_value_t = 60)]
+        students: usize,
+        /// Print every copy.
+        #[arg(long)]
+        verbose: bool,
+        /// Varies the generated scans (fonts, skew, noise).
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Overrides the automatic identification's minimum score (for tuning).
+        #[arg(long)]
+        min_score: Option<f64>,
+        /// Overrides the automatic identification's minimum lead over the next student.
+        #[arg(long)]
+        min_margin: Option<f64>,
+        /// Scan resolution of the generated pages.
+        #[arg(long, default_value_t = 150)]
+        dpi: u32,
+    },
+    /// Score saves and pen strokes (one change in four) through the real HTTP stack by many
+    /// correctors at once (one copy each, a ten-question scheme), on a throwaway database:
+    /// prints saves per second, the latency p50/p95/p99 of scores and of strokes, and the
+    /// errors (exit 1 if any).
+    Grading {
+        /// Simulated correctors writing at the same time.
+        #[arg(long, default_value_t = 200)]
+        correctors: usize,
+        /// Score saves in all.
+        #[arg(long, default_value_t = 20_000)]
+        saves: usize,
+        /// On PostgreSQL (a throwaway database on KORRIGO_TEST_DATABASE_URL) instead of SQLite.
+        #[arg(long)]
+        postgres: bool,
+    },
+    /// Writes a synthetic scanned PDF (JPEG pages) of about `--mb` megabytes.
+    MakeScan {
+        /// Output file.
+        #[arg(long)]
+        out: PathBuf,
+        /// Approximate size in MB (pages repeat a set of generated copies).
+        #[arg(long, default_value_t = 100)]
+        mb: u64,
+        /// Scan resolution.
+        #[arg(long, default_value_t = 200)]
+        dpi: u32,
+    },
+}
+
+pub(super) async fn bench(command: BenchCommand) -> Result<ExitCode> {
+    use korrigo_media::synth::{self, SynthOptions};
+    match command {
+        BenchCommand::Grading {
+            correctors,
+            saves,
+            postgres,
+        } => bench_grading::run(correctors, saves, postgres).await,
+        BenchCommand::MakeScan { out, mb, dpi } => {
+            let students = synth::students(8);
+            let opts = SynthOptions {
+                dpi,
+                noise: 2.0,
+                ..SynthOptions::default()
+            };
+            let base = synth::batch_images(&students, &opts);
+            let per_page: u64 =
+                base.iter().map(|i| i.bytes.len() as u64).sum::<u64>() / base.len() as u64;
+            let n = ((mb << 20) / per_page.max(1)).max(1) as usize;
+            let pages: Vec<synth::ScanImage> = (0..n)
+                .map(|i| {
+                    let b = &base[i % base.len()];
+                    synth::ScanImage {
+                        encoding: b.encoding,
+                        bytes: b.bytes.clone(),
+                        width: b.width,
+                        height: b.height,
+                    }
+                })
+                .collect();
+            let pdf = synth::pdf_of_images(&pages, dpi);
+            std::fs::write(&out, &pdf)?;
+            println!("{}: {} pages, {} MB", out.display(), n, pdf.len() >> 20);
+            Ok(ExitCode::SUCCESS)
+        }
+        BenchCommand::Identify {
+            students,
+            verbose,
+            seed,
+            min_score,
+            min_margin,
+            dpi,
+        } => {
+            let mut t = korrigo_domain::identify::Thresholds::default();
+            t.min_score = min_score.unwrap_or(t.min_score);
+            t.min_margin = min_margin.unwrap_or(t.min_margin);
+            bench_identify(students, verbose, seed, dpi, t)
+        }
+        BenchCommand::Scans { pages, a3, dpi } => {
+            let dir = std::env::temp_dir().join(format!(
+                "korrigo-bench-{}",
+                korrigo_app::tokens::random_hex(6)
+            ));
+            std::fs::create_dir_all(&dir)?;
+            let url = format!("sqlite://{}/korrigo.db", dir.display());
+            let cfg = korrigo_app::config::Config::for_tests(dir.clone(), url);
+            let db = open_db(&cfg).await?;
+            db.migrate().await?;
+            let app = App::with_db(cfg, db, jobs::builtin_registry()).await?;
+            let system = korrigo_app::accounts::system_session();
+            let layout = if a3 {
+                "a3".to_string()
+            } else {
+                "a4:4".to_string()
+            };
+            let exam = app
+                .create_exam(
+                    &system,
+                    &korrigo_app::exams::ExamInput {
+                        name: "Bench".into(),
+                        layout: Some(layout.clone()),
+                        ..Default::default()
+                    },
+                    &cli_client(),
+                )
+                .await
+                .map_err(app_err)?;
+            let t = std::time::Instant::now();
+            let students = synth::students((pages / 4).max(1) as usize);
+            let pdf = synth::batch_pdf(
+                &students,
+                &SynthOptions {
+                    dpi,
+                    a3,
+                    pages_per_copy: 4,
+                    upside_down: (0..students.len()).step_by(7).collect(),
+                    ..SynthOptions::default()
+                },
+            );
+            let file = dir.join("batch.pdf");
+            std::fs::write(&file, &pdf)?;
+            println!(
+                "generated {} ({} MB, {} A4 pages at {dpi} dpi, layout {layout}) in {:.1} s",
+                file.display(),
+                pdf.len() >> 20,
+                students.len() * 4,
+                t.elapsed().as_secs_f64()
+            );
+            let t = std::time::Instant::now();
+            let b = app
+                .import_scan_file(&system, exam.exam.id, &file, None, &cli_client())
+                .await
+                .map_err(app_err)?;
+            let import = t.elapsed().as_secs_f64();
+            let t = std::time::Instant::now();
+            let pipeline = [korrigo_app::scans::PROCESS_BATCH.to_string()];
+            app.run_pending_jobs_of(&pipeline, &WorkerTiming::default())
+                .await?;
+            let process = t.elapsed().as_secs_f64();
+            // Then the copies' headers are read and matched (another stage, timed apart).
+            let t = std::time::Instant::now();
+            app.run_pending_jobs(&WorkerTiming::default()).await?;
+            let identification = t.elapsed().as_secs_f64();
+            let b = app
+                .get_batch(&system, b.batch.id)
+                .await
+                .map_err(app_err)?
+                .batch;
+            let list = app
+                .list_copies(
+                    &system,
+                    exam.exam.id,
+                    korrigo_domain::PageRequest::new(None, Some(500)),
+                )
+                .await
+                .map_err(app_err)?;
+            let a4_pages: usize = list.items.iter().map(|c| c.page_count).sum();
+            println!(
+                "import (validate + copy to store): {import:.2} s; processing: {process:.2} s for {} source pages -> {a4_pages} A4 pages in {} copies ({} flagged), {} threads",
+                b.pages_total, b.copies_made, b.pages_flagged, app.config.scan_threads
+            );
+            println!(
+                "end to end: {:.1} A4 pages/s",
+                a4_pages as f64 / (import + process)
+            );
+            println!(
+                "then headers read and matched: {identification:.2} s ({:.0} ms per copy, one worker)",
+                identification * 1000.0 / b.copies_made.max(1) as f64
+            );
+            let _ = std::fs::remove_dir_all(&dir);
+            Ok(if b.status == "done" {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+    }
+}
+
+fn bench_identify(
+    n: usize,
+    verbose: bool,
+    seed: u64,
+    dpi: u32,
+    thresholds: korrigo_domain::identify::Thresholds,
+) -> Result<ExitCode> {
+    use korrigo_domain::identify::{self, Person, Reading};
+    use korrigo_media::{ocr, raster, synth};
+    let fonts = synth::handwriting_fonts();
+    if fonts.is_empty() {
+        anyhow::bail!("no handwriting font installed: run scripts/setup.sh");
+    }
+    let mut class = synth::students(n);
+    // Two homonyms: same last and first names, different birth dates.
+    if n >= 4 {
+        class[n - 1].last_name = class[0].last_name.clone();
+        class[n - 1].first_name = class[0].first_name.clone();
+    }
+    let roster: Vec<Person> = class
+        .iter()
+        .enumerate()
+        .map(|(i, s)| Person {
+            id: i as i64,
+            last_name: s.last_name.clone(),
+            first_name: s.first_name.clone(),
+            birth_date: s.birth_date.clone(),
+        })
+        .collect();
+    let crops: Vec<_> = class
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let k = i as u64 + seed * 1000;
+            let skew = (((i as u64 + seed * 7) as f32 * 0.37) % 3.0) - 1.5;
+            let font = &fonts[(i + seed as usize) % fonts.len()];
+            let page = synth::a4_page_in(dpi, Some(s), 2, k, Some(font));
+            raster::header_crop(&synth::scanner_noise(&page, skew, 0.3, k))
+        })
+        .collect();
+    let mut reader = ocr::HeaderReader::new()?;
+    let cpu = std::time::Instant::now();
+    let reads: Vec<ocr::HeaderRead> = crops.iter().map(|c| reader.read(c)).collect();
+    let readings: Vec<Reading> = reads
+        .iter()
+        .map(|r| Reading {
+            last_name: r.last_name.clone(),
+            first_name: r.first_name.clone(),
+            birth_date: r.birth_date.clone(),
+            date_digits: r.date_digits.clone(),
+            date_boxes: r.date_boxes.clone(),
+        })
+        .collect();
+    let decisions = identify::assign(&readings, &roster, &vec![false; n], thresholds);
+    let per_copy_ms = cpu.elapsed().as_secs_f64() * 1000.0 / n as f64;
+    let (mut auto, mut wrong, mut top3) = (0, 0, 0);
+    // Birth-date digits: the likeliest digit of each box against what was written.
+    let (mut digits_right, mut digits_total) = (0, 0);
+    for (s, r) in class.iter().zip(&reads) {
+        let truth = s.birth_date.bytes().filter(u8::is_ascii_digit);
+        digits_total += 8;
+        if r.date_boxes.len() == 8 {
+            digits_right += truth
+                .zip(&r.date_boxes)
+                .filter(|(d, p)| {
+                    p.iter().any(|&x| x > 0.0) && korrigo_media::digits::best(p) == d - b'0'
+                })
+                .count();
+        }
+    }
+    for (i, (r, d)) in readings.iter().zip(&decisions).enumerate() {
+        let cands = identify::candidates(r, &roster, 5);
+        let rank = cands.iter().position(|c| c.student == i as i64);
+        let rival = cands
+            .iter()
+            .find(|c| Some(c.student) != d.student)
+            .map(|c| c.score)
+            .unwrap_or(0.0);
+        if rank.is_some_and(|k| k < 3) {
+            top3 += 1;
+        }
+        if d.auto {
+            auto += 1;
+            if d.student != Some(i as i64) {
+                wrong += 1;
+            }
+        }
+        if verbose {
+            println!(
+                "{i:>3} {:<12} {:<12} read {:<14} {:<12} {:<10} -> {:?} {:.2} (rival {:.2}) auto={} rank={:?}",
+                class[i].last_name,
+                class[i].first_name,
+                r.last_name,
+                r.first_name,
+                r.date_digits,
+                d.student,
+                d.score,
+                rival,
+                d.auto,
+                rank
+            );
+        }
+    }
+    println!(
+        "{n} copies: {:.1} % identified automatically, {wrong} wrong automatic identifications, right student in the top 3 for {:.1} %; birth-date digits read right {:.1} %; {per_copy_ms:.0} ms per copy (reading and matching, one thread)",
+        auto as f64 * 100.0 / n as f64,
+        top3 as f64 * 100.0 / n as f64,
+        digits_right as f64 * 100.0 / digits_total as f64
+    );
+    Ok(ExitCode::SUCCESS)
+}
