@@ -184,10 +184,10 @@ async fn a4_batch_becomes_copies_with_provenance(w: Which) {
     let exam = e.exam("a4:2").await;
     let path = e.file("lundi.pdf", &a4_pdf(3, 2, vec![1]));
     let id = e.import(exam, &path, None).await.unwrap();
-    assert_eq!(e.batch(id).await.status, "queued");
+    assert_eq!(e.batch(id).await.status.as_str(), "queued");
     e.run().await;
     let b = e.batch(id).await;
-    assert_eq!(b.status, "done", "{:?}", b.error);
+    assert_eq!(b.status.as_str(), "done", "{:?}", b.error);
     assert_eq!((b.pages_total, b.pages_done, b.copies_made), (6, 6, 3));
     assert_eq!(b.sha256.as_deref().map(str::len), Some(64));
     let list = e.copies(exam).await;
@@ -233,7 +233,7 @@ async fn a3_batch_groups_by_headers(w: Which) {
     let id = e.import(exam, &path, None).await.unwrap();
     e.run().await;
     let b = e.batch(id).await;
-    assert_eq!(b.status, "done", "{:?}", b.error);
+    assert_eq!(b.status.as_str(), "done", "{:?}", b.error);
     assert_eq!(
         (b.pages_total, b.copies_made),
         (8, 3),
@@ -307,7 +307,7 @@ async fn a3_verso_turns_with_its_recto(w: Which) {
     let id = e.import(exam, &path, None).await.unwrap();
     e.run().await;
     let b = e.batch(id).await;
-    assert_eq!(b.status, "done", "{:?}", b.error);
+    assert_eq!(b.status.as_str(), "done", "{:?}", b.error);
     let list = e.copies(exam).await;
     assert_eq!(list.items.len(), 3);
     for (i, c) in list.items.iter().enumerate() {
@@ -356,7 +356,7 @@ async fn same_file_twice_waits_for_a_decision(w: Which) {
     let second = e.import(exam, &path, None).await.unwrap();
     e.run().await;
     let b = e.batch(second).await;
-    assert_eq!(b.status, "duplicate");
+    assert_eq!(b.status.as_str(), "duplicate");
     assert_eq!(b.duplicate_of, Some(first));
     assert_eq!(e.copies(exam).await.total, 1, "nothing imported twice yet");
     e.app
@@ -364,7 +364,7 @@ async fn same_file_twice_waits_for_a_decision(w: Which) {
         .await
         .unwrap();
     e.run().await;
-    assert_eq!(e.batch(second).await.status, "done");
+    assert_eq!(e.batch(second).await.status.as_str(), "done");
     assert_eq!(e.copies(exam).await.total, 2);
     e.done().await;
 }
@@ -443,7 +443,7 @@ async fn bad_files_leave_nothing_behind(w: Which) {
         .unwrap();
     e.run().await;
     let b = e.batch(batch.batch.id).await;
-    assert_eq!(b.status, "failed");
+    assert_eq!(b.status.as_str(), "failed");
     assert!(
         b.error
             .as_deref()
@@ -476,7 +476,11 @@ async fn killed_worker_is_resumed_to_the_same_result(w: Which) {
     for _ in 0..2000 {
         let b = e.batch(id).await;
         if b.pages_done > 0 {
-            assert_eq!(b.status, "processing", "killed midway, not after the end");
+            assert_eq!(
+                b.status.as_str(),
+                "processing",
+                "killed midway, not after the end"
+            );
             progressed = true;
             break;
         }
@@ -496,7 +500,7 @@ async fn killed_worker_is_resumed_to_the_same_result(w: Which) {
     // A new worker takes the job over once the dead one's lease expires.
     let handles2 = e.app.spawn_workers(1, fast(), rx);
     for _ in 0..2000 {
-        if e.batch(id).await.status == "done" {
+        if e.batch(id).await.status.as_str() == "done" {
             break;
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
@@ -506,7 +510,7 @@ async fn killed_worker_is_resumed_to_the_same_result(w: Which) {
         h.await.unwrap();
     }
     let b = e.batch(id).await;
-    assert_eq!(b.status, "done", "{:?}", b.error);
+    assert_eq!(b.status.as_str(), "done", "{:?}", b.error);
     let got = e.copies(exam).await;
     let shape = |l: &CopiesList| {
         l.items
@@ -741,13 +745,17 @@ async fn a_batch_that_keeps_failing_ends_failed_with_its_reason(w: Which) {
     std::fs::remove_dir_all(e.dir.join("files").join("exams")).unwrap();
     for _ in 0..200 {
         e.run().await;
-        if e.batch(id).await.status == "failed" {
+        if e.batch(id).await.status.as_str() == "failed" {
             break;
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let b = e.batch(id).await;
-    assert_eq!(b.status, "failed", "not left as processing for ever");
+    assert_eq!(
+        b.status.as_str(),
+        "failed",
+        "not left as processing for ever"
+    );
     assert!(
         b.error
             .as_deref()
@@ -813,7 +821,11 @@ async fn a_batch_never_waits_for_a_job_that_was_not_written(w: Which) {
         "the last chunk cannot be acknowledged without its job"
     );
     let after = e.batch(id).await;
-    assert_eq!(after.status, "uploading", "not `queued` without a job");
+    assert_eq!(
+        after.status.as_str(),
+        "uploading",
+        "not `queued` without a job"
+    );
     assert_eq!(after.received, half as i64, "resumable from where it was");
     // The CLI import of a file: nothing recorded, nothing left in the file store.
     let files_before = e.stored_files();
@@ -828,7 +840,7 @@ async fn a_batch_never_waits_for_a_job_that_was_not_written(w: Which) {
         .unwrap();
     e.run().await;
     let done = e.batch(id).await;
-    assert_eq!(done.status, "done", "{:?}", done.error);
+    assert_eq!(done.status.as_str(), "done", "{:?}", done.error);
     assert_eq!(e.copies(exam).await.total, 2);
     e.done().await;
 }

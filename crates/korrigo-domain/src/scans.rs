@@ -22,6 +22,16 @@ pub enum BatchStatus {
     Failed,
 }
 
+/// The stored form read back (the store decodes rows with it: an unknown status is a
+/// corrupt row, never a silent default).
+impl TryFrom<String> for BatchStatus {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        BatchStatus::parse(&s).ok_or_else(|| format!("unknown batch status `{s}`"))
+    }
+}
+
 impl BatchStatus {
     /// The stored form.
     pub fn as_str(self) -> &'static str {

@@ -16,8 +16,9 @@ pub struct Batch {
     pub sha256: Option<String>,
     #[serde(skip)]
     pub store_key: String,
-    /// See `korrigo_domain::scans::BatchStatus`.
-    pub status: String,
+    /// Where it is in its life, decoded here (an unknown value fails the read).
+    #[sqlx(try_from = "String")]
+    pub status: korrigo_domain::scans::BatchStatus,
     /// `fixed`, `headers` or `loose`.
     pub grouping: String,
     /// The earlier batch with the same content, when `status` is `duplicate`.

@@ -73,7 +73,7 @@ pub struct BatchView {
 }
 
 fn view(batch: Batch) -> BatchView {
-    let upload_url = (batch.status == BatchStatus::Uploading.as_str())
+    let upload_url = (batch.status == BatchStatus::Uploading)
         .then(|| format!("/api/scans/{}/content/", batch.id));
     BatchView { batch, upload_url }
 }

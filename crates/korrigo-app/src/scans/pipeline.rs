@@ -15,10 +15,7 @@ impl App {
         let Some(batch) = batch else {
             return Ok(()); // Discarded meanwhile.
         };
-        if !matches!(
-            BatchStatus::parse(&batch.status),
-            Some(BatchStatus::Queued | BatchStatus::Processing)
-        ) {
+        if !matches!(batch.status, BatchStatus::Queued | BatchStatus::Processing) {
             return Ok(());
         }
         let exam = {

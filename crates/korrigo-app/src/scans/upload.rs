@@ -73,7 +73,7 @@ impl App {
         client: &ClientInfo,
     ) -> Result<BatchView, AppError> {
         let batch = self.batch_for_manager(s, id).await?;
-        if batch.status != BatchStatus::Uploading.as_str() {
+        if batch.status != BatchStatus::Uploading {
             return Err(AppError::Conflict {
                 field: "status",
                 message: "this upload is already complete".into(),
@@ -286,8 +286,7 @@ impl App {
         client: &ClientInfo,
     ) -> Result<(), AppError> {
         let batch = self.batch_for_manager(s, id).await?;
-        let status = BatchStatus::parse(&batch.status);
-        if matches!(status, Some(BatchStatus::Processing | BatchStatus::Queued)) {
+        if matches!(batch.status, BatchStatus::Processing | BatchStatus::Queued) {
             return Err(AppError::Conflict {
                 field: "status",
                 message: "this batch is being processed; wait for it to finish".into(),

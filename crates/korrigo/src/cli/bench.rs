@@ -211,7 +211,7 @@ pub(super) async fn bench(command: BenchCommand) -> Result<ExitCode> {
                 identification * 1000.0 / b.copies_made.max(1) as f64
             );
             let _ = std::fs::remove_dir_all(&dir);
-            Ok(if b.status == "done" {
+            Ok(if b.status == korrigo_domain::scans::BatchStatus::Done {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::FAILURE
