@@ -195,7 +195,7 @@ async fn a4_batch_becomes_copies_with_provenance(w: Which) {
     let codes: std::collections::HashSet<_> = list.items.iter().map(|c| c.code.clone()).collect();
     assert_eq!(codes.len(), 3, "codes are unique");
     for (i, c) in list.items.iter().enumerate() {
-        assert_eq!(c.status, "READY");
+        assert_eq!(c.status.as_str(), "READY");
         assert!(!c.unexpected_page_count);
         assert_eq!(c.code.len(), 7);
         let prov: Vec<(i64, i64)> = c

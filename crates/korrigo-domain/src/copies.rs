@@ -51,6 +51,16 @@ pub struct IllegalTransition {
     pub event: CopyEvent,
 }
 
+/// The stored form read back (the store decodes rows with it: an unknown status is a
+/// corrupt row, never a silent default).
+impl TryFrom<String> for CopyStatus {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        CopyStatus::parse(&s).ok_or_else(|| format!("unknown copy status `{s}`"))
+    }
+}
+
 impl CopyStatus {
     /// The stable name stored in the database.
     pub fn as_str(self) -> &'static str {

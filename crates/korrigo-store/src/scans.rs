@@ -494,7 +494,9 @@ pub struct Copy {
     pub exam_id: i64,
     /// The anonymous code (e.g. `K7M-4Q2`).
     pub code: String,
-    pub status: String,
+    /// Where it is in its life, decoded here (an unknown value fails the read).
+    #[sqlx(try_from = "String")]
+    pub status: korrigo_domain::copies::CopyStatus,
     pub batch_id: Option<i64>,
     pub student_id: Option<i64>,
     pub id_method: Option<String>,

@@ -36,7 +36,7 @@ impl QuestionsState {
         let copies = store::dispatch_state(c.reborrow(), exam.0)
             .await?
             .into_iter()
-            .filter(|r| r.status != CopyStatus::Processing.as_str())
+            .filter(|r| r.status != CopyStatus::Processing)
             .collect();
         let scored = store::scores_of_exam(c.reborrow(), exam.0)
             .await?
@@ -68,7 +68,7 @@ impl QuestionsState {
             }
             let all_done =
                 !d.questions.is_empty() && d.questions.iter().all(|q| has(&self.done, q));
-            if all_done || copy.status == CopyStatus::Graded.as_str() {
+            if all_done || copy.status == CopyStatus::Graded {
                 d.graded += 1;
             }
         }
@@ -114,7 +114,7 @@ impl App {
         let started_by_copies = state
             .copies
             .iter()
-            .filter(|r| r.corrector_id.is_some() && (r.scored || r.status != "READY"))
+            .filter(|r| r.corrector_id.is_some() && (r.scored || r.status != CopyStatus::Ready))
             .count();
         if current.is_empty() && started_by_copies > 0 {
             return Err(AppError::Conflict {
@@ -204,7 +204,7 @@ impl App {
                 let lines: Vec<(i64, &str, serde_json::Value)> = state
                     .copies
                     .iter()
-                    .filter(|r| r.status != CopyStatus::Graded.as_str())
+                    .filter(|r| r.status != CopyStatus::Graded)
                     .map(|r| {
                         (
                             r.id,
@@ -281,7 +281,7 @@ impl App {
             let lines: Vec<(i64, &str, serde_json::Value)> = state
                 .iter()
                 // Graded copies too: whoever reopens one finds the question's new corrector.
-                .filter(|r| r.status != CopyStatus::Processing.as_str())
+                .filter(|r| r.status != CopyStatus::Processing)
                 .map(|r| {
                     (
                         r.id,

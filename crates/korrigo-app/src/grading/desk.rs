@@ -32,15 +32,14 @@ impl App {
                     .map(|(_, q)| q.clone())
                     .collect();
                 let by_copies = r.corrector_id == Some(s.user.id.0) || mine.is_empty();
-                let status = CopyStatus::parse(&r.status);
                 let my_status = if by_copies {
-                    match status {
-                        Some(CopyStatus::Ready) => "to_grade",
-                        Some(CopyStatus::Grading) => "in_progress",
+                    match r.status {
+                        CopyStatus::Ready => "to_grade",
+                        CopyStatus::Grading => "in_progress",
                         _ => "graded",
                     }
                 } else if r.my_done >= mine.len() as i64
-                    || !matches!(status, Some(CopyStatus::Ready | CopyStatus::Grading))
+                    || !matches!(r.status, CopyStatus::Ready | CopyStatus::Grading)
                 {
                     "graded"
                 } else if r.my_scored > 0 {
@@ -106,7 +105,7 @@ impl App {
                 id: a.copy.id,
                 exam: a.copy.exam_id,
                 code: a.copy.code.clone(),
-                status: a.copy.status.clone(),
+                status: a.copy.status,
                 pages: pages
                     .iter()
                     .map(|p| GradingPage {
@@ -153,8 +152,7 @@ impl App {
                 message: "you finalized your part of this copy: a manager must reopen it before it changes".into(),
             });
         }
-        let status = CopyStatus::parse(&copy.status)
-            .ok_or_else(|| AppError::Internal(format!("copy status `{}`", copy.status)))?;
+        let status = copy.status;
         if !status.is_editable() {
             return Err(AppError::Conflict {
                 field: "status",

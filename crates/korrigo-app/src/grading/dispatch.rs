@@ -69,7 +69,7 @@ impl App {
             .map(|r| DispatchCopy {
                 id: r.id,
                 corrector: r.corrector_id.map(UserId),
-                started: r.scored || r.status != CopyStatus::Ready.as_str(),
+                started: r.scored || r.status != CopyStatus::Ready,
             })
             .collect();
         let run = crate::tokens::random_hex(6);
@@ -108,7 +108,7 @@ impl App {
             if let Some(d) = distribution.iter_mut().find(|d| d.corrector == who) {
                 d.assigned += 1;
                 d.started += usize::from(cp.started);
-                d.graded += usize::from(r.status == CopyStatus::Graded.as_str());
+                d.graded += usize::from(r.status == CopyStatus::Graded);
             }
         }
         if !input.preview {
@@ -257,7 +257,7 @@ impl App {
         };
         let mut statuses = BTreeMap::new();
         for r in &state {
-            *statuses.entry(r.status.clone()).or_insert(0) += 1;
+            *statuses.entry(r.status.as_str().to_string()).or_insert(0) += 1;
         }
         if !shares.is_empty() {
             let leaves: Vec<String> = exams::find(c.conn(), exam)
@@ -308,8 +308,8 @@ impl App {
                 graded: 0,
             });
             d.assigned += 1;
-            d.started += usize::from(r.scored || r.status != CopyStatus::Ready.as_str());
-            d.graded += usize::from(r.status == CopyStatus::Graded.as_str());
+            d.started += usize::from(r.scored || r.status != CopyStatus::Ready);
+            d.graded += usize::from(r.status == CopyStatus::Graded);
         }
         Ok(GradingStatus {
             mode: "copies",

@@ -12,8 +12,7 @@ impl App {
         copy_id: i64,
     ) -> Result<GradingCopyItem, AppError> {
         let a = self.grading_access(s, copy_id).await?;
-        let status = CopyStatus::parse(&a.copy.status)
-            .ok_or_else(|| AppError::Internal(format!("copy status `{}`", a.copy.status)))?;
+        let status = a.copy.status;
         if a.my_part_done() {
             return Err(AppError::Conflict {
                 field: "status",
@@ -101,7 +100,7 @@ impl App {
             id: a.copy.id,
             code: a.copy.code,
             exam: a.copy.exam_id,
-            status: new_status.as_str().into(),
+            status: new_status,
             my_status: "graded",
             questions: a.my_questions,
         })
@@ -124,8 +123,7 @@ impl App {
         if reason.is_empty() {
             return Err(AppError::invalid("reason", "say why the copy is reopened"));
         }
-        let status = CopyStatus::parse(&a.copy.status)
-            .ok_or_else(|| AppError::Internal(format!("copy status `{}`", a.copy.status)))?;
+        let status = a.copy.status;
         let next = match status.apply(CopyEvent::Reopen) {
             Ok(next) => next,
             // A copy being graded by questions may have finalized parts to open again.
@@ -168,7 +166,7 @@ impl App {
             id: a.copy.id,
             code: a.copy.code,
             exam: a.copy.exam_id,
-            status: next.as_str().into(),
+            status: next,
             my_status: "in_progress",
             questions: a.my_questions,
         })

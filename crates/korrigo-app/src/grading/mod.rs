@@ -127,7 +127,7 @@ pub struct GradingCopyItem {
     /// Its exam.
     pub exam: i64,
     /// `READY`, `GRADING`, `GRADED`, ...
-    pub status: String,
+    pub status: CopyStatus,
     /// `to_grade`, `in_progress` or `graded` (my part of it).
     pub my_status: &'static str,
     /// The questions I grade on it (every question, with a dispatch by copies).
@@ -161,7 +161,7 @@ pub struct GradingCopy {
     /// Its anonymous code.
     pub code: String,
     /// Its status.
-    pub status: String,
+    pub status: CopyStatus,
     /// Its pages in order.
     pub pages: Vec<GradingPage>,
 }
@@ -358,7 +358,7 @@ impl App {
         };
         let allowed = manager
             || if by_questions {
-                !my_questions.is_empty() && copy.status != CopyStatus::Processing.as_str()
+                !my_questions.is_empty() && copy.status != CopyStatus::Processing
             } else {
                 copy.corrector_id == Some(s.user.id.0)
             };

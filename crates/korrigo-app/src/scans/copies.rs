@@ -88,7 +88,7 @@ impl App {
                 && role.is_some()
                 && copy
                     .as_ref()
-                    .is_some_and(|c| c.status != CopyStatus::Processing.as_str())
+                    .is_some_and(|c| c.status != CopyStatus::Processing)
                 && korrigo_store::grading::has_question_share(c.conn(), page.exam_id, s.user.id.0)
                     .await?;
             (page, copy, role, grades_questions)

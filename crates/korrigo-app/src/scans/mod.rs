@@ -132,7 +132,7 @@ pub struct CopyView {
     /// Anonymous code, e.g. `K7M-4Q2`.
     pub code: String,
     /// `PROCESSING`, `READY`, `GRADING`, `GRADED`, ...
-    pub status: String,
+    pub status: CopyStatus,
     /// The student, once identified: `{id, last_name, first_name}` (managers only).
     pub student: Option<serde_json::Value>,
     /// How it was identified (`auto`, `manual`, `not_student`), once identified.
@@ -269,15 +269,17 @@ async fn editable_copy(c: Conn<'_>, exam: ExamId, id: i64) -> Result<i64, AppErr
         Some(c) if c.exam_id == exam.0 => c,
         _ => return Err(AppError::NotFound("copy")),
     };
-    match CopyStatus::parse(&copy.status) {
-        Some(s) if s.is_editable() => Ok(copy.id),
-        _ => Err(AppError::Conflict {
+    if copy.status.is_editable() {
+        Ok(copy.id)
+    } else {
+        Err(AppError::Conflict {
             field: "status",
             message: format!(
                 "copy {} is {}: reopen it before changing its pages",
-                copy.code, copy.status
+                copy.code,
+                copy.status.as_str()
             ),
-        }),
+        })
     }
 }
 

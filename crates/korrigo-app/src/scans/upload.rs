@@ -306,12 +306,10 @@ impl App {
                     details: serde_json::json!({ "copies": copies.len() }),
                 });
             }
-            if let Some(c) = copies.iter().find(|c| {
-                !matches!(
-                    CopyStatus::parse(&c.status),
-                    Some(CopyStatus::Processing | CopyStatus::Ready)
-                )
-            }) {
+            if let Some(c) = copies
+                .iter()
+                .find(|c| !matches!(c.status, CopyStatus::Processing | CopyStatus::Ready))
+            {
                 return Err(AppError::Conflict {
                     field: "copies",
                     message: format!(

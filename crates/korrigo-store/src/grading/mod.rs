@@ -21,7 +21,8 @@ pub struct DispatchRow {
     /// Its corrector, if any.
     pub corrector_id: Option<i64>,
     /// Its status.
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: korrigo_domain::copies::CopyStatus,
     /// Whether a score was saved on it.
     pub scored: bool,
 }
@@ -147,7 +148,8 @@ pub struct AssignedCopy {
     /// Its anonymous code.
     pub code: String,
     /// Its status.
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: korrigo_domain::copies::CopyStatus,
     /// Its corrector (dispatch by copies).
     pub corrector_id: Option<i64>,
     /// Scores saved on the caller's questions (dispatch by questions).

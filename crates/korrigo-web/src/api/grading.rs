@@ -57,7 +57,7 @@ pub async fn mine(
 ) -> Result<Json<Mine>, ApiError> {
     let mut items = st.app.my_grading_copies(&s, q.exam.map(ExamId)).await?;
     if let Some(status) = q.status.as_deref().filter(|v| !v.is_empty()) {
-        items.retain(|i| i.status.eq_ignore_ascii_case(status) || i.my_status == status);
+        items.retain(|i| i.status.as_str().eq_ignore_ascii_case(status) || i.my_status == status);
     }
     Ok(Json(Mine { items }))
 }

@@ -503,7 +503,7 @@ async fn a_corrector_grades_a_copy_offline_and_in_two_tabs_in_chromium() {
             "the next copy is open"
         );
         let v = server_state(&app, copy).await;
-        assert_eq!(v.copy.status, "GRADED");
+        assert_eq!(v.copy.status.as_str(), "GRADED");
         for _ in 0..100 {
             let t = js(&c, "return (window.__deskTimings || []).length").await?;
             if t.as_u64() >= Some(1) {
@@ -789,7 +789,7 @@ async fn a_manager_shares_questions_and_a_corrector_grades_theirs_in_chromium() 
         })
         .await;
         let v = server_state(&app, copy).await;
-        assert_eq!(v.copy.status, "GRADING");
+        assert_eq!(v.copy.status.as_str(), "GRADING");
         let stamps: Vec<_> = v.annotations.iter().filter(|a| a.kind == "stamp").collect();
         assert_eq!(stamps.len(), 1, "the undone stamp is gone");
         let stamp = stamps[0];

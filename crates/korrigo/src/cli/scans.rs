@@ -217,7 +217,7 @@ pub(super) async fn copies(
                 "{:>6}  {}  {:<8} {:>2} pages{}  {} p. {}",
                 c.id,
                 c.code,
-                c.status,
+                c.status.as_str(),
                 c.page_count,
                 if c.unexpected_page_count {
                     " (unexpected)"
