@@ -8,7 +8,7 @@ use crate::error::AppError;
 use crate::jobs::JobContext;
 use crate::{App, ClientInfo};
 use korrigo_domain::audit::AuditAction;
-use korrigo_domain::roster::{ParsedRoster, Rejected, StudentRecord, parse_roster};
+use korrigo_domain::roster::{ImportStatus, ParsedRoster, Rejected, StudentRecord, parse_roster};
 use korrigo_domain::{Date, Email, PageRequest, Paged, policy};
 use korrigo_store::audit;
 use korrigo_store::students::{self, ImportCounts, Planned, Student, StudentFilter};
@@ -64,7 +64,7 @@ pub struct ImportReport {
     /// The import's id.
     pub id: i64,
     /// `pending`, `done` or `failed`.
-    pub status: String,
+    pub status: ImportStatus,
     /// The uploaded file's name.
     pub file_name: String,
     /// Valid rows to apply.
@@ -278,12 +278,13 @@ impl App {
                 .map_err(|e| e.to_string())?
         }
         .ok_or_else(|| format!("import {id} does not exist"))?;
-        if import.status != "pending" {
+        if import.status != ImportStatus::Pending {
             return Ok(());
         }
         let fail = async |msg: String| {
             if let Ok(mut tx) = self.db.begin().await {
-                let _ = imports::finish(tx.conn(), id, "failed", Some(&msg), now_ms()).await;
+                let _ = imports::finish(tx.conn(), id, ImportStatus::Failed, Some(&msg), now_ms())
+                    .await;
                 let _ = tx.commit().await;
             }
             let _ = self.files.delete(&import.file_key).await;
@@ -336,7 +337,7 @@ impl App {
         }
         let now = now_ms();
         let mut tx = self.db.begin().await.map_err(|e| e.to_string())?;
-        imports::finish(tx.conn(), id, "done", None, now)
+        imports::finish(tx.conn(), id, ImportStatus::Done, None, now)
             .await
             .map_err(|e| e.to_string())?;
         let report = imports::find(tx.conn(), id)

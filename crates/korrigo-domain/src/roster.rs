@@ -13,6 +13,45 @@ use crate::text::fold;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
+/// Where a roster import is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportStatus {
+    /// Checked and queued, or being applied.
+    Pending,
+    /// Every valid row applied.
+    Done,
+    /// Stopped; `error` says why.
+    Failed,
+}
+
+impl ImportStatus {
+    /// The stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImportStatus::Pending => "pending",
+            ImportStatus::Done => "done",
+            ImportStatus::Failed => "failed",
+        }
+    }
+}
+
+/// The stored form read back (an unknown status is a corrupt row).
+impl TryFrom<String> for ImportStatus {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        [
+            ImportStatus::Pending,
+            ImportStatus::Done,
+            ImportStatus::Failed,
+        ]
+        .into_iter()
+        .find(|i| i.as_str() == s)
+        .ok_or_else(|| format!("unknown import status `{s}`"))
+    }
+}
+
 /// One student as read from a roster row.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct StudentRecord {

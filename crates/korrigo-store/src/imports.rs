@@ -17,8 +17,9 @@ pub struct Import {
     pub file_name: String,
     /// Who started it.
     pub actor_id: Option<i64>,
-    /// `pending`, `done` or `failed`.
-    pub status: String,
+    /// Where it is, decoded here (an unknown value fails the read).
+    #[sqlx(try_from = "String")]
+    pub status: korrigo_domain::roster::ImportStatus,
     /// Valid rows to apply.
     pub rows_total: i64,
     /// Rows applied so far.
@@ -104,12 +105,12 @@ pub async fn advance(
 pub async fn finish(
     c: Conn<'_>,
     id: i64,
-    status: &str,
+    status: korrigo_domain::roster::ImportStatus,
     error: Option<&str>,
     now: i64,
 ) -> Result<(), StoreError> {
     on_conn!(c, c => sqlx::query("UPDATE imports SET status = $1, error = $2, finished_at = $3 WHERE id = $4")
-        .bind(status)
+        .bind(status.as_str())
         .bind(error)
         .bind(now)
         .bind(id)

@@ -93,7 +93,7 @@ pub(super) async fn students(
                     .import_status(&system, started.id)
                     .await
                     .map_err(app_err)?;
-                if r.status != "pending" {
+                if r.status != korrigo_domain::roster::ImportStatus::Pending {
                     break r;
                 }
                 tokio::time::sleep(Duration::from_millis(200)).await;
@@ -112,7 +112,7 @@ pub(super) async fn students(
                     println!("  line {}: {}", r.line, r.reason);
                 }
             }
-            if report.status == "failed" {
+            if report.status == korrigo_domain::roster::ImportStatus::Failed {
                 eprintln!(
                     "error: the import failed: {}",
                     report.error.unwrap_or_default()
