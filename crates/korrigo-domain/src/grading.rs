@@ -318,6 +318,12 @@ pub fn check_annotation(
             return Err(AnnotationProblem::Color);
         }
     }
+    // A stamp from the comment bank names its comment by id.
+    if let Some(v) = obj.get("comment")
+        && v.as_i64().is_none_or(|id| id <= 0)
+    {
+        return Err(AnnotationProblem::Field("comment"));
+    }
     for k in ["width", "size", "points_value"] {
         // A stamped comment's points may be a penalty.
         let low = if k == "points_value" { -100.0 } else { 0.0 };
@@ -725,5 +731,23 @@ mod tests {
             )
             .is_ok()
         );
+    }
+
+    #[test]
+    fn a_stamp_names_its_comment_by_id() {
+        let stamp = |comment: serde_json::Value| {
+            check_annotation(
+                "stamp",
+                &serde_json::json!({"x": 0.5, "y": 0.5, "text": "Justifiez", "comment": comment}),
+            )
+        };
+        assert!(stamp(serde_json::json!(3)).is_ok());
+        for bad in [
+            serde_json::json!("3"),
+            serde_json::json!(0),
+            serde_json::json!(-1),
+        ] {
+            assert_eq!(stamp(bad), Err(AnnotationProblem::Field("comment")));
+        }
     }
 }

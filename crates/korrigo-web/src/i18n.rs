@@ -1486,6 +1486,34 @@ const TABLE: &[(&str, &str, &str)] = &[
 /// carried over (a number, a name, a line), itself translated when it is a known message.
 const MESSAGES_FR: &[(&str, &str)] = &[
     (
+        "unknown kind of mark `{}`: expected pen, highlight, text, tick, cross, rect, ellipse, arrow or stamp",
+        "Type d\u{2019}annotation inconnu «\u{a0}{}\u{a0}»\u{a0}: stylo, surligneur, texte, coche, croix, rectangle, ellipse, flèche ou commentaire attendu.",
+    ),
+    (
+        "the mark's `{}` is missing or not a number",
+        "Annotation\u{a0}: «\u{a0}{}\u{a0}» manque ou n\u{2019}est pas un nombre.",
+    ),
+    (
+        "the mark's `{}` lies outside the page (coordinates go from 0 to 1)",
+        "Annotation\u{a0}: «\u{a0}{}\u{a0}» sort de la page (les coordonnées vont de 0 à 1).",
+    ),
+    (
+        "a stroke has from 1 to 5000 points",
+        "Un trait compte de 1 à 5\u{a0}000 points.",
+    ),
+    (
+        "a mark's text has from 1 to 2000 characters",
+        "Le texte d\u{2019}une annotation compte de 1 à 2\u{a0}000 caractères.",
+    ),
+    (
+        "a colour is written #rrggbb",
+        "Une couleur s\u{2019}écrit #rrggbb.",
+    ),
+    (
+        "the mark has a field `{}` its kind does not use",
+        "L\u{2019}annotation a un champ «\u{a0}{}\u{a0}» que son type n\u{2019}utilise pas.",
+    ),
+    (
         "a comment stays shared or personal: add a new one instead",
         "Un commentaire reste partagé ou personnel\u{a0}: ajoutez-en un nouveau.",
     ),
@@ -1500,10 +1528,6 @@ const MESSAGES_FR: &[(&str, &str)] = &[
     (
         "comment {} is not in this exam's comment bank",
         "Le commentaire {} n\u{2019}est pas dans la banque de commentaires de cette épreuve.",
-    ),
-    (
-        "the mark's `comment` is not a comment id",
-        "Le commentaire de cette annotation n\u{2019}est pas reconnu.",
     ),
     (
         "`{}` is not a member of this exam: add them first",
@@ -2404,6 +2428,12 @@ mod tests {
             "Les données envoyées ne sont pas valides\u{a0}: 0.3 n\u{2019}est pas un multiple de 0,25\u{a0}: les points vont par quarts de point"
         );
         assert_eq!(fr("duplicate of line 4"), "doublon de la ligne 4");
+        assert_eq!(
+            fr(
+                "the request body is not the expected JSON: the mark's `comment` is missing or not a number"
+            ),
+            "Les données envoyées ne sont pas valides\u{a0}: annotation\u{a0}: «\u{a0}comment\u{a0}» manque ou n\u{2019}est pas un nombre"
+        );
         assert_eq!(
             fr("2 question(s) without a score, no appreciation, 1 score(s) above their maximum"),
             "2 question(s) sans note, pas d\u{2019}appréciation, 1 note(s) au-dessus de leur maximum"

@@ -268,13 +268,9 @@ impl App {
                 "this page is not one of the copy's pages",
             ));
         }
-        // A stamp from the comment bank names its comment, which counts one more use.
-        let comment = match data.get("comment") {
-            None | Some(serde_json::Value::Null) => None,
-            Some(v) => Some(v.as_i64().filter(|id| *id > 0).ok_or_else(|| {
-                AppError::invalid("data", "the mark's `comment` is not a comment id")
-            })?),
-        };
+        // A stamp from the comment bank names its comment (checked above), which counts one
+        // more use.
+        let comment = data.get("comment").and_then(serde_json::Value::as_i64);
         let now = now_ms();
         let mut tx = self.db.begin().await?;
         self.start_writing(tx.conn(), &a, now).await?;

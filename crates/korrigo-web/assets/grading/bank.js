@@ -67,6 +67,18 @@ export function createBank(o) {
     error.hidden = !message;
   }
 
+  /** A small button on a comment's line (rewrite it, delete it). @param {string} kind @param {string} symbol @param {string} label @param {Comment} c */
+  function action(kind, symbol, label, c) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = "link bank-action";
+    b.dataset[kind] = String(c.id);
+    b.textContent = symbol;
+    b.title = label;
+    b.setAttribute("aria-label", `${label} : ${c.text}`);
+    return b;
+  }
+
   function render() {
     const found = search(comments, input.value, labelOf);
     list.replaceChildren();
@@ -98,24 +110,7 @@ export function createBank(o) {
           b.append(m);
         }
         li.append(b);
-        if (c.deletable) {
-          const edit = document.createElement("button");
-          edit.type = "button";
-          edit.className = "link bank-delete";
-          edit.dataset.edit = String(c.id);
-          edit.textContent = "✎";
-          edit.title = t("bank_edit");
-          edit.setAttribute("aria-label", `${t("bank_edit")} : ${c.text}`);
-          li.append(edit);
-          const del = document.createElement("button");
-          del.type = "button";
-          del.className = "link bank-delete";
-          del.dataset.delete = String(c.id);
-          del.textContent = "×";
-          del.title = t("bank_delete");
-          del.setAttribute("aria-label", `${t("bank_delete")} : ${c.text}`);
-          li.append(del);
-        }
+        if (c.deletable) li.append(action("edit", "✎", t("bank_edit"), c), action("delete", "×", t("bank_delete"), c));
         list.append(li);
       }
     }
