@@ -7,7 +7,7 @@
 use std::cell::RefCell;
 
 use korrigo_domain::audit::AuditAction;
-use korrigo_domain::identify::{self, Person, Reading, Thresholds};
+use korrigo_domain::identify::{self, IdMethod, Person, Reading, Thresholds};
 use korrigo_domain::text::fold;
 use korrigo_domain::{Date, ExamId};
 use korrigo_media::ocr::HeaderReader;
@@ -80,7 +80,7 @@ pub struct DeskCopy {
     pub id: i64,
     pub code: String,
     /// `auto`, `manual`, `not_student`, or null while pending.
-    pub method: Option<String>,
+    pub method: Option<IdMethod>,
     pub student: Option<StudentRef>,
     pub confidence: Option<f64>,
     /// What was read: `{last_name, first_name, birth_date, date_digits, boxes}`, or null before
@@ -246,7 +246,7 @@ impl App {
         let roster: Vec<Person> = students.iter().map(person).collect();
         let identified: std::collections::HashMap<i64, Option<i64>> = copies
             .iter()
-            .filter(|c| c.id_method.is_some())
+            .filter(|c| c.id_method.0.is_some())
             .map(|c| (c.id, c.student_id))
             .collect();
         let taken: Vec<bool> = students
@@ -280,7 +280,7 @@ impl App {
                 tx.conn(),
                 r.copy_id,
                 d.student,
-                Some("auto"),
+                Some(IdMethod::Auto),
                 Some(d.score),
                 None,
                 now,
@@ -381,9 +381,9 @@ impl App {
             total: copies.len(),
         };
         for k in &copies {
-            let kind = match k.id_method.as_deref() {
+            let kind = match k.id_method.0 {
                 None => "pending",
-                Some("auto") => "auto",
+                Some(IdMethod::Auto) => "auto",
                 Some(_) => "manual",
             };
             match kind {
@@ -402,7 +402,7 @@ impl App {
             out.items.push(DeskCopy {
                 id: k.id,
                 code: k.code.clone(),
-                method: k.id_method.clone(),
+                method: k.id_method.0,
                 student: k
                     .student_id
                     .and_then(|i| by_id.get(&i))
@@ -481,8 +481,16 @@ impl App {
         let now = now_ms();
         let by = (s.user.id.0 > 0).then_some(s.user.id.0);
         let details = if input.not_student {
-            store::set_identification(tx.conn(), copy_id, None, Some("not_student"), None, by, now)
-                .await?;
+            store::set_identification(
+                tx.conn(),
+                copy_id,
+                None,
+                Some(IdMethod::NotStudent),
+                None,
+                by,
+                now,
+            )
+            .await?;
             serde_json::json!({ "copy": copy_id, "method": "manual", "not_student": true, "previous": copy.student_id })
         } else {
             let student = input
@@ -516,7 +524,7 @@ impl App {
                 tx.conn(),
                 copy_id,
                 Some(student),
-                Some("manual"),
+                Some(IdMethod::Manual),
                 Some(1.0),
                 by,
                 now,

@@ -571,7 +571,7 @@ async fn copies_are_identified_from_their_headers(w: Which) {
     let mut auto = 0;
     for (i, c) in list.items.iter().enumerate() {
         assert!(!c.candidates.is_empty(), "copy {i} has suggestions");
-        if c.identification.as_deref() == Some("auto") {
+        if c.identification == Some(korrigo_domain::identify::IdMethod::Auto) {
             auto += 1;
             let s = c.student.as_ref().unwrap();
             assert_eq!(
@@ -662,7 +662,10 @@ async fn copies_are_identified_from_their_headers(w: Which) {
         .await
         .unwrap();
     assert_eq!(desk.items[0].student.as_ref().unwrap().id, taken.id);
-    assert_eq!(desk.items[0].method.as_deref(), Some("manual"));
+    assert_eq!(
+        desk.items[0].method,
+        Some(korrigo_domain::identify::IdMethod::Manual)
+    );
     assert!(
         desk.items[1].student.is_none(),
         "the other copy went back to pending"
@@ -720,7 +723,10 @@ async fn copies_are_identified_from_their_headers(w: Which) {
         .await
         .unwrap();
     assert_eq!(again.items[0].student.as_ref().unwrap().id, taken.id);
-    assert_eq!(again.items[0].method.as_deref(), Some("manual"));
+    assert_eq!(
+        again.items[0].method,
+        Some(korrigo_domain::identify::IdMethod::Manual)
+    );
     for (before, after) in desk.items.iter().zip(&again.items).skip(2) {
         assert_eq!(
             before.student.as_ref().map(|s| s.id),

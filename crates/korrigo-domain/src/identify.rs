@@ -19,6 +19,49 @@ pub struct Reading {
     pub date_boxes: Vec<[f32; 10]>,
 }
 
+/// How a copy was linked to its student (or set aside), as stored with the copy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IdMethod {
+    /// The matcher was sure enough to decide alone.
+    Auto,
+    /// A manager chose the student.
+    Manual,
+    /// A manager marked the copy as no student's (a blank sheet, a stray page).
+    NotStudent,
+}
+
+impl IdMethod {
+    /// The stable name stored in the database and sent in the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IdMethod::Auto => "auto",
+            IdMethod::Manual => "manual",
+            IdMethod::NotStudent => "not_student",
+        }
+    }
+
+    /// Reads a stored name.
+    pub fn parse(s: &str) -> Option<IdMethod> {
+        [IdMethod::Auto, IdMethod::Manual, IdMethod::NotStudent]
+            .into_iter()
+            .find(|m| m.as_str() == s)
+    }
+
+    /// A person decided (a manual choice or a copy set aside), as opposed to the matcher.
+    pub fn by_a_person(self) -> bool {
+        self != IdMethod::Auto
+    }
+}
+
+impl TryFrom<String> for IdMethod {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        IdMethod::parse(&s).ok_or_else(|| format!("unknown identification method `{s}`"))
+    }
+}
+
 /// A student as the matcher sees them.
 #[derive(Debug, Clone)]
 pub struct Person {
@@ -275,6 +318,15 @@ pub fn assign(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn identification_methods_round_trip_through_their_stored_names() {
+        for m in [IdMethod::Auto, IdMethod::Manual, IdMethod::NotStudent] {
+            assert_eq!(IdMethod::try_from(m.as_str().to_string()), Ok(m));
+        }
+        assert!(IdMethod::try_from("AUTO".to_string()).is_err());
+        assert!(!IdMethod::Auto.by_a_person() && IdMethod::NotStudent.by_a_person());
+    }
 
     fn p(id: i64, last: &str, first: &str, date: &str) -> Person {
         Person {

@@ -85,7 +85,7 @@ pub async fn set_identification(
     c: Conn<'_>,
     copy: i64,
     student: Option<i64>,
-    method: Option<&str>,
+    method: Option<korrigo_domain::identify::IdMethod>,
     confidence: Option<f64>,
     by: Option<i64>,
     now: i64,
@@ -93,7 +93,7 @@ pub async fn set_identification(
     on_conn!(c, c => sqlx::query(
         "UPDATE copies SET student_id = $1, id_method = $2, id_confidence = $3, id_by = $4, updated_at = $5 WHERE id = $6")
         .bind(student)
-        .bind(method)
+        .bind(method.map(|m| m.as_str()))
         .bind(confidence)
         .bind(by)
         .bind(now)

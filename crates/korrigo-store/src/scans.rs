@@ -499,11 +499,29 @@ pub struct Copy {
     pub status: korrigo_domain::copies::CopyStatus,
     pub batch_id: Option<i64>,
     pub student_id: Option<i64>,
-    pub id_method: Option<String>,
+    /// How it was identified, decoded here; `None` while it waits for identification.
+    #[sqlx(try_from = "Option<String>")]
+    pub id_method: Identification,
     pub id_confidence: Option<f64>,
     pub corrector_id: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
+}
+
+/// A copy's identification method as read from its nullable column (a wrapper because the
+/// decoding goes through `TryFrom`, which cannot target an `Option` of a foreign type).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Identification(pub Option<korrigo_domain::identify::IdMethod>);
+
+impl TryFrom<Option<String>> for Identification {
+    type Error = String;
+
+    fn try_from(s: Option<String>) -> Result<Self, Self::Error> {
+        s.map(korrigo_domain::identify::IdMethod::try_from)
+            .transpose()
+            .map(Identification)
+    }
 }
 
 const COPY_COLUMNS: &str = "id, exam_id, code, status, batch_id, student_id, id_method, id_confidence, corrector_id, \

@@ -41,7 +41,7 @@ impl App {
                         .student_id
                         .and_then(|i| students.get(&i))
                         .map(crate::identify::student_json),
-                    identification: copy.id_method,
+                    identification: copy.id_method.0,
                     confidence: copy.id_confidence,
                     candidates: candidates.remove(&copy.id).unwrap_or_default(),
                     unexpected_page_count: !rules::expected_count(e.layout, ps.len()),

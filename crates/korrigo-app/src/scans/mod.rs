@@ -136,7 +136,7 @@ pub struct CopyView {
     /// The student, once identified: `{id, last_name, first_name}` (managers only).
     pub student: Option<serde_json::Value>,
     /// How it was identified (`auto`, `manual`, `not_student`), once identified.
-    pub identification: Option<String>,
+    pub identification: Option<korrigo_domain::identify::IdMethod>,
     pub confidence: Option<f64>,
     /// Suggestions from the header: `[{student, score}]`, best first.
     pub candidates: Vec<korrigo_domain::identify::Candidate>,
