@@ -13,6 +13,7 @@ pub mod grading;
 pub mod identify;
 pub mod ids;
 pub mod jobs;
+pub mod marks;
 pub mod paging;
 pub mod policy;
 pub mod roster;
