@@ -46,3 +46,17 @@ test("a long scribble is brought under the server's limit", () => {
   assert.ok(out.length <= 5000 && out.length > 100, `${out.length} points`);
   assert.ok(out.every(([x, y]) => x >= 0 && x <= 1 && y >= 0 && y <= 1));
 });
+
+test("a moved mark stays on its page", async () => {
+  const { moved } = await import("../assets/grading/geometry.js");
+  assert.deepEqual(moved({ x: 0.5, y: 0.9, color: "#000" }, 0.1, 0.2), { x: 0.6, y: 1, color: "#000" });
+  assert.deepEqual(moved({ points: [[0.1, 0.1], [0.95, 0.5]] }, 0.1, -0.2), { points: [[0.2, 0], [1, 0.3]] });
+  assert.deepEqual(moved({ x1: 0, y1: 0, x2: 0.5, y2: 0.5 }, -0.1, 0), { x1: 0, y1: 0, x2: 0.4, y2: 0.5 });
+});
+
+test("a highlighter takes yellow when the pen's default red is chosen", async () => {
+  const { shapeData } = await import("../assets/grading/geometry.js");
+  assert.equal(shapeData("highlight", [[0, 0]], [0, 0], [0, 0], "#d7263d").color, "#ffd400");
+  assert.equal(shapeData("pen", [[0, 0]], [0, 0], [0, 0], "#d7263d").color, "#d7263d");
+  assert.deepEqual(shapeData("rect", [], [0.2, 0.3], [1.4, 0.5], "#000"), { x1: 0.2, y1: 0.3, x2: 1, y2: 0.5, color: "#000" });
+});

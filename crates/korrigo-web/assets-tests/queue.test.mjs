@@ -209,3 +209,35 @@ test("a flush asked while a write is on its way waits for it (finishing a copy r
   assert.equal(q.waiting(), 0);
   assert.deepEqual(srv.received, [["score:a", 1]]);
 });
+
+test("a score cleared then given again keeps its order, even while offline", async () => {
+  // The server keeps a cleared score's next version: versions only grow.
+  const srv = { down: false, version: 0, present: false, received: [] };
+  const send = async (w) => {
+    if (srv.down) throw new Error("network");
+    if (w.method === "DELETE") {
+      const v = Number(new URL(w.url, "http://x").searchParams.get("version"));
+      if (!srv.present || v !== srv.version) return { status: 409, body: { error: { details: { current: null } } } };
+      srv.present = false;
+      srv.version += 1;
+      srv.received.push("cleared");
+      return { status: 200, body: { question: "a", points: null, version: srv.version } };
+    }
+    const ok = srv.present ? w.body.version === srv.version : w.body.version === 0 || w.body.version === srv.version;
+    if (!ok) return { status: 409, body: { error: { details: { current: null } } } };
+    srv.present = true;
+    srv.version += 1;
+    srv.received.push(w.body.points);
+    return { status: 200, body: { version: srv.version } };
+  };
+  const q = createQueue({ storage: memory(), name: "desk-1", send });
+  srv.down = true;
+  await q.push(score("a", 1));
+  await q.push({ key: "score:a", method: "DELETE", url: "/api/copies/1/scores/a/?version={version}" });
+  await q.push(score("a", 2));
+  assert.equal(q.waiting(), 3, "the later value does not jump before the clearing");
+  srv.down = false;
+  await q.flush();
+  assert.deepEqual(srv.received, [1, "cleared", 2]);
+  assert.deepEqual(q.versions(), { "score:a": 3 }, "the version kept growing through the clearing");
+});

@@ -65,6 +65,21 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../assets/grading/bank.js"),
     ),
     (
+        "grading/drawing.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/grading/drawing.js"),
+    ),
+    (
+        "grading/questions.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/grading/questions.js"),
+    ),
+    (
+        "grading/pointer.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/grading/pointer.js"),
+    ),
+    (
         "grading/desk.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../assets/grading/desk.js"),
@@ -179,6 +194,9 @@ mod tests {
             "grading/geometry.js",
             "grading/queue.js",
             "grading/bank.js",
+            "grading/drawing.js",
+            "grading/questions.js",
+            "grading/pointer.js",
         ] {
             assert!(
                 text.contains(&format!("\"{}\"", a.url(dep))),

@@ -148,7 +148,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/grading/copies/", get(grading::mine))
         .route("/api/copies/{id}/grading/", get(grading::desk))
-        .route("/api/copies/{id}/scores/{question}/", put(grading::score))
+        .route(
+            "/api/copies/{id}/scores/{question}/",
+            put(grading::score).delete(grading::clear_score),
+        )
         .route("/api/copies/{id}/appreciation/", put(grading::appreciation))
         .route(
             "/api/copies/{id}/annotations/",

@@ -384,6 +384,65 @@ async fn scores_are_versioned_bounded_and_only_for_the_corrector(w: Which) {
         .await;
     assert_eq!(d.body["total"], 5.25);
     assert_eq!(d.body["copy"]["status"], "GRADING");
+
+    // A score cleared (typed in the wrong question): gone from the total, and its version goes
+    // on growing, so that a tab still on the old version cannot overwrite the next value.
+    let clear = |who: &Client, q: &str, version: i64| {
+        let (t, who) = (&t, who.clone());
+        let path = format!("/api/copies/{copy}/scores/{q}/?version={version}");
+        async move { t.browser(&who, Method::DELETE, &path, None).await }
+    };
+    let stale = clear(&s.alice, q1, 2).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.text);
+    assert_eq!(stale.body["error"]["details"]["current"]["points"], 2.25);
+    assert_eq!(clear(&s.bob, q1, 3).await.status, StatusCode::FORBIDDEN);
+    let r = clear(&s.alice, q1, 3).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(
+        (r.body["points"].clone(), r.body["version"].clone()),
+        (Value::Null, json!(4))
+    );
+    let d = t
+        .browser(
+            &s.alice,
+            Method::GET,
+            &format!("/api/copies/{copy}/grading/"),
+            None,
+        )
+        .await;
+    assert_eq!(d.body["total"], 3.0, "only the other question counts");
+    assert_eq!(
+        clear(&s.alice, q1, 4).await.status,
+        StatusCode::CONFLICT,
+        "nothing to clear"
+    );
+    let old_tab = put(&s.alice, q1, json!({"points": 1, "version": 3})).await;
+    assert_eq!(
+        old_tab.status,
+        StatusCode::CONFLICT,
+        "a version from before the clearing"
+    );
+    let again = put(&s.alice, q1, json!({"points": 1.75, "version": 4})).await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.text);
+    assert_eq!(again.body["version"], 5);
+    let r = clear(&s.alice, q1, 5).await;
+    assert_eq!(r.body["version"], 6);
+    let fresh_tab = put(&s.alice, q1, json!({"points": 0.5, "version": 0})).await;
+    assert_eq!(
+        fresh_tab.status,
+        StatusCode::OK,
+        "a tab that never saw it: nothing to overwrite"
+    );
+    assert_eq!(fresh_tab.body["version"], 7);
+    let journal = t
+        .browser(
+            &s.prof,
+            Method::GET,
+            &format!("/api/copies/{copy}/journal/"),
+            None,
+        )
+        .await;
+    assert!(journal.text.contains("score_cleared"), "{}", journal.text);
     t.cleanup().await;
 }
 

@@ -246,6 +246,60 @@ impl App {
         Ok(as_view(saved))
     }
 
+    /// Clears one question's score (the corrector emptied it, or undid the comment that gave
+    /// it), on the version it was based on. The question must be one the caller may write.
+    pub async fn clear_score(
+        &self,
+        s: &AuthSession,
+        copy_id: i64,
+        question: &str,
+        version: i64,
+    ) -> Result<ClearedScore, AppError> {
+        let a = self.grading_access(s, copy_id).await?;
+        let leaves = a.exam.scheme.leaves();
+        let Some((_, label, _)) = leaves.iter().find(|l| l.0 == question) else {
+            return Err(AppError::invalid(
+                "question",
+                format!("`{question}` is not a question of this exam's scheme that takes a score"),
+            ));
+        };
+        a.check_question(question, label)?;
+        let now = now_ms();
+        let mut tx = self.db.begin().await?;
+        self.start_writing(tx.conn(), &a, now).await?;
+        let Some(next) = store::delete_score(tx.conn(), copy_id, question, version).await? else {
+            drop(tx);
+            let mut c = self.db.read().await?;
+            let current = store::scores_of(c.conn(), copy_id)
+                .await?
+                .into_iter()
+                .find(|r| r.question_id == question)
+                .map(as_view);
+            return Err(AppError::ConflictWith {
+                message: "this score was saved meanwhile (another tab or corrector): reload it"
+                    .into(),
+                details: serde_json::json!({ "field": "version", "current": current }),
+            });
+        };
+        journal(
+            tx.conn(),
+            s,
+            &[(
+                copy_id,
+                "score_cleared",
+                serde_json::json!({ "question": question, "version": next }),
+            )],
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(ClearedScore {
+            question: question.to_string(),
+            points: None,
+            version: next,
+        })
+    }
+
     /// Puts a mark on a page of the copy (checked by the domain: kind, geometry within the
     /// page, sizes; the page must belong to the copy).
     pub async fn add_annotation(

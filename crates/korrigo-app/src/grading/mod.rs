@@ -179,6 +179,17 @@ pub struct ScoreView {
     pub version: i64,
 }
 
+/// A question whose score was cleared, and the version its next save must name.
+#[derive(Debug, Serialize)]
+pub struct ClearedScore {
+    /// The question's stable id.
+    pub question: String,
+    /// Always `null`: the question has no score.
+    pub points: Option<f64>,
+    /// The version the next write must name.
+    pub version: i64,
+}
+
 /// The appreciation and its version (0: none yet).
 #[derive(Debug, Serialize)]
 pub struct AppreciationView {

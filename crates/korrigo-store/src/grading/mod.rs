@@ -220,23 +220,19 @@ pub struct ScoreWrite<'a> {
     pub by: i64,
 }
 
-/// Writes a score based on `w.expected`. `None` when the stored version is another (someone
-/// saved meanwhile): nothing is written.
+/// Writes a score based on `w.expected`: the version of the stored score, or, when there is
+/// none, 0 or the version a clearing left. `None` when the stored version is another (someone
+/// saved or cleared meanwhile): nothing is written. Versions only grow, clearings included.
 pub async fn save_score(
     c: Conn<'_>,
     w: &ScoreWrite<'_>,
     now: i64,
 ) -> Result<Option<ScoreRow>, StoreError> {
-    let sql = if w.expected == 0 {
-        "INSERT INTO scores (copy_id, question_id, points, remark, version, updated_by, updated_at) \
-         VALUES ($1, $2, $3, $4, 1, $6, $7) ON CONFLICT (copy_id, question_id) DO NOTHING \
-         RETURNING question_id, points, remark, version"
-    } else {
+    let mut c = c;
+    let updated: Option<ScoreRow> = on_conn!(c.reborrow(), c => sqlx::query_as(
         "UPDATE scores SET points = $3, remark = $4, version = version + 1, updated_by = $6, \
          updated_at = $7 WHERE copy_id = $1 AND question_id = $2 AND version = $5 \
-         RETURNING question_id, points, remark, version"
-    };
-    Ok(on_conn!(c, c => sqlx::query_as(sql)
+         RETURNING question_id, points, remark, version")
         .bind(w.copy_id)
         .bind(w.question_id)
         .bind(w.points)
@@ -245,7 +241,69 @@ pub async fn save_score(
         .bind(w.by)
         .bind(now)
         .fetch_optional(&mut *c)
-        .await)?)
+        .await)?;
+    if updated.is_some() {
+        return Ok(updated);
+    }
+    // No score at that version: a first save, or one after a clearing, when the writer saw
+    // that state (0, or the clearing's version).
+    let inserted: Option<ScoreRow> = on_conn!(c.reborrow(), c => sqlx::query_as(
+        "INSERT INTO scores (copy_id, question_id, points, remark, version, updated_by, updated_at) \
+         SELECT $1, $2, $3, $4, COALESCE(MAX(t.version), 0) + 1, $6, $7 \
+         FROM (SELECT version FROM cleared_scores WHERE copy_id = $1 AND question_id = $2) t WHERE TRUE \
+         HAVING $5 = 0 OR $5 = COALESCE(MAX(t.version), 0) \
+         ON CONFLICT (copy_id, question_id) DO NOTHING \
+         RETURNING question_id, points, remark, version")
+        .bind(w.copy_id)
+        .bind(w.question_id)
+        .bind(w.points)
+        .bind(w.remark)
+        .bind(w.expected)
+        .bind(w.by)
+        .bind(now)
+        .fetch_optional(&mut *c)
+        .await)?;
+    if inserted.is_some() {
+        on_conn!(c, c => sqlx::query(
+            "DELETE FROM cleared_scores WHERE copy_id = $1 AND question_id = $2")
+            .bind(w.copy_id)
+            .bind(w.question_id)
+            .execute(&mut *c)
+            .await
+            .map(|_| ()))?;
+    }
+    Ok(inserted)
+}
+
+/// Clears a score based on `expected`, leaving its next version behind. The new version, or
+/// `None` when the stored version is another or there is no score: nothing is cleared.
+pub async fn delete_score(
+    c: Conn<'_>,
+    copy_id: i64,
+    question_id: &str,
+    expected: i64,
+) -> Result<Option<i64>, StoreError> {
+    let mut c = c;
+    let gone: Option<i64> = on_conn!(c.reborrow(), c => sqlx::query_scalar(
+        "DELETE FROM scores WHERE copy_id = $1 AND question_id = $2 AND version = $3 RETURNING version")
+        .bind(copy_id)
+        .bind(question_id)
+        .bind(expected)
+        .fetch_optional(&mut *c)
+        .await)?;
+    let Some(v) = gone else {
+        return Ok(None);
+    };
+    on_conn!(c, c => sqlx::query(
+        "INSERT INTO cleared_scores (copy_id, question_id, version) VALUES ($1, $2, $3) \
+         ON CONFLICT (copy_id, question_id) DO UPDATE SET version = excluded.version")
+        .bind(copy_id)
+        .bind(question_id)
+        .bind(v + 1)
+        .execute(&mut *c)
+        .await
+        .map(|_| ()))?;
+    Ok(Some(v + 1))
 }
 
 /// A copy's appreciation and its version.

@@ -6,9 +6,12 @@
 // @ts-check
 
 import { csrfToken, describe, toast } from "../app.js";
-import { strokeForServer, toPage } from "./geometry.js";
+import { r4 } from "./geometry.js";
+import { attachPointer } from "./pointer.js";
 import { createQueue } from "./queue.js";
 import { createBank } from "./bank.js";
+import { drawMark as draw, el, rotation } from "./drawing.js";
+import { byQuestions, createScheme, parsePoints, questionLabels } from "./questions.js";
 
 /** @typedef {{ id: number, position: number, image_url: string, width: number, height: number, rotation: number }} Page */
 /** @typedef {{ id: string, label: string, max_points?: number, children?: SchemeNode[] }} SchemeNode */
@@ -21,7 +24,6 @@ const root = /** @type {HTMLElement} */ (document.getElementById("desk"));
 /** @type {Record<string, string>} */
 const M = JSON.parse(root.dataset.messages || "{}");
 const lang = document.documentElement.lang === "en" ? "en" : "fr";
-const SVG = "http://www.w3.org/2000/svg";
 
 /** @param {string} key @param {Record<string, string | number>} [vars] */
 const t = (key, vars = {}) => (M[key] || key).replace(/\{(\w+)\}/g, (_, k) => String(vars[k] ?? ""));
@@ -73,22 +75,6 @@ async function send(w) {
 
 const bank = createBank({ root: $("desk-bank"), t, num, send, describe, toast });
 
-/** The label path of every question that takes a score ("Exercice 1 · a)"). */
-function questionLabels() {
-  /** @type {Map<string, string>} */
-  const out = new Map();
-  /** @param {SchemeNode[]} nodes @param {string} prefix */
-  const walk = (nodes, prefix) => {
-    for (const n of nodes) {
-      const label = prefix ? `${prefix} · ${n.label}` : n.label;
-      if (n.children && n.children.length) walk(n.children, label);
-      else out.set(n.id, label);
-    }
-  };
-  walk(view.scheme.nodes, "");
-  return out;
-}
-
 /**
  * Stamps the comment picked in the bank; its points, when it is tied to one of my questions,
  * go to that question's score (within 0 and its maximum).
@@ -110,10 +96,9 @@ function stampComment(page, at) {
     const before = q.score.value;
     q.score.value = num(Math.min(max, Math.max(0, base + c.points)));
     scoreTyped(q, true);
-    // Undoing the stamp gives the score back as it was (a score once given cannot go back
-    // to empty: then it stays, for the corrector to correct).
+    // Undoing the stamp gives the score back as it was, empty included.
     const step = undoStack[undoStack.length - 1];
-    if (step && before.trim()) step.score = { question: q.node.id, before, after: q.score.value };
+    if (step) step.score = { question: q.node.id, before, after: q.score.value };
   }
   return true;
 }
@@ -181,12 +166,6 @@ const prefetched = new Map();
 /** Whether the copy is graded by questions and the caller has finished their part of it. */
 const myPartDone = () => view.my_questions.length > 0 && view.my_questions.every((q) => view.done.includes(q));
 const readOnly = () => !["READY", "GRADING"].includes(view.copy.status) || myPartDone();
-/** Whether the caller grades only some questions (a dispatch by questions). */
-const byQuestions = () => questionCount(view.scheme.nodes) > view.my_questions.length;
-/** @param {SchemeNode[]} nodes @returns {number} */
-function questionCount(nodes) {
-  return nodes.reduce((n, x) => n + (x.children && x.children.length ? questionCount(x.children) : 1), 0);
-}
 /** A mark the caller may not change (drawn by another corrector, by questions). @param {string | null | undefined} local */
 const locked = (local) => !!(local && marks.get(local)?.locked);
 const copyId = () => view.copy.id;
@@ -206,17 +185,24 @@ function banner(message, extra = []) {
 // ---------------------------------------------------------------------------------------------
 // Pages and marks.
 
-/** @param {string} name @param {Record<string, string | number>} attrs */
-function el(name, attrs = {}) {
-  const e = document.createElementNS(SVG, name);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
-  return e;
-}
-
 /** @param {number} id */
 const pageOf = (id) => view.copy.pages.find((p) => p.id === id);
-/** @param {Page} p */
-const rotation = (p) => (((p.rotation || 0) % 360) + 360) % 360;
+
+/** What a page's pointer acts on. @type {import("./pointer.js").Ctx} */
+const pointerCtx = {
+  marks,
+  tool: () => tool,
+  color: () => color,
+  readOnly: () => readOnly(),
+  locked: (local) => locked(local),
+  select,
+  eraseMark,
+  addMark,
+  changeMark,
+  drawMark,
+  stampComment,
+  askText,
+};
 
 function renderPages() {
   pagesEl.replaceChildren();
@@ -240,7 +226,7 @@ function renderPages() {
     fig.append(svg);
     fig.style.width = `${zoom * 100}%`;
     pagesEl.append(fig);
-    attachPointer(/** @type {SVGSVGElement} */ (svg), p);
+    attachPointer(/** @type {SVGSVGElement} */ (svg), p, pointerCtx);
   });
   for (const m of marks.values()) drawMark(m);
   showPage(Math.min(currentPage, view.copy.pages.length - 1), false);
@@ -251,103 +237,14 @@ function layerOf(pageId) {
   return pagesEl.querySelector(`figure[data-page="${pageId}"] g.marks`);
 }
 
-/** The drawing of one mark, in the stored page's pixels. @param {Mark} m */
+/** Draws (or redraws) one mark on its page. @param {Mark} m */
 function drawMark(m) {
   pagesEl.querySelector(`g.mark[data-local="${CSS.escape(m.local)}"]`)?.remove();
   const p = pageOf(m.page);
   const layer = layerOf(m.page);
   if (!p || !layer) return;
-  const W = p.width;
-  const H = p.height;
-  const u = W / 1000;
-  const d = m.data;
-  const c = d.color || "#d7263d";
-  const g = el("g", { class: "mark", "data-local": m.local });
-  /** @param {Element} shape @param {number} width */
-  const withHit = (shape, width) => {
-    const hit = /** @type {Element} */ (shape.cloneNode(true));
-    hit.setAttribute("stroke", "transparent");
-    hit.setAttribute("stroke-width", String(Math.max(width, 14 * u)));
-    hit.setAttribute("fill", "none");
-    g.append(shape, hit);
-  };
-  const X = (/** @type {number} */ v) => v * W;
-  const Y = (/** @type {number} */ v) => v * H;
-  switch (m.kind) {
-    case "pen":
-    case "highlight": {
-      const hl = m.kind === "highlight";
-      const width = (d.width || (hl ? 14 : 2.5)) * u;
-      const pts = d.points.map((/** @type {number[]} */ q) => `${X(q[0]).toFixed(1)},${Y(q[1]).toFixed(1)}`).join(" ");
-      const line = el("polyline", { points: pts, fill: "none", stroke: c, "stroke-width": width, "stroke-linecap": "round", "stroke-linejoin": "round" });
-      if (hl) line.setAttribute("stroke-opacity", "0.35");
-      withHit(line, width);
-      break;
-    }
-    case "tick":
-    case "cross": {
-      const s = (d.size || 30) * u;
-      const [x, y] = [X(d.x), Y(d.y)];
-      const path =
-        m.kind === "tick"
-          ? `M ${x - 0.5 * s} ${y} L ${x - 0.15 * s} ${y + 0.4 * s} L ${x + 0.55 * s} ${y - 0.5 * s}`
-          : `M ${x - 0.4 * s} ${y - 0.4 * s} L ${x + 0.4 * s} ${y + 0.4 * s} M ${x + 0.4 * s} ${y - 0.4 * s} L ${x - 0.4 * s} ${y + 0.4 * s}`;
-      withHit(el("path", { d: path, fill: "none", stroke: c, "stroke-width": 4 * u, "stroke-linecap": "round", "stroke-linejoin": "round" }), s);
-      break;
-    }
-    case "rect":
-    case "ellipse":
-    case "arrow": {
-      const width = (d.width || 3) * u;
-      const [x1, y1, x2, y2] = [X(d.x1), Y(d.y1), X(d.x2), Y(d.y2)];
-      /** @type {Element} */
-      let shape;
-      if (m.kind === "rect") {
-        shape = el("rect", { x: Math.min(x1, x2), y: Math.min(y1, y2), width: Math.abs(x2 - x1), height: Math.abs(y2 - y1), fill: "none", stroke: c, "stroke-width": width });
-      } else if (m.kind === "ellipse") {
-        shape = el("ellipse", { cx: (x1 + x2) / 2, cy: (y1 + y2) / 2, rx: Math.abs(x2 - x1) / 2, ry: Math.abs(y2 - y1) / 2, fill: "none", stroke: c, "stroke-width": width });
-      } else {
-        const a = Math.atan2(y2 - y1, x2 - x1);
-        const h = 16 * u;
-        const head = (/** @type {number} */ da) => `L ${x2 - h * Math.cos(a + da)} ${y2 - h * Math.sin(a + da)} M ${x2} ${y2}`;
-        shape = el("path", { d: `M ${x1} ${y1} L ${x2} ${y2} ${head(0.45)} ${head(-0.45)}`, fill: "none", stroke: c, "stroke-width": width, "stroke-linecap": "round" });
-      }
-      withHit(shape, width);
-      if (selected === m.local && !readOnly()) g.append(el("rect", { class: "handle", x: x2 - 6 * u, y: y2 - 6 * u, width: 12 * u, height: 12 * u, "data-handle": "1" }));
-      break;
-    }
-    case "text":
-    case "stamp": {
-      const size = (d.size || (m.kind === "stamp" ? 17 : 16)) * u;
-      const [x, y] = [X(d.x), Y(d.y)];
-      const r = rotation(p);
-      const box = el("g", r ? { transform: `rotate(${-r} ${x} ${y})` } : {});
-      const text = el("text", { x, y, fill: c, "font-size": size, "font-family": "system-ui, sans-serif", "font-weight": m.kind === "stamp" ? 600 : 400 });
-      const label = m.kind === "stamp" && typeof d.points_value === "number" && d.points_value ? `${num(d.points_value)} pt · ${d.text}` : d.text;
-      String(label)
-        .split("\n")
-        .forEach((line, i) => {
-          const span = el("tspan", { x, dy: i === 0 ? size * 0.9 : size * 1.2 });
-          span.textContent = line || " ";
-          text.append(span);
-        });
-      box.append(text);
-      g.append(box);
-      layer.append(g);
-      // A light card behind the words, sized once they are laid out.
-      const b = /** @type {SVGTextElement} */ (text).getBBox();
-      const pad = 4 * u;
-      box.insertBefore(el("rect", { x: b.x - pad, y: b.y - pad, width: b.width + 2 * pad, height: b.height + 2 * pad, rx: 4 * u, fill: "#ffffff", "fill-opacity": 0.85, stroke: c, "stroke-width": m.kind === "stamp" ? 2 * u : 0 }), text);
-      break;
-    }
-    default:
-      return;
-  }
-  if (!g.parentNode) layer.append(g);
-  if (selected === m.local) {
-    const b = /** @type {SVGGraphicsElement} */ (/** @type {unknown} */ (g)).getBBox();
-    g.prepend(el("rect", { class: "selected-box", x: b.x - 4 * u, y: b.y - 4 * u, width: b.width + 8 * u, height: b.height + 8 * u, "stroke-width": 1.5 * u }));
-  }
+  const on = selected === m.local;
+  draw(m, p, layer, { selected: on, handle: on && !readOnly(), num });
 }
 
 /** @param {string | null} local */
@@ -430,131 +327,6 @@ function undoRedo(redo) {
 // ---------------------------------------------------------------------------------------------
 // Pointer input: a mouse, a pen (with pressure) or a finger.
 
-/** @param {any} data @param {number} dx @param {number} dy */
-function moved(data, dx, dy) {
-  const c = (/** @type {number} */ v, /** @type {number} */ d) => Math.round(Math.min(1, Math.max(0, v + d)) * 10000) / 10000;
-  const out = structuredClone(data);
-  if (Array.isArray(out.points)) out.points = out.points.map((/** @type {number[]} */ q) => [c(q[0], dx), c(q[1], dy)]);
-  for (const k of ["x", "x1", "x2"]) if (typeof out[k] === "number") out[k] = c(out[k], dx);
-  for (const k of ["y", "y1", "y2"]) if (typeof out[k] === "number") out[k] = c(out[k], dy);
-  return out;
-}
-
-/** @param {SVGSVGElement} svg @param {Page} p */
-function attachPointer(svg, p) {
-  const at = (/** @type {PointerEvent} */ e) => toPage(e.clientX, e.clientY, svg.getBoundingClientRect(), rotation(p));
-  /** @type {null | { kind: string, points: number[][], pressure: number[], start: number[], live: Element | null, local?: string, before?: any, handle?: boolean }} */
-  let drag = null;
-  const page = String(p.id);
-
-  svg.addEventListener("pointerdown", (e) => {
-    if (readOnly() || e.button > 0) return;
-    const target = /** @type {Element} */ (e.target);
-    const hit = target.closest("g.mark");
-    const under = hit?.getAttribute("data-local") || null;
-    // Another corrector's mark (by questions) is seen, never picked up.
-    const local = locked(under) ? null : under;
-    const start = at(e);
-    if (tool === "eraser") {
-      if (local) eraseMark(local);
-      drag = { kind: "erase", points: [], pressure: [], start, live: null };
-      return;
-    }
-    if (tool === "select") {
-      select(local);
-      if (local) {
-        svg.setPointerCapture(e.pointerId);
-        drag = { kind: "move", points: [], pressure: [], start, live: null, local, before: structuredClone(marks.get(local)?.data), handle: !!target.closest("[data-handle]") };
-      }
-      return;
-    }
-    if (tool === "stamp" && stampComment(page, start)) return;
-    if (tool === "text" || tool === "stamp") {
-      e.preventDefault();
-      askText(e, page, start);
-      return;
-    }
-    if (tool === "tick" || tool === "cross") {
-      addMark(page, tool, { x: r4(start[0]), y: r4(start[1]), color });
-      return;
-    }
-    e.preventDefault();
-    svg.setPointerCapture(e.pointerId);
-    drag = { kind: tool, points: [start], pressure: [e.pressure || 0.5], start, live: null };
-  });
-
-  svg.addEventListener("pointermove", (e) => {
-    if (!drag) return;
-    if (drag.kind === "erase") {
-      if (e.buttons !== 1) return;
-      const under = document.elementFromPoint(e.clientX, e.clientY)?.closest("g.mark");
-      const local = under?.getAttribute("data-local");
-      if (local && marks.has(local) && !locked(local)) eraseMark(local);
-      return;
-    }
-    const events = typeof e.getCoalescedEvents === "function" ? e.getCoalescedEvents() : [e];
-    if (drag.kind === "move" && drag.local) {
-      const m = marks.get(drag.local);
-      if (!m) return;
-      const now = at(e);
-      if (drag.handle) m.data = { ...m.data, x2: r4(now[0]), y2: r4(now[1]) };
-      else m.data = moved(drag.before, now[0] - drag.start[0], now[1] - drag.start[1]);
-      drawMark(m);
-      return;
-    }
-    for (const ev of events.length ? events : [e]) {
-      drag.points.push(at(ev));
-      drag.pressure.push(ev.pressure || 0.5);
-    }
-    const now = drag.points[drag.points.length - 1];
-    drag.live?.remove();
-    const preview = { local: "__live", page: p.id, kind: drag.kind, data: liveData(drag.kind, drag.points, drag.start, now) };
-    marks.set("__live", preview);
-    drawMark(preview);
-    marks.delete("__live");
-    drag.live = pagesEl.querySelector('g.mark[data-local="__live"]');
-  });
-
-  const finish = (/** @type {PointerEvent} */ e) => {
-    if (!drag) return;
-    const d = drag;
-    drag = null;
-    d.live?.remove();
-    if (d.kind === "erase") return;
-    if (d.kind === "move") {
-      const m = d.local ? marks.get(d.local) : undefined;
-      if (m && JSON.stringify(m.data) !== JSON.stringify(d.before)) changeMark(m, d.before);
-      return;
-    }
-    const end = d.points.length > 1 ? d.points[d.points.length - 1] : at(e);
-    if (d.kind === "pen" || d.kind === "highlight") {
-      const points = strokeForServer(/** @type {[number, number][]} */ (d.points));
-      /** @type {any} */
-      const data = { points, color: d.kind === "highlight" && color === "#d7263d" ? "#ffd400" : color };
-      const pressures = d.pressure.filter((q) => q !== 0.5);
-      if (pressures.length && d.kind === "pen") data.width = Math.round((1.5 + 2.5 * (pressures.reduce((a, b) => a + b, 0) / pressures.length)) * 10) / 10;
-      addMark(page, d.kind, data);
-      return;
-    }
-    if (Math.hypot(end[0] - d.start[0], end[1] - d.start[1]) < 0.008) return;
-    addMark(page, d.kind, liveData(d.kind, d.points, d.start, end));
-  };
-  svg.addEventListener("pointerup", finish);
-  svg.addEventListener("pointercancel", () => {
-    drag?.live?.remove();
-    drag = null;
-  });
-}
-
-/** @param {number} v */
-const r4 = (v) => Math.round(Math.min(1, Math.max(0, v)) * 10000) / 10000;
-
-/** @param {string} kind @param {number[][]} points @param {number[]} start @param {number[]} end */
-function liveData(kind, points, start, end) {
-  if (kind === "pen" || kind === "highlight") return { points: points.map((q) => [r4(q[0]), r4(q[1])]), color: kind === "highlight" && color === "#d7263d" ? "#ffd400" : color };
-  return { x1: r4(start[0]), y1: r4(start[1]), x2: r4(end[0]), y2: r4(end[1]), color };
-}
-
 /** A text box or a comment typed where the page was clicked. @param {PointerEvent} e @param {string} page @param {number[]} at */
 function askText(e, page, at) {
   document.querySelector(".desk-text-input")?.remove();
@@ -595,176 +367,18 @@ function askText(e, page, at) {
 // ---------------------------------------------------------------------------------------------
 // The marking scheme: a score and a remark per question, the running total, the appreciation.
 
-/** @type {Map<string, { node: SchemeNode, score: HTMLInputElement, remark: HTMLInputElement, row: HTMLElement, timer: number }>} */
-const questions = new Map();
-
-function renderScheme() {
-  schemeEl.replaceChildren();
-  questions.clear();
-  const mine = new Set(view.my_questions);
-  const scores = new Map(view.scores.map((s) => [s.question, s]));
-  /** @param {SchemeNode} n @param {HTMLElement} parent */
-  const add = (n, parent) => {
-    if (n.children && n.children.length) {
-      const fs = document.createElement("fieldset");
-      const lg = document.createElement("legend");
-      lg.textContent = n.label;
-      fs.append(lg);
-      for (const c of n.children) add(c, fs);
-      parent.append(fs);
-      return;
-    }
-    const row = document.createElement("div");
-    row.className = "desk-q";
-    row.dataset.question = n.id;
-    const id = `q-${n.id}`;
-    const label = document.createElement("label");
-    label.htmlFor = id;
-    label.textContent = n.label;
-    const score = document.createElement("input");
-    score.id = id;
-    score.className = "score";
-    score.inputMode = "decimal";
-    score.autocomplete = "off";
-    score.dataset.question = n.id;
-    const max = document.createElement("span");
-    max.className = "max";
-    max.textContent = t("out_of", { max: num(n.max_points || 0) });
-    const remark = document.createElement("input");
-    remark.className = "remark";
-    remark.maxLength = 2000;
-    remark.placeholder = t("remark");
-    remark.setAttribute("aria-label", `${t("remark")} · ${n.label}`);
-    const saved = scores.get(n.id);
-    if (saved) {
-      score.value = num(saved.points);
-      remark.value = saved.remark;
-      queue.known(`score:${copyId()}:${n.id}`, saved.version);
-    }
-    const editable = mine.has(n.id) && !view.done.includes(n.id) && !readOnly();
-    score.disabled = remark.disabled = !editable;
-    row.append(label, score, max, remark);
-    if (!mine.has(n.id)) {
-      // By questions: another corrector's question, shown for context.
-      row.classList.add("other");
-      const who = document.createElement("span");
-      who.className = "muted other-note";
-      who.textContent = t("other_corrector");
-      row.append(who);
-    }
-    parent.append(row);
-    const q = { node: n, score, remark, row, timer: 0 };
-    questions.set(n.id, q);
-    if (saved) checkScore(q);
-    score.addEventListener("input", () => scoreTyped(q, false));
-    score.addEventListener("blur", () => scoreTyped(q, true));
-    remark.addEventListener("input", () => scoreTyped(q, false));
-    remark.addEventListener("blur", () => scoreTyped(q, true));
-    score.addEventListener("keydown", (e) => scoreKeys(e, q));
-    remark.addEventListener("keydown", (e) => {
-      if (e.key === "ArrowUp") {
-        e.preventDefault();
-        score.focus();
-      }
-    });
-  };
-  for (const n of view.scheme.nodes) add(n, schemeEl);
-  appreciationEl.value = view.appreciation.text;
-  appreciationEl.disabled = readOnly();
-  queue.known(`appreciation:${copyId()}`, view.appreciation.version);
-  updateTotal();
-}
-
-/** Points typed in French or English ("2,5", "2.5"); null when empty, NaN when not a number. @param {string} raw */
-function parsePoints(raw) {
-  const v = raw.trim().replace(",", ".");
-  if (!v) return null;
-  return /^\d+(\.\d+)?$/.test(v) ? Number(v) : NaN;
-}
-
-/**
- * Shows what is wrong with a score as typed (or as loaded: a maximum lowered after it was
- * given flags it); answers the points (null when empty) and the problem.
- * @param {{ node: SchemeNode, score: HTMLInputElement, row: HTMLElement }} q
- */
-function checkScore(q) {
-  const points = parsePoints(q.score.value);
-  const max = q.node.max_points || 0;
-  q.row.querySelector(".field-error")?.remove();
-  q.score.removeAttribute("aria-invalid");
-  let problem = "";
-  if (points !== null && (Number.isNaN(points) || Math.round(points * 4) !== points * 4)) problem = t("bad_points");
-  else if (points !== null && points > max) problem = t("too_many", { max: num(max) });
-  if (problem) {
-    const note = document.createElement("span");
-    note.className = "field-error";
-    note.id = `err-${q.node.id}`;
-    note.textContent = problem;
-    q.score.setAttribute("aria-invalid", "true");
-    q.score.setAttribute("aria-describedby", note.id);
-    q.row.append(note);
-  }
-  return { points, problem };
-}
-
-/** @param {{ node: SchemeNode, score: HTMLInputElement, remark: HTMLInputElement, row: HTMLElement, timer: number }} q @param {boolean} now */
-function scoreTyped(q, now) {
-  const { points, problem } = checkScore(q);
-  updateTotal();
-  clearTimeout(q.timer);
-  if (problem || points === null || readOnly()) return;
-  q.row.classList.remove("missing");
-  const write = () =>
-    queue.push({
-      key: `score:${copyId()}:${q.node.id}`,
-      method: "PUT",
-      url: `/api/copies/${copyId()}/scores/${encodeURIComponent(q.node.id)}/`,
-      body: { points, remark: q.remark.value, version: 0 },
-    });
-  if (now) write();
-  else q.timer = window.setTimeout(write, 500);
-}
-
-/** @param {KeyboardEvent} e @param {{ score: HTMLInputElement, remark: HTMLInputElement }} q */
-function scoreKeys(e, q) {
-  const all = [...questions.values()].filter((x) => !x.score.disabled);
-  const i = all.findIndex((x) => x.score === q.score);
-  if ((e.key === "Tab" && !e.shiftKey) || e.key === "Enter") {
-    const next = all[i + 1];
-    if (next) {
-      e.preventDefault();
-      next.score.focus();
-      next.score.select();
-    } else if (e.key === "Enter") {
-      e.preventDefault();
-      appreciationEl.focus();
-    }
-  } else if (e.key === "Tab" && e.shiftKey && i > 0) {
-    e.preventDefault();
-    all[i - 1].score.focus();
-    all[i - 1].score.select();
-  } else if (e.key === "ArrowDown") {
-    e.preventDefault();
-    q.remark.focus();
-  }
-}
-
-function updateTotal() {
-  let total = 0;
-  let max = 0;
-  let done = 0;
-  const mine = new Set(view.my_questions);
-  for (const q of questions.values()) {
-    max += q.node.max_points || 0;
-    const p = parsePoints(q.score.value);
-    if (p !== null && !Number.isNaN(p)) {
-      total += p;
-      if (mine.has(q.node.id)) done += 1;
-    }
-  }
-  $("desk-total").textContent = `${num(total)} / ${num(max)}`;
-  $("desk-progress").textContent = t(byQuestions() ? "progress_mine" : "progress", { done, total: mine.size });
-}
+const scheme = createScheme({
+  form: schemeEl,
+  appreciation: appreciationEl,
+  total: $("desk-total"),
+  progress: $("desk-progress"),
+  t,
+  num,
+  queue,
+  view: () => view,
+  readOnly,
+});
+const { questions, scoreTyped, updateTotal } = scheme;
 
 let appreciationTimer = 0;
 appreciationEl.addEventListener("input", () => {
@@ -784,28 +398,33 @@ function saveAppreciation() {
 // ---------------------------------------------------------------------------------------------
 // What the server refused: shown, with the current value, and nothing typed is lost.
 
-/** @param {{ key: string, body: any }} w @param {{ body: any }} answer */
+/** @param {{ key: string, method: string, body: any }} w @param {{ body: any }} answer */
 function conflict(w, answer) {
   const current = answer.body?.error?.details?.current || {};
   const [kind, copy, question] = w.key.split(":");
   if (kind === "score") {
     const q = questions.get(question);
-    const mine = w.body?.points;
+    // What I wrote: points, or nothing (I cleared the score).
+    const mine = w.method === "DELETE" ? null : w.body?.points;
+    const shown = (/** @type {any} */ p) => (typeof p === "number" ? num(p) : "—");
     if (q && Number(copy) === copyId()) {
       q.score.value = typeof current.points === "number" ? num(current.points) : "";
       q.remark.value = current.remark || "";
+      q.saved = typeof current.points === "number";
       updateTotal();
     }
     const keep = button(t("keep_mine"), () => {
       bannerEl.hidden = true;
       if (q && Number(copy) === copyId()) {
-        q.score.value = num(mine);
-        q.remark.value = w.body.remark || "";
+        q.score.value = mine === null ? "" : num(mine);
+        q.remark.value = mine === null ? "" : w.body.remark || "";
+        q.saved = mine !== null;
         updateTotal();
       }
-      queue.push({ key: w.key, method: "PUT", url: /** @type {any} */ (w).url, body: { ...w.body, version: 0 } });
+      if (mine === null) queue.push({ key: w.key, method: "DELETE", url: /** @type {any} */ (w).url });
+      else queue.push({ key: w.key, method: "PUT", url: /** @type {any} */ (w).url, body: { ...w.body, version: 0 } });
     });
-    banner(t("conflict_score", { q: q ? q.node.label : question, current: typeof current.points === "number" ? num(current.points) : "—", mine: num(mine) }), [keep]);
+    banner(t("conflict_score", { q: q ? q.node.label : question, current: shown(current.points), mine: shown(mine) }), [keep]);
   } else if (kind === "appreciation") {
     const text = w.body?.text || "";
     if (Number(copy) === copyId()) {
@@ -967,11 +586,11 @@ function show(v) {
   root.classList.toggle("desk-readonly", readOnly());
   if (myPartDone() && view.copy.status !== "GRADED") banner(t("part_done"));
   else if (readOnly()) banner(t("graded_readonly"));
-  $("desk-finalize").textContent = t(byQuestions() ? "finalize_part" : "finalize");
+  $("desk-finalize").textContent = t(byQuestions(view) ? "finalize_part" : "finalize");
   loadMarks();
   renderPages();
-  renderScheme();
-  if (tool === "stamp") bank.load(v.copy.exam, questionLabels());
+  scheme.render();
+  if (tool === "stamp") bank.load(v.copy.exam, questionLabels(view.scheme.nodes));
   pagesEl.scrollTop = 0;
 }
 
@@ -1028,7 +647,7 @@ async function finalize() {
   box.hidden = true;
   view.copy.status = r.body.status;
   view.done = [...new Set([...view.done, ...(r.body.questions || [])])];
-  toast(t(byQuestions() ? "part_finalized" : "finalized"));
+  toast(t(byQuestions(view) ? "part_finalized" : "finalized"));
   await refreshList();
   const next = neighbour(1);
   if (next) openCopy(next.id, true);
@@ -1046,7 +665,7 @@ function setTool(name) {
   for (const b of root.querySelectorAll("[data-tool]")) if (b.tagName === "BUTTON") b.setAttribute("aria-pressed", String(b.getAttribute("data-tool") === name));
   if (name !== "select") select(null);
   bank.show(name === "stamp");
-  if (name === "stamp") bank.load(view.copy.exam, questionLabels());
+  if (name === "stamp") bank.load(view.copy.exam, questionLabels(view.scheme.nodes));
 }
 /** @param {string} c */
 function setColor(c) {

@@ -116,3 +116,30 @@ export function strokeForServer(points, max = 5000) {
   }
   return out;
 }
+
+/** A coordinate rounded to 1/10,000 of the page and kept on it. @param {number} v */
+export const r4 = (v) => Math.round(clamp01(v) * 10000) / 10000;
+
+/**
+ * A mark's data moved by (dx, dy) of the page, every coordinate kept on the page.
+ * @param {any} data @param {number} dx @param {number} dy
+ */
+export function moved(data, dx, dy) {
+  const out = structuredClone(data);
+  if (Array.isArray(out.points)) out.points = out.points.map((/** @type {number[]} */ q) => [r4(q[0] + dx), r4(q[1] + dy)]);
+  for (const k of ["x", "x1", "x2"]) if (typeof out[k] === "number") out[k] = r4(out[k] + dx);
+  for (const k of ["y", "y1", "y2"]) if (typeof out[k] === "number") out[k] = r4(out[k] + dy);
+  return out;
+}
+
+/** The default highlighter colour, used when the pen's default red is chosen. */
+const HIGHLIGHT = "#ffd400";
+
+/**
+ * The data of a stroke or a shape drawn from `start` to `end` (through `points` for a stroke).
+ * @param {string} kind @param {number[][]} points @param {number[]} start @param {number[]} end @param {string} color
+ */
+export function shapeData(kind, points, start, end, color) {
+  if (kind === "pen" || kind === "highlight") return { points: points.map((q) => [r4(q[0]), r4(q[1])]), color: kind === "highlight" && color === "#d7263d" ? HIGHLIGHT : color };
+  return { x1: r4(start[0]), y1: r4(start[1]), x2: r4(end[0]), y2: r4(end[1]), color };
+}

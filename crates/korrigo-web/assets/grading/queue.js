@@ -9,7 +9,7 @@
 // @ts-check
 
 /**
- * @typedef {{ key: string, method: string, url: string, body: any, local?: string }} Write
+ * @typedef {{ key: string, method: string, url: string, body?: any, local?: string }} Write
  * @typedef {{ seq: number, key: string, method: string, url: string, body: any, local?: string }} Queued
  * @typedef {{ getItem(k: string): string | null, setItem(k: string, v: string): void, removeItem?(k: string): void }} Storage
  * @typedef {{ status: number, body: any }} Answer
@@ -116,11 +116,13 @@ export function createQueue(options) {
           return this.flush();
         }
       }
-      // Only a value replaces a value: a creation or a deletion is never skipped.
-      const at =
-        w.method === "PUT"
-          ? state.items.findIndex((q, i) => q.key === w.key && q.method === "PUT" && !(sending && i === 0))
-          : -1;
+      // Only a value replaces a value, and only the key's last write: a creation or a
+      // deletion is never skipped, nor a value moved before one.
+      let last = -1;
+      state.items.forEach((q, i) => {
+        if (q.key === w.key) last = i;
+      });
+      const at = w.method === "PUT" && last >= 0 && state.items[last].method === "PUT" && !(sending && last === 0) ? last : -1;
       if (at >= 0) state.items[at] = queued;
       else state.items.push(queued);
       persist();
@@ -184,6 +186,8 @@ export function createQueue(options) {
           onConflict(w, answer);
           const current = answer.body?.error?.details?.current;
           if (current && typeof current.version === "number") state.versions[w.key] = current.version;
+          // Nothing on the server any more (cleared elsewhere): the next write creates it.
+          else if (current === null) state.versions[w.key] = 0;
         } else if (answer.status >= 200 && answer.status < 300) {
           if (answer.body && typeof answer.body.version === "number") {
             state.versions[w.key] = answer.body.version;

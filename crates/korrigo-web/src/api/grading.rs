@@ -102,6 +102,19 @@ pub async fn score(
     ))
 }
 
+/// `DELETE /api/copies/{id}/scores/{question}/?version=N`: the question has no score again;
+/// answers the version its next save names.
+pub async fn clear_score(
+    State(st): State<AppState>,
+    StaffSession(s): StaffSession,
+    Path((id, question)): Path<(i64, String)>,
+    Query(q): Query<VersionQuery>,
+) -> Result<Json<korrigo_app::grading::ClearedScore>, ApiError> {
+    Ok(Json(
+        st.app.clear_score(&s, id, &question, q.version).await?,
+    ))
+}
+
 /// `PUT /api/copies/{id}/appreciation/` body.
 #[derive(Debug, Deserialize)]
 pub struct AppreciationInput {

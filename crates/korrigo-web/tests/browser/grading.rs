@@ -418,8 +418,8 @@ async fn a_corrector_grades_a_copy_offline_and_in_two_tabs_in_chromium() {
                 q[0]
             )))
             .await?;
-        a2.clear().await?;
-        a2.send_keys("2\u{E004}").await?;
+        // Typed over the selection (Ctrl+A), as a teacher does: never an empty value between.
+        a2.send_keys("\u{E009}a\u{E000}2\u{E004}").await?;
         wait_until("the second tab's score", || {
             let app = app.clone();
             let q0 = q[0].clone();
@@ -436,8 +436,7 @@ async fn a_corrector_grades_a_copy_offline_and_in_two_tabs_in_chromium() {
                 q[0]
             )))
             .await?;
-        a1.clear().await?;
-        a1.send_keys("1,5\u{E004}").await?;
+        a1.send_keys("\u{E009}a\u{E000}1,5\u{E004}").await?;
         let banner = c
             .wait()
             .at_most(WAIT)
@@ -751,7 +750,26 @@ async fn a_manager_shares_questions_and_a_corrector_grades_theirs_in_chromium() 
         // Stamped again: 3; undone (Ctrl+Z): the stamp goes and the score is 3,5 again.
         on_page(&c, 0, (0.0, 60.0), &[]).await?;
         assert_eq!(js(&c, &score_js).await?.as_str(), Some("3"));
-        js(&c, "document.getElementById('desk-pages').dispatchEvent(new KeyboardEvent('keydown', {key: 'z', ctrlKey: true, bubbles: true}))").await?;
+        let undo = "document.getElementById('desk-pages').dispatchEvent(new KeyboardEvent('keydown', {key: 'z', ctrlKey: true, bubbles: true}))";
+        js(&c, undo).await?;
+        assert_eq!(js(&c, &score_js).await?.as_str(), Some("3,5"));
+        // Undone once more: the first stamp goes and the question has no score again, on the
+        // server too; redone (Ctrl+Y): both come back.
+        js(&c, undo).await?;
+        assert_eq!(js(&c, &score_js).await?.as_str(), Some(""));
+        let on_desk: i64 = js(&c, "return Number(document.getElementById('desk').dataset.copy)")
+            .await?
+            .as_i64()
+            .unwrap();
+        wait_until("the score cleared on the server", || {
+            let app = app.clone();
+            async move {
+                let v = server_state(&app, on_desk).await;
+                v.scores.is_empty() && !v.annotations.iter().any(|a| a.kind == "stamp")
+            }
+        })
+        .await;
+        js(&c, "document.getElementById('desk-pages').dispatchEvent(new KeyboardEvent('keydown', {key: 'y', ctrlKey: true, bubbles: true}))").await?;
         assert_eq!(js(&c, &score_js).await?.as_str(), Some("3,5"));
         // The comment rewritten (✎): the bank shows the new text, the stamp keeps its own.
         c.find(Locator::Css("#desk-bank-list [data-edit]"))
