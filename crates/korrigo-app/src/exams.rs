@@ -12,7 +12,7 @@ use korrigo_domain::exams::{
 use korrigo_domain::scheme::{Points, Scheme};
 use korrigo_domain::{Date, ExamId, ExamRole, PageRequest, Paged, Role, UserId, policy};
 use korrigo_store::audit;
-use korrigo_store::exams::{self, Exam, ExamFields, ExamFilter, ExamListItem, ExamSort, Member};
+use korrigo_store::exams::{self, Exam, ExamFields, ExamFilter, ExamListItem, ExamSort};
 use korrigo_store::{Conn, now_ms, users};
 use serde::{Deserialize, Serialize};
 
@@ -103,7 +103,7 @@ impl ExamInput {
 pub struct ExamView {
     /// The exam.
     #[serde(flatten)]
-    pub exam: Exam,
+    pub exam: crate::shapes::ExamJson,
     /// The scheme's total, in points.
     pub scheme_total: Points,
     /// The viewer's role (`None` for admins who are not members).
@@ -111,7 +111,7 @@ pub struct ExamView {
     /// Whether the viewer may manage it.
     pub can_manage: bool,
     /// Members (managers only see them; empty otherwise).
-    pub members: Vec<Member>,
+    pub members: Vec<crate::shapes::MemberJson>,
     /// Students concerned (managers only; 0 otherwise).
     pub student_count: i64,
     /// Where the exam stands, step by step (managers only).
@@ -296,10 +296,10 @@ impl App {
         };
         Ok(ExamView {
             scheme_total: exam.scheme.total(),
-            exam,
+            exam: (&exam).into(),
             my_role: role,
             can_manage,
-            members,
+            members: members.iter().map(Into::into).collect(),
             student_count,
             progress,
         })

@@ -12,6 +12,7 @@ pub mod identify;
 pub mod jobs;
 pub mod roster;
 pub mod scans;
+pub mod shapes;
 pub mod student_accounts;
 pub mod tokens;
 

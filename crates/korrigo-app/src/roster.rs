@@ -40,7 +40,7 @@ pub struct PreviewRow {
     /// The student read.
     pub student: StudentRecord,
     /// `insert`, `update` or `unchanged` (with the stored student's id).
-    pub outcome: Planned,
+    pub outcome: crate::shapes::PlannedJson,
 }
 
 /// What an import would do, before anything is written.
@@ -51,7 +51,7 @@ pub struct Preview {
     /// Rejected rows with their line and reason.
     pub rejected: Vec<Rejected>,
     /// The counts the import would produce.
-    pub would: ImportCounts,
+    pub would: crate::shapes::ImportCountsJson,
     /// The detected separator.
     pub separator: char,
     /// The detected encoding.
@@ -130,7 +130,7 @@ pub struct StudentInput {
 pub struct StudentDetail {
     /// The student.
     #[serde(flatten)]
-    pub student: Student,
+    pub student: crate::shapes::StudentJson,
     /// The exams concerning them: id, name, date.
     pub exams: Vec<ExamRef>,
 }
@@ -203,11 +203,11 @@ impl App {
                 .map(|((line, student), outcome)| PreviewRow {
                     line,
                     student,
-                    outcome,
+                    outcome: (&outcome).into(),
                 })
                 .collect(),
             rejected: parsed.rejected,
-            would,
+            would: would.into(),
             separator: parsed.separator,
             encoding: parsed.encoding,
         })
@@ -393,7 +393,10 @@ impl App {
             .into_iter()
             .map(|(id, name, date)| ExamRef { id, name, date })
             .collect();
-        Ok(StudentDetail { student, exams })
+        Ok(StudentDetail {
+            student: (&student).into(),
+            exams,
+        })
     }
 
     /// Edits a student (admins only).

@@ -117,7 +117,7 @@ impl Env {
             .unwrap()
     }
 
-    async fn batch(&self, id: i64) -> korrigo_store::scans::Batch {
+    async fn batch(&self, id: i64) -> korrigo_app::shapes::BatchJson {
         self.app
             .get_batch(&system_session(), id)
             .await

@@ -4,7 +4,6 @@ use crate::query::{Arg, Filter, fetch_page};
 use crate::{Conn, StoreError, on_conn};
 use korrigo_domain::audit::AuditAction;
 use korrigo_domain::{PageRequest, Paged, UserId};
-use serde::Serialize;
 
 /// A row to append.
 #[derive(Clone, Debug, Default)]
@@ -28,7 +27,7 @@ pub struct NewEntry<'a> {
 }
 
 /// A stored entry.
-#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Entry {
     /// The id.
     pub id: i64,

@@ -6,10 +6,9 @@ use korrigo_domain::exams::{Coefficient, PageLayout};
 use korrigo_domain::scheme::Scheme;
 use korrigo_domain::text::fold;
 use korrigo_domain::{Date, ExamId, ExamRole, PageRequest, Paged, UserId};
-use serde::Serialize;
 
 /// A stored exam.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct Exam {
     /// The id.
     pub id: ExamId,
@@ -234,10 +233,9 @@ pub async fn save_scheme(
 }
 
 /// An exam in a list, with the viewer's membership.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct ExamListItem {
     /// The exam.
-    #[serde(flatten)]
     pub exam: Exam,
     /// The viewer's role in it, if a member.
     pub my_role: Option<ExamRole>,
@@ -409,7 +407,7 @@ pub async fn remove_member(c: Conn<'_>, exam: ExamId, user: UserId) -> Result<bo
 }
 
 /// A member as listed on the exam page.
-#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Member {
     /// The user's id.
     pub user_id: i64,

@@ -2,10 +2,9 @@
 
 use crate::{Conn, StoreError, on_conn};
 use korrigo_domain::ExamId;
-use serde::Serialize;
 
 /// What was read in a copy's header.
-#[derive(Clone, Debug, Default, Serialize, sqlx::FromRow)]
+#[derive(Clone, Debug, Default, sqlx::FromRow)]
 pub struct Reading {
     pub copy_id: i64,
     pub last_name: String,
@@ -13,12 +12,10 @@ pub struct Reading {
     pub birth_date: Option<String>,
     pub date_digits: String,
     /// JSON: per box of the date row, how likely each digit is.
-    #[serde(skip)]
     pub date_boxes: String,
     pub number: String,
     pub boxes: bool,
     /// JSON array of `{student, score}`, best first.
-    #[serde(skip)]
     pub candidates: String,
     pub read_at: i64,
 }
@@ -120,7 +117,7 @@ pub async fn copy_of_student(
 }
 
 /// A student of an exam, for matching and the desk.
-#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct ExamStudent {
     pub id: i64,
     pub last_name: String,
@@ -128,7 +125,6 @@ pub struct ExamStudent {
     /// As stored (ISO `yyyy-mm-dd`).
     pub birth_date: String,
     pub class_name: Option<String>,
-    #[serde(skip)]
     pub search_text: String,
 }
 

@@ -1,17 +1,15 @@
 //! Roster imports and their progress.
 
 use crate::{Conn, StoreError, on_conn};
-use serde::Serialize;
 
 /// A stored import.
-#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Import {
     /// The id.
     pub id: i64,
     /// `students`.
     pub kind: String,
     /// Where the uploaded file is kept.
-    #[serde(skip)]
     pub file_key: String,
     /// The uploaded file's name.
     pub file_name: String,
@@ -31,7 +29,6 @@ pub struct Import {
     /// Students already up to date.
     pub unchanged: i64,
     /// Rejected rows (JSON array of `{line, reason, problem}`).
-    #[serde(skip)]
     pub rejected: String,
     /// Why the import failed.
     pub error: Option<String>,

@@ -9,10 +9,9 @@
 use crate::{Backend, Conn, StoreError, on_conn};
 use korrigo_domain::JobId;
 use korrigo_domain::jobs::JobStatus;
-use serde::Serialize;
 
 /// A stored job.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct Job {
     /// The id.
     pub id: JobId,
@@ -281,7 +280,7 @@ pub async fn find(c: Conn<'_>, id: JobId) -> Result<Option<Job>, StoreError> {
 }
 
 /// How many jobs are in each state.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Counts {
     /// Waiting.
     pub queued: i64,

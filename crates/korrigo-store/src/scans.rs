@@ -1,10 +1,9 @@
 //! Scan batches, their pages, and copies.
 
 use crate::{Conn, StoreError, on_conn};
-use serde::Serialize;
 
 /// A stored scan batch (one uploaded file).
-#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Batch {
     pub id: i64,
     pub exam_id: i64,
@@ -14,7 +13,6 @@ pub struct Batch {
     /// Bytes received so far (the resume offset).
     pub received: i64,
     pub sha256: Option<String>,
-    #[serde(skip)]
     pub store_key: String,
     /// Where it is in its life, decoded here (an unknown value fails the read).
     #[sqlx(try_from = "String")]
@@ -23,7 +21,6 @@ pub struct Batch {
     pub grouping: String,
     /// The earlier batch with the same content, when `status` is `duplicate`.
     pub duplicate_of: Option<i64>,
-    #[serde(skip)]
     pub allow_duplicate: bool,
     /// Source pages found (known once validated).
     pub pages_total: i64,
@@ -297,14 +294,12 @@ pub async fn delete_pages_of_batch(c: Conn<'_>, batch_id: i64) -> Result<(), Sto
 }
 
 /// A stored page.
-#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Page {
     pub id: i64,
     pub exam_id: i64,
     pub batch_id: i64,
-    #[serde(skip)]
     pub seq: i64,
-    #[serde(skip)]
     pub order_key: i64,
     pub copy_id: Option<i64>,
     pub position: i64,
@@ -319,15 +314,11 @@ pub struct Page {
     pub blank: bool,
     /// The orientation could not be told for sure.
     pub unsure: bool,
-    #[serde(skip)]
     pub deleted: bool,
     pub width: i64,
     pub height: i64,
-    #[serde(skip)]
     pub viewer_key: String,
-    #[serde(skip)]
     pub thumb_key: String,
-    #[serde(skip)]
     pub header_key: Option<String>,
     pub created_at: i64,
 }
@@ -488,7 +479,7 @@ pub async fn delete_page(c: Conn<'_>, page_id: i64) -> Result<(), StoreError> {
 }
 
 /// A stored copy.
-#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Copy {
     pub id: i64,
     pub exam_id: i64,
@@ -510,8 +501,7 @@ pub struct Copy {
 
 /// A copy's identification method as read from its nullable column (a wrapper because the
 /// decoding goes through `TryFrom`, which cannot target an `Option` of a foreign type).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(transparent)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Identification(pub Option<korrigo_domain::identify::IdMethod>);
 
 impl TryFrom<Option<String>> for Identification {

@@ -5,11 +5,11 @@ use crate::{Conn, StoreError, classify, on_conn};
 use korrigo_domain::roster::{StudentRecord, student_key};
 use korrigo_domain::text::fold;
 use korrigo_domain::{Date, PageRequest, Paged, UserId};
-use serde::Serialize;
+
 use std::collections::HashMap;
 
 /// A stored student.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Student {
     /// The id.
     pub id: i64,
@@ -100,7 +100,7 @@ impl Student {
 }
 
 /// What an import did.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ImportCounts {
     /// New students.
     pub imported: usize,
@@ -111,8 +111,7 @@ pub struct ImportCounts {
 }
 
 /// What importing `rows` would do to each: insert, update (which student) or nothing.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "action", rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Planned {
     /// A new student.
     Insert,

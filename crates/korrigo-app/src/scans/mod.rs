@@ -67,7 +67,7 @@ pub struct UploadStart {
 #[derive(Debug, Serialize)]
 pub struct BatchView {
     #[serde(flatten)]
-    pub batch: Batch,
+    pub batch: crate::shapes::BatchJson,
     /// Where to send the next chunk (`PUT` with `Upload-Offset`), while uploading.
     pub upload_url: Option<String>,
 }
@@ -75,7 +75,10 @@ pub struct BatchView {
 fn view(batch: Batch) -> BatchView {
     let upload_url = (batch.status == BatchStatus::Uploading)
         .then(|| format!("/api/scans/{}/content/", batch.id));
-    BatchView { batch, upload_url }
+    BatchView {
+        batch: (&batch).into(),
+        upload_url,
+    }
 }
 
 /// A page in a copy (or loose), with its provenance and flags.

@@ -5,9 +5,10 @@ use crate::auth::Session;
 use crate::error::ApiError;
 use axum::Json;
 use axum::extract::{Query, State};
+use korrigo_app::shapes::EntryJson;
 use korrigo_domain::Paged;
 use korrigo_domain::audit::AuditAction;
-use korrigo_store::audit::{AuditFilter, Entry};
+use korrigo_store::audit::AuditFilter;
 use serde::Deserialize;
 
 /// Filters of `GET /api/audit/`.
@@ -54,11 +55,12 @@ pub async fn list(
     State(st): State<AppState>,
     Session(s): Session,
     Query(q): Query<AuditQuery>,
-) -> Result<Json<Paged<Entry>>, ApiError> {
+) -> Result<Json<Paged<EntryJson>>, ApiError> {
     let f = q.filter()?;
     Ok(Json(
         st.app
             .audit_log(&s, &f, korrigo_domain::PageRequest::new(q.page, q.per_page))
-            .await?,
+            .await?
+            .map(|e| (&e).into()),
     ))
 }

@@ -9,8 +9,8 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use korrigo_app::exams::{ExamInput, ExamView, MemberInput, SchemeInput, SchemeSaved};
+use korrigo_app::shapes::ExamListItemJson;
 use korrigo_domain::{ExamId, PageRequest, Paged, UserId};
-use korrigo_store::exams::ExamListItem;
 use serde::Deserialize;
 
 /// Filters of `GET /api/exams/`.
@@ -49,7 +49,7 @@ pub async fn list(
     State(st): State<AppState>,
     Session(s): Session,
     Query(q): Query<ExamQuery>,
-) -> Result<Json<Paged<ExamListItem>>, ApiError> {
+) -> Result<Json<Paged<ExamListItemJson>>, ApiError> {
     Ok(Json(
         st.app
             .list_exams(
@@ -59,7 +59,8 @@ pub async fn list(
                 q.sort()?,
                 PageRequest::new(q.page, q.per_page),
             )
-            .await?,
+            .await?
+            .map(|i| (&i).into()),
     ))
 }
 

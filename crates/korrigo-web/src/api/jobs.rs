@@ -5,9 +5,10 @@ use crate::auth::Session;
 use crate::error::ApiError;
 use axum::Json;
 use axum::extract::{Query, State};
+use korrigo_app::shapes::JobJson;
 use korrigo_domain::jobs::JobStatus;
 use korrigo_domain::{PageRequest, Paged};
-use korrigo_store::jobs::{Job, JobFilter};
+use korrigo_store::jobs::JobFilter;
 use serde::Deserialize;
 
 /// Filters of `GET /api/jobs/`.
@@ -47,11 +48,12 @@ pub async fn list(
     State(st): State<AppState>,
     Session(s): Session,
     Query(q): Query<JobQuery>,
-) -> Result<Json<Paged<Job>>, ApiError> {
+) -> Result<Json<Paged<JobJson>>, ApiError> {
     let f = q.filter()?;
     Ok(Json(
         st.app
             .list_jobs(&s, &f, PageRequest::new(q.page, q.per_page))
-            .await?,
+            .await?
+            .map(|j| (&j).into()),
     ))
 }

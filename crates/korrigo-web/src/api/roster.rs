@@ -11,8 +11,9 @@ use axum::extract::{FromRequest, Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use korrigo_app::roster::{ImportReport, StudentDetail, StudentInput};
+use korrigo_app::shapes::StudentJson;
 use korrigo_domain::{PageRequest, Paged};
-use korrigo_store::students::{Student, StudentFilter, StudentSort};
+use korrigo_store::students::{StudentFilter, StudentSort};
 use serde::Deserialize;
 
 /// A raw request body (an uploaded file) with the API's error shape when it is too large.
@@ -198,12 +199,13 @@ pub async fn list(
     State(st): State<AppState>,
     Session(s): Session,
     Query(q): Query<StudentQuery>,
-) -> Result<Json<Paged<Student>>, ApiError> {
+) -> Result<Json<Paged<StudentJson>>, ApiError> {
     let f = q.filter()?;
     Ok(Json(
         st.app
             .list_students(&s, &f, PageRequest::new(q.page, q.per_page))
-            .await?,
+            .await?
+            .map(|x| (&x).into()),
     ))
 }
 
@@ -223,9 +225,9 @@ pub async fn update(
     AdminSession(s): AdminSession,
     Path(id): Path<i64>,
     super::ApiJson(b): super::ApiJson<StudentInput>,
-) -> Result<Json<Student>, ApiError> {
+) -> Result<Json<StudentJson>, ApiError> {
     Ok(Json(
-        st.app.update_student(&s, id, &b, &ctx.client()).await?,
+        (&st.app.update_student(&s, id, &b, &ctx.client()).await?).into(),
     ))
 }
 

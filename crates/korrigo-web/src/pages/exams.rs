@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use korrigo_domain::{ExamId, ExamRole, PageRequest};
-use korrigo_store::exams::{Exam, ExamListItem};
+use korrigo_store::exams::ExamListItem;
 
 /// An exam row of a list.
 pub struct ExamRowView {
@@ -68,7 +68,7 @@ impl FormValues {
         }
     }
 
-    fn of(e: &Exam) -> FormValues {
+    fn of(e: &korrigo_app::shapes::ExamJson) -> FormValues {
         FormValues {
             name: e.name.clone(),
             subject: e.subject.clone(),

@@ -148,7 +148,9 @@ pub(super) async fn students(
                 }
             }
             if json {
-                println!("{}", serde_json::to_string_pretty(&all)?);
+                let shapes: Vec<korrigo_app::shapes::StudentJson> =
+                    all.iter().map(Into::into).collect();
+                println!("{}", serde_json::to_string_pretty(&shapes)?);
             } else if all.is_empty() {
                 println!("No student. Import a roster with `korrigo students import FILE`.");
             } else {
