@@ -1,8 +1,9 @@
-//! Korrigo's media: documents it writes (activation slips now; final annotated PDFs later) and,
-//! the untrusted scans it parses (PDF, images, OCR of the name header), always off the request
+//! Korrigo's media: documents it writes (activation slips, final annotated PDFs) and the
+//! untrusted scans it parses (PDF, images, OCR of the name header), always off the request
 //! path.
 
 pub mod digits;
+pub mod final_pdf;
 pub mod ocr;
 pub mod pdf;
 pub mod raster;

@@ -229,24 +229,27 @@ pub async fn save_score(
     now: i64,
 ) -> Result<Option<ScoreRow>, StoreError> {
     let mut c = c;
-    let updated: Option<ScoreRow> = on_conn!(c.reborrow(), c => sqlx::query_as(
-        "UPDATE scores SET points = $3, remark = $4, version = version + 1, updated_by = $6, \
-         updated_at = $7 WHERE copy_id = $1 AND question_id = $2 AND version = $5 \
-         RETURNING question_id, points, remark, version")
-        .bind(w.copy_id)
-        .bind(w.question_id)
-        .bind(w.points)
-        .bind(w.remark)
-        .bind(w.expected)
-        .bind(w.by)
-        .bind(now)
-        .fetch_optional(&mut *c)
-        .await)?;
-    if updated.is_some() {
-        return Ok(updated);
+    // Versions start at 1: a write based on 0 can only create the score.
+    if w.expected > 0 {
+        let updated: Option<ScoreRow> = on_conn!(c.reborrow(), c => sqlx::query_as(
+            "UPDATE scores SET points = $3, remark = $4, version = version + 1, updated_by = $6, \
+             updated_at = $7 WHERE copy_id = $1 AND question_id = $2 AND version = $5 \
+             RETURNING question_id, points, remark, version")
+            .bind(w.copy_id)
+            .bind(w.question_id)
+            .bind(w.points)
+            .bind(w.remark)
+            .bind(w.expected)
+            .bind(w.by)
+            .bind(now)
+            .fetch_optional(&mut *c)
+            .await)?;
+        if updated.is_some() {
+            return Ok(updated);
+        }
     }
     // No score at that version: a first save, or one after a clearing, when the writer saw
-    // that state (0, or the clearing's version).
+    // that state (0, or the clearing's version); the version goes on from the clearing's.
     let inserted: Option<ScoreRow> = on_conn!(c.reborrow(), c => sqlx::query_as(
         "INSERT INTO scores (copy_id, question_id, points, remark, version, updated_by, updated_at) \
          SELECT $1, $2, $3, $4, COALESCE(MAX(t.version), 0) + 1, $6, $7 \
@@ -263,7 +266,8 @@ pub async fn save_score(
         .bind(now)
         .fetch_optional(&mut *c)
         .await)?;
-    if inserted.is_some() {
+    // A version above 1 on creation came from a clearing, whose trace is no longer needed.
+    if inserted.as_ref().is_some_and(|r| r.version > 1) {
         on_conn!(c, c => sqlx::query(
             "DELETE FROM cleared_scores WHERE copy_id = $1 AND question_id = $2")
             .bind(w.copy_id)
