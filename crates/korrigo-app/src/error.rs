@@ -73,6 +73,15 @@ pub enum AppError {
         /// What is missing, item by item.
         details: serde_json::Value,
     },
+    /// What was asked is not ready yet (a final PDF being made, or that failed); `details`
+    /// says where it stands.
+    #[error("{message}")]
+    NotReady {
+        /// What the user should know.
+        message: String,
+        /// Where it stands.
+        details: serde_json::Value,
+    },
     /// There is nothing to do (every student of the class already has an account, ...): the
     /// request changes nothing and produces nothing.
     #[error("{message}")]

@@ -7,6 +7,7 @@
 use std::cell::RefCell;
 
 use korrigo_domain::audit::AuditAction;
+use korrigo_domain::copies::CopyStatus;
 use korrigo_domain::identify::{self, IdMethod, Person, Reading, Thresholds};
 use korrigo_domain::text::fold;
 use korrigo_domain::{Date, ExamId};
@@ -287,6 +288,18 @@ impl App {
             )
             .await
             .map_err(err)?;
+            // Graded before it was identified: its final PDF is made again with the name.
+            if copies.iter().any(|k| {
+                k.id == r.copy_id
+                    && matches!(
+                        k.status,
+                        CopyStatus::Graded | CopyStatus::Finalizing | CopyStatus::FinalizeFailed
+                    )
+            }) {
+                self.queue_final_pdf(tx.conn(), r.copy_id)
+                    .await
+                    .map_err(err)?;
+            }
             self.audit_exam(
                 tx.conn(),
                 &crate::accounts::system_session(),
@@ -480,6 +493,7 @@ impl App {
         let mut tx = self.db.begin().await?;
         let now = now_ms();
         let by = (s.user.id.0 > 0).then_some(s.user.id.0);
+        let mut swapped = None;
         let details = if input.not_student {
             store::set_identification(
                 tx.conn(),
@@ -519,6 +533,7 @@ impl App {
                     });
                 }
                 store::set_identification(tx.conn(), other, None, None, None, None, now).await?;
+                swapped = Some(other);
             }
             store::set_identification(
                 tx.conn(),
@@ -541,7 +556,22 @@ impl App {
             Some(details),
         )
         .await?;
+        // A graded copy's final PDF names its student: made again with the new identity (and
+        // the copy a swap sent back to pending, without it).
+        let mut touched = vec![copy_id];
+        touched.extend(swapped);
+        for id in touched {
+            if let Some(k) = scans_store::find_copy(tx.conn(), id).await?
+                && matches!(
+                    k.status,
+                    CopyStatus::Graded | CopyStatus::Finalizing | CopyStatus::FinalizeFailed
+                )
+            {
+                self.queue_final_pdf(tx.conn(), id).await?;
+            }
+        }
         tx.commit().await?;
+        self.queue.wake();
         Ok(())
     }
 }

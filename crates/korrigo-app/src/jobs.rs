@@ -467,6 +467,11 @@ pub fn builtin_registry() -> Registry {
         },
     );
     r.job(
+        |app: App, job: crate::results::MakeFinalPdf, _ctx: JobContext| async move {
+            app.run_final_pdf(job.copy).await
+        },
+    );
+    r.job(
         |app: App, job: crate::identify::ReadCopy, _ctx: JobContext| async move {
             app.run_read_copy(job.copy).await
         },

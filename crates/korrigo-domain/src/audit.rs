@@ -74,11 +74,17 @@ pub enum AuditAction {
     CopiesDispatched,
     /// A manager reopened a graded copy.
     CopyReopened,
+    /// An exam's results were exported (Pronote, gradebook CSV or XLSX).
+    ResultsExported,
+    /// An exam's results were released to its students.
+    ResultsReleased,
+    /// An exam's results were withdrawn from its students.
+    ResultsWithdrawn,
 }
 
 impl AuditAction {
     /// Every action, for filters.
-    pub const ALL: [AuditAction; 34] = [
+    pub const ALL: [AuditAction; 37] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::LoginThrottled,
@@ -113,6 +119,9 @@ impl AuditAction {
         AuditAction::CopyIdentified,
         AuditAction::CopiesDispatched,
         AuditAction::CopyReopened,
+        AuditAction::ResultsExported,
+        AuditAction::ResultsReleased,
+        AuditAction::ResultsWithdrawn,
     ];
 
     /// The stable name.
@@ -152,6 +161,9 @@ impl AuditAction {
             AuditAction::CopyIdentified => "copy.identified",
             AuditAction::CopiesDispatched => "exam.dispatched",
             AuditAction::CopyReopened => "copy.reopened",
+            AuditAction::ResultsExported => "results.exported",
+            AuditAction::ResultsReleased => "results.released",
+            AuditAction::ResultsWithdrawn => "results.withdrawn",
         }
     }
 

@@ -4,6 +4,7 @@
 
 pub mod digits;
 pub mod final_pdf;
+pub mod gradebook;
 pub mod ocr;
 pub mod pdf;
 pub mod raster;

@@ -14,6 +14,7 @@ pub mod identify;
 pub mod imports;
 pub mod jobs;
 mod query;
+pub mod results;
 pub mod scans;
 pub mod sessions;
 pub mod settings;

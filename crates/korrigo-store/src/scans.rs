@@ -497,6 +497,12 @@ pub struct Copy {
     pub corrector_id: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// Its final PDF's key, when made (and not invalidated by a reopening).
+    pub pdf_key: Option<String>,
+    /// When the final PDF was made.
+    pub pdf_at: Option<i64>,
+    /// Why the final PDF's last generation failed.
+    pub pdf_error: Option<String>,
 }
 
 /// A copy's identification method as read from its nullable column (a wrapper because the
@@ -515,7 +521,7 @@ impl TryFrom<Option<String>> for Identification {
 }
 
 const COPY_COLUMNS: &str = "id, exam_id, code, status, batch_id, student_id, id_method, id_confidence, corrector_id, \
-     created_at, updated_at";
+     created_at, updated_at, pdf_key, pdf_at, pdf_error";
 
 /// Records a copy. Fails with a `Conflict { field: "code" }` when the code is taken.
 pub async fn insert_copy(

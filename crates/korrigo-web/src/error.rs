@@ -80,6 +80,11 @@ impl From<AppError> for ApiError {
                 a.details = details;
                 a
             }
+            AppError::NotReady { message, details } => {
+                let mut a = ApiError::new(S::CONFLICT, "not_ready", message);
+                a.details = details;
+                a
+            }
             AppError::NothingToDo { message } => {
                 ApiError::new(S::CONFLICT, "nothing_to_do", message)
             }

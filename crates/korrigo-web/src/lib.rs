@@ -47,7 +47,8 @@ impl AppState {
 /// Every route of Korrigo.
 pub fn router(state: AppState) -> Router {
     use api::{
-        audit, exams, grading, identify, jobs, ops, roster, scans, session, student_accounts, users,
+        audit, exams, grading, identify, jobs, ops, results, roster, scans, session,
+        student_accounts, users,
     };
     use axum::routing::{delete, put};
     // Every body is small but the scan chunks (their route streams them to the file store
@@ -164,6 +165,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/copies/{id}/finalize/", post(grading::finalize))
         .route("/api/copies/{id}/reopen/", post(grading::reopen))
         .route("/api/copies/{id}/journal/", get(grading::journal))
+        .route("/api/copies/{id}/pdf/", get(results::pdf))
+        .route("/api/exams/{id}/export/", get(results::export))
+        .route("/api/copies/{id}/pdf/retry/", post(results::retry))
         .route(
             "/api/exams/{id}/comments/",
             get(grading::comments).post(grading::add_comment),

@@ -590,6 +590,12 @@ async fn finalize_needs_every_score_and_reopen_keeps_them(w: Which) {
             "opened"
         ]
     );
+    // The graded copies' final PDFs are made by the workers (a reopened copy's job has
+    // nothing left to do): none fails.
+    t.app
+        .run_pending_jobs(&WorkerTiming::default())
+        .await
+        .unwrap();
     t.cleanup().await;
 }
 
@@ -981,6 +987,12 @@ async fn a_manager_reassigns_releases_and_sees_the_distribution(w: Which) {
         .collect();
     assert_eq!(opened.len(), 1, "{}", j.text);
     assert_eq!(opened[0]["actor"], "bob");
+    // The graded copies' final PDFs are made by the workers (a reopened copy's job has
+    // nothing left to do): none fails.
+    t.app
+        .run_pending_jobs(&WorkerTiming::default())
+        .await
+        .unwrap();
     t.cleanup().await;
 }
 
@@ -1349,6 +1361,12 @@ async fn by_questions_each_corrector_grades_their_questions_on_every_copy(w: Whi
     assert!(actions.starts_with(&["dispatched"]), "{actions:?}");
     assert!(actions.contains(&"question_reassigned"), "{actions:?}");
     assert_eq!(actions.iter().filter(|a| **a == "finalized").count(), 2);
+    // The graded copies' final PDFs are made by the workers (a reopened copy's job has
+    // nothing left to do): none fails.
+    t.app
+        .run_pending_jobs(&WorkerTiming::default())
+        .await
+        .unwrap();
     t.cleanup().await;
 }
 

@@ -79,6 +79,8 @@ impl App {
                     message: "this copy was finalized meanwhile".into(),
                 });
             }
+            // Its final PDF is made in the background, in this transaction's job.
+            self.queue_final_pdf(tx.conn(), copy_id).await?;
         }
         journal(
             tx.conn(),
@@ -96,6 +98,9 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        if graded {
+            self.queue.wake();
+        }
         Ok(GradingCopyItem {
             id: a.copy.id,
             code: a.copy.code,
@@ -145,6 +150,10 @@ impl App {
             });
         }
         store::clear_done(tx.conn(), copy_id).await?;
+        // Reopened: the final PDF no longer says what the copy will say, and its student no
+        // longer sees it until it is released again.
+        korrigo_store::results::clear_pdf(tx.conn(), copy_id).await?;
+        korrigo_store::results::unrelease_copy(tx.conn(), copy_id).await?;
         journal(
             tx.conn(),
             s,

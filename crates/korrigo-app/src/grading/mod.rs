@@ -394,7 +394,7 @@ impl App {
 
 /// Writes lines of copies' journals in the caller's name (staff only: the journal never names
 /// a student).
-async fn journal(
+pub(crate) async fn journal(
     c: korrigo_store::Conn<'_>,
     s: &AuthSession,
     lines: &[(i64, &str, serde_json::Value)],

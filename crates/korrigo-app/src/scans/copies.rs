@@ -33,6 +33,14 @@ impl App {
                     .first()
                     .filter(|p| p.header_key.is_some())
                     .map(|p| format!("/api/pages/{}/header/", p.id));
+                let pdf = crate::results::PdfState::from_parts(
+                    copy.status,
+                    copy.pdf_key.as_deref(),
+                    copy.pdf_at,
+                    copy.pdf_error.as_deref(),
+                );
+                let pdf_url = matches!(pdf, crate::results::PdfState::Ready { .. })
+                    .then(|| format!("/api/copies/{}/pdf/", copy.id));
                 CopyView {
                     id: copy.id,
                     code: copy.code,
@@ -48,6 +56,8 @@ impl App {
                     page_count: ps.len(),
                     pages: ps.into_iter().map(page_view).collect(),
                     header_url,
+                    pdf,
+                    pdf_url,
                 }
             })
             .collect();
@@ -100,7 +110,15 @@ impl App {
                 && copy
                     .as_ref()
                     .is_some_and(|c| c.corrector_id == Some(s.user.id.0));
-        let allowed = manager || (assigned && kind != ImageKind::Header);
+        // A student sees the pages of their own copy once its results are released.
+        let own_released = s.user.role == Role::Student
+            && kind == ImageKind::Viewer
+            && copy.is_some()
+            && self
+                .released_copy_of(s, copy.as_ref().map_or(0, |k| k.id))
+                .await?
+                .is_some();
+        let allowed = manager || own_released || (assigned && kind != ImageKind::Header);
         if !allowed || page.deleted && !manager {
             return Err(AppError::Forbidden);
         }

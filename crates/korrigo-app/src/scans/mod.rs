@@ -148,6 +148,11 @@ pub struct CopyView {
     pub page_count: usize,
     pub pages: Vec<PageView>,
     pub header_url: Option<String>,
+    /// Its final PDF: `{"state": "none" | "generating" | "ready" (with `at`) | "failed" (with
+    /// `reason`)}`; `pdf_url` downloads it when ready.
+    pub pdf: crate::results::PdfState,
+    /// Where to download the final PDF, once ready.
+    pub pdf_url: Option<String>,
 }
 
 /// The copies list of an exam: a page of copies, the total, and loose pages.

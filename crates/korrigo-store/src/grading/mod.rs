@@ -319,6 +319,37 @@ pub struct AppreciationRow {
     pub version: i64,
 }
 
+/// The totals (quarter points) of some copies, in one query; a copy without a score is absent.
+pub async fn totals_of(
+    c: Conn<'_>,
+    copies: &[i64],
+) -> Result<std::collections::HashMap<i64, i64>, StoreError> {
+    if copies.is_empty() {
+        return Ok(Default::default());
+    }
+    let sql = format!(
+        "SELECT copy_id, SUM(points) FROM scores WHERE copy_id IN ({}) GROUP BY copy_id",
+        crate::query::id_list(copies)
+    );
+    let rows: Vec<(i64, i64)> = on_conn!(c, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .fetch_all(&mut *c)
+        .await)?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Every appreciation of an exam's copies, in one query: (copy, text).
+pub async fn appreciations_of_exam(
+    c: Conn<'_>,
+    exam_id: i64,
+) -> Result<Vec<(i64, String)>, StoreError> {
+    Ok(on_conn!(c, c => sqlx::query_as(
+        "SELECT a.copy_id, a.text FROM appreciations a JOIN copies c ON c.id = a.copy_id \
+         WHERE c.exam_id = $1")
+        .bind(exam_id)
+        .fetch_all(&mut *c)
+        .await)?)
+}
+
 /// A copy's appreciation, if written.
 pub async fn appreciation_of(
     c: Conn<'_>,

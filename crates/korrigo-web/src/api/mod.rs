@@ -7,6 +7,7 @@ pub mod grading;
 pub mod identify;
 pub mod jobs;
 pub mod ops;
+pub mod results;
 pub mod roster;
 pub mod scans;
 pub mod session;

@@ -5,6 +5,7 @@ mod bench;
 mod bench_grading;
 mod exams;
 mod grading;
+mod results;
 mod scans;
 mod students;
 
@@ -89,6 +90,20 @@ enum Command {
     Grading {
         #[command(subcommand)]
         command: grading::GradingCommand,
+    },
+    /// Export an exam's results: `pronote` (the CSV Pronote imports), `csv` or `xlsx` (the
+    /// gradebook: a column per question, the total and the grade). Refused, listing the
+    /// copies, while a graded copy is not identified.
+    Export {
+        /// The exam's id.
+        #[arg(long)]
+        exam: i64,
+        /// `pronote`, `csv` or `xlsx`.
+        #[arg(long)]
+        format: String,
+        /// Where to write it (standard output when absent).
+        #[arg(long)]
+        output: Option<std::path::PathBuf>,
     },
     /// Benchmarks and synthetic scans for measuring (see scripts/bench-scans.sh).
     Bench {
@@ -298,6 +313,11 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Scans { command } => scans(file, command).await,
         Command::Copies { command } => copies(file, command).await,
         Command::Grading { command } => grading::run(file, command).await,
+        Command::Export {
+            exam,
+            format,
+            output,
+        } => results::export(file, exam, &format, output).await,
         Command::Bench { command } => bench(command).await,
     }
 }

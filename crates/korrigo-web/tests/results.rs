@@ -1,0 +1,369 @@
+//! Results through the real router, on both backends: a graded copy's final PDF made in the
+//! background, its state in the copies list, its download (managers only, journaled), its
+//! invalidation by a reopening, and its name once the student is identified.
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use common::{Client, TestApp};
+use korrigo_app::ClientInfo;
+use korrigo_app::accounts::system_session;
+use korrigo_app::jobs::WorkerTiming;
+use korrigo_domain::ExamId;
+use korrigo_media::synth::{self, SynthOptions};
+use korrigo_store::both_backends;
+use korrigo_store::test_support::Which;
+use serde_json::{Value, json};
+
+both_backends!(a_graded_copy_gets_its_final_pdf_for_managers_only,);
+
+struct Setup {
+    exam: i64,
+    prof: Client,
+    alice: Client,
+    admin: Client,
+    copy: i64,
+    questions: Vec<String>,
+}
+
+/// An exam of `prof` with a two-question scheme, one scanned copy given to Alice.
+async fn setup(t: &TestApp) -> Setup {
+    let admin = t.admin().await;
+    let (_, prof) = t.user(&admin, "prof", "teacher").await;
+    let (_, alice) = t.user(&admin, "alice", "teacher").await;
+    let r = t
+        .browser(
+            &prof,
+            Method::POST,
+            "/api/exams/",
+            Some(json!({"name": "Bac blanc de mathématiques", "layout": "a4:1"})),
+        )
+        .await;
+    let exam = r.body["id"].as_i64().unwrap();
+    let r = t
+        .browser(
+            &prof,
+            Method::PUT,
+            &format!("/api/exams/{exam}/members/"),
+            Some(json!({"username": "alice", "role": "corrector"})),
+        )
+        .await;
+    assert!(r.status.is_success(), "{}", r.text);
+    let scheme = json!({"nodes": [
+        {"label": "Exercice 1", "children": [{"label": "a) Résoudre", "max_points": 8}, {"label": "b) Conclure", "max_points": 12}]}
+    ]});
+    let r = t
+        .browser(
+            &prof,
+            Method::PUT,
+            &format!("/api/exams/{exam}/scheme/"),
+            Some(json!({"scheme": scheme, "version": 0})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let questions = r.body["scheme"]["nodes"][0]["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["id"].as_str().unwrap().to_string())
+        .collect();
+    let pdf = synth::batch_pdf(
+        &synth::students(1),
+        &SynthOptions {
+            dpi: 60,
+            pages_per_copy: 1,
+            lines: 1,
+            seed: 7,
+            ..SynthOptions::default()
+        },
+    );
+    let path = t.dir.join("results.pdf");
+    std::fs::create_dir_all(&t.dir).unwrap();
+    std::fs::write(&path, pdf).unwrap();
+    t.app
+        .import_scan_file(
+            &system_session(),
+            ExamId(exam),
+            &path,
+            None,
+            &ClientInfo::default(),
+        )
+        .await
+        .unwrap();
+    settle(t).await;
+    let r = t
+        .browser(
+            &prof,
+            Method::POST,
+            &format!("/api/exams/{exam}/dispatch/"),
+            Some(json!({"mode": "copies", "correctors": ["alice"]})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let copy = r.body["assignments"][0]["copy"].as_i64().unwrap();
+    Setup {
+        exam,
+        prof,
+        alice,
+        admin,
+        copy,
+        questions,
+    }
+}
+
+/// Runs every waiting job, as the workers would.
+async fn settle(t: &TestApp) {
+    t.app
+        .run_pending_jobs(&WorkerTiming::default())
+        .await
+        .unwrap();
+}
+
+async fn copy_in_list(t: &TestApp, s: &Setup) -> Value {
+    let r = t
+        .browser(
+            &s.prof,
+            Method::GET,
+            &format!("/api/exams/{}/copies/", s.exam),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    r.body["items"][0].clone()
+}
+
+async fn a_graded_copy_gets_its_final_pdf_for_managers_only(w: Which) {
+    let t = TestApp::new(w).await;
+    let s = setup(&t).await;
+    let copy = s.copy;
+    let pdf_url = format!("/api/copies/{copy}/pdf/");
+    // Graded by Alice: two scores with a remark, a tick on the page, the appreciation.
+    for (q, points) in s.questions.iter().zip([6.5, 9.25]) {
+        let r = t
+            .browser(
+                &s.alice,
+                Method::PUT,
+                &format!("/api/copies/{copy}/scores/{q}/"),
+                Some(json!({"points": points, "remark": "Démarche claire", "version": 0})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    }
+    let desk = t
+        .browser(
+            &s.alice,
+            Method::GET,
+            &format!("/api/copies/{copy}/grading/"),
+            None,
+        )
+        .await;
+    let page = desk.body["copy"]["pages"][0]["id"].as_i64().unwrap();
+    let image_url = desk.body["copy"]["pages"][0]["image_url"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = t
+        .browser(
+            &s.alice,
+            Method::POST,
+            &format!("/api/copies/{copy}/annotations/"),
+            Some(json!({"page": page, "kind": "tick", "data": {"x": 0.5, "y": 0.5}})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    t.browser(
+        &s.alice,
+        Method::PUT,
+        &format!("/api/copies/{copy}/appreciation/"),
+        Some(json!({"text": "Très bon devoir.", "version": 0})),
+    )
+    .await;
+    assert_eq!(copy_in_list(&t, &s).await["pdf"]["state"], "none");
+    let r = t
+        .browser(
+            &s.alice,
+            Method::POST,
+            &format!("/api/copies/{copy}/finalize/"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+
+    // Being made: shown so, and not downloadable yet.
+    assert_eq!(copy_in_list(&t, &s).await["pdf"]["state"], "generating");
+    let r = t.browser(&s.prof, Method::GET, &pdf_url, None).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    assert_eq!(r.body["error"]["code"], "not_ready");
+    assert_eq!(r.body["error"]["details"]["state"], "generating");
+
+    // Made by the job: ready, downloadable by the manager with safe headers.
+    settle(&t).await;
+    let listed = copy_in_list(&t, &s).await;
+    assert_eq!(listed["pdf"]["state"], "ready", "{listed}");
+    assert_eq!(listed["pdf_url"], pdf_url);
+    let code = listed["code"].as_str().unwrap().to_string();
+    let r = t.page(&s.prof, &pdf_url).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.headers["content-type"], "application/pdf");
+    assert_eq!(r.headers["cache-control"], "private, no-store");
+    assert_eq!(
+        r.headers["content-disposition"],
+        format!("attachment; filename=\"{code}.pdf\"")
+    );
+    assert!(r.bytes.starts_with(b"%PDF-"));
+    let image = t.page(&s.prof, &image_url).await;
+    assert_eq!(image.status, StatusCode::OK);
+    assert!(
+        r.bytes
+            .windows(image.bytes.len())
+            .any(|w| w == image.bytes.as_slice()),
+        "the page's JPEG is in the PDF unchanged"
+    );
+
+    // Nobody else: the corrector, a student, an anonymous caller.
+    assert_eq!(
+        t.page(&s.alice, &pdf_url).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let (_, student) = t.user(&s.admin, "eleve", "student").await;
+    assert_eq!(
+        t.page(&student, &pdf_url).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        t.send(Method::GET, &pdf_url, None, &[]).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let retry = format!("/api/copies/{copy}/pdf/retry/");
+    let r = t.browser(&s.prof, Method::POST, &retry, None).await;
+    assert_eq!(
+        r.status,
+        StatusCode::CONFLICT,
+        "only a failed PDF is retried"
+    );
+
+    // Reopened: the PDF no longer holds; finalized again, a new one is made.
+    let r = t
+        .browser(
+            &s.prof,
+            Method::POST,
+            &format!("/api/copies/{copy}/reopen/"),
+            Some(json!({"reason": "barème revu"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(copy_in_list(&t, &s).await["pdf"]["state"], "none");
+    let r = t.browser(&s.prof, Method::GET, &pdf_url, None).await;
+    assert_eq!(r.body["error"]["code"], "not_ready");
+    let r = t
+        .browser(
+            &s.prof,
+            Method::POST,
+            &format!("/api/copies/{copy}/finalize/"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    settle(&t).await;
+
+    // Exports wait for the identification, naming the copy.
+    let export = |format: &str| format!("/api/exams/{}/export/?format={format}", s.exam);
+    let r = t
+        .browser(&s.prof, Method::GET, &export("pronote"), None)
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    assert_eq!(r.body["error"]["code"], "not_ready");
+    assert_eq!(
+        r.body["error"]["details"]["copies"][0]["code"],
+        code.as_str()
+    );
+    assert!(
+        r.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("identif")
+    );
+
+    // Identified afterwards: the PDF is made again and named after the student.
+    let csv = "Nom;Prénom;Né(e) le;Classe\nSAINT-ANDRÉ;Éloïse;03/04/2008;1A\n";
+    let r = t
+        .upload(&s.admin, "/api/students/import/", csv.as_bytes(), "1A.csv")
+        .await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text);
+    settle(&t).await;
+    let found = t
+        .browser(
+            &s.prof,
+            Method::GET,
+            &format!("/api/exams/{}/students/?q=saint", s.exam),
+            None,
+        )
+        .await;
+    let student_id = found.body["items"][0]["id"].as_i64().unwrap();
+    let r = t
+        .browser(
+            &s.prof,
+            Method::POST,
+            &format!("/api/copies/{copy}/identification/"),
+            Some(json!({"student": student_id, "swap": true})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+    settle(&t).await;
+    let r = t.page(&s.prof, &pdf_url).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(
+        r.headers["content-disposition"],
+        format!("attachment; filename=\"SAINT-ANDRE_Eloise_{code}.pdf\"")
+    );
+
+    // The Pronote file, exactly; the gradebook as CSV and XLSX; managers only.
+    let r = t.page(&s.prof, &export("pronote")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.headers["content-type"], "text/csv; charset=utf-8");
+    let mut want = vec![0xEF, 0xBB, 0xBF];
+    want.extend_from_slice(
+        "NOM;PRENOM;DATE_NAISSANCE;MATIERE;NOTE;COEFF;COMMENTAIRE\r\n\
+         SAINT-ANDRÉ;Éloïse;03/04/2008;BAC BLANC DE MATHÉMATIQUES;15,75;1,0;Très bon devoir.\r\n"
+            .as_bytes(),
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&r.bytes),
+        String::from_utf8_lossy(&want)
+    );
+    let r = t.page(&s.prof, &export("csv")).await;
+    let csv = String::from_utf8(r.bytes).unwrap();
+    assert!(
+        csv.contains("Exercice 1 · a) Résoudre (/8)") && csv.contains(";6,5;9,25;15,75;15,75\r\n"),
+        "{csv}"
+    );
+    let r = t.page(&s.prof, &export("xlsx")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.bytes.starts_with(b"PK"), "a zip: the workbook");
+    assert_eq!(
+        t.page(&s.alice, &export("pronote")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        t.page(&s.prof, &export("ods")).await.status,
+        StatusCode::BAD_REQUEST
+    );
+
+    // Every download is in the copy's journal.
+    let j = t
+        .browser(
+            &s.prof,
+            Method::GET,
+            &format!("/api/copies/{copy}/journal/"),
+            None,
+        )
+        .await;
+    let downloads = j.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["action"] == "pdf_downloaded")
+        .count();
+    assert_eq!(downloads, 2);
+    t.cleanup().await;
+}

@@ -1,0 +1,49 @@
+//! `korrigo export`: an exam's results as the Pronote CSV or the gradebook (CSV, XLSX), the
+//! same bytes as `GET /api/exams/{id}/export/`.
+
+use super::{app_err, cli_client, open_app};
+use anyhow::{Context, Result};
+use korrigo_app::accounts::system_session;
+use korrigo_app::results::ExportFormat;
+use korrigo_domain::ExamId;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Writes the export to `output`, or to standard output.
+pub(crate) async fn export(
+    file: Option<&std::path::Path>,
+    exam: i64,
+    format: &str,
+    output: Option<PathBuf>,
+) -> Result<ExitCode> {
+    let format = ExportFormat::parse(format).map_err(app_err)?;
+    let app = open_app(file).await?;
+    let out = app
+        .export_results(&system_session(), ExamId(exam), format, &cli_client())
+        .await;
+    let out = match out {
+        Ok(out) => out,
+        Err(korrigo_app::AppError::NotReady { message, details }) => {
+            eprintln!("error: {message}");
+            for c in details["copies"].as_array().into_iter().flatten() {
+                eprintln!("  copy {} ({})", c["code"].as_str().unwrap_or(""), c["id"]);
+            }
+            return Ok(ExitCode::FAILURE);
+        }
+        Err(e) => return Err(app_err(e)),
+    };
+    match output {
+        Some(path) => {
+            // Written beside, then renamed: a half-written export never replaces a good one.
+            let tmp = path.with_extension("part");
+            std::fs::write(&tmp, &out.bytes)
+                .with_context(|| format!("cannot write {}", tmp.display()))?;
+            std::fs::rename(&tmp, &path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!("{} written ({} bytes)", path.display(), out.bytes.len());
+        }
+        None => std::io::stdout().write_all(&out.bytes)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
