@@ -117,6 +117,8 @@ pub struct ExamView {
     /// Where the exam stands, step by step (managers only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub progress: Option<ExamProgress>,
+    /// When its results were released to the students (None: not released).
+    pub released_at: Option<i64>,
 }
 
 /// An exam's steps at a glance: copies scanned, identified, dispatched, graded.
@@ -294,6 +296,10 @@ impl App {
         } else {
             (vec![], 0, None)
         };
+        let released_at = {
+            let mut c = self.db.read().await?;
+            korrigo_store::results::released_at(c.conn(), id.0).await?
+        };
         Ok(ExamView {
             scheme_total: exam.scheme.total(),
             exam: (&exam).into(),
@@ -302,6 +308,7 @@ impl App {
             members: members.iter().map(Into::into).collect(),
             student_count,
             progress,
+            released_at,
         })
     }
 

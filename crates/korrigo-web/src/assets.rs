@@ -11,7 +11,8 @@ use std::collections::HashMap;
 use crate::AppState;
 
 /// The embedded files. A module comes after the modules it imports: its relative imports
-/// (`"./app.js"`, `"../app.js"`, `"./geometry.js"` in a folder) are rewritten to their hashed
+/// (`"./app.js"`, `"../app.js"`, `"./geometry.js"` in a folder, `"../grading/drawing.js"` from
+/// another folder) are rewritten to their hashed
 /// URLs, so that every page shares one instance of each.
 const FILES: &[(&str, &str, &[u8])] = &[
     (
@@ -80,6 +81,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../assets/grading/pointer.js"),
     ),
     (
+        "results/copy.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/results/copy.js"),
+    ),
+    (
         "grading/desk.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../assets/grading/desk.js"),
@@ -118,6 +124,9 @@ impl Assets {
                         format!("./{file}")
                     } else if dep_folder.is_empty() {
                         format!("../{file}")
+                    } else if !folder.is_empty() {
+                        // A module of a neighbouring folder (`results/` importing `grading/`).
+                        format!("../{dep}")
                     } else {
                         continue;
                     };
@@ -204,5 +213,15 @@ mod tests {
             );
         }
         assert!(!text.contains("\"./") && !text.contains("\"../"));
+        // A module of another folder imports by the hashed URL too.
+        let copy = a
+            .url("results/copy.js")
+            .trim_start_matches("/assets/")
+            .to_string();
+        let text = String::from_utf8_lossy(&a.by_hashed[&copy].1).into_owned();
+        assert!(
+            text.contains(&format!("\"{}\"", a.url("grading/drawing.js"))),
+            "{text}"
+        );
     }
 }

@@ -141,7 +141,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/exams/{id}/dispatch/", post(grading::dispatch))
         .route("/api/exams/{id}/grading/", get(grading::status))
-        .route("/api/exams/{id}/release/", post(grading::release))
+        .route("/api/exams/{id}/dispatch/release/", post(grading::release))
         .route("/api/copies/{id}/assign/", post(grading::assign))
         .route(
             "/api/exams/{id}/questions/{question}/assign/",
@@ -167,6 +167,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/copies/{id}/journal/", get(grading::journal))
         .route("/api/copies/{id}/pdf/", get(results::pdf))
         .route("/api/exams/{id}/export/", get(results::export))
+        .route("/api/exams/{id}/release/", post(results::release))
+        .route("/api/exams/{id}/withdraw/", post(results::withdraw))
+        .route("/api/student/results/", get(results::mine))
+        .route("/api/student/results/{copy}/", get(results::my_copy))
         .route("/api/copies/{id}/pdf/retry/", post(results::retry))
         .route(
             "/api/exams/{id}/comments/",
@@ -182,6 +186,8 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(pages::dashboard))
         .route("/login", get(pages::login))
         .route("/student/login", get(pages::student_login))
+        .route("/student", get(pages::student::results))
+        .route("/student/results/{copy}", get(pages::student::copy))
         .route("/activate", get(pages::student_activate))
         .route("/student/activate", get(pages::student_activate))
         .route("/setup/{token}", get(pages::setup))
@@ -199,6 +205,7 @@ pub fn router(state: AppState) -> Router {
         .route("/exams/{id}", get(pages::exams::exam))
         .route("/exams/{id}/settings", get(pages::exams::settings))
         .route("/exams/{id}/grading", get(pages::exams::grading))
+        .route("/exams/{id}/results", get(pages::exams::results))
         .route("/exams/{id}/scheme", get(pages::exams::scheme))
         .route("/exams/{id}/scans", get(pages::exams::scans))
         .route("/exams/{id}/copies", get(pages::exams::copies))

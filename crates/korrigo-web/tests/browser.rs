@@ -14,6 +14,8 @@ use std::time::Duration;
 
 #[path = "browser/grading.rs"]
 mod grading;
+#[path = "browser/results.rs"]
+mod results;
 
 const PASSWORD: &str = "bac blanc de mars";
 

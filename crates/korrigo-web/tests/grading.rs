@@ -854,7 +854,7 @@ async fn a_manager_reassigns_releases_and_sees_the_distribution(w: Which) {
     assert_eq!(status(s.alice.clone()).await.status, StatusCode::FORBIDDEN);
     let release = |who: Client, corrector: &str| {
         let t = &t;
-        let path = format!("/api/exams/{}/release/", s.exam);
+        let path = format!("/api/exams/{}/dispatch/release/", s.exam);
         let body = json!({ "corrector": corrector });
         async move { t.browser(&who, Method::POST, &path, Some(body)).await }
     };
@@ -1627,7 +1627,7 @@ async fn every_grading_route_refuses_outsiders_and_changes_nothing(w: Which) {
         (Method::GET, format!("/api/exams/{e}/grading/"), None),
         (
             Method::POST,
-            format!("/api/exams/{e}/release/"),
+            format!("/api/exams/{e}/dispatch/release/"),
             Some(json!({"corrector": "alice"})),
         ),
         (

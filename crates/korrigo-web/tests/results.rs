@@ -15,7 +15,10 @@ use korrigo_store::both_backends;
 use korrigo_store::test_support::Which;
 use serde_json::{Value, json};
 
-both_backends!(a_graded_copy_gets_its_final_pdf_for_managers_only,);
+both_backends!(
+    a_graded_copy_gets_its_final_pdf_for_managers_only,
+    release_gates_withdraw_and_the_student_portal,
+);
 
 struct Setup {
     exam: i64,
@@ -23,11 +26,18 @@ struct Setup {
     alice: Client,
     admin: Client,
     copy: i64,
+    /// Every copy of the exam (one per student scanned).
+    copies: Vec<i64>,
     questions: Vec<String>,
 }
 
 /// An exam of `prof` with a two-question scheme, one scanned copy given to Alice.
 async fn setup(t: &TestApp) -> Setup {
+    setup_with(t, 1).await
+}
+
+/// The same with `n` copies, all given to Alice.
+async fn setup_with(t: &TestApp, n: usize) -> Setup {
     let admin = t.admin().await;
     let (_, prof) = t.user(&admin, "prof", "teacher").await;
     let (_, alice) = t.user(&admin, "alice", "teacher").await;
@@ -68,7 +78,7 @@ async fn setup(t: &TestApp) -> Setup {
         .map(|q| q["id"].as_str().unwrap().to_string())
         .collect();
     let pdf = synth::batch_pdf(
-        &synth::students(1),
+        &synth::students(n),
         &SynthOptions {
             dpi: 60,
             pages_per_copy: 1,
@@ -100,13 +110,20 @@ async fn setup(t: &TestApp) -> Setup {
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-    let copy = r.body["assignments"][0]["copy"].as_i64().unwrap();
+    let mut copies: Vec<i64> = r.body["assignments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["copy"].as_i64().unwrap())
+        .collect();
+    copies.sort_unstable();
     Setup {
         exam,
         prof,
         alice,
         admin,
-        copy,
+        copy: copies[0],
+        copies,
         questions,
     }
 }
@@ -365,5 +382,313 @@ async fn a_graded_copy_gets_its_final_pdf_for_managers_only(w: Which) {
         .filter(|l| l["action"] == "pdf_downloaded")
         .count();
     assert_eq!(downloads, 2);
+    t.cleanup().await;
+}
+
+/// Scores every question, marks the page, writes the appreciation and finalizes, as Alice.
+async fn grade(t: &TestApp, s: &Setup, copy: i64, points: [f64; 2]) {
+    for (q, p) in s.questions.iter().zip(points) {
+        let r = t
+            .browser(
+                &s.alice,
+                Method::PUT,
+                &format!("/api/copies/{copy}/scores/{q}/"),
+                Some(json!({"points": p, "remark": "Bien", "version": 0})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    }
+    let desk = t
+        .browser(
+            &s.alice,
+            Method::GET,
+            &format!("/api/copies/{copy}/grading/"),
+            None,
+        )
+        .await;
+    let page = desk.body["copy"]["pages"][0]["id"].as_i64().unwrap();
+    t.browser(
+        &s.alice,
+        Method::POST,
+        &format!("/api/copies/{copy}/annotations/"),
+        Some(json!({"page": page, "kind": "text", "data": {"x": 0.2, "y": 0.3, "text": "Très clair"}})),
+    )
+    .await;
+    t.browser(
+        &s.alice,
+        Method::PUT,
+        &format!("/api/copies/{copy}/appreciation/"),
+        Some(json!({"text": "Bon travail.", "version": 0})),
+    )
+    .await;
+    let r = t
+        .browser(
+            &s.alice,
+            Method::POST,
+            &format!("/api/copies/{copy}/finalize/"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+}
+
+/// Two students of class 1A with activated accounts, logged in: (student ids, clients).
+async fn students(t: &TestApp, s: &Setup) -> (Vec<i64>, Vec<Client>) {
+    let csv = "Nom;Prénom;Né(e) le;Classe\nSAINT-ANDRÉ;Éloïse;03/04/2008;1A\nNDIAYE;Aminata;12/11/2008;1A\n";
+    let r = t
+        .upload(&s.admin, "/api/students/import/", csv.as_bytes(), "1A.csv")
+        .await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text);
+    settle(t).await;
+    let r = t
+        .browser(
+            &s.admin,
+            Method::POST,
+            "/api/students/accounts/",
+            Some(json!({"class": "1A"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let mut clients = vec![];
+    let mut ids = vec![];
+    for who in ["saint", "ndiaye"] {
+        let slip = r.body["slips"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| {
+                x["username"].as_str().unwrap().contains(who)
+                    || x["name"]
+                        .as_str()
+                        .unwrap_or("")
+                        .to_lowercase()
+                        .contains(who)
+            })
+            .unwrap()
+            .clone();
+        let user = slip["username"].as_str().unwrap();
+        let ok = t
+            .send(
+                Method::POST,
+                "/api/activate/",
+                Some(json!({"username": user, "code": slip["code"], "password": "ma propre phrase secrète"})),
+                &[],
+            )
+            .await;
+        assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
+        clients.push(t.login(user, "ma propre phrase secrète").await);
+        let found = t
+            .browser(
+                &s.prof,
+                Method::GET,
+                &format!("/api/exams/{}/students/?q={who}", s.exam),
+                None,
+            )
+            .await;
+        ids.push(found.body["items"][0]["id"].as_i64().unwrap());
+    }
+    (ids, clients)
+}
+
+async fn identify(t: &TestApp, s: &Setup, copy: i64, student: i64) {
+    let r = t
+        .browser(
+            &s.prof,
+            Method::POST,
+            &format!("/api/copies/{copy}/identification/"),
+            Some(json!({"student": student, "swap": true})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+}
+
+async fn release_gates_withdraw_and_the_student_portal(w: Which) {
+    let t = TestApp::new(w).await;
+    let s = setup_with(&t, 2).await;
+    let (a, b) = (s.copies[0], s.copies[1]);
+    grade(&t, &s, a, [6.5, 9.25]).await;
+    settle(&t).await;
+    let (ids, kids) = students(&t, &s).await;
+    let (eloise, aminata) = (&kids[0], &kids[1]);
+    identify(&t, &s, a, ids[0]).await;
+    settle(&t).await;
+    let release = |body: Value| {
+        let (t, prof, exam) = (&t, s.prof.clone(), s.exam);
+        async move {
+            t.browser(
+                &prof,
+                Method::POST,
+                &format!("/api/exams/{exam}/release/"),
+                Some(body),
+            )
+            .await
+        }
+    };
+    // Refused while a copy is neither graded nor identified, naming it; nothing shows yet.
+    let r = release(json!({})).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    assert_eq!(r.body["error"]["code"], "not_ready");
+    let left = &r.body["error"]["details"]["copies"];
+    assert_eq!(left.as_array().unwrap().len(), 1, "{left}");
+    assert_eq!(
+        (left[0]["id"].as_i64(), left[0]["reason"].as_str()),
+        (Some(b), Some("not_graded"))
+    );
+    let mine = t
+        .browser(eloise, Method::GET, "/api/student/results/", None)
+        .await;
+    assert_eq!(mine.body["items"], json!([]), "nothing before the release");
+    let cut = t
+        .browser(
+            &s.alice,
+            Method::POST,
+            &format!("/api/exams/{}/release/", s.exam),
+            Some(json!({"only_ready": true})),
+        )
+        .await;
+    assert_eq!(
+        cut.status,
+        StatusCode::FORBIDDEN,
+        "a corrector does not release"
+    );
+
+    // Only the ready ones: Éloïse sees hers, in full; Aminata sees nothing of it.
+    let r = release(json!({"only_ready": true})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(
+        (
+            r.body["released"].as_i64(),
+            r.body["left_out"][0]["code"].is_string()
+        ),
+        (Some(1), true)
+    );
+    let mine = t
+        .browser(eloise, Method::GET, "/api/student/results/", None)
+        .await;
+    assert_eq!(mine.status, StatusCode::OK, "{}", mine.text);
+    assert_eq!(mine.body["items"][0]["copy"], a);
+    assert_eq!(mine.body["items"][0]["grade"], "15,75");
+    assert_eq!(mine.body["items"][0]["exam"], "Bac blanc de mathématiques");
+    let full = t
+        .browser(
+            eloise,
+            Method::GET,
+            &format!("/api/student/results/{a}/"),
+            None,
+        )
+        .await;
+    assert_eq!(full.status, StatusCode::OK, "{}", full.text);
+    assert_eq!(
+        full.body["questions"][0]["label"],
+        "Exercice 1 · a) Résoudre"
+    );
+    assert_eq!(full.body["questions"][1]["points"], 9.25);
+    assert_eq!(full.body["appreciation"], "Bon travail.");
+    assert_eq!(full.body["pages"][0]["marks"][0]["kind"], "text");
+    let image = full.body["pages"][0]["image_url"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let pdf = full.body["pdf_url"].as_str().unwrap().to_string();
+    assert_eq!(t.page(eloise, &image).await.status, StatusCode::OK);
+    let got = t.page(eloise, &pdf).await;
+    assert_eq!(got.status, StatusCode::OK);
+    assert!(got.bytes.starts_with(b"%PDF-"));
+    for forbidden in ["NDIAYE", "Aminata"] {
+        assert!(
+            !full.text.contains(forbidden),
+            "another student's name: {forbidden}"
+        );
+    }
+    assert_eq!(
+        t.browser(aminata, Method::GET, "/api/student/results/", None)
+            .await
+            .body["items"],
+        json!([])
+    );
+    assert_eq!(
+        t.browser(
+            aminata,
+            Method::GET,
+            &format!("/api/student/results/{a}/"),
+            None
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(t.page(aminata, &image).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(t.page(aminata, &pdf).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        t.browser(&s.prof, Method::GET, "/api/student/results/", None)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    // The portal's pages: the list, the copy; another's copy is a 404.
+    let home = t.page(eloise, "/student").await;
+    assert!(home.text.contains("15,75 / 20"), "{}", home.text);
+    let page = t.page(eloise, &format!("/student/results/{a}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text.contains("Exercice 1 · a) Résoudre") && page.text.contains("Bon travail."));
+    assert_eq!(
+        t.page(aminata, &format!("/student/results/{a}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Reopened after the release: hidden until released again.
+    let r = t
+        .browser(
+            &s.prof,
+            Method::POST,
+            &format!("/api/copies/{a}/reopen/"),
+            Some(json!({"reason": "erreur de report"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(
+        t.browser(eloise, Method::GET, "/api/student/results/", None)
+            .await
+            .body["items"],
+        json!([])
+    );
+    let r = t
+        .browser(
+            &s.alice,
+            Method::POST,
+            &format!("/api/copies/{a}/finalize/"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    settle(&t).await;
+    let r = release(json!({"only_ready": true})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(
+        t.browser(eloise, Method::GET, "/api/student/results/", None)
+            .await
+            .body["items"][0]["copy"],
+        a
+    );
+
+    // Withdrawn: nothing shows any more, pages included; withdrawing twice says so.
+    let withdraw = format!("/api/exams/{}/withdraw/", s.exam);
+    let r = t.browser(&s.prof, Method::POST, &withdraw, None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(
+        t.browser(eloise, Method::GET, "/api/student/results/", None)
+            .await
+            .body["items"],
+        json!([])
+    );
+    assert_eq!(t.page(eloise, &image).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(t.page(eloise, &pdf).await.status, StatusCode::FORBIDDEN);
+    let again = t.browser(&s.prof, Method::POST, &withdraw, None).await;
+    assert_eq!(
+        (again.status, again.body["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("nothing_to_do"))
+    );
     t.cleanup().await;
 }

@@ -4,10 +4,12 @@
 
 mod export;
 mod final_pdf;
+mod overview;
 mod portal;
 mod release;
 
 pub use export::{ExportFile, ExportFormat};
+pub use overview::{ResultLine, ResultsOverview};
 pub use portal::{StudentResult, StudentResultItem};
 pub use release::{NotReady, ReleaseView};
 

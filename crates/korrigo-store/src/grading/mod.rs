@@ -328,7 +328,7 @@ pub async fn totals_of(
         return Ok(Default::default());
     }
     let sql = format!(
-        "SELECT copy_id, SUM(points) FROM scores WHERE copy_id IN ({}) GROUP BY copy_id",
+        "SELECT copy_id, CAST(SUM(points) AS BIGINT) FROM scores WHERE copy_id IN ({}) GROUP BY copy_id",
         crate::query::id_list(copies)
     );
     let rows: Vec<(i64, i64)> = on_conn!(c, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))

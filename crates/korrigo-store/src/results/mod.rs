@@ -194,3 +194,12 @@ pub async fn released_to(
         .fetch_all(&mut *c)
         .await)?)
 }
+
+/// The ids of an exam's copies released to their students.
+pub async fn released_copies(c: Conn<'_>, exam_id: i64) -> Result<Vec<i64>, StoreError> {
+    Ok(on_conn!(c, c => sqlx::query_scalar(
+        "SELECT id FROM copies WHERE exam_id = $1 AND released_at IS NOT NULL ORDER BY id")
+        .bind(exam_id)
+        .fetch_all(&mut *c)
+        .await)?)
+}

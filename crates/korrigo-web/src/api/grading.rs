@@ -309,7 +309,7 @@ pub async fn assign_question(
     ))
 }
 
-/// `POST /api/exams/{id}/release/` (managers): a corrector's untouched copies (by copies) or
+/// `POST /api/exams/{id}/dispatch/release/` (managers): a corrector's untouched copies (by copies) or
 /// unscored questions (by questions) back to the pool.
 pub async fn release(
     State(st): State<AppState>,

@@ -9,7 +9,7 @@ use crate::AppState;
 use crate::auth::Session;
 use crate::client::RequestContext;
 use crate::error::ApiError;
-use korrigo_app::results::{ExportFormat, PdfState};
+use korrigo_app::results::{ExportFormat, PdfState, ReleaseView, StudentResult};
 use korrigo_domain::ExamId;
 use serde::Deserialize;
 
@@ -83,4 +83,64 @@ pub async fn export(
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     Ok(r)
+}
+
+/// `POST /api/exams/{id}/release/` body.
+#[derive(Debug, Default, Deserialize)]
+pub struct ReleaseInput {
+    /// Release only the graded and identified copies, leaving the others out.
+    #[serde(default)]
+    pub only_ready: bool,
+}
+
+impl super::BodyLimits for ReleaseInput {}
+
+/// `POST /api/exams/{id}/release/` `{"only_ready"?}` (managers): releases the results to the
+/// students; 409 `not_ready` with `details.copies` (id, code, reason) while copies are not
+/// graded or not identified, unless `only_ready`.
+pub async fn release(
+    State(st): State<AppState>,
+    ctx: RequestContext,
+    Session(s): Session,
+    Path(id): Path<i64>,
+    super::ApiJson(b): super::ApiJson<ReleaseInput>,
+) -> Result<Json<ReleaseView>, ApiError> {
+    Ok(Json(
+        st.app
+            .release_results(&s, ExamId(id), b.only_ready, &ctx.client())
+            .await?,
+    ))
+}
+
+/// `POST /api/exams/{id}/withdraw/` (managers): students no longer see the results.
+pub async fn withdraw(
+    State(st): State<AppState>,
+    ctx: RequestContext,
+    Session(s): Session,
+    Path(id): Path<i64>,
+) -> Result<Json<ReleaseView>, ApiError> {
+    Ok(Json(
+        st.app
+            .withdraw_results(&s, ExamId(id), &ctx.client())
+            .await?,
+    ))
+}
+
+/// `GET /api/student/results/` (students): my released copies, newest first.
+pub async fn mine(
+    State(st): State<AppState>,
+    Session(s): Session,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let items = st.app.my_results(&s).await?;
+    Ok(Json(serde_json::json!({ "items": items })))
+}
+
+/// `GET /api/student/results/{copy}/` (students): one released copy in full; 404 for any
+/// copy that is not mine or not released.
+pub async fn my_copy(
+    State(st): State<AppState>,
+    Session(s): Session,
+    Path(copy): Path<i64>,
+) -> Result<Json<StudentResult>, ApiError> {
+    Ok(Json(st.app.my_result(&s, copy).await?))
 }

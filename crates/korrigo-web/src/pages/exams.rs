@@ -471,9 +471,13 @@ pub async fn exam(
         });
         steps.push(Step {
             key: "hub.results",
-            href: format!("/exams/{id}"),
-            state: t.get("hub.results_later").to_string(),
-            done: false,
+            href: format!("/exams/{id}/results"),
+            state: if v.released_at.is_some() {
+                t.get("hub.results_released").to_string()
+            } else {
+                t.get("hub.results_not_released").to_string()
+            },
+            done: v.released_at.is_some(),
             next: false,
         });
     } else {
@@ -641,5 +645,109 @@ pub async fn grading(
         members,
         questions,
         dispatch_js: st.assets.url("grading/dispatch.js").to_string(),
+    })
+}
+
+/// A copy's line of the Results page.
+pub struct ResultRow {
+    pub(crate) id: i64,
+    pub(crate) code: String,
+    pub(crate) student: Option<String>,
+    /// "14,5" (the scale is shown beside).
+    pub(crate) grade: Option<String>,
+    pub(crate) pdf_ready: bool,
+    pub(crate) pdf_generating: bool,
+    pub(crate) pdf_failed: Option<String>,
+    pub(crate) released: bool,
+    /// Why it is not released: not graded, unidentified, or just not yet.
+    pub(crate) not_ready_key: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "exam_results.html")]
+struct ResultsTab {
+    l: Layout,
+    id: i64,
+    name: String,
+    scale: u32,
+    released_at: Option<String>,
+    released: usize,
+    ready: usize,
+    total: usize,
+    unidentified: usize,
+    not_ready: Vec<i64>,
+    lines: Vec<ResultRow>,
+}
+
+/// `GET /exams/{id}/results`: the Results tab (managers): release or withdraw, exports, and
+/// each copy's grade, final PDF and release.
+pub async fn results(
+    State(st): State<AppState>,
+    PageSession(s): PageSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Response {
+    use korrigo_app::results::PdfState;
+    let v = match st.app.get_exam(&s, ExamId(id)).await {
+        Ok(v) => v,
+        Err(e) => return page_error(&st, &s, &headers, e),
+    };
+    let o = match st.app.results_overview(&s, ExamId(id)).await {
+        Ok(o) => o,
+        Err(e) => return page_error(&st, &s, &headers, e),
+    };
+    let l = layout(&st, Some(&s), &headers, "nav.exams");
+    let released_at = o.released_at.map(|ms| {
+        let iso = crate::pages::iso(ms);
+        korrigo_domain::Date::parse(&iso[..10]).map_or(iso.clone(), |d| d.french())
+    });
+    let not_ready: Vec<i64> = o
+        .lines
+        .iter()
+        .filter(|c| c.not_ready.is_some())
+        .map(|c| c.id)
+        .collect();
+    let lines: Vec<ResultRow> = o
+        .lines
+        .iter()
+        .map(|c| ResultRow {
+            id: c.id,
+            code: c.code.clone(),
+            student: c.student.clone(),
+            grade: c.grade.map(korrigo_domain::results::french_short),
+            pdf_ready: matches!(c.pdf, PdfState::Ready { .. }),
+            pdf_generating: matches!(c.pdf, PdfState::Generating),
+            pdf_failed: match &c.pdf {
+                PdfState::Failed { reason } => Some(reason.clone()),
+                _ => None,
+            },
+            released: c.released,
+            not_ready_key: match c.not_ready {
+                Some("not_graded") => "results.not_graded",
+                Some(_) => "results.unidentified",
+                None => "results.not_released",
+            },
+        })
+        .collect();
+    render(&ResultsTab {
+        id,
+        name: v.exam.name.clone(),
+        scale: o.grade_scale,
+        released_at,
+        released: lines.iter().filter(|c| c.released).count(),
+        ready: o
+            .lines
+            .iter()
+            .filter(|c| c.not_ready.is_none() && c.grade.is_some())
+            .count(),
+        total: o.lines.len(),
+        unidentified: o
+            .lines
+            .iter()
+            .filter(|c| c.not_ready == Some("unidentified"))
+            .count(),
+        not_ready,
+        lines,
+        l,
     })
 }

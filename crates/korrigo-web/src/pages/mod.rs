@@ -6,6 +6,7 @@ pub mod exams;
 pub mod grading;
 pub mod roster;
 mod session;
+pub mod student;
 
 pub use admin::{audit, jobs, user, users};
 pub use session::{login, password, set_lang, setup, student_activate, student_login};
@@ -115,7 +116,7 @@ fn layout(
             ("nav.exams", "/exams"),
             ("nav.grading", "/grading"),
         ],
-        Some(Role::Student) => &[("nav.dashboard", "/")],
+        Some(Role::Student) => &[("nav.dashboard", "/"), ("nav.results", "/student")],
         None => &[],
     };
     let nav = items
@@ -265,6 +266,8 @@ struct DashboardPage {
     name: String,
     role: &'static str,
     exams: Vec<exams::ExamRowView>,
+    /// A student's released copies.
+    results: Vec<student::ResultRow>,
 }
 
 /// `GET /`: the dashboard of the user's role.
@@ -291,11 +294,20 @@ pub async fn dashboard(
     } else {
         vec![]
     };
+    let results = if s.user.role == Role::Student {
+        match student::rows(&st, &s).await {
+            Ok(r) => r,
+            Err(e) => return page_error(&st, &s, &headers, e),
+        }
+    } else {
+        vec![]
+    };
     render(&DashboardPage {
         l: layout(&st, Some(&s), &headers, "nav.dashboard"),
         name: s.user.display_name.clone(),
         role: s.user.role.as_str(),
         exams,
+        results,
     })
 }
 

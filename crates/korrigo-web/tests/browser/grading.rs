@@ -77,7 +77,10 @@ async fn exam_for_claire(srv: &Server) -> (Vec<String>, Vec<(i64, String)>) {
 /// An exam with a three-question scheme (Exercice 1 a) and b), Exercice 2) and two 2-page
 /// copies ready to grade, nobody given any yet; `prof` (a manager) is created, the other
 /// members must exist. Answers the question ids and the exam.
-async fn exam_with_copies(srv: &Server, members: &[(&str, &str)]) -> (Vec<String>, ExamId) {
+pub(crate) async fn exam_with_copies(
+    srv: &Server,
+    members: &[(&str, &str)],
+) -> (Vec<String>, ExamId) {
     let app = &srv.app;
     let sys = system_session();
     let cl = ClientInfo::default();

@@ -57,6 +57,19 @@ pub(crate) enum BenchCommand {
         #[arg(long)]
         postgres: bool,
     },
+    /// Writes final PDFs of generated copies (30 marks of every kind on each page, a summary
+    /// page) on every core: prints pages per second and the PDFs' size against their images'.
+    Pdf {
+        /// Copies to write.
+        #[arg(long, default_value_t = 200)]
+        copies: usize,
+        /// Pages per copy.
+        #[arg(long, default_value_t = 4)]
+        pages: usize,
+        /// Resolution of the generated scans.
+        #[arg(long, default_value_t = 200)]
+        dpi: u32,
+    },
     /// Writes a synthetic scanned PDF (JPEG pages) of about `--mb` megabytes.
     MakeScan {
         /// Output file.
@@ -79,6 +92,7 @@ pub(super) async fn bench(command: BenchCommand) -> Result<ExitCode> {
             saves,
             postgres,
         } => bench_grading::run(correctors, saves, postgres).await,
+        BenchCommand::Pdf { copies, pages, dpi } => bench_pdf::run(copies, pages, dpi),
         BenchCommand::MakeScan { out, mb, dpi } => {
             let students = synth::students(8);
             let opts = SynthOptions {

@@ -3,6 +3,7 @@
 
 mod bench;
 mod bench_grading;
+mod bench_pdf;
 mod exams;
 mod grading;
 mod results;

@@ -244,7 +244,6 @@ pub(super) const WORDS: &[(&str, &str, &str)] = &[
     ("audit.o.student", "élève n°", "student no."),
     ("audit.k.reason", "motif", "reason"),
     ("audit.k.format", "format", "format"),
-    ("audit.k.rows", "lignes", "rows"),
     ("audit.k.released", "copies publiées", "copies released"),
     ("audit.k.left_out", "copies non publiées", "copies left out"),
     ("audit.k.login", "identifiant saisi", "identifier typed"),

@@ -140,6 +140,7 @@ pub(super) const WORDS: &[(&str, &str, &str)] = &[
         "First time? Activate your account with your code",
     ),
     ("nav.grading", "Correction", "Grading"),
+    ("nav.results", "Mes résultats", "My results"),
     (
         "error.home",
         "Retour à l\u{2019}accueil",

@@ -6,8 +6,10 @@ mod common;
 mod exams;
 mod grading;
 mod identify;
+mod results;
 mod roster;
 mod scans;
+mod student;
 
 /// Every area's table.
 pub(super) const AREAS: &[&[(&str, &str, &str)]] = &[
@@ -16,6 +18,8 @@ pub(super) const AREAS: &[&[(&str, &str, &str)]] = &[
     roster::WORDS,
     exams::WORDS,
     scans::WORDS,
+    student::WORDS,
+    results::WORDS,
     identify::WORDS,
     grading::WORDS,
 ];

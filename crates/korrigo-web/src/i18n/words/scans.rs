@@ -159,7 +159,12 @@ pub(super) const WORDS: &[(&str, &str, &str)] = &[
     ("hub.grading", "Correction", "Grading"),
     ("hub.graded_word", "corrigées", "graded"),
     ("hub.results", "Résultats", "Results"),
-    ("hub.results_later", "après la correction", "after grading"),
+    (
+        "hub.results_released",
+        "publiés aux élèves",
+        "released to the students",
+    ),
+    ("hub.results_not_released", "non publiés", "not released"),
     (
         "hub.my_copies",
         "mes copies à corriger",

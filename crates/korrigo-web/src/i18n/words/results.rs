@@ -1,0 +1,113 @@
+//! The Results tab of an exam (managers): release, exports, each copy's grade and PDF.
+
+/// (key, French, English).
+pub(super) const WORDS: &[(&str, &str, &str)] = &[
+    (
+        "results.ready_word",
+        "copies prêtes (notées et identifiées)",
+        "copies ready (graded and identified)",
+    ),
+    (
+        "results.release",
+        "Publication aux élèves",
+        "Release to the students",
+    ),
+    (
+        "results.release_hint",
+        "Une fois publiés, chaque élève voit dans son espace sa note, le détail par question, l\u{2019}appréciation et sa copie annotée.",
+        "Once released, each student sees their grade, the detail by question, the appreciation and their marked copy in their space.",
+    ),
+    (
+        "results.release_all",
+        "Publier les résultats",
+        "Release the results",
+    ),
+    (
+        "results.release_confirm",
+        "Publier les résultats\u{a0}? Chaque élève verra sa copie corrigée.",
+        "Release the results? Each student will see their marked copy.",
+    ),
+    (
+        "results.release_ready",
+        "Publier seulement les copies prêtes",
+        "Release the ready copies only",
+    ),
+    (
+        "results.release_ready_confirm",
+        "Publier seulement les copies notées et identifiées\u{a0}? Les autres resteront cachées jusqu\u{2019}à la prochaine publication.",
+        "Release only the graded and identified copies? The others stay hidden until the next release.",
+    ),
+    (
+        "results.not_ready_count",
+        "copie(s) ne sont pas encore prêtes (voir le tableau ci-dessous)\u{a0}: terminez-les, ou publiez seulement les copies prêtes.",
+        "copy(ies) are not ready yet (see the table below): finish them, or release the ready copies only.",
+    ),
+    (
+        "results.released_on",
+        "Résultats publiés le",
+        "Results released on",
+    ),
+    (
+        "results.released_copies",
+        "copie(s) publiée(s)",
+        "copy(ies) released",
+    ),
+    (
+        "results.release_new",
+        "Publier aussi les copies prêtes depuis",
+        "Also release the copies ready since",
+    ),
+    (
+        "results.withdraw",
+        "Retirer la publication",
+        "Withdraw the results",
+    ),
+    (
+        "results.withdraw_confirm",
+        "Retirer les résultats\u{a0}? Les élèves ne verront plus leurs copies.",
+        "Withdraw the results? Students will no longer see their copies.",
+    ),
+    ("results.exports", "Exports", "Exports"),
+    (
+        "results.export_pronote",
+        "Fichier Pronote (CSV)",
+        "Pronote file (CSV)",
+    ),
+    (
+        "results.export_xlsx",
+        "Tableau des notes (Excel)",
+        "Gradebook (Excel)",
+    ),
+    (
+        "results.export_csv",
+        "Tableau des notes (CSV)",
+        "Gradebook (CSV)",
+    ),
+    (
+        "results.export_blocked",
+        "copie(s) notée(s) ne sont pas identifiées\u{a0}: les exports attendent leur identification.",
+        "graded copy(ies) are not identified: exports wait for their identification.",
+    ),
+    ("results.copies", "Copies", "Copies"),
+    (
+        "results.no_copies",
+        "Aucune copie pour l\u{2019}instant.",
+        "No copy yet.",
+    ),
+    ("results.code", "Copie", "Copy"),
+    ("results.student", "Élève", "Student"),
+    ("results.pdf", "PDF annoté", "Marked PDF"),
+    ("results.released_col", "Publiée", "Released"),
+    ("results.unidentified", "non identifiée", "unidentified"),
+    ("results.not_graded", "non notée", "not graded"),
+    (
+        "results.not_released",
+        "pas encore publiée",
+        "not released yet",
+    ),
+    ("results.pdf_ready", "Télécharger", "Download"),
+    ("results.pdf_generating", "en préparation…", "being made…"),
+    ("results.pdf_failed", "échec", "failed"),
+    ("results.pdf_retry", "Réessayer", "Retry"),
+    ("results.yes", "oui", "yes"),
+];
