@@ -2,6 +2,7 @@
 //! untrusted scans it parses (PDF, images, OCR of the name header), always off the request
 //! path.
 
+pub mod bundle;
 pub mod digits;
 pub mod final_pdf;
 pub mod gradebook;

@@ -81,6 +81,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../assets/grading/pointer.js"),
     ),
     (
+        "results/tab.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/results/tab.js"),
+    ),
+    (
         "results/copy.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../assets/results/copy.js"),

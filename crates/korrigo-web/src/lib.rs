@@ -167,6 +167,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/copies/{id}/journal/", get(grading::journal))
         .route("/api/copies/{id}/pdf/", get(results::pdf))
         .route("/api/exams/{id}/export/", get(results::export))
+        .route("/api/exams/{id}/pdfs.zip", get(results::pdfs_zip))
         .route("/api/exams/{id}/release/", post(results::release))
         .route("/api/exams/{id}/withdraw/", post(results::withdraw))
         .route("/api/student/results/", get(results::mine))

@@ -206,8 +206,18 @@ async fn a_graded_copy_gets_its_final_pdf_for_managers_only(w: Which) {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
 
-    // Being made: shown so, and not downloadable yet.
+    // Being made: shown so, and not downloadable yet (the ZIP says how far it is).
     assert_eq!(copy_in_list(&t, &s).await["pdf"]["state"], "generating");
+    let zip_url = format!("/api/exams/{}/pdfs.zip", s.exam);
+    let r = t.browser(&s.prof, Method::GET, &zip_url, None).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    assert_eq!(
+        (
+            r.body["error"]["details"]["generating"].as_i64(),
+            r.body["error"]["details"]["ready"].as_i64()
+        ),
+        (Some(1), Some(0))
+    );
     let r = t.browser(&s.prof, Method::GET, &pdf_url, None).await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
     assert_eq!(r.body["error"]["code"], "not_ready");
@@ -235,6 +245,23 @@ async fn a_graded_copy_gets_its_final_pdf_for_managers_only(w: Which) {
             .windows(image.bytes.len())
             .any(|w| w == image.bytes.as_slice()),
         "the page's JPEG is in the PDF unchanged"
+    );
+
+    // Every PDF of the exam in one ZIP, streamed: the same bytes under the same name.
+    let z = t.page(&s.prof, &zip_url).await;
+    assert_eq!(z.status, StatusCode::OK);
+    assert_eq!(z.headers["content-type"], "application/zip");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(z.bytes)).unwrap();
+    let mut inside = Vec::new();
+    std::io::Read::read_to_end(
+        &mut zip.by_name(&format!("{code}.pdf")).unwrap(),
+        &mut inside,
+    )
+    .unwrap();
+    assert_eq!(inside, r.bytes, "the ZIP holds the copy's PDF unchanged");
+    assert_eq!(
+        t.page(&s.alice, &zip_url).await.status,
+        StatusCode::FORBIDDEN
     );
 
     // Nobody else: the corrector, a student, an anonymous caller.

@@ -2,12 +2,14 @@
 //! (again after a reopening and a new finalize, or when its student is identified), its state
 //! as managers see it, its download and a retry after a failure.
 
+mod bundle;
 mod export;
 mod final_pdf;
 mod overview;
 mod portal;
 mod release;
 
+pub use bundle::{PdfBundle, PdfProgress};
 pub use export::{ExportFile, ExportFormat};
 pub use overview::{ResultLine, ResultsOverview};
 pub use portal::{StudentResult, StudentResultItem};

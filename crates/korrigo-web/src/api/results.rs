@@ -144,3 +144,60 @@ pub async fn my_copy(
 ) -> Result<Json<StudentResult>, ApiError> {
     Ok(Json(st.app.my_result(&s, copy).await?))
 }
+
+/// A `Write` that hands each written buffer to the response body (from the blocking thread
+/// writing the ZIP); it fails once the client is gone, which stops the writing.
+struct BodyWriter(tokio::sync::mpsc::Sender<std::io::Result<axum::body::Bytes>>);
+
+impl std::io::Write for BodyWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .blocking_send(Ok(axum::body::Bytes::copy_from_slice(buf)))
+            .map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "client gone"))?;
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// `GET /api/exams/{id}/pdfs.zip` (managers): every final PDF of the exam in one ZIP, named
+/// `NOM_Prenom_code.pdf` (or `code.pdf`), streamed while it is written (constant memory); 409
+/// `not_ready` with `details` `{"ready", "generating", "failed"}` while PDFs are being made.
+pub async fn pdfs_zip(
+    State(st): State<AppState>,
+    Session(s): Session,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    let bundle = st.app.pdf_bundle(&s, ExamId(id)).await?;
+    // A few buffers in flight: the writer waits for the client, never the other way round.
+    let (tx, rx) = tokio::sync::mpsc::channel(8);
+    let file_name = bundle.file_name.clone();
+    tokio::task::spawn_blocking(move || {
+        let errors = tx.clone();
+        // A copy buffer of 64 KiB between the files and the response.
+        let out = std::io::BufWriter::with_capacity(64 << 10, BodyWriter(tx));
+        if let Err(e) = bundle.write(out) {
+            tracing::warn!(error = %e, "the PDFs' ZIP stopped");
+            let _ = errors.blocking_send(Err(e));
+        }
+    });
+    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|chunk| (chunk, rx))
+    });
+    let body = axum::body::Body::from_stream(stream);
+    let mut r = body.into_response();
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/zip"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(r)
+}

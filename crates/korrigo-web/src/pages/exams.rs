@@ -677,6 +677,10 @@ struct ResultsTab {
     unidentified: usize,
     not_ready: Vec<i64>,
     lines: Vec<ResultRow>,
+    pdf_ready: usize,
+    pdf_generating: usize,
+    pdf_failed: usize,
+    script: String,
 }
 
 /// `GET /exams/{id}/results`: the Results tab (managers): release or withdraw, exports, and
@@ -747,7 +751,11 @@ pub async fn results(
             .filter(|c| c.not_ready == Some("unidentified"))
             .count(),
         not_ready,
+        pdf_ready: lines.iter().filter(|c| c.pdf_ready).count(),
+        pdf_generating: lines.iter().filter(|c| c.pdf_generating).count(),
+        pdf_failed: lines.iter().filter(|c| c.pdf_failed.is_some()).count(),
         lines,
+        script: st.assets.url("results/tab.js").to_string(),
         l,
     })
 }

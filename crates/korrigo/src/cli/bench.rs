@@ -70,6 +70,16 @@ pub(crate) enum BenchCommand {
         #[arg(long, default_value_t = 200)]
         dpi: u32,
     },
+    /// Streams the ZIP of many final PDFs (files on disk, written into a bounded channel that
+    /// a consumer drains, as the HTTP response does): prints MB/s and the peak resident memory.
+    Zip {
+        /// Final PDFs in the ZIP.
+        #[arg(long, default_value_t = 1000)]
+        copies: usize,
+        /// Size of each, in KiB.
+        #[arg(long, default_value_t = 500)]
+        kb: usize,
+    },
     /// Writes a synthetic scanned PDF (JPEG pages) of about `--mb` megabytes.
     MakeScan {
         /// Output file.
@@ -93,6 +103,7 @@ pub(super) async fn bench(command: BenchCommand) -> Result<ExitCode> {
             postgres,
         } => bench_grading::run(correctors, saves, postgres).await,
         BenchCommand::Pdf { copies, pages, dpi } => bench_pdf::run(copies, pages, dpi),
+        BenchCommand::Zip { copies, kb } => bench_zip::run(copies, kb),
         BenchCommand::MakeScan { out, mb, dpi } => {
             let students = synth::students(8);
             let opts = SynthOptions {

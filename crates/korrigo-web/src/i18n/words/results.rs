@@ -69,6 +69,31 @@ pub(super) const WORDS: &[(&str, &str, &str)] = &[
     ),
     ("results.exports", "Exports", "Exports"),
     (
+        "results.pdfs",
+        "Copies annotées (PDF)",
+        "Marked copies (PDF)",
+    ),
+    (
+        "results.pdfs_making",
+        "Préparation des PDF\u{a0}:",
+        "Making the PDFs:",
+    ),
+    (
+        "results.pdfs_zip",
+        "Télécharger toutes les copies annotées (ZIP)",
+        "Download every marked copy (ZIP)",
+    ),
+    (
+        "results.pdfs_none",
+        "Les PDF annotés sont préparés dès qu\u{2019}une copie est notée.",
+        "The marked PDFs are made as soon as a copy is graded.",
+    ),
+    (
+        "results.pdfs_failed",
+        "PDF n\u{2019}ont pas pu être préparés (voir le tableau, «\u{a0}Réessayer\u{a0}»).",
+        "PDF(s) could not be made (see the table, “Retry”).",
+    ),
+    (
         "results.export_pronote",
         "Fichier Pronote (CSV)",
         "Pronote file (CSV)",
