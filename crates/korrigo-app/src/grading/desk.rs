@@ -169,6 +169,22 @@ impl App {
         Ok(())
     }
 
+    /// The 409 of a stale score write, with the score as it is now (`null`: none).
+    async fn score_conflict(&self, copy_id: i64, question: &str) -> AppError {
+        let current = match self.db.read().await {
+            Ok(mut c) => store::scores_of(c.conn(), copy_id)
+                .await
+                .ok()
+                .and_then(|rows| rows.into_iter().find(|r| r.question_id == question))
+                .map(as_view),
+            Err(e) => return e.into(),
+        };
+        AppError::ConflictWith {
+            message: "this score was saved meanwhile (another tab or corrector): reload it".into(),
+            details: serde_json::json!({ "field": "version", "current": current }),
+        }
+    }
+
     /// Saves one question's score (and remark) on the version it was based on. The question
     /// must be a leaf of the scheme and the points within its maximum, in quarter points.
     pub async fn save_score(
@@ -181,16 +197,9 @@ impl App {
         version: i64,
     ) -> Result<ScoreView, AppError> {
         let a = self.grading_access(s, copy_id).await?;
-        let leaves = a.exam.scheme.leaves();
-        let Some((_, label, max)) = leaves.iter().find(|l| l.0 == question) else {
-            return Err(AppError::invalid(
-                "question",
-                format!("`{question}` is not a question of this exam's scheme that takes a score"),
-            ));
-        };
-        a.check_question(question, label)?;
+        let (label, max) = a.writable_question(question)?;
         let p = Points::from_f64(points).map_err(|m| AppError::invalid("points", m))?;
-        if p > *max {
+        if p > max {
             return Err(AppError::invalid(
                 "points",
                 format!(
@@ -224,17 +233,7 @@ impl App {
         .await?;
         let Some(saved) = saved else {
             drop(tx);
-            let mut c = self.db.read().await?;
-            let current = store::scores_of(c.conn(), copy_id)
-                .await?
-                .into_iter()
-                .find(|r| r.question_id == question)
-                .map(as_view);
-            return Err(AppError::ConflictWith {
-                message: "this score was saved meanwhile (another tab or corrector): reload it"
-                    .into(),
-                details: serde_json::json!({ "field": "version", "current": current }),
-            });
+            return Err(self.score_conflict(copy_id, question).await);
         };
         journal(tx.conn(), s, &[(
                 copy_id,
@@ -256,30 +255,13 @@ impl App {
         version: i64,
     ) -> Result<ClearedScore, AppError> {
         let a = self.grading_access(s, copy_id).await?;
-        let leaves = a.exam.scheme.leaves();
-        let Some((_, label, _)) = leaves.iter().find(|l| l.0 == question) else {
-            return Err(AppError::invalid(
-                "question",
-                format!("`{question}` is not a question of this exam's scheme that takes a score"),
-            ));
-        };
-        a.check_question(question, label)?;
+        a.writable_question(question)?;
         let now = now_ms();
         let mut tx = self.db.begin().await?;
         self.start_writing(tx.conn(), &a, now).await?;
         let Some(next) = store::delete_score(tx.conn(), copy_id, question, version).await? else {
             drop(tx);
-            let mut c = self.db.read().await?;
-            let current = store::scores_of(c.conn(), copy_id)
-                .await?
-                .into_iter()
-                .find(|r| r.question_id == question)
-                .map(as_view);
-            return Err(AppError::ConflictWith {
-                message: "this score was saved meanwhile (another tab or corrector): reload it"
-                    .into(),
-                details: serde_json::json!({ "field": "version", "current": current }),
-            });
+            return Err(self.score_conflict(copy_id, question).await);
         };
         journal(
             tx.conn(),

@@ -303,6 +303,20 @@ struct Access {
 }
 
 impl Access {
+    /// A question the caller may score on this copy: its label path and maximum; refused when
+    /// it is not a leaf of the scheme, not the caller's, or already done.
+    fn writable_question(&self, question: &str) -> Result<(String, Points), AppError> {
+        let leaves = self.exam.scheme.leaves();
+        let Some((_, label, max)) = leaves.into_iter().find(|l| l.0 == question) else {
+            return Err(AppError::invalid(
+                "question",
+                format!("`{question}` is not a question of this exam's scheme that takes a score"),
+            ));
+        };
+        self.check_question(question, &label)?;
+        Ok((label, max))
+    }
+
     /// Refuses a write on one of the caller's questions that is not theirs or already done.
     fn check_question(&self, question: &str, label: &str) -> Result<(), AppError> {
         if !self.my_questions.iter().any(|q| q == question) {
