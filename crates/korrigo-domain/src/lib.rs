@@ -22,6 +22,7 @@ pub mod results;
 pub mod roster;
 pub mod scans;
 pub mod scheme;
+pub mod stats;
 pub mod text;
 
 pub use accounts::{DisplayName, Email, Locale, NewPassword, PasswordProblem, Role, Username};

@@ -168,6 +168,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/copies/{id}/pdf/", get(results::pdf))
         .route("/api/exams/{id}/export/", get(results::export))
         .route("/api/exams/{id}/pdfs.zip", get(results::pdfs_zip))
+        .route("/api/exams/{id}/stats/", get(results::stats))
         .route("/api/exams/{id}/release/", post(results::release))
         .route("/api/exams/{id}/withdraw/", post(results::withdraw))
         .route("/api/student/results/", get(results::mine))

@@ -18,6 +18,7 @@ use serde_json::{Value, json};
 both_backends!(
     a_graded_copy_gets_its_final_pdf_for_managers_only,
     release_gates_withdraw_and_the_student_portal,
+    statistics_of_known_grades,
 );
 
 struct Setup {
@@ -716,6 +717,78 @@ async fn release_gates_withdraw_and_the_student_portal(w: Which) {
     assert_eq!(
         (again.status, again.body["error"]["code"].as_str()),
         (StatusCode::CONFLICT, Some("nothing_to_do"))
+    );
+    t.cleanup().await;
+}
+
+/// Two graded copies of a /20 scheme (15,75 and 10) and one not graded.
+async fn statistics_of_known_grades(w: Which) {
+    let t = TestApp::new(w).await;
+    let s = setup_with(&t, 3).await;
+    let url = format!("/api/exams/{}/stats/", s.exam);
+    let empty = t.browser(&s.prof, Method::GET, &url, None).await;
+    assert_eq!(empty.status, StatusCode::OK, "{}", empty.text);
+    assert_eq!(
+        empty.body["overall"],
+        Value::Null,
+        "nothing before the first graded copy"
+    );
+    grade(&t, &s, s.copies[0], [6.5, 9.25]).await;
+    grade(&t, &s, s.copies[1], [4.0, 6.0]).await;
+    settle(&t).await;
+    let r = t.browser(&s.prof, Method::GET, &url, None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let o = &r.body["overall"];
+    assert_eq!(
+        (
+            o["count"].as_u64(),
+            o["mean"].as_f64(),
+            o["median"].as_f64()
+        ),
+        (Some(2), Some(12.88), Some(12.88))
+    );
+    assert_eq!(
+        (o["std_dev"].as_f64(), o["min"].as_f64(), o["max"].as_f64()),
+        (Some(2.88), Some(10.0), Some(15.75))
+    );
+    let h = r.body["histogram"].as_array().unwrap();
+    assert_eq!(
+        (h.len(), h[10].as_u64(), h[15].as_u64()),
+        (20, Some(1), Some(1))
+    );
+    let q = &r.body["questions"];
+    assert_eq!(
+        (
+            q[0]["figures"]["mean"].as_f64(),
+            q[0]["figures"]["success"].as_f64()
+        ),
+        (Some(5.25), Some(0.656))
+    );
+    assert_eq!(
+        (
+            q[1]["figures"]["mean"].as_f64(),
+            q[1]["figures"]["success"].as_f64()
+        ),
+        (Some(7.63), Some(0.635))
+    );
+    assert_eq!(r.body["correctors"][0]["corrector"], "alice");
+    assert_eq!(r.body["correctors"][0]["figures"]["count"], 2);
+    // Alice sees the copies she graded, without the correctors' comparison.
+    let mine = t.browser(&s.alice, Method::GET, &url, None).await;
+    assert_eq!(mine.status, StatusCode::OK, "{}", mine.text);
+    assert_eq!(mine.body["overall"]["count"], 2);
+    assert_eq!(mine.body["correctors"], json!([]));
+    let (_, outsider) = t.user(&s.admin, "bob", "teacher").await;
+    assert_eq!(
+        t.browser(&outsider, Method::GET, &url, None).await.status,
+        StatusCode::FORBIDDEN
+    );
+    // The Results tab draws the histogram on the server, readable without JavaScript.
+    let page = t.page(&s.prof, &format!("/exams/{}/results", s.exam)).await;
+    assert!(page.text.contains("<svg") && page.text.contains("Répartition des notes sur 20"));
+    assert!(
+        page.text.contains("12,88") && page.text.contains("66\u{a0}%"),
+        "success rates in %"
     );
     t.cleanup().await;
 }

@@ -827,7 +827,7 @@ async fn navigation_follows_the_role() {
     };
     assert_eq!(nav(&admin).await, 7);
     assert_eq!(nav(&prof).await, 3, "home, exams, grading");
-    assert_eq!(nav(&eleve).await, 1);
+    assert_eq!(nav(&eleve).await, 2, "home, my results");
     t.cleanup().await;
 }
 

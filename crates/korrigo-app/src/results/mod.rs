@@ -8,12 +8,14 @@ mod final_pdf;
 mod overview;
 mod portal;
 mod release;
+mod stats;
 
 pub use bundle::{PdfBundle, PdfProgress};
 pub use export::{ExportFile, ExportFormat};
 pub use overview::{ResultLine, ResultsOverview};
 pub use portal::{StudentResult, StudentResultItem};
 pub use release::{NotReady, ReleaseView};
+pub use stats::{CorrectorLine, ExamStats, QuestionLine};
 
 use crate::accounts::AuthSession;
 use crate::{App, AppError};

@@ -174,7 +174,7 @@ fn text(
     rotation: u16,
     font: &Font,
 ) {
-    let turned = rotation % 360 != 0;
+    let turned = !rotation.is_multiple_of(360);
     if turned {
         s.push_transform(&Transform::from_rotate_at(-f32::from(rotation), x, y));
     }

@@ -201,3 +201,14 @@ pub async fn pdfs_zip(
     }
     Ok(r)
 }
+
+/// `GET /api/exams/{id}/stats/` (managers: every graded copy, and each corrector's figures;
+/// a corrector: the copies they graded): count, mean, median, standard deviation, min, max,
+/// the histogram, and each question's mean and success rate.
+pub async fn stats(
+    State(st): State<AppState>,
+    Session(s): Session,
+    Path(id): Path<i64>,
+) -> Result<Json<korrigo_app::results::ExamStats>, ApiError> {
+    Ok(Json(st.app.exam_stats(&s, ExamId(id)).await?))
+}

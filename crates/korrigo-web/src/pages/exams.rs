@@ -681,6 +681,44 @@ struct ResultsTab {
     pdf_generating: usize,
     pdf_failed: usize,
     script: String,
+    stats: Option<FiguresRow>,
+    /// The histogram drawn on the server (our own SVG: safe to embed).
+    histogram: String,
+    stat_questions: Vec<QuestionStatRow>,
+    stat_correctors: Vec<FiguresRow>,
+}
+
+/// Figures written the reader's way ("12,5").
+pub struct FiguresRow {
+    pub(crate) corrector: String,
+    pub(crate) count: usize,
+    pub(crate) mean: String,
+    pub(crate) median: String,
+    pub(crate) std_dev: String,
+    pub(crate) min: String,
+    pub(crate) max: String,
+}
+
+impl FiguresRow {
+    fn of(corrector: &str, f: &korrigo_domain::stats::Figures) -> FiguresRow {
+        let n = korrigo_domain::gradebook::french_number;
+        FiguresRow {
+            corrector: corrector.to_string(),
+            count: f.count,
+            mean: n(f.mean),
+            median: n(f.median),
+            std_dev: n(f.std_dev),
+            min: n(f.min),
+            max: n(f.max),
+        }
+    }
+}
+
+/// A question's mean and success rate ("1,5 / 2", "75 %").
+pub struct QuestionStatRow {
+    pub(crate) label: String,
+    pub(crate) mean: String,
+    pub(crate) success: String,
 }
 
 /// `GET /exams/{id}/results`: the Results tab (managers): release or withdraw, exports, and
@@ -700,7 +738,36 @@ pub async fn results(
         Ok(o) => o,
         Err(e) => return page_error(&st, &s, &headers, e),
     };
+    let stats = match st.app.exam_stats(&s, ExamId(id)).await {
+        Ok(x) => x,
+        Err(e) => return page_error(&st, &s, &headers, e),
+    };
     let l = layout(&st, Some(&s), &headers, "nav.exams");
+    let n = korrigo_domain::gradebook::french_number;
+    let histogram = korrigo_domain::stats::histogram_svg(
+        &stats.histogram,
+        stats.scale,
+        &format!("{} {}", l.t.get("results.stats_histogram"), stats.scale),
+    );
+    let stat_questions = stats
+        .questions
+        .iter()
+        .map(|q| QuestionStatRow {
+            label: q.label.clone(),
+            mean: q
+                .figures
+                .as_ref()
+                .map_or("—".into(), |f| format!("{} / {}", n(f.mean), n(q.max))),
+            success: q.figures.as_ref().map_or("—".into(), |f| {
+                format!("{}\u{a0}%", n((f.success * 100.0).round()))
+            }),
+        })
+        .collect();
+    let stat_correctors = stats
+        .correctors
+        .iter()
+        .map(|c| FiguresRow::of(&c.corrector, &c.figures))
+        .collect();
     let released_at = o.released_at.map(|ms| {
         let iso = crate::pages::iso(ms);
         korrigo_domain::Date::parse(&iso[..10]).map_or(iso.clone(), |d| d.french())
@@ -756,6 +823,10 @@ pub async fn results(
         pdf_failed: lines.iter().filter(|c| c.pdf_failed.is_some()).count(),
         lines,
         script: st.assets.url("results/tab.js").to_string(),
+        stats: stats.overall.as_ref().map(|f| FiguresRow::of("", f)),
+        histogram,
+        stat_questions,
+        stat_correctors,
         l,
     })
 }
