@@ -107,7 +107,7 @@ async fn a_student_sees_a_released_copy_and_not_another_in_chromium() {
         let tab = c
             .wait()
             .at_most(WAIT)
-            .for_element(Locator::Css("main table"))
+            .for_element(Locator::Css("#results-copies"))
             .await?
             .text()
             .await?;
@@ -120,6 +120,12 @@ async fn a_student_sees_a_released_copy_and_not_another_in_chromium() {
             "{tab}"
         );
         screenshot(&c, "results-tab").await?;
+        c.execute(
+            "document.querySelector('.histogram-figure').scrollIntoView()",
+            vec![],
+        )
+        .await?;
+        screenshot(&c, "results-stats").await?;
         let violations = axe(&c).await?;
         assert!(violations.is_empty(), "results tab: {violations:?}");
         c.delete_all_cookies().await?;

@@ -80,6 +80,13 @@ pub(crate) enum BenchCommand {
         #[arg(long, default_value_t = 500)]
         kb: usize,
     },
+    /// Exports (Pronote, gradebook CSV and XLSX) of an exam with many graded, identified
+    /// copies on a throwaway SQLite database: prints the time of each.
+    Export {
+        /// Graded copies (one student each).
+        #[arg(long, default_value_t = 10_000)]
+        copies: usize,
+    },
     /// Writes a synthetic scanned PDF (JPEG pages) of about `--mb` megabytes.
     MakeScan {
         /// Output file.
@@ -104,6 +111,7 @@ pub(super) async fn bench(command: BenchCommand) -> Result<ExitCode> {
         } => bench_grading::run(correctors, saves, postgres).await,
         BenchCommand::Pdf { copies, pages, dpi } => bench_pdf::run(copies, pages, dpi),
         BenchCommand::Zip { copies, kb } => bench_zip::run(copies, kb),
+        BenchCommand::Export { copies } => bench_export::run(copies).await,
         BenchCommand::MakeScan { out, mb, dpi } => {
             let students = synth::students(8);
             let opts = SynthOptions {

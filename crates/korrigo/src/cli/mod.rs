@@ -2,6 +2,7 @@
 //! command.
 
 mod bench;
+mod bench_export;
 mod bench_grading;
 mod bench_pdf;
 mod bench_zip;
