@@ -467,8 +467,15 @@ pub fn builtin_registry() -> Registry {
         },
     );
     r.job(
-        |app: App, job: crate::results::MakeFinalPdf, _ctx: JobContext| async move {
-            app.run_final_pdf(job.copy).await
+        |app: App, job: crate::results::MakeFinalPdf, ctx: JobContext| async move {
+            let result = app.run_final_pdf(job.copy).await;
+            if let Err(e) = &result
+                && ctx.attempt >= i64::from(crate::results::MakeFinalPdf::MAX_ATTEMPTS)
+            {
+                // The last attempt: the copy must not look "being made" for ever.
+                app.give_up_final_pdf(job.copy, e).await;
+            }
+            result
         },
     );
     r.job(

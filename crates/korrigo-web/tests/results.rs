@@ -19,6 +19,7 @@ both_backends!(
     a_graded_copy_gets_its_final_pdf_for_managers_only,
     release_gates_withdraw_and_the_student_portal,
     statistics_of_known_grades,
+    a_pdf_that_cannot_be_made_says_why_and_is_retried,
 );
 
 struct Setup {
@@ -790,5 +791,69 @@ async fn statistics_of_known_grades(w: Which) {
         page.text.contains("12,88") && page.text.contains("66\u{a0}%"),
         "success rates in %"
     );
+    t.cleanup().await;
+}
+
+/// A page image gone from the file store: the PDF fails with the reason (in French on the
+/// Results tab), and once the image is back, **Réessayer** makes it.
+async fn a_pdf_that_cannot_be_made_says_why_and_is_retried(w: Which) {
+    let t = TestApp::new(w).await;
+    let s = setup(&t).await;
+    let desk = t
+        .browser(
+            &s.alice,
+            Method::GET,
+            &format!("/api/copies/{}/grading/", s.copy),
+            None,
+        )
+        .await;
+    let page = desk.body["copy"]["pages"][0]["id"].as_i64().unwrap();
+    let key = {
+        let mut c = t.app.db.read().await.unwrap();
+        korrigo_store::scans::find_page(c.conn(), page)
+            .await
+            .unwrap()
+            .unwrap()
+            .viewer_key
+    };
+    let image = t.app.files.get(&key).await.unwrap().unwrap();
+    t.app.files.delete(&key).await.unwrap();
+    grade(&t, &s, s.copy, [6.0, 9.0]).await;
+    settle(&t).await;
+    let listed = copy_in_list(&t, &s).await;
+    assert_eq!(listed["pdf"]["state"], "failed", "{listed}");
+    assert_eq!(listed["pdf"]["reason"], "the image of page 1 is missing");
+    let tab = t.page(&s.prof, &format!("/exams/{}/results", s.exam)).await;
+    assert!(
+        tab.text
+            .contains("l\u{2019}image de la page 1 est introuvable"),
+        "{}",
+        tab.text
+    );
+    let r = t
+        .browser(
+            &s.prof,
+            Method::GET,
+            &format!("/api/copies/{}/pdf/", s.copy),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.body["error"]["details"]["state"].as_str()),
+        (StatusCode::CONFLICT, Some("failed"))
+    );
+    // Back in place: the retry makes it.
+    t.app.files.put(&key, &image).await.unwrap();
+    let r = t
+        .browser(
+            &s.prof,
+            Method::POST,
+            &format!("/api/copies/{}/pdf/retry/", s.copy),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    settle(&t).await;
+    assert_eq!(copy_in_list(&t, &s).await["pdf"]["state"], "ready");
     t.cleanup().await;
 }

@@ -280,6 +280,31 @@ impl App {
     }
 }
 
+impl App {
+    /// After the last failed attempt (the file store unreachable, ...): the copy shows the
+    /// failure, with a retry, instead of "being made" for ever.
+    pub(crate) async fn give_up_final_pdf(&self, copy: i64, error: &str) {
+        let res = async {
+            let mut tx = self.db.begin().await?;
+            store::set_pdf(
+                tx.conn(),
+                copy,
+                CopyStatus::Finalizing,
+                CopyStatus::FinalizeFailed,
+                None,
+                Some(&format!("the PDF could not be kept: {error}")),
+                now_ms(),
+            )
+            .await?;
+            tx.commit().await
+        }
+        .await;
+        if let Err(e) = res {
+            tracing::warn!(copy, error = %e, "could not mark a failed final PDF");
+        }
+    }
+}
+
 fn not_ready(row: &PdfRow) -> AppError {
     let state = PdfState::of(row);
     let message = match &state {

@@ -676,6 +676,31 @@ pub(super) const MESSAGES_FR: &[(&str, &str)] = &[
         "cannot read the uploaded file: {}",
         "Le fichier envoyé est illisible\u{a0}: {}",
     ),
+    (
+        "page {}'s image cannot be read: {}",
+        "l\u{2019}image de la page {} est illisible\u{a0}: {}",
+    ),
+    (
+        "the image of page {} is missing",
+        "l\u{2019}image de la page {} est introuvable",
+    ),
+    (
+        "the embedded font could not be loaded",
+        "la police intégrée n\u{2019}a pas pu être chargée",
+    ),
+    (
+        "the PDF could not be written: {}",
+        "le PDF n\u{2019}a pas pu être écrit\u{a0}: {}",
+    ),
+    (
+        "the PDF could not be kept: {}",
+        "le PDF n\u{2019}a pas pu être enregistré\u{a0}: {}",
+    ),
+    (
+        "the PDF writer stopped: {}",
+        "l\u{2019}écriture du PDF s\u{2019}est arrêtée\u{a0}: {}",
+    ),
+    ("the exam is gone", "l\u{2019}examen n\u{2019}existe plus"),
     ("{}: {}", "{}\u{a0}: {}"),
     // A list of problems ("2 question(s) without a score, no appreciation"), each translated.
     ("{}, {}", "{}, {}"),

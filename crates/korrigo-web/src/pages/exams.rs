@@ -789,7 +789,7 @@ pub async fn results(
             pdf_ready: matches!(c.pdf, PdfState::Ready { .. }),
             pdf_generating: matches!(c.pdf, PdfState::Generating),
             pdf_failed: match &c.pdf {
-                PdfState::Failed { reason } => Some(reason.clone()),
+                PdfState::Failed { reason } => Some(crate::i18n::translate(l.t.locale, reason)),
                 _ => None,
             },
             released: c.released,
