@@ -623,6 +623,27 @@ async fn release_gates_withdraw_and_the_student_portal(w: Which) {
     let got = t.page(eloise, &pdf).await;
     assert_eq!(got.status, StatusCode::OK);
     assert!(got.bytes.starts_with(b"%PDF-"));
+    // Her download is journaled without her name (the journal names staff only).
+    let j = t
+        .browser(
+            &s.prof,
+            Method::GET,
+            &format!("/api/copies/{a}/journal/"),
+            None,
+        )
+        .await;
+    let line = j.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["action"] == "pdf_downloaded")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (line["actor"].clone(), line["details"]["by"].clone()),
+        (Value::Null, json!("student")),
+        "{line}"
+    );
     for forbidden in ["NDIAYE", "Aminata"] {
         assert!(
             !full.text.contains(forbidden),

@@ -164,13 +164,28 @@ impl App {
         })?;
         let file_name = self.pdf_file_name(&row).await?;
         let mut tx = self.db.begin().await?;
-        crate::grading::journal(
-            tx.conn(),
-            s,
-            &[(copy, "pdf_downloaded", serde_json::json!({}))],
-            now_ms(),
-        )
-        .await?;
+        if s.user.role == korrigo_domain::Role::Student {
+            // The journal names staff only: the student's own download is noted as such.
+            korrigo_store::grading::journal(
+                tx.conn(),
+                &[(
+                    copy,
+                    "pdf_downloaded",
+                    serde_json::json!({ "by": "student" }),
+                )],
+                None,
+                now_ms(),
+            )
+            .await?;
+        } else {
+            crate::grading::journal(
+                tx.conn(),
+                s,
+                &[(copy, "pdf_downloaded", serde_json::json!({}))],
+                now_ms(),
+            )
+            .await?;
+        }
         tx.commit().await?;
         Ok(PdfFile { file_name, bytes })
     }
