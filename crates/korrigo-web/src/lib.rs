@@ -207,7 +207,7 @@ pub fn router(state: AppState) -> Router {
         .route("/exams/{id}", get(pages::exams::exam))
         .route("/exams/{id}/settings", get(pages::exams::settings))
         .route("/exams/{id}/grading", get(pages::exams::grading))
-        .route("/exams/{id}/results", get(pages::exams::results))
+        .route("/exams/{id}/results", get(pages::results::tab))
         .route("/exams/{id}/scheme", get(pages::exams::scheme))
         .route("/exams/{id}/scans", get(pages::exams::scans))
         .route("/exams/{id}/copies", get(pages::exams::copies))

@@ -7,7 +7,7 @@ use korrigo_domain::ExamId;
 use korrigo_store::{identify, scans};
 use serde::Serialize;
 
-use super::{PdfState, safe_name};
+use super::{PdfState, pdf_name, safe_name};
 use crate::accounts::AuthSession;
 use crate::{App, AppError};
 
@@ -60,15 +60,12 @@ impl App {
                 PdfState::Ready { .. } => {
                     progress.ready += 1;
                     let key = k.pdf_key.as_deref().unwrap_or_default();
-                    let name = match k.student_id.and_then(|id| students.get(&id)) {
-                        Some(st) => format!(
-                            "{}_{}_{}.pdf",
-                            safe_name(&st.last_name.to_uppercase()),
-                            safe_name(&st.first_name),
-                            k.code
-                        ),
-                        None => format!("{}.pdf", k.code),
-                    };
+                    let name = pdf_name(
+                        k.student_id
+                            .and_then(|id| students.get(&id))
+                            .map(|st| (st.last_name.as_str(), st.first_name.as_str())),
+                        &k.code,
+                    );
                     files.push((name, self.files.local_path(key)?));
                 }
                 PdfState::Generating => progress.generating += 1,

@@ -98,6 +98,19 @@ pub struct PdfFile {
     pub bytes: Vec<u8>,
 }
 
+/// A final PDF's file name: `NOM_Prenom_code.pdf` for an identified copy (safe characters
+/// only), `code.pdf` otherwise.
+pub fn pdf_name(student: Option<(&str, &str)>, code: &str) -> String {
+    match student {
+        Some((last, first)) => format!(
+            "{}_{}_{code}.pdf",
+            safe_name(&last.to_uppercase()),
+            safe_name(first)
+        ),
+        None => format!("{code}.pdf"),
+    }
+}
+
 /// A safe file name part: letters (accents folded), digits and hyphens; other runs become one
 /// underscore.
 pub fn safe_name(s: &str) -> String {
@@ -198,15 +211,12 @@ impl App {
             }
             None => None,
         };
-        Ok(match student {
-            Some(st) => format!(
-                "{}_{}_{}.pdf",
-                safe_name(&st.last_name.to_uppercase()),
-                safe_name(&st.first_name),
-                row.code
-            ),
-            None => format!("{}.pdf", row.code),
-        })
+        Ok(pdf_name(
+            student
+                .as_ref()
+                .map(|st| (st.last_name.as_str(), st.first_name.as_str())),
+            &row.code,
+        ))
     }
 
     /// Makes a failed PDF again (managers).

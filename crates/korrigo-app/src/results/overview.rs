@@ -36,6 +36,8 @@ pub struct ResultLine {
 /// An exam's results.
 #[derive(Debug, Serialize)]
 pub struct ResultsOverview {
+    /// The exam's name.
+    pub exam: String,
     pub released_at: Option<i64>,
     pub grade_scale: u32,
     pub lines: Vec<ResultLine>,
@@ -99,6 +101,7 @@ impl App {
             })
             .collect();
         Ok(ResultsOverview {
+            exam: exam.name.clone(),
             released_at,
             grade_scale: exam.grade_scale,
             lines,

@@ -4,6 +4,7 @@
 mod admin;
 pub mod exams;
 pub mod grading;
+pub mod results;
 pub mod roster;
 mod session;
 pub mod student;
