@@ -553,6 +553,64 @@ pub async fn find_copy(c: Conn<'_>, id: i64) -> Result<Option<Copy>, StoreError>
     )
 }
 
+/// What grading a copy needs to know about it and its exam, for one user.
+#[derive(Clone, Debug)]
+pub struct GradingFrame {
+    /// The copy.
+    pub copy: Copy,
+    /// Its exam's marking scheme.
+    pub scheme: korrigo_domain::scheme::Scheme,
+    /// The user's role in the exam, if a member.
+    pub role: Option<korrigo_domain::ExamRole>,
+    /// The exam is dispatched by questions.
+    pub by_questions: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct GradingFrameRow {
+    #[sqlx(flatten)]
+    copy: Copy,
+    scheme: String,
+    my_role: Option<String>,
+    by_questions: bool,
+}
+
+/// A copy with its exam's scheme, the user's role in the exam and its dispatch mode, in one
+/// query (every score save reads this: one round trip instead of five).
+pub async fn grading_frame(
+    c: Conn<'_>,
+    copy_id: i64,
+    user_id: i64,
+) -> Result<Option<GradingFrame>, StoreError> {
+    let sql = format!(
+        "SELECT {COPY_COLUMNS}, \
+         (SELECT e.scheme FROM exams e WHERE e.id = copies.exam_id) AS scheme, \
+         (SELECT m.role FROM exam_members m WHERE m.exam_id = copies.exam_id AND m.user_id = $2) AS my_role, \
+         EXISTS (SELECT 1 FROM question_shares q WHERE q.exam_id = copies.exam_id) AS by_questions \
+         FROM copies WHERE id = $1"
+    );
+    let row: Option<GradingFrameRow> = on_conn!(c, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(copy_id)
+        .bind(user_id)
+        .fetch_optional(&mut *c)
+        .await)?;
+    row.map(|r| {
+        Ok(GradingFrame {
+            copy: r.copy,
+            scheme: serde_json::from_str(&r.scheme)
+                .map_err(|e| StoreError::Corrupt(format!("scheme: {e}")))?,
+            role: r
+                .my_role
+                .as_deref()
+                .map(korrigo_domain::ExamRole::parse)
+                .transpose()
+                .map_err(StoreError::Corrupt)?,
+            by_questions: r.by_questions,
+        })
+    })
+    .transpose()
+}
+
 /// The copies made from a batch.
 pub async fn copies_of_batch(c: Conn<'_>, batch_id: i64) -> Result<Vec<Copy>, StoreError> {
     let sql = format!("SELECT {COPY_COLUMNS} FROM copies WHERE batch_id = $1 ORDER BY id");

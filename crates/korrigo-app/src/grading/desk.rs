@@ -120,7 +120,7 @@ impl App {
             },
             my_questions: a.my_questions,
             done: a.done,
-            scheme: a.exam.scheme,
+            scheme: a.scheme,
             scores: scores.into_iter().map(as_view).collect(),
             annotations,
             appreciation: appreciation.map_or(

@@ -23,7 +23,7 @@ impl App {
         let scores = store::scores_of(c.conn(), copy_id).await?;
         let appreciation = store::appreciation_of(c.conn(), copy_id).await?;
         drop(c);
-        let leaves = a.exam.scheme.leaves();
+        let leaves = a.scheme.leaves();
         let mine = |id: &String| a.my_questions.contains(id);
         let missing: Vec<serde_json::Value> = leaves
             .iter()

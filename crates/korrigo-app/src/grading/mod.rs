@@ -291,7 +291,8 @@ fn member_named<'m>(
 /// What a copy's grading rests on: the copy, its exam, and the caller's rights on it.
 struct Access {
     copy: scans_store::Copy,
-    exam: exams::Exam,
+    /// Its exam's marking scheme.
+    scheme: Scheme,
     manager: bool,
     /// The exam is dispatched by questions.
     by_questions: bool,
@@ -306,7 +307,7 @@ impl Access {
     /// A question the caller may score on this copy: its label path and maximum; refused when
     /// it is not a leaf of the scheme, not the caller's, or already done.
     fn writable_question(&self, question: &str) -> Result<(String, Points), AppError> {
-        let leaves = self.exam.scheme.leaves();
+        let leaves = self.scheme.leaves();
         let Some((_, label, max)) = leaves.into_iter().find(|l| l.0 == question) else {
             return Err(AppError::invalid(
                 "question",
@@ -356,19 +357,19 @@ impl App {
     /// (by questions), its managers and admins only (anyone else gets 403, like a stranger).
     async fn grading_access(&self, s: &AuthSession, copy_id: i64) -> Result<Access, AppError> {
         let mut c = self.db.read().await?;
-        let copy = scans_store::find_copy(c.conn(), copy_id)
+        let frame = scans_store::grading_frame(c.conn(), copy_id, s.user.id.0)
             .await?
             .ok_or(AppError::NotFound("copy"))?;
-        let exam_id = ExamId(copy.exam_id);
-        let exam = exams::find(c.conn(), exam_id)
-            .await?
-            .ok_or(AppError::NotFound("exam"))?;
-        let role = exams::membership(c.conn(), exam_id, s.user.id).await?;
+        let (copy, scheme, role, by_questions) =
+            (frame.copy, frame.scheme, frame.role, frame.by_questions);
         policy::grade_in_exam(&s.actor(), role)?;
         let manager = policy::manage_exam(&s.actor(), role).is_ok();
-        let shares = store::question_shares(c.conn(), exam_id.0).await?;
-        let by_questions = !shares.is_empty();
-        let leaves: Vec<String> = exam.scheme.leaves().into_iter().map(|l| l.0).collect();
+        let shares = if by_questions {
+            store::question_shares(c.conn(), copy.exam_id).await?
+        } else {
+            vec![]
+        };
+        let leaves: Vec<String> = scheme.leaves().into_iter().map(|l| l.0).collect();
         let my_questions: Vec<String> = if manager || !by_questions {
             leaves
         } else {
@@ -397,7 +398,7 @@ impl App {
         };
         Ok(Access {
             copy,
-            exam,
+            scheme,
             manager,
             by_questions,
             my_questions,
