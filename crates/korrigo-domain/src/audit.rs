@@ -80,11 +80,15 @@ pub enum AuditAction {
     ResultsReleased,
     /// An exam's results were withdrawn from its students.
     ResultsWithdrawn,
+    /// A manager adjusted one corrector's grades (harmonisation).
+    GradesAdjusted,
+    /// A manager removed a harmonisation.
+    AdjustmentRemoved,
 }
 
 impl AuditAction {
     /// Every action, for filters.
-    pub const ALL: [AuditAction; 37] = [
+    pub const ALL: [AuditAction; 39] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::LoginThrottled,
@@ -122,6 +126,8 @@ impl AuditAction {
         AuditAction::ResultsExported,
         AuditAction::ResultsReleased,
         AuditAction::ResultsWithdrawn,
+        AuditAction::GradesAdjusted,
+        AuditAction::AdjustmentRemoved,
     ];
 
     /// The stable name.
@@ -164,6 +170,8 @@ impl AuditAction {
             AuditAction::ResultsExported => "results.exported",
             AuditAction::ResultsReleased => "results.released",
             AuditAction::ResultsWithdrawn => "results.withdrawn",
+            AuditAction::GradesAdjusted => "results.adjusted",
+            AuditAction::AdjustmentRemoved => "results.adjustment_removed",
         }
     }
 

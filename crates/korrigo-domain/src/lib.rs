@@ -5,6 +5,7 @@
 //! [`NewPassword`] always meets the password policy).
 
 pub mod accounts;
+pub mod adjust;
 pub mod audit;
 pub mod copies;
 pub mod date;

@@ -21,6 +21,9 @@ pub struct PronoteRow {
     /// The copy's total and the scheme's.
     pub total: Points,
     pub scheme_total: Points,
+    /// The grade out of 20 (hundredths) after a harmonisation of its corrector's grades,
+    /// written instead of the scaled total.
+    pub adjusted: Option<u32>,
     /// The appreciation.
     pub comment: String,
 }
@@ -69,7 +72,10 @@ pub fn csv(subject_column: &str, coefficient: Coefficient, rows: &[PronoteRow]) 
     out.push_str(HEADER);
     out.push_str("\r\n");
     for r in rows {
-        let note = grade_hundredths(r.total, r.scheme_total, 20);
+        let note = r.adjusted.map_or_else(
+            || grade_hundredths(r.total, r.scheme_total, 20),
+            |a| a.min(2000),
+        );
         let cells = [
             field(&r.last_name),
             field(&r.first_name),
@@ -96,6 +102,7 @@ mod tests {
             birth_date: Date::parse(date).unwrap(),
             total: Points(total),
             scheme_total: Points(scheme),
+            adjusted: None,
             comment: c.into(),
         }
     }
@@ -138,6 +145,11 @@ mod tests {
                 64,
                 "+-@ Peut mieux faire",
             ),
+            // A harmonised grade is written instead of the scaled total (10/20 raw).
+            PronoteRow {
+                adjusted: Some(1050),
+                ..row("PETIT", "Léa", "2008-02-29", 40, 80, "")
+            },
         ];
         let got = csv(&subject("Mathématiques", "DS 3"), Coefficient(20), &rows);
         let mut want = Vec::new();
@@ -164,6 +176,7 @@ mod tests {
         want.extend_from_slice(
             "O'NEIL;Anne-Marie;01/01/2008;MATHÉMATIQUES;2,19;2,0;Peut mieux faire\r\n".as_bytes(),
         );
+        want.extend_from_slice("PETIT;Léa;29/02/2008;MATHÉMATIQUES;10,50;2,0;\r\n".as_bytes());
         assert_eq!(
             String::from_utf8_lossy(&got),
             String::from_utf8_lossy(&want)

@@ -18,6 +18,17 @@ pub fn grade_hundredths(total: Points, scheme_total: Points, scale: u32) -> u32 
     u32::try_from(rounded.min(top)).unwrap_or(u32::MAX)
 }
 
+/// A grade in hundredths on a scale of `from` carried to a scale of `to`, rounded half-up
+/// (an adjusted grade out of 10 written out of 20 for Pronote).
+pub fn rescale(hundredths: u32, from: u32, to: u32) -> u32 {
+    if from == to || from == 0 {
+        return hundredths;
+    }
+    let a = u64::from(hundredths) * u64::from(to);
+    let b = u64::from(from);
+    u32::try_from((2 * a + b) / (2 * b)).unwrap_or(u32::MAX)
+}
+
 /// Hundredths written with a decimal comma and exactly `decimals` (0, 1 or 2) decimals after
 /// it, the last one rounded half-up: `1550` → `15,50`; with 1 → `15,5`.
 pub fn french_fixed(hundredths: u32, decimals: u32) -> String {
@@ -67,6 +78,10 @@ mod tests {
         assert_eq!(grade_hundredths(Points(4), Points(0), 20), 0);
         // Another scale: /10.
         assert_eq!(grade_hundredths(Points(30), Points(80), 10), 375);
+        // Carried from /10 to /20, and /30 to /20 half-up: 14.125 → 14.13 (never a float).
+        assert_eq!(rescale(725, 10, 20), 1450);
+        assert_eq!(rescale(2119, 30, 20), 1413);
+        assert_eq!(rescale(1450, 20, 20), 1450);
     }
 
     #[test]

@@ -86,6 +86,16 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../assets/results/tab.js"),
     ),
     (
+        "results/harmonise.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/results/harmonise.js"),
+    ),
+    (
+        "results/adjust.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/results/adjust.js"),
+    ),
+    (
         "results/copy.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../assets/results/copy.js"),

@@ -171,6 +171,12 @@ pub fn router(state: AppState) -> Router {
         .route("/api/exams/{id}/stats/", get(results::stats))
         .route("/api/exams/{id}/release/", post(results::release))
         .route("/api/exams/{id}/withdraw/", post(results::withdraw))
+        .route(
+            "/api/exams/{id}/adjustments/",
+            get(results::adjustments).post(results::adjust),
+        )
+        .route("/api/adjustments/{id}/", delete(results::remove_adjustment))
+        .route("/api/me/results/", get(results::me_results))
         .route("/api/student/results/", get(results::mine))
         .route("/api/student/results/{copy}/", get(results::my_copy))
         .route("/api/copies/{id}/pdf/retry/", post(results::retry))
@@ -207,6 +213,7 @@ pub fn router(state: AppState) -> Router {
         .route("/exams/{id}", get(pages::exams::exam))
         .route("/exams/{id}/settings", get(pages::exams::settings))
         .route("/exams/{id}/grading", get(pages::exams::grading))
+        .route("/grading/exams/{id}/stats", get(pages::grading::my_stats))
         .route("/exams/{id}/results", get(pages::results::tab))
         .route("/exams/{id}/scheme", get(pages::exams::scheme))
         .route("/exams/{id}/scans", get(pages::exams::scans))

@@ -20,6 +20,8 @@ both_backends!(
     release_gates_withdraw_and_the_student_portal,
     statistics_of_known_grades,
     a_pdf_that_cannot_be_made_says_why_and_is_retried,
+    harmonisation_is_previewed_applied_seen_and_reversed,
+    a_question_corrector_sees_their_questions_and_cannot_be_harmonised,
 );
 
 struct Setup {
@@ -128,6 +130,28 @@ async fn setup_with(t: &TestApp, n: usize) -> Setup {
         copies,
         questions,
     }
+}
+
+/// A PDF's text as `pdftotext` (poppler-utils, installed by `scripts/setup.sh`) reads it,
+/// whitespace folded.
+fn pdf_text(pdf: &[u8]) -> String {
+    let path = std::env::temp_dir().join(format!(
+        "korrigo-results-{}-{}.pdf",
+        std::process::id(),
+        pdf.len()
+    ));
+    std::fs::write(&path, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is needed by this test: run scripts/setup.sh");
+    let _ = std::fs::remove_file(&path);
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Runs every waiting job, as the workers would.
@@ -248,6 +272,17 @@ async fn a_graded_copy_gets_its_final_pdf_for_managers_only(w: Which) {
             .any(|w| w == image.bytes.as_slice()),
         "the page's JPEG is in the PDF unchanged"
     );
+    let text = pdf_text(&r.bytes);
+    for want in [
+        "Bac blanc de mathématiques",
+        "Note : 15,75 / 20",
+        "a) Résoudre",
+        "6,5 / 8",
+        "Démarche claire",
+        "Très bon devoir.",
+    ] {
+        assert!(text.contains(want), "`{want}` in the summary: {text}");
+    }
 
     // Every PDF of the exam in one ZIP, streamed: the same bytes under the same name.
     let z = t.page(&s.prof, &zip_url).await;
@@ -876,5 +911,408 @@ async fn a_pdf_that_cannot_be_made_says_why_and_is_retried(w: Which) {
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     settle(&t).await;
     assert_eq!(copy_in_list(&t, &s).await["pdf"]["state"], "ready");
+    t.cleanup().await;
+}
+
+/// Alice's two copies (15,75 and 10): an offset previewed (nothing changes), nonsense refused,
+/// a linear map applied (10 → 11, 20 → 20: 16,18 and 11), seen by Alice, used by the
+/// statistics, the exports, the final PDFs and the portal; replaced by an offset; removed.
+async fn harmonisation_is_previewed_applied_seen_and_reversed(w: Which) {
+    let t = TestApp::new(w).await;
+    let s = setup_with(&t, 2).await;
+    let (a, b) = (s.copies[0], s.copies[1]);
+    grade(&t, &s, a, [6.5, 9.25]).await;
+    grade(&t, &s, b, [4.0, 6.0]).await;
+    settle(&t).await;
+    let url = format!("/api/exams/{}/adjustments/", s.exam);
+    let stats_url = format!("/api/exams/{}/stats/", s.exam);
+    let post = |who: Client, body: Value| {
+        let (t, url) = (&t, url.clone());
+        async move { t.browser(&who, Method::POST, &url, Some(body)).await }
+    };
+    // A preview shows before and after, and changes nothing.
+    let r = post(
+        s.prof.clone(),
+        json!({"corrector": "alice", "kind": "offset", "offset": 1, "preview": true}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["preview"], true);
+    assert_eq!(r.body["adjustment"]["id"], Value::Null);
+    assert_eq!(r.body["adjustment"]["description"], "+1 point");
+    let mut pairs: Vec<(f64, f64)> = r.body["copies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["before"].as_f64().unwrap(), c["after"].as_f64().unwrap()))
+        .collect();
+    pairs.sort_by(|x, y| x.0.total_cmp(&y.0));
+    assert_eq!(pairs, vec![(10.0, 11.0), (15.75, 16.75)]);
+    assert_eq!(
+        (
+            r.body["before"]["mean"].as_f64(),
+            r.body["after"]["mean"].as_f64()
+        ),
+        (Some(12.88), Some(13.88))
+    );
+    let h = &r.body["histogram_after"];
+    assert_eq!((h[11].as_u64(), h[16].as_u64()), (Some(1), Some(1)));
+    let st = t.browser(&s.prof, Method::GET, &stats_url, None).await;
+    assert_eq!(
+        st.body["overall"]["mean"].as_f64(),
+        Some(12.88),
+        "a preview changes nothing"
+    );
+    let listed = t.browser(&s.prof, Method::GET, &url, None).await;
+    assert_eq!(listed.body["items"], json!([]));
+
+    // Nonsense is refused, naming the field; a corrector cannot adjust.
+    for (body, field) in [
+        (
+            json!({"corrector": "alice", "kind": "scale", "offset": 1}),
+            "kind",
+        ),
+        (
+            json!({"corrector": "alice", "kind": "offset", "offset": 0}),
+            "offset",
+        ),
+        (
+            json!({"corrector": "alice", "kind": "offset", "offset": 25}),
+            "offset",
+        ),
+        (
+            json!({"corrector": "alice", "kind": "linear", "anchors": [{"from": 10, "to": 11}]}),
+            "anchors",
+        ),
+        (
+            json!({"corrector": "alice", "kind": "linear", "anchors": [{"from": 16, "to": 16}, {"from": 10, "to": 11}]}),
+            "anchors",
+        ),
+        (
+            json!({"corrector": "bob", "kind": "offset", "offset": 1}),
+            "corrector",
+        ),
+    ] {
+        let r = post(s.prof.clone(), body.clone()).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{body}: {}", r.text);
+        assert_eq!(
+            r.body["error"]["details"]["field"], field,
+            "{body}: {}",
+            r.text
+        );
+    }
+    let r = post(
+        s.alice.clone(),
+        json!({"corrector": "alice", "kind": "offset", "offset": 1}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    // Applied: a linear map. Both grades move; the PDFs are made again.
+    let pdf_at = |v: Value| v["pdf"]["at"].as_i64();
+    let before_pdf = {
+        let l = t
+            .browser(
+                &s.prof,
+                Method::GET,
+                &format!("/api/exams/{}/copies/", s.exam),
+                None,
+            )
+            .await;
+        pdf_at(l.body["items"][0].clone())
+    };
+    assert!(before_pdf.is_some());
+    let r = post(
+        s.prof.clone(),
+        json!({"corrector": "alice", "kind": "linear", "anchors": [{"from": 10, "to": 11}, {"from": 20, "to": 20}]}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let linear = r.body["adjustment"]["id"].as_i64().unwrap();
+    assert_eq!(r.body["adjustment"]["description"], "10 → 11 et 20 → 20");
+    assert_eq!(r.body["adjustment"]["created_by"], "prof");
+    settle(&t).await;
+    let st = t.browser(&s.prof, Method::GET, &stats_url, None).await;
+    let line = &st.body["correctors"][0];
+    assert_eq!(
+        (
+            line["figures"]["mean"].as_f64(),
+            line["adjustment"].as_str(),
+            line["adjusted"]["mean"].as_f64()
+        ),
+        (Some(12.88), Some("10 → 11 et 20 → 20"), Some(13.59)),
+        "the managers see both: 16,18 and 11 after"
+    );
+    assert_eq!(st.body["overall"]["mean"].as_f64(), Some(13.59));
+    let l = t
+        .browser(
+            &s.prof,
+            Method::GET,
+            &format!("/api/exams/{}/copies/", s.exam),
+            None,
+        )
+        .await;
+    assert!(
+        pdf_at(l.body["items"][0].clone()) > before_pdf,
+        "the PDF was made again"
+    );
+    let pdf = t.page(&s.prof, &format!("/api/copies/{a}/pdf/")).await;
+    let text = pdf_text(&pdf.bytes);
+    assert!(
+        text.contains("Note : 16,18 / 20")
+            && text
+                .contains("Note harmonisée : 15,75 / 20 avant harmonisation (10 → 11 et 20 → 20)"),
+        "the summary shows the adjusted grade and says so: {text}"
+    );
+    let journal = t
+        .browser(
+            &s.prof,
+            Method::GET,
+            &format!("/api/copies/{a}/journal/"),
+            None,
+        )
+        .await;
+    assert!(
+        journal.text.contains("grade_adjusted") && journal.text.contains("10 → 11"),
+        "{}",
+        journal.text
+    );
+    // Alice sees it: in her list, on her statistics (her own grades stay raw) and dashboard.
+    let hers = t.browser(&s.alice, Method::GET, &url, None).await;
+    assert_eq!(hers.body["items"][0]["description"], "10 → 11 et 20 → 20");
+    let mine = t.browser(&s.alice, Method::GET, &stats_url, None).await;
+    assert_eq!(
+        (
+            mine.body["my_adjustment"].as_str(),
+            mine.body["overall"]["mean"].as_f64()
+        ),
+        (Some("10 → 11 et 20 → 20"), Some(12.88))
+    );
+    let dash = t.page(&s.alice, "/grading").await;
+    assert!(dash.text.contains("harmonisées") && dash.text.contains("10 → 11 et 20 → 20"));
+    let page = t
+        .page(&s.alice, &format!("/grading/exams/{}/stats", s.exam))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text.contains("10 → 11 et 20 → 20") && page.text.contains("12,88"));
+    // The managers' Results tab shows both grades.
+    let tab = t.page(&s.prof, &format!("/exams/{}/results", s.exam)).await;
+    assert!(
+        tab.text.contains("16,18 / 20") && tab.text.contains("brute 15,75"),
+        "{}",
+        tab.text
+    );
+
+    // The exports and the portal use the adjusted grade.
+    let (ids, kids) = students(&t, &s).await;
+    identify(&t, &s, a, ids[0]).await;
+    identify(&t, &s, b, ids[1]).await;
+    settle(&t).await;
+    let csv = t
+        .browser(
+            &s.prof,
+            Method::GET,
+            &format!("/api/exams/{}/export/?format=pronote", s.exam),
+            None,
+        )
+        .await;
+    assert!(
+        csv.text.contains(";16,18;") && csv.text.contains(";11,00;"),
+        "{}",
+        csv.text
+    );
+    let book = t
+        .browser(
+            &s.prof,
+            Method::GET,
+            &format!("/api/exams/{}/export/?format=csv", s.exam),
+            None,
+        )
+        .await;
+    assert!(
+        book.text
+            .contains("NOTE AVANT HARMONISATION (/20);NOTE (/20)"),
+        "{}",
+        book.text
+    );
+    assert!(book.text.contains(";15,75;16,18"), "{}", book.text);
+    let r = t
+        .browser(
+            &s.prof,
+            Method::POST,
+            &format!("/api/exams/{}/release/", s.exam),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let me = t
+        .browser(&kids[0], Method::GET, "/api/me/results/", None)
+        .await;
+    assert_eq!(me.status, StatusCode::OK, "{}", me.text);
+    let item = &me.body["items"][0];
+    assert_eq!(
+        (
+            item["copy"].as_i64(),
+            item["grade"].as_f64(),
+            item["harmonised"].as_str()
+        ),
+        (Some(a), Some(16.18), Some("10 → 11 et 20 → 20"))
+    );
+    assert_eq!(
+        (item["total"].as_f64(), item["max_total"].as_f64()),
+        (Some(15.75), Some(20.0))
+    );
+    assert_eq!(item["exam"]["name"], "Bac blanc de mathématiques");
+    assert_eq!(item["scores"][0]["points"].as_f64(), Some(6.5));
+    assert_eq!(
+        me.body["items"].as_array().unwrap().len(),
+        1,
+        "nothing of anyone else"
+    );
+    assert_eq!(
+        t.browser(&kids[0], Method::GET, &url, None).await.status,
+        StatusCode::FORBIDDEN,
+        "a student sees no adjustment"
+    );
+
+    // Replaced by an offset, then removed: back to the raw grades; removing twice says so.
+    let r = post(
+        s.prof.clone(),
+        json!({"corrector": "alice", "kind": "offset", "offset": -0.5}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["replaces"]["id"].as_i64(), Some(linear));
+    let offset = r.body["adjustment"]["id"].as_i64().unwrap();
+    let listed = t.browser(&s.prof, Method::GET, &url, None).await;
+    let items = listed.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    assert_eq!(
+        (items[0]["id"].as_i64(), items[0]["removed_at"].is_null()),
+        (Some(offset), true)
+    );
+    assert_eq!(
+        (items[1]["id"].as_i64(), items[1]["removed_by"].as_str()),
+        (Some(linear), Some("prof"))
+    );
+    let del = format!("/api/adjustments/{offset}/");
+    assert_eq!(
+        t.browser(&s.alice, Method::DELETE, &del, None).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let r = t.browser(&s.prof, Method::DELETE, &del, None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert!(r.body["removed_at"].is_i64());
+    let r = t.browser(&s.prof, Method::DELETE, &del, None).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    let st = t.browser(&s.prof, Method::GET, &stats_url, None).await;
+    assert_eq!(st.body["overall"]["mean"].as_f64(), Some(12.88));
+    assert_eq!(st.body["correctors"][0]["adjustment"], Value::Null);
+    let me = t
+        .browser(&kids[0], Method::GET, "/api/me/results/", None)
+        .await;
+    assert_eq!(me.body["items"][0]["grade"].as_f64(), Some(15.75));
+    assert_eq!(me.body["items"][0]["harmonised"], Value::Null);
+    // The PDFs made again show the raw grade.
+    settle(&t).await;
+    let pdf = t.page(&s.prof, &format!("/api/copies/{a}/pdf/")).await;
+    let text = pdf_text(&pdf.bytes);
+    assert!(
+        text.contains("Note : 15,75 / 20") && !text.contains("harmonisée"),
+        "{text}"
+    );
+    t.cleanup().await;
+}
+
+/// By questions: Alice grades question a, Bob question b, on every copy. Alice's statistics
+/// cover her question on every graded copy and no overall grade; harmonising one corrector
+/// of such an exam is refused with the reason.
+async fn a_question_corrector_sees_their_questions_and_cannot_be_harmonised(w: Which) {
+    let t = TestApp::new(w).await;
+    let s = setup_with(&t, 2).await;
+    let (qa, qb) = (s.questions[0].clone(), s.questions[1].clone());
+    let (_, bob) = t.user(&s.admin, "bob", "teacher").await;
+    let r = t
+        .browser(
+            &s.prof,
+            Method::PUT,
+            &format!("/api/exams/{}/members/", s.exam),
+            Some(json!({"username": "bob", "role": "corrector"})),
+        )
+        .await;
+    assert!(r.status.is_success(), "{}", r.text);
+    let r = t
+        .browser(
+            &s.prof,
+            Method::POST,
+            &format!("/api/exams/{}/dispatch/", s.exam),
+            Some(json!({"mode": "questions", "correctors": [], "questions": {"alice": [qa], "bob": [qb]}})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    for (copy, a, b) in [(s.copies[0], 6.0, 9.0), (s.copies[1], 4.0, 3.0)] {
+        for (who, q, p) in [(&s.alice, &qa, a), (&bob, &qb, b)] {
+            let r = t
+                .browser(
+                    who,
+                    Method::PUT,
+                    &format!("/api/copies/{copy}/scores/{q}/"),
+                    Some(json!({"points": p, "version": 0})),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        }
+        t.browser(
+            &bob,
+            Method::PUT,
+            &format!("/api/copies/{copy}/appreciation/"),
+            Some(json!({"text": "Correct.", "version": 0})),
+        )
+        .await;
+        for who in [&s.alice, &bob] {
+            let r = t
+                .browser(
+                    who,
+                    Method::POST,
+                    &format!("/api/copies/{copy}/finalize/"),
+                    None,
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        }
+    }
+    settle(&t).await;
+    let mine = t
+        .browser(
+            &s.alice,
+            Method::GET,
+            &format!("/api/exams/{}/stats/", s.exam),
+            None,
+        )
+        .await;
+    assert_eq!(mine.status, StatusCode::OK, "{}", mine.text);
+    assert_eq!(mine.body["scope"], "my_questions");
+    assert_eq!(mine.body["overall"], Value::Null);
+    let q = mine.body["questions"].as_array().unwrap();
+    assert_eq!(q.len(), 1, "only her question: {q:?}");
+    assert_eq!(
+        (q[0]["question"].as_str(), q[0]["figures"]["mean"].as_f64()),
+        (Some(qa.as_str()), Some(5.0))
+    );
+    let r = t
+        .browser(
+            &s.prof,
+            Method::POST,
+            &format!("/api/exams/{}/adjustments/", s.exam),
+            Some(json!({"corrector": "alice", "kind": "offset", "offset": 1, "preview": true})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    assert!(
+        r.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("by questions")
+    );
     t.cleanup().await;
 }

@@ -9,12 +9,12 @@ use korrigo_domain::copies::CopyStatus;
 use korrigo_domain::gradebook::{Cell, Gradebook};
 use korrigo_domain::identify::IdMethod;
 use korrigo_domain::pronote::{self, PronoteRow};
-use korrigo_domain::results::grade_hundredths;
 use korrigo_domain::scheme::Points;
 use korrigo_domain::text::collate;
 use korrigo_domain::{Date, ExamId};
 use korrigo_store::{grading, identify, scans};
 
+use super::FinalGrades;
 use crate::accounts::AuthSession;
 use crate::{App, AppError, ClientInfo};
 
@@ -72,6 +72,8 @@ struct Line {
     code: String,
     scores: HashMap<String, i64>,
     total: Points,
+    /// Its corrector (by copies), whose harmonisation applies.
+    corrector: Option<i64>,
     appreciation: String,
 }
 
@@ -100,6 +102,7 @@ impl App {
                 .into_iter()
                 .map(|st| (st.id, st))
                 .collect();
+        let finals = FinalGrades::load(c.conn(), &exam).await?;
         drop(c);
         let graded = |k: &scans::Copy| {
             matches!(
@@ -153,6 +156,7 @@ impl App {
                     code: k.code.clone(),
                     scores,
                     total,
+                    corrector: k.corrector_id,
                     appreciation: appreciations.get(&k.id).cloned().unwrap_or_default(),
                 })
             })
@@ -179,6 +183,7 @@ impl App {
                         birth_date: l.birth_date,
                         total: l.total,
                         scheme_total,
+                        adjusted: finals.adjusted_on_twenty(l.corrector, l.total),
                         comment: l.appreciation.clone(),
                     })
                     .collect();
@@ -193,7 +198,7 @@ impl App {
                 }
             }
             ExportFormat::Csv | ExportFormat::Xlsx => {
-                let book = gradebook(&exam, &lines);
+                let book = gradebook(&exam, &lines, &finals);
                 if format == ExportFormat::Csv {
                     ExportFile {
                         file_name: format!("{base}_notes.csv"),
@@ -232,8 +237,10 @@ impl App {
 }
 
 /// One row per student: name, birth date, class, code, a column per question (its label path
-/// and maximum), the total and the grade on the exam's scale.
-fn gradebook(exam: &korrigo_store::exams::Exam, lines: &[Line]) -> Gradebook {
+/// and maximum), the total and the grade on the exam's scale; when the exam has a
+/// harmonisation in force, the grade before it too, just before the final grade.
+fn gradebook(exam: &korrigo_store::exams::Exam, lines: &[Line], finals: &FinalGrades) -> Gradebook {
+    let adjusted = finals.any();
     let leaves = exam.scheme.leaves();
     let scheme_total = exam.scheme.total();
     let mut headings: Vec<String> = ["NOM", "PRENOM", "DATE_NAISSANCE", "CLASSE", "COPIE"]
@@ -250,6 +257,9 @@ fn gradebook(exam: &korrigo_store::exams::Exam, lines: &[Line]) -> Gradebook {
         "TOTAL (/{})",
         korrigo_domain::results::french_points(scheme_total)
     ));
+    if adjusted {
+        headings.push(format!("NOTE AVANT HARMONISATION (/{})", exam.grade_scale));
+    }
     headings.push(format!("NOTE (/{})", exam.grade_scale));
     let rows = lines
         .iter()
@@ -268,7 +278,10 @@ fn gradebook(exam: &korrigo_store::exams::Exam, lines: &[Line]) -> Gradebook {
                 });
             }
             row.push(Cell::Number(l.total.as_f64()));
-            let grade = grade_hundredths(l.total, scheme_total, exam.grade_scale);
+            if adjusted {
+                row.push(Cell::Number(f64::from(finals.raw(l.total)) / 100.0));
+            }
+            let grade = finals.grade(l.corrector, l.total);
             row.push(Cell::Number(f64::from(grade) / 100.0));
             row
         })

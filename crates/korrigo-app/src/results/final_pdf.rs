@@ -9,7 +9,7 @@ use korrigo_domain::marks::Mark;
 use korrigo_domain::results::{french_points, french_short, grade_hundredths};
 use korrigo_domain::scheme::{Points, SchemeNode};
 use korrigo_media::final_pdf::{FinalPage, Summary, SummaryRow, final_pdf};
-use korrigo_store::results::PdfRow;
+use korrigo_store::results::{self as results_store, PdfRow};
 use korrigo_store::{exams, grading, scans, students};
 
 use crate::App;
@@ -38,6 +38,12 @@ impl App {
             Some(id) => students::find(c.conn(), id).await.map_err(err)?,
             None => None,
         };
+        let adjustment = results_store::adjustments_of_copies(c.conn(), &[row.id])
+            .await
+            .map_err(err)?
+            .into_iter()
+            .next()
+            .map(|(_, a)| a.adjustment);
         drop(c);
 
         let mut final_pages = Vec::with_capacity(pages.len());
@@ -72,7 +78,8 @@ impl App {
         let total =
             Points(u32::try_from(scores.iter().map(|s| s.points).sum::<i64>()).unwrap_or(0));
         let scheme_total = exam.scheme.total();
-        let grade = grade_hundredths(total, scheme_total, exam.grade_scale);
+        let raw = grade_hundredths(total, scheme_total, exam.grade_scale);
+        let grade = adjustment.map_or(raw, |a| a.apply(raw, exam.grade_scale));
         let mut rows = vec![];
         fn walk(
             nodes: &[SchemeNode],
@@ -133,6 +140,15 @@ impl App {
             title: exam.name.clone(),
             lines,
             total: total_line,
+            // Transparent: the student sees that and how the grade was harmonised.
+            total_note: adjustment.map(|a| {
+                format!(
+                    "Note harmonisée : {} / {} avant harmonisation ({})",
+                    french_short(raw),
+                    exam.grade_scale,
+                    a.describe()
+                )
+            }),
             headings: ["Question".into(), "Points".into(), "Remarque".into()],
             rows,
             appreciation: (

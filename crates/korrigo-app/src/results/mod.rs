@@ -2,6 +2,7 @@
 //! (again after a reopening and a new finalize, or when its student is identified), its state
 //! as managers see it, its download and a retry after a failure.
 
+mod adjust;
 mod bundle;
 mod export;
 mod final_pdf;
@@ -10,10 +11,15 @@ mod portal;
 mod release;
 mod stats;
 
+pub(crate) use adjust::FinalGrades;
+pub use adjust::{
+    AdjustedCopy, AdjustmentInput, AdjustmentList, AdjustmentOutcome, AdjustmentView, Anchor,
+    MyAdjustment,
+};
 pub use bundle::{PdfBundle, PdfProgress};
 pub use export::{ExportFile, ExportFormat};
 pub use overview::{ResultLine, ResultsOverview};
-pub use portal::{StudentResult, StudentResultItem};
+pub use portal::{ExamRef, MyResult, ScoreResult, StudentResult, StudentResultItem};
 pub use release::{NotReady, ReleaseView};
 pub use stats::{CorrectorLine, ExamStats, QuestionLine};
 

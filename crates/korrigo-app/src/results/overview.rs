@@ -6,12 +6,11 @@ use std::collections::HashMap;
 use korrigo_domain::ExamId;
 use korrigo_domain::copies::CopyStatus;
 use korrigo_domain::identify::IdMethod;
-use korrigo_domain::results::grade_hundredths;
 use korrigo_domain::scheme::Points;
 use korrigo_store::{grading, identify, results as store, scans};
 use serde::Serialize;
 
-use super::PdfState;
+use super::{FinalGrades, PdfState};
 use crate::accounts::AuthSession;
 use crate::{App, AppError};
 
@@ -23,11 +22,16 @@ pub struct ResultLine {
     /// "NOM Prénom", once identified.
     pub student: Option<String>,
     pub status: CopyStatus,
-    /// The grade in hundredths on the exam's scale, once graded.
+    /// The final grade in hundredths on the exam's scale, once graded (harmonised when its
+    /// corrector's grades are).
     pub grade: Option<u32>,
+    /// The grade before harmonisation, when one applies to this copy.
+    pub raw_grade: Option<u32>,
     pub pdf: PdfState,
     /// Released to its student.
     pub released: bool,
+    /// Set aside as no student's (a blank or a stray sheet): never released, never blocks.
+    pub aside: bool,
     /// Why release would leave it out: `not_graded`, `unidentified` (None: ready, or set
     /// aside as no student's).
     pub not_ready: Option<&'static str>,
@@ -63,8 +67,8 @@ impl App {
                 .collect();
         let released_at = store::released_at(c.conn(), exam_id.0).await?;
         let released: Vec<i64> = store::released_copies(c.conn(), exam_id.0).await?;
+        let finals = FinalGrades::load(c.conn(), &exam).await?;
         drop(c);
-        let scheme_total = exam.scheme.total();
         let lines = copies
             .iter()
             .map(|k| {
@@ -88,7 +92,9 @@ impl App {
                         .and_then(|id| students.get(&id))
                         .map(|st| format!("{} {}", st.last_name.to_uppercase(), st.first_name)),
                     status: k.status,
-                    grade: graded.then(|| grade_hundredths(total, scheme_total, exam.grade_scale)),
+                    grade: graded.then(|| finals.grade(k.corrector_id, total)),
+                    raw_grade: (graded && finals.adjustment(k.corrector_id).is_some())
+                        .then(|| finals.raw(total)),
                     pdf: PdfState::from_parts(
                         k.status,
                         k.pdf_key.as_deref(),
@@ -96,6 +102,7 @@ impl App {
                         k.pdf_error.as_deref(),
                     ),
                     released: released.contains(&k.id),
+                    aside,
                     not_ready,
                 }
             })

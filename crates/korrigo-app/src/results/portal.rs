@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+use korrigo_domain::adjust::Adjustment;
 use korrigo_domain::results::{french_short, grade_hundredths};
 use korrigo_domain::scheme::{Points, Scheme};
 use korrigo_domain::{Date, Role};
@@ -26,7 +27,13 @@ pub struct StudentResultItem {
     pub date: Option<String>,
     /// The grade on the exam's scale, written the French way (`14,5`), and the scale.
     pub grade: String,
+    /// The same in hundredths (for `/api/me/results/`).
+    #[serde(skip)]
+    pub grade_hundredths: u32,
     pub scale: i64,
+    /// The grade was harmonised (the corrector's grades adjusted by the exam's managers):
+    /// how, in French (`+0,5 point`); then `grade` is the adjusted grade.
+    pub harmonised: Option<String>,
     /// When it was released (ms).
     pub released_at: i64,
 }
@@ -34,6 +41,8 @@ pub struct StudentResultItem {
 /// One question's result.
 #[derive(Debug, Serialize)]
 pub struct QuestionResult {
+    /// Its stable id in the scheme.
+    pub question: String,
     /// Its label path ("Exercice 1 · a)").
     pub label: String,
     /// Points obtained (None: not scored) and the maximum.
@@ -56,6 +65,48 @@ pub struct ResultPage {
     pub marks: Vec<serde_json::Value>,
 }
 
+/// The exam of a released copy.
+#[derive(Debug, Serialize)]
+pub struct ExamRef {
+    pub id: i64,
+    pub name: String,
+    pub subject: String,
+    /// ISO date.
+    pub date: Option<String>,
+}
+
+/// One question's score in `/api/me/results/`.
+#[derive(Debug, Serialize)]
+pub struct ScoreResult {
+    pub question: String,
+    pub label: String,
+    /// None: not scored.
+    pub points: Option<f64>,
+    pub max_points: f64,
+    pub remark: String,
+}
+
+/// A released copy as `GET /api/me/results/` gives it (the contract schools' scripts use).
+#[derive(Debug, Serialize)]
+pub struct MyResult {
+    pub exam: ExamRef,
+    pub copy: i64,
+    /// The final grade on the exam's scale (harmonised when its corrector's grades are).
+    pub grade: f64,
+    pub grade_scale: i64,
+    /// How the grade was harmonised (`+0,5 point`), if it was.
+    pub harmonised: Option<String>,
+    /// Points obtained and the scheme's total.
+    pub total: f64,
+    pub max_total: f64,
+    pub scores: Vec<ScoreResult>,
+    pub appreciation: String,
+    pub pdf_url: Option<String>,
+    pub pages: Vec<ResultPage>,
+    /// When it was released (ms).
+    pub released_at: i64,
+}
+
 /// A released copy in full.
 #[derive(Debug, Serialize)]
 pub struct StudentResult {
@@ -71,8 +122,14 @@ pub struct StudentResult {
     pub pdf_url: Option<String>,
 }
 
-fn item(r: &ReleasedCopy, total: Points, scheme: &Scheme) -> StudentResultItem {
+fn item(
+    r: &ReleasedCopy,
+    total: Points,
+    scheme: &Scheme,
+    adjustment: Option<Adjustment>,
+) -> StudentResultItem {
     let scale = u32::try_from(r.grade_scale).unwrap_or(20);
+    let raw = grade_hundredths(total, scheme.total(), scale);
     StudentResultItem {
         copy: r.copy_id,
         exam: r.exam_name.clone(),
@@ -82,8 +139,10 @@ fn item(r: &ReleasedCopy, total: Points, scheme: &Scheme) -> StudentResultItem {
             .as_deref()
             .and_then(|d| Date::parse(d).ok())
             .map(|d| d.iso()),
-        grade: french_short(grade_hundredths(total, scheme.total(), scale)),
+        grade: french_short(adjustment.map_or(raw, |a| a.apply(raw, scale))),
+        grade_hundredths: adjustment.map_or(raw, |a| a.apply(raw, scale)),
         scale: r.grade_scale,
+        harmonised: adjustment.map(|a| a.describe()),
         released_at: r.released_at,
     }
 }
@@ -123,14 +182,63 @@ impl App {
         let ids: Vec<i64> = rows.iter().map(|r| r.copy_id).collect();
         let mut c = self.db.read().await?;
         let totals = grading::totals_of(c.conn(), &ids).await?;
+        let adjustments: HashMap<i64, Adjustment> = store::adjustments_of_copies(c.conn(), &ids)
+            .await?
+            .into_iter()
+            .map(|(k, a)| (k, a.adjustment))
+            .collect();
         drop(c);
         Ok(rows
             .iter()
             .map(|r| {
                 let total = totals.get(&r.copy_id).copied().unwrap_or(0);
-                item(r, Points(u32::try_from(total).unwrap_or(0)), &scheme_of(r))
+                item(
+                    r,
+                    Points(u32::try_from(total).unwrap_or(0)),
+                    &scheme_of(r),
+                    adjustments.get(&r.copy_id).copied(),
+                )
             })
             .collect())
+    }
+
+    /// Every released copy of the student's in full, newest first (`/api/me/results/`).
+    pub async fn my_results_full(&self, s: &AuthSession) -> Result<Vec<MyResult>, AppError> {
+        let rows = self.released(s, None).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let full = self.my_result(s, r.copy_id).await?;
+            out.push(MyResult {
+                exam: ExamRef {
+                    id: r.exam_id,
+                    name: full.item.exam,
+                    subject: full.item.subject,
+                    date: full.item.date,
+                },
+                copy: r.copy_id,
+                grade: f64::from(full.item.grade_hundredths) / 100.0,
+                grade_scale: full.item.scale,
+                harmonised: full.item.harmonised,
+                total: full.total,
+                max_total: full.scheme_total,
+                scores: full
+                    .questions
+                    .into_iter()
+                    .map(|q| ScoreResult {
+                        question: q.question,
+                        label: q.label,
+                        points: q.points,
+                        max_points: q.max,
+                        remark: q.remark,
+                    })
+                    .collect(),
+                appreciation: full.appreciation,
+                pdf_url: full.pdf_url,
+                pages: full.pages,
+                released_at: full.item.released_at,
+            });
+        }
+        Ok(out)
     }
 
     /// One released copy in full (404 for any other copy).
@@ -147,6 +255,11 @@ impl App {
         let appreciation = grading::appreciation_of(c.conn(), copy).await?;
         let pages = scans::pages_of_copies(c.conn(), &[copy]).await?;
         let marks = grading::annotations_of(c.conn(), copy).await?;
+        let adjustment = store::adjustments_of_copies(c.conn(), &[copy])
+            .await?
+            .into_iter()
+            .next()
+            .map(|(_, a)| a.adjustment);
         drop(c);
         let by_q: HashMap<&str, (i64, &str)> = scores
             .iter()
@@ -160,6 +273,7 @@ impl App {
             .map(|(id, label, max)| {
                 let got = by_q.get(id.as_str());
                 QuestionResult {
+                    question: id.clone(),
                     label,
                     points: got.map(|(p, _)| *p as f64 / 4.0),
                     max: max.as_f64(),
@@ -190,7 +304,7 @@ impl App {
             })
             .collect();
         Ok(StudentResult {
-            item: item(&r, total, &scheme),
+            item: item(&r, total, &scheme, adjustment),
             total: total.as_f64(),
             scheme_total: scheme.total().as_f64(),
             questions,

@@ -29,6 +29,8 @@ pub struct Summary {
     pub lines: Vec<String>,
     /// The total line ("Note : 14,5 / 20").
     pub total: String,
+    /// A smaller line under it, when the grade needs explaining (a harmonisation).
+    pub total_note: Option<String>,
     /// Column headings: question, points, remark.
     pub headings: [String; 3],
     /// One row per question, in the scheme's order.
@@ -181,12 +183,24 @@ pub(super) fn draw(doc: &mut Document, sum: &Summary, font: &Font) -> Result<(),
         }
     }
     items.push(Item::Gap(8.0));
-    items.push(Item::Text {
-        x: MARGIN,
-        size: 15.0,
-        gray: 0,
-        text: sum.total.clone(),
-    });
+    for l in wrap(&sum.total, 15.0, inner) {
+        items.push(Item::Text {
+            x: MARGIN,
+            size: 15.0,
+            gray: 0,
+            text: l,
+        });
+    }
+    if let Some(note) = &sum.total_note {
+        for l in wrap(note, 11.0, inner) {
+            items.push(Item::Text {
+                x: MARGIN,
+                size: 11.0,
+                gray: 60,
+                text: l,
+            });
+        }
+    }
     items.push(Item::Gap(10.0));
     items.push(Item::Row {
         x: MARGIN,

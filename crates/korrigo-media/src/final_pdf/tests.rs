@@ -33,6 +33,7 @@ fn summary() -> Summary {
         title: "Devoir surveillé n° 3 — Équations".into(),
         lines: vec!["Copie K7M-4Q2".into(), "Élève : SAINT-ANDRÉ Éloïse".into()],
         total: "Note : 14,5 / 20".into(),
+        total_note: None,
         headings: ["Question".into(), "Points".into(), "Remarque".into()],
         rows: vec![
             SummaryRow {
@@ -122,6 +123,55 @@ fn pages_keep_their_jpeg_bytes_and_carry_the_marks_as_vectors() {
         "{} bytes for {images} of images",
         pdf.len()
     );
+}
+
+/// The text of a PDF as a reader's copy-paste gives it (`pdftotext`, from poppler-utils, which
+/// `scripts/setup.sh` installs): the summary must come out readable, accents included.
+fn text_of(pdf: &[u8]) -> String {
+    let dir = std::env::temp_dir().join(format!("korrigo-pdftext-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{}.pdf", pdf.len()));
+    std::fs::write(&path, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is needed by this test: run scripts/setup.sh");
+    let _ = std::fs::remove_file(&path);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn the_summary_reads_back_with_its_accents() {
+    let sum = Summary {
+        total_note: Some("Note harmonisée : 14 / 20 avant harmonisation (+0,5 point)".into()),
+        ..summary()
+    };
+    let pdf = final_pdf(&[page(3, 0)], &sum).unwrap();
+    let text = text_of(&pdf);
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for want in [
+        "Devoir surveillé n° 3 — Équations",
+        "Élève : SAINT-ANDRÉ Éloïse",
+        "Note : 14,5 / 20",
+        "Note harmonisée : 14 / 20 avant harmonisation (+0,5 point)",
+        "a) Résoudre l’équation",
+        "2,5 / 3",
+        "Appréciation",
+        "Bon travail, soigné.",
+        "Continuez ainsi !",
+    ] {
+        assert!(
+            flat.contains(want),
+            "`{want}` not in the summary's text: {flat}"
+        );
+    }
 }
 
 #[test]

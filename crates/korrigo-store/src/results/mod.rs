@@ -1,6 +1,9 @@
 //! Results: each graded copy's final PDF (where it is kept, when it was made, why it failed).
 
 use crate::{Conn, StoreError, on_conn};
+
+mod adjustments;
+pub use adjustments::*;
 use korrigo_domain::copies::CopyStatus;
 
 /// A copy's final PDF state as stored.

@@ -126,6 +126,17 @@ pub async fn withdraw(
     ))
 }
 
+/// `GET /api/me/results/` (students): every released copy of mine in full, newest first:
+/// `{"items": [{"exam": {"id", "name", "subject", "date"}, "copy", "grade", "grade_scale",
+/// "total", "max_total", "scores": [...], "appreciation", "pdf_url", "pages": [...]}]}`.
+pub async fn me_results(
+    State(st): State<AppState>,
+    Session(s): Session,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let items = st.app.my_results_full(&s).await?;
+    Ok(Json(serde_json::json!({ "items": items })))
+}
+
 /// `GET /api/student/results/` (students): my released copies, newest first.
 pub async fn mine(
     State(st): State<AppState>,
@@ -211,4 +222,44 @@ pub async fn stats(
     Path(id): Path<i64>,
 ) -> Result<Json<korrigo_app::results::ExamStats>, ApiError> {
     Ok(Json(st.app.exam_stats(&s, ExamId(id)).await?))
+}
+
+impl super::BodyLimits for korrigo_app::results::AdjustmentInput {}
+
+/// `GET /api/exams/{id}/adjustments/` (managers: every harmonisation of the exam, in force
+/// first; a corrector: those of their own grades).
+pub async fn adjustments(
+    State(st): State<AppState>,
+    Session(s): Session,
+    Path(id): Path<i64>,
+) -> Result<Json<korrigo_app::results::AdjustmentList>, ApiError> {
+    Ok(Json(st.app.exam_adjustments(&s, ExamId(id)).await?))
+}
+
+/// `POST /api/exams/{id}/adjustments/` `{"corrector", "kind": "offset"|"linear", "offset"?,
+/// "anchors"?, "preview"?}` (managers): previews or applies a harmonisation of one
+/// corrector's grades, with their distribution before and after.
+pub async fn adjust(
+    State(st): State<AppState>,
+    ctx: RequestContext,
+    Session(s): Session,
+    Path(id): Path<i64>,
+    super::ApiJson(b): super::ApiJson<korrigo_app::results::AdjustmentInput>,
+) -> Result<Json<korrigo_app::results::AdjustmentOutcome>, ApiError> {
+    Ok(Json(
+        st.app
+            .adjust_grades(&s, ExamId(id), &b, &ctx.client())
+            .await?,
+    ))
+}
+
+/// `DELETE /api/adjustments/{id}/` (managers of its exam): removes a harmonisation; the
+/// corrector's copies go back to their raw grades.
+pub async fn remove_adjustment(
+    State(st): State<AppState>,
+    ctx: RequestContext,
+    Session(s): Session,
+    Path(id): Path<i64>,
+) -> Result<Json<korrigo_app::results::AdjustmentView>, ApiError> {
+    Ok(Json(st.app.remove_adjustment(&s, id, &ctx.client()).await?))
 }

@@ -704,4 +704,59 @@ pub(super) const MESSAGES_FR: &[(&str, &str)] = &[
     ("{}: {}", "{}\u{a0}: {}"),
     // A list of problems ("2 question(s) without a score, no appreciation"), each translated.
     ("{}, {}", "{}, {}"),
+    // Harmonisation.
+    ("an offset of 0 changes nothing", "Un décalage de 0 ne change rien."),
+    (
+        "an offset is at most {} points either way (the whole scale)",
+        "Un décalage vaut au plus {} points, dans un sens ou dans l\u{2019}autre (tout le barème).",
+    ),
+    (
+        "an offset is a multiple of 0.1 or 0.25 point",
+        "Un décalage est un multiple de 0,1 ou de 0,25 point.",
+    ),
+    (
+        "the anchors are grades between 0 and {}; {} is not",
+        "Les notes de référence vont de 0 à {}\u{a0}; {} n\u{2019}en est pas une.",
+    ),
+    (
+        "the first anchor starts from a lower grade than the second",
+        "La première note de référence doit être plus basse que la seconde.",
+    ),
+    (
+        "a linear map keeps the order of grades: the second anchor's grade cannot end below the first's",
+        "Une application linéaire garde l\u{2019}ordre des notes\u{a0}: la seconde note ne peut pas devenir plus basse que la première.",
+    ),
+    ("these anchors change nothing", "Ces notes de référence ne changent rien."),
+    ("{} has more than two decimals", "{} a plus de deux décimales."),
+    ("{} is too large", "{} est trop grand."),
+    (
+        "an offset takes no anchors (use `kind: linear`)",
+        "Un décalage ne prend pas de notes de référence (utilisez «\u{a0}kind: linear\u{a0}»).",
+    ),
+    (
+        "give the points to add, e.g. 0.5 or -1",
+        "Indiquez les points à ajouter, par exemple 0,5 ou −1.",
+    ),
+    (
+        "a linear map takes two anchors, not an offset (use `kind: offset`)",
+        "Une application linéaire prend deux notes de référence, pas un décalage (utilisez «\u{a0}kind: offset\u{a0}»).",
+    ),
+    (
+        "give exactly two anchors, e.g. [{\"from\": 10, \"to\": 11}, {\"from\": 16, \"to\": 16}]",
+        "Indiquez exactement deux notes de référence, par exemple [{\"from\": 10, \"to\": 11}, {\"from\": 16, \"to\": 16}].",
+    ),
+    ("{} is below 0: grades start at 0", "{} est négatif\u{a0}: les notes commencent à 0."),
+    (
+        "`{}` is not a kind of adjustment: `offset` or `linear`",
+        "«\u{a0}{}\u{a0}» n\u{2019}est pas un type d\u{2019}harmonisation\u{a0}: «\u{a0}offset\u{a0}» ou «\u{a0}linear\u{a0}».",
+    ),
+    (
+        "`{}` is not a member of this exam",
+        "«\u{a0}{}\u{a0}» n\u{2019}est pas membre de cet examen.",
+    ),
+    (
+        "this exam is dispatched by questions: every copy has several correctors, so one corrector's grades cannot be adjusted apart",
+        "Cet examen est réparti par questions\u{a0}: chaque copie a plusieurs correcteurs, on ne peut donc pas harmoniser les notes d\u{2019}un seul.",
+    ),
+    ("this adjustment was already removed", "Cette harmonisation a déjà été annulée."),
 ];

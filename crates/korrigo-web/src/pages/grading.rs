@@ -29,6 +29,49 @@ pub struct ExamGrading {
     /// The copy "Next copy" opens: one in progress first, else one to grade.
     pub(crate) next: Option<i64>,
     pub(crate) copies: Vec<CopyRow>,
+    /// The harmonisation a manager applied to my grades in this exam ("+0,5 point"), if any.
+    pub(crate) adjustment: Option<String>,
+}
+
+/// `GET /grading/exams/{id}/stats`: a corrector's statistics in an exam (the copies they
+/// graded, or their questions on every copy), and the harmonisation of their grades.
+pub async fn my_stats(
+    State(st): State<AppState>,
+    PageSession(s): PageSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Response {
+    let exam = match st.app.get_exam(&s, ExamId(id)).await {
+        Ok(v) => v.exam,
+        Err(e) => return page_error(&st, &s, &headers, e),
+    };
+    let stats = match st.app.exam_stats(&s, ExamId(id)).await {
+        Ok(x) => x,
+        Err(e) => return page_error(&st, &s, &headers, e),
+    };
+    let l = layout(&st, Some(&s), &headers, "nav.grading");
+    let view = super::results::StatsView::of(&stats, &l);
+    render(&MyStatsPage {
+        name: exam.name,
+        scope_key: match stats.scope {
+            "my_questions" => "grading.stats_scope_questions",
+            "my_copies" => "grading.stats_scope_copies",
+            _ => "grading.stats_scope_exam",
+        },
+        adjustment: stats.my_adjustment.clone(),
+        v: view,
+        l,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "grading_stats.html")]
+struct MyStatsPage {
+    l: Layout,
+    name: String,
+    scope_key: &'static str,
+    adjustment: Option<String>,
+    v: super::results::StatsView,
 }
 
 #[derive(Template)]
@@ -46,6 +89,10 @@ pub async fn dashboard(
 ) -> Response {
     let items = match st.app.my_grading_copies(&s, None).await {
         Ok(i) => i,
+        Err(e) => return page_error(&st, &s, &headers, e),
+    };
+    let adjustments = match st.app.my_adjustments(&s).await {
+        Ok(a) => a,
         Err(e) => return page_error(&st, &s, &headers, e),
     };
     let mut exams: Vec<ExamGrading> = Vec::new();
@@ -75,6 +122,10 @@ pub async fn dashboard(
                 graded: 0,
                 next: None,
                 copies: Vec::new(),
+                adjustment: adjustments
+                    .iter()
+                    .find(|a| a.exam == item.exam)
+                    .map(|a| a.adjustment.description.clone()),
             });
         }
         let e = exams.last_mut().expect("pushed above");

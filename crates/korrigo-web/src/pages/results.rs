@@ -15,8 +15,10 @@ pub struct ResultRow {
     pub(crate) id: i64,
     pub(crate) code: String,
     pub(crate) student: Option<String>,
-    /// "14,5" (the scale is shown beside).
+    /// "14,5" (the scale is shown beside): the final grade.
     pub(crate) grade: Option<String>,
+    /// The grade before harmonisation, when one applies.
+    pub(crate) raw_grade: Option<String>,
     pub(crate) pdf_ready: bool,
     pub(crate) pdf_generating: bool,
     pub(crate) pdf_failed: Option<String>,
@@ -43,11 +45,32 @@ struct ResultsTab {
     pdf_generating: usize,
     pdf_failed: usize,
     script: String,
-    stats: Option<FiguresRow>,
-    /// The histogram drawn on the server (our own SVG: safe to embed).
-    histogram: String,
-    stat_questions: Vec<QuestionStatRow>,
-    stat_correctors: Vec<FiguresRow>,
+    v: StatsView,
+    stat_correctors: Vec<CorrectorRow>,
+    /// Harmonisation: possible (a dispatch by copies with graded copies), those in force,
+    /// those removed.
+    can_adjust: bool,
+    adjustments: Vec<AdjustmentRow>,
+    removed_adjustments: Vec<AdjustmentRow>,
+    adjust_script: String,
+}
+
+/// A corrector's line: their raw figures and, when harmonised, how and the mean after.
+pub struct CorrectorRow {
+    pub(crate) username: String,
+    pub(crate) f: FiguresRow,
+    pub(crate) adjustment: Option<String>,
+    pub(crate) adjusted_mean: Option<String>,
+}
+
+/// A harmonisation as the page lists it.
+pub struct AdjustmentRow {
+    pub(crate) id: i64,
+    pub(crate) corrector: String,
+    pub(crate) description: String,
+    pub(crate) by: String,
+    pub(crate) at: String,
+    pub(crate) removed: Option<String>,
 }
 
 /// Figures written the reader's way ("12,5").
@@ -72,6 +95,51 @@ impl FiguresRow {
             std_dev: n(f.std_dev),
             min: n(f.min),
             max: n(f.max),
+        }
+    }
+}
+
+/// Statistics as the pages show them: the overall figures, the histogram drawn on the server
+/// and each question's mean and success rate.
+pub struct StatsView {
+    pub(crate) overall: Option<FiguresRow>,
+    /// Our own SVG, built from numbers: safe to embed.
+    pub(crate) histogram: String,
+    pub(crate) questions: Vec<QuestionStatRow>,
+    /// Some graded copy is seen (else the empty state).
+    pub(crate) any: bool,
+}
+
+impl StatsView {
+    /// From the app's statistics, in the reader's language.
+    pub(crate) fn of(stats: &korrigo_app::results::ExamStats, l: &Layout) -> StatsView {
+        let n = korrigo_domain::gradebook::french_number;
+        StatsView {
+            overall: stats.overall.as_ref().map(|f| FiguresRow::of("", f)),
+            histogram: if stats.overall.is_some() {
+                korrigo_domain::stats::histogram_svg(
+                    &stats.histogram,
+                    stats.scale,
+                    &format!("{} {}", l.t.get("results.stats_histogram"), stats.scale),
+                )
+            } else {
+                String::new()
+            },
+            questions: stats
+                .questions
+                .iter()
+                .map(|q| QuestionStatRow {
+                    label: q.label.clone(),
+                    mean: q
+                        .figures
+                        .as_ref()
+                        .map_or("—".into(), |f| format!("{} / {}", n(f.mean), n(q.max))),
+                    success: q.figures.as_ref().map_or("—".into(), |f| {
+                        format!("{}\u{a0}%", n((f.success * 100.0).round()))
+                    }),
+                })
+                .collect(),
+            any: stats.overall.is_some() || stats.questions.iter().any(|q| q.figures.is_some()),
         }
     }
 }
@@ -102,30 +170,45 @@ pub async fn tab(
     };
     let l = layout(&st, Some(&s), &headers, "nav.exams");
     let n = korrigo_domain::gradebook::french_number;
-    let histogram = korrigo_domain::stats::histogram_svg(
-        &stats.histogram,
-        stats.scale,
-        &format!("{} {}", l.t.get("results.stats_histogram"), stats.scale),
-    );
-    let stat_questions = stats
-        .questions
-        .iter()
-        .map(|q| QuestionStatRow {
-            label: q.label.clone(),
-            mean: q
-                .figures
-                .as_ref()
-                .map_or("—".into(), |f| format!("{} / {}", n(f.mean), n(q.max))),
-            success: q.figures.as_ref().map_or("—".into(), |f| {
-                format!("{}\u{a0}%", n((f.success * 100.0).round()))
-            }),
-        })
-        .collect();
-    let stat_correctors = stats
+    let v = StatsView::of(&stats, &l);
+    let stat_correctors: Vec<CorrectorRow> = stats
         .correctors
         .iter()
-        .map(|c| FiguresRow::of(&c.corrector, &c.figures))
+        .map(|c| CorrectorRow {
+            username: c.corrector.clone(),
+            f: FiguresRow::of(&c.corrector_name, &c.figures),
+            adjustment: c.adjustment.clone(),
+            adjusted_mean: c.adjusted.as_ref().map(|f| n(f.mean)),
+        })
         .collect();
+    let list = match st.app.exam_adjustments(&s, ExamId(id)).await {
+        Ok(x) => x,
+        Err(e) => return page_error(&st, &s, &headers, e),
+    };
+    let when = |ms: i64| {
+        let iso = crate::pages::iso(ms);
+        korrigo_domain::Date::parse(&iso[..10]).map_or(iso.clone(), |d| d.french())
+    };
+    let (adjustments, removed_adjustments): (Vec<AdjustmentRow>, Vec<AdjustmentRow>) = list
+        .items
+        .iter()
+        .filter_map(|a| {
+            Some(AdjustmentRow {
+                id: a.id?,
+                corrector: a.corrector_name.clone(),
+                description: a.description.clone(),
+                by: a.created_by_name.clone().unwrap_or_default(),
+                at: a.created_at.map(when).unwrap_or_default(),
+                removed: a.removed_at.map(|ms| {
+                    format!(
+                        "{} ({})",
+                        when(ms),
+                        a.removed_by_name.clone().unwrap_or_default()
+                    )
+                }),
+            })
+        })
+        .partition(|a| a.removed.is_none());
     let released_at = o.released_at.map(|ms| {
         let iso = crate::pages::iso(ms);
         korrigo_domain::Date::parse(&iso[..10]).map_or(iso.clone(), |d| d.french())
@@ -144,6 +227,7 @@ pub async fn tab(
             code: c.code.clone(),
             student: c.student.clone(),
             grade: c.grade.map(korrigo_domain::results::french_short),
+            raw_grade: c.raw_grade.map(korrigo_domain::results::french_short),
             pdf_ready: matches!(c.pdf, PdfState::Ready { .. }),
             pdf_generating: matches!(c.pdf, PdfState::Generating),
             pdf_failed: match &c.pdf {
@@ -167,9 +251,9 @@ pub async fn tab(
         ready: o
             .lines
             .iter()
-            .filter(|c| c.not_ready.is_none() && c.grade.is_some())
+            .filter(|c| !c.aside && c.not_ready.is_none() && c.grade.is_some())
             .count(),
-        total: o.lines.len(),
+        total: o.lines.iter().filter(|c| !c.aside).count(),
         unidentified: o
             .lines
             .iter()
@@ -181,10 +265,12 @@ pub async fn tab(
         pdf_failed: lines.iter().filter(|c| c.pdf_failed.is_some()).count(),
         lines,
         script: st.assets.url("results/tab.js").to_string(),
-        stats: stats.overall.as_ref().map(|f| FiguresRow::of("", f)),
-        histogram,
-        stat_questions,
+        v,
+        can_adjust: stats.scope == "exam" && !stat_correctors.is_empty(),
         stat_correctors,
+        adjustments,
+        removed_adjustments,
+        adjust_script: st.assets.url("results/adjust.js").to_string(),
         l,
     })
 }

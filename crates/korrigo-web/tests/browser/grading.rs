@@ -49,7 +49,7 @@ impl WebDriverCompatibleCommand for Network {
 
 /// An exam whose two 2-page copies are dispatched to `claire`; answers the question ids (a, b,
 /// exercise 2) and the copies (id, code).
-async fn exam_for_claire(srv: &Server) -> (Vec<String>, Vec<(i64, String)>) {
+pub(crate) async fn exam_for_claire(srv: &Server) -> (Vec<String>, Vec<(i64, String)>) {
     let (ids, exam) = exam_with_copies(srv, &[("prof", "manager"), ("claire", "corrector")]).await;
     let d = srv
         .app

@@ -202,3 +202,132 @@ async fn a_student_sees_a_released_copy_and_not_another_in_chromium() {
     srv.stop().await;
     result.unwrap();
 }
+
+/// A manager previews a harmonisation of Claire's grades on the Results tab (figures before and
+/// after, the two histograms), applies it after the confirmation, sees both grades; Claire
+/// sees it on her dashboard and on her statistics.
+#[tokio::test]
+async fn a_manager_harmonises_a_correctors_grades_in_chromium() {
+    let srv = Server::start("claire", "Claire Martin", "teacher").await;
+    let (questions, copies) = super::grading::exam_for_claire(&srv).await;
+    let app = &srv.app;
+    let cl = ClientInfo::default();
+    let claire = app.login("claire", PASSWORD, &cl).await.unwrap().session;
+    for (&(copy, _), points) in copies.iter().zip([[2.0, 3.0, 3.5], [1.0, 1.5, 2.0]]) {
+        for (q, p) in questions.iter().zip(points) {
+            app.save_score(&claire, copy, q, p, "", 0).await.unwrap();
+        }
+        app.save_appreciation(&claire, copy, "Travail sérieux.", 0)
+            .await
+            .unwrap();
+        app.finalize_copy(&claire, copy).await.unwrap();
+    }
+    let exam = app
+        .my_grading_copies(&claire, None)
+        .await
+        .unwrap()
+        .first()
+        .unwrap()
+        .exam;
+    let (_driver, dport) = start_chromedriver().await;
+    let c = browser(dport, &srv.dir).await;
+    let base = srv.base.clone();
+    let result = async {
+        log_in(&c, &base, "prof").await?;
+        c.goto(&format!("{base}/exams/{exam}/results#harmonisation"))
+            .await?;
+        c.find(Locator::Css("#adjust-offset"))
+            .await?
+            .clear()
+            .await?;
+        c.find(Locator::Css("#adjust-offset"))
+            .await?
+            .send_keys("1,5")
+            .await?;
+        c.find(Locator::Css("#adjust-form button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        let preview = c
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css("#adjust-preview table"))
+            .await?
+            .text()
+            .await?;
+        let preview = preview.split_whitespace().collect::<Vec<_>>().join(" ");
+        // 17 and 9 out of 20 before; 18,5 and 10,5 after.
+        assert!(
+            preview.contains("Avant 2 13 13") && preview.contains("Après 2 14,5 14,5"),
+            "{preview}"
+        );
+        assert!(
+            c.find(Locator::Css("#adjust-preview svg rect"))
+                .await
+                .is_ok(),
+            "the histograms are drawn"
+        );
+        c.execute(
+            "document.getElementById('adjust-preview').scrollIntoView()",
+            vec![],
+        )
+        .await?;
+        screenshot(&c, "results-harmonise-preview").await?;
+        let violations = axe(&c).await?;
+        assert!(
+            violations.is_empty(),
+            "harmonisation preview: {violations:?}"
+        );
+        c.execute("window.confirm = () => true", vec![]).await?;
+        c.find(Locator::Css("#adjust-apply")).await?.click().await?;
+        c.wait()
+            .at_most(WAIT)
+            .for_element(Locator::XPath(
+                "//section[@id='harmonisation']//td[contains(., '+1,5 point')]",
+            ))
+            .await?;
+        let copies_text = c
+            .find(Locator::Css("#results-copies"))
+            .await?
+            .text()
+            .await?;
+        let copies_text = copies_text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            copies_text.contains("18,5 / 20 (brute 17)"),
+            "the manager sees both grades: {copies_text}"
+        );
+        c.execute(
+            "document.getElementById('harmonisation').scrollIntoView()",
+            vec![],
+        )
+        .await?;
+        screenshot(&c, "results-harmonised").await?;
+        c.delete_all_cookies().await?;
+
+        // Claire sees it on her dashboard and her statistics.
+        log_in(&c, &base, "claire").await?;
+        c.goto(&format!("{base}/grading")).await?;
+        let dash = c.find(Locator::Css("main")).await?.text().await?;
+        assert!(
+            dash.contains("harmonisées") && dash.contains("+1,5 point"),
+            "{dash}"
+        );
+        c.find(Locator::LinkText("Mes statistiques"))
+            .await?
+            .click()
+            .await?;
+        let page = c.find(Locator::Css("main")).await?.text().await?;
+        assert!(
+            page.contains("+1,5 point") && page.contains("Moyenne"),
+            "{page}"
+        );
+        screenshot(&c, "grading-my-stats").await?;
+        let violations = axe(&c).await?;
+        assert!(violations.is_empty(), "my statistics: {violations:?}");
+        Ok::<_, fantoccini::error::CmdError>(())
+    }
+    .await;
+    let _ = c.close().await;
+    srv.stop().await;
+    result.unwrap();
+}

@@ -60,6 +60,7 @@ pub(super) fn run(copies: usize, pages_per_copy: usize, dpi: u32) -> Result<Exit
         title: "Bac blanc de mathématiques — sujet A".into(),
         lines: vec!["Copie K7M-4Q2".into(), "Élève : SAINT-ANDRÉ Éloïse".into()],
         total: "Note : 14,5 / 20".into(),
+        total_note: None,
         headings: ["Question".into(), "Points".into(), "Remarque".into()],
         rows: (1..=12)
             .map(|i| SummaryRow {

@@ -317,4 +317,31 @@ pub(super) const WORDS: &[(&str, &str, &str)] = &[
         "{done} / {total} questions notées",
         "{done} / {total} questions scored",
     ),
+    ("grading.my_stats", "Mes statistiques", "My statistics"),
+    ("grading.stats_title", "Mes statistiques", "My statistics"),
+    (
+        "grading.stats_scope_copies",
+        "Sur les copies que vous avez corrigées, avant toute harmonisation de vos notes.",
+        "Over the copies you graded, before any adjustment of your grades.",
+    ),
+    (
+        "grading.stats_scope_questions",
+        "Sur les questions que vous corrigez, pour toutes les copies notées.",
+        "Over the questions you grade, on every graded copy.",
+    ),
+    (
+        "grading.stats_scope_exam",
+        "Sur toutes les copies notées de l\u{2019}examen.",
+        "Over every graded copy of the exam.",
+    ),
+    (
+        "grading.adjusted",
+        "Vos notes de cet examen ont été harmonisées par ses responsables\u{a0}:",
+        "Your grades in this exam were adjusted by its managers:",
+    ),
+    (
+        "grading.adjusted_hint",
+        "Vos points par question ne changent pas\u{a0}; la note finale des élèves en tient compte.",
+        "Your points per question do not change; the students\u{2019} final grade takes it into account.",
+    ),
 ];
