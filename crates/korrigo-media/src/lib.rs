@@ -8,6 +8,7 @@ pub mod final_pdf;
 pub mod gradebook;
 pub mod ocr;
 pub mod pdf;
+pub mod pdf_text;
 pub mod raster;
 pub mod scan;
 pub mod slips;

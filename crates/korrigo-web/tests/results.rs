@@ -132,26 +132,9 @@ async fn setup_with(t: &TestApp, n: usize) -> Setup {
     }
 }
 
-/// A PDF's text as `pdftotext` (poppler-utils, installed by `scripts/setup.sh`) reads it,
-/// whitespace folded.
+/// A PDF's text as `pdftotext` reads it, whitespace folded.
 fn pdf_text(pdf: &[u8]) -> String {
-    let path = std::env::temp_dir().join(format!(
-        "korrigo-results-{}-{}.pdf",
-        std::process::id(),
-        pdf.len()
-    ));
-    std::fs::write(&path, pdf).unwrap();
-    let out = std::process::Command::new("pdftotext")
-        .args(["-enc", "UTF-8"])
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) is needed by this test: run scripts/setup.sh");
-    let _ = std::fs::remove_file(&path);
-    String::from_utf8_lossy(&out.stdout)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    korrigo_media::pdf_text::pdf_text(pdf).unwrap()
 }
 
 /// Runs every waiting job, as the workers would.

@@ -125,28 +125,6 @@ fn pages_keep_their_jpeg_bytes_and_carry_the_marks_as_vectors() {
     );
 }
 
-/// The text of a PDF as a reader's copy-paste gives it (`pdftotext`, from poppler-utils, which
-/// `scripts/setup.sh` installs): the summary must come out readable, accents included.
-fn text_of(pdf: &[u8]) -> String {
-    let dir = std::env::temp_dir().join(format!("korrigo-pdftext-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("{}.pdf", pdf.len()));
-    std::fs::write(&path, pdf).unwrap();
-    let out = std::process::Command::new("pdftotext")
-        .args(["-enc", "UTF-8"])
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) is needed by this test: run scripts/setup.sh");
-    let _ = std::fs::remove_file(&path);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
 #[test]
 fn the_summary_reads_back_with_its_accents() {
     let sum = Summary {
@@ -154,8 +132,7 @@ fn the_summary_reads_back_with_its_accents() {
         ..summary()
     };
     let pdf = final_pdf(&[page(3, 0)], &sum).unwrap();
-    let text = text_of(&pdf);
-    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let flat = crate::pdf_text::pdf_text(&pdf).unwrap();
     for want in [
         "Devoir surveillé n° 3 — Équations",
         "Élève : SAINT-ANDRÉ Éloïse",

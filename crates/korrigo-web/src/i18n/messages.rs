@@ -705,7 +705,10 @@ pub(super) const MESSAGES_FR: &[(&str, &str)] = &[
     // A list of problems ("2 question(s) without a score, no appreciation"), each translated.
     ("{}, {}", "{}, {}"),
     // Harmonisation.
-    ("an offset of 0 changes nothing", "Un décalage de 0 ne change rien."),
+    (
+        "an offset of 0 changes nothing",
+        "Un décalage de 0 ne change rien.",
+    ),
     (
         "an offset is at most {} points either way (the whole scale)",
         "Un décalage vaut au plus {} points, dans un sens ou dans l\u{2019}autre (tout le barème).",
@@ -726,8 +729,14 @@ pub(super) const MESSAGES_FR: &[(&str, &str)] = &[
         "a linear map keeps the order of grades: the second anchor's grade cannot end below the first's",
         "Une application linéaire garde l\u{2019}ordre des notes\u{a0}: la seconde note ne peut pas devenir plus basse que la première.",
     ),
-    ("these anchors change nothing", "Ces notes de référence ne changent rien."),
-    ("{} has more than two decimals", "{} a plus de deux décimales."),
+    (
+        "these anchors change nothing",
+        "Ces notes de référence ne changent rien.",
+    ),
+    (
+        "{} has more than two decimals",
+        "{} a plus de deux décimales.",
+    ),
     ("{} is too large", "{} est trop grand."),
     (
         "an offset takes no anchors (use `kind: linear`)",
@@ -745,7 +754,10 @@ pub(super) const MESSAGES_FR: &[(&str, &str)] = &[
         "give exactly two anchors, e.g. [{\"from\": 10, \"to\": 11}, {\"from\": 16, \"to\": 16}]",
         "Indiquez exactement deux notes de référence, par exemple [{\"from\": 10, \"to\": 11}, {\"from\": 16, \"to\": 16}].",
     ),
-    ("{} is below 0: grades start at 0", "{} est négatif\u{a0}: les notes commencent à 0."),
+    (
+        "{} is below 0: grades start at 0",
+        "{} est négatif\u{a0}: les notes commencent à 0.",
+    ),
     (
         "`{}` is not a kind of adjustment: `offset` or `linear`",
         "«\u{a0}{}\u{a0}» n\u{2019}est pas un type d\u{2019}harmonisation\u{a0}: «\u{a0}offset\u{a0}» ou «\u{a0}linear\u{a0}».",
@@ -758,5 +770,8 @@ pub(super) const MESSAGES_FR: &[(&str, &str)] = &[
         "this exam is dispatched by questions: every copy has several correctors, so one corrector's grades cannot be adjusted apart",
         "Cet examen est réparti par questions\u{a0}: chaque copie a plusieurs correcteurs, on ne peut donc pas harmoniser les notes d\u{2019}un seul.",
     ),
-    ("this adjustment was already removed", "Cette harmonisation a déjà été annulée."),
+    (
+        "this adjustment was already removed",
+        "Cette harmonisation a déjà été annulée.",
+    ),
 ];
