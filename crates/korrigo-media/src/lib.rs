@@ -3,6 +3,7 @@
 //! path.
 
 pub mod bundle;
+pub mod corpus;
 pub mod digits;
 pub mod final_pdf;
 pub mod gradebook;

@@ -261,6 +261,42 @@ pub fn a4_page(dpi: u32, header: Option<&SynthStudent>, lines: u32, seed: u64) -
     a4_page_in(dpi, header, lines, seed, None)
 }
 
+/// The paper a page is written on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Paper {
+    /// Light horizontal lines every 8 mm.
+    Lined,
+    /// French Seyès ruling: faint lines every 2 mm, stronger every 8 mm, vertical lines every
+    /// 8 mm.
+    Seyes,
+    /// A 5 mm grid.
+    Squared,
+    /// Blank paper.
+    Plain,
+}
+
+/// How a page looks beyond its text: its paper, its margin line (and how dark it prints: a
+/// red margin scans as a mid grey) and where its written lines end.
+#[derive(Clone, Copy, Debug)]
+pub struct PageStyle {
+    pub paper: Paper,
+    pub margin: bool,
+    pub margin_ink: u8,
+    /// Written lines end between these two distances from the left edge (mm).
+    pub line_end: (f32, f32),
+}
+
+impl Default for PageStyle {
+    fn default() -> Self {
+        PageStyle {
+            paper: Paper::Lined,
+            margin: true,
+            margin_ink: 120,
+            line_end: (120.0, 195.0),
+        }
+    }
+}
+
 /// [`a4_page`] written with a given handwriting font.
 pub fn a4_page_in(
     dpi: u32,
@@ -269,23 +305,76 @@ pub fn a4_page_in(
     seed: u64,
     hand: Option<&FontArc>,
 ) -> GrayImage {
+    a4_page_styled(dpi, header, lines, seed, hand, &PageStyle::default())
+}
+
+/// [`a4_page_in`] on a given paper.
+pub fn a4_page_styled(
+    dpi: u32,
+    header: Option<&SynthStudent>,
+    lines: u32,
+    seed: u64,
+    hand: Option<&FontArc>,
+    style: &PageStyle,
+) -> GrayImage {
     let mut rng = StdRng::seed_from_u64(seed);
     let mut c = Canvas::new(dpi);
     c.hand = hand.cloned();
     let first_line = if header.is_some() { 70.0 } else { 20.0 };
-    // Ruling: light horizontal lines and the margin line on the left.
-    let mut y = first_line;
-    while y < 290.0 {
-        c.rect(0.0, y, A4_MM.0, 0.2, 205);
-        y += 8.0;
+    let pitch = match style.paper {
+        Paper::Squared => 10.0,
+        _ => 8.0,
+    };
+    let top = if header.is_some() { 62.0 } else { 0.0 };
+    match style.paper {
+        Paper::Lined => {
+            let mut y = first_line;
+            while y < 290.0 {
+                c.rect(0.0, y, A4_MM.0, 0.2, 205);
+                y += 8.0;
+            }
+        }
+        Paper::Seyes => {
+            let mut y = first_line - 8.0;
+            while y < 290.0 {
+                if y >= top {
+                    c.rect(
+                        0.0,
+                        y,
+                        A4_MM.0,
+                        0.2,
+                        if (y - first_line) % 8.0 == 0.0 {
+                            195
+                        } else {
+                            228
+                        },
+                    );
+                }
+                y += 2.0;
+            }
+            let mut x = 9.0;
+            while x < A4_MM.0 {
+                c.rect(x, top, 0.2, 297.0 - top, 215);
+                x += 8.0;
+            }
+        }
+        Paper::Squared => {
+            let mut y = top + 2.0;
+            while y < 295.0 {
+                c.rect(0.0, y, A4_MM.0, 0.15, 210);
+                y += 5.0;
+            }
+            let mut x = 5.0;
+            while x < A4_MM.0 {
+                c.rect(x, top, 0.15, 297.0 - top, 210);
+                x += 5.0;
+            }
+        }
+        Paper::Plain => {}
     }
-    c.rect(
-        25.0,
-        if header.is_some() { 62.0 } else { 0.0 },
-        0.6,
-        297.0,
-        120,
-    );
+    if style.margin {
+        c.rect(25.0, top, 0.6, 297.0, style.margin_ink);
+    }
     if let Some(s) = header {
         c.frame(10.0, 8.0, 190.0, 50.0, 0.8, 0);
         c.text(&mut rng, 13.0, 16.0, 3.0, "Nom de famille :", 0);
@@ -336,13 +425,14 @@ pub fn a4_page_in(
         );
         c.rect(10.0, 53.0, 190.0, 0.5, 0);
     }
+    let left = if style.margin { 30.0 } else { 15.0 };
     for i in 0..lines {
-        let base = first_line + 8.0 * (i as f32 + 1.0) - 1.5;
+        let base = first_line + pitch * (i as f32 + 1.0) - 1.5;
         if base > 285.0 {
             break;
         }
-        let mut x = 30.0 + rng.random_range(0.0..6.0);
-        let end = rng.random_range(120.0..195.0);
+        let mut x = left + rng.random_range(0.0..6.0);
+        let end = rng.random_range(style.line_end.0..style.line_end.1);
         while x < end {
             let w = WORDS[rng.random_range(0..WORDS.len())];
             x = c.write(&mut rng, x, base, 4.2, w, 45) + 2.5;

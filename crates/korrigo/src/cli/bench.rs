@@ -59,6 +59,19 @@ pub(crate) enum BenchCommand {
     },
     /// Writes final PDFs of generated copies (30 marks of every kind on each page, a summary
     /// page) on every core: prints pages per second and the PDFs' size against their images'.
+    /// The page checks on the orientation corpus: body pages on lined, Seyès, squared and
+    /// plain paper, with and without a margin line (grey or red), several hands, 150 to 300
+    /// dpi, skew up to 3°; half of them upside down. Prints, per variant and for the variants
+    /// used in tuning apart from the held-out ones, the pages turned right, flagged unsure and
+    /// turned wrong
+    Orientation {
+        /// Pages per variant.
+        #[arg(long, default_value_t = 40)]
+        pages: usize,
+        /// Varies the pages.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     Pdf {
         /// Copies to write.
         #[arg(long, default_value_t = 200)]
@@ -110,6 +123,7 @@ pub(super) async fn bench(command: BenchCommand) -> Result<ExitCode> {
             postgres,
         } => bench_grading::run(correctors, saves, postgres).await,
         BenchCommand::Pdf { copies, pages, dpi } => bench_pdf::run(copies, pages, dpi),
+        BenchCommand::Orientation { pages, seed } => bench_orientation::run(pages, seed),
         BenchCommand::Zip { copies, kb } => bench_zip::run(copies, kb),
         BenchCommand::Export { copies } => bench_export::run(copies).await,
         BenchCommand::MakeScan { out, mb, dpi } => {

@@ -4,6 +4,7 @@
 mod bench;
 mod bench_export;
 mod bench_grading;
+mod bench_orientation;
 mod bench_pdf;
 mod bench_zip;
 mod exams;

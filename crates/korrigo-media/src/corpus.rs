@@ -1,0 +1,210 @@
+//! Corpora for measuring the page checks on pages drawn differently from the ones they were
+//! tuned on: variants along independent axes (paper, margin line and its ink, where lines end,
+//! handwriting, resolution, skew), split into the variants used while tuning and the held-out
+//! ones that report. `korrigo bench orientation` prints the figures; the tests hold the line.
+
+use image::GrayImage;
+
+use crate::raster;
+use crate::synth::{self, Encoding, PageStyle, Paper};
+
+/// One variant of body pages.
+#[derive(Clone, Debug)]
+pub struct PageVariant {
+    pub name: &'static str,
+    pub style: PageStyle,
+    /// Index into [`synth::handwriting_fonts`] (None: DejaVu Sans, the printed look).
+    pub font: Option<usize>,
+    pub dpi: u32,
+    /// Maximum skew, degrees either way.
+    pub skew_deg: f32,
+    /// Not used while tuning: these variants report.
+    pub held_out: bool,
+}
+
+fn style(paper: Paper, margin: bool, margin_ink: u8, line_end: (f32, f32)) -> PageStyle {
+    PageStyle {
+        paper,
+        margin,
+        margin_ink,
+        line_end,
+    }
+}
+
+/// The orientation corpus: two variants to tune on, seven held out. The last one writes every
+/// line to the page's edge with no margin line: nothing tells its orientation, and it must be
+/// flagged, never turned wrong.
+pub fn orientation_variants() -> Vec<PageVariant> {
+    let v = |name, style, font, dpi, skew_deg, held_out| PageVariant {
+        name,
+        style,
+        font,
+        dpi,
+        skew_deg,
+        held_out,
+    };
+    let usual = (120.0, 195.0);
+    vec![
+        v(
+            "lined, grey margin, dkg, 150 dpi, 1°",
+            style(Paper::Lined, true, 120, usual),
+            Some(0),
+            150,
+            1.0,
+            false,
+        ),
+        v(
+            "squared, no margin, dkg, 150 dpi, 1°",
+            style(Paper::Squared, false, 0, usual),
+            Some(0),
+            150,
+            1.0,
+            false,
+        ),
+        v(
+            "Seyès, red margin, Breip, 200 dpi, 2°",
+            style(Paper::Seyes, true, 150, usual),
+            Some(1),
+            200,
+            2.0,
+            true,
+        ),
+        v(
+            "plain, no margin, Humor, 150 dpi, 2°",
+            style(Paper::Plain, false, 0, usual),
+            Some(2),
+            150,
+            2.0,
+            true,
+        ),
+        v(
+            "lined, no margin, Breip, 300 dpi, 3°",
+            style(Paper::Lined, false, 0, usual),
+            Some(1),
+            300,
+            3.0,
+            true,
+        ),
+        v(
+            "Seyès, no margin, Humor, 150 dpi, 1°",
+            style(Paper::Seyes, false, 0, usual),
+            Some(2),
+            150,
+            1.0,
+            true,
+        ),
+        v(
+            "squared, grey margin, printed, 200 dpi, 2°",
+            style(Paper::Squared, true, 120, usual),
+            None,
+            200,
+            2.0,
+            true,
+        ),
+        v(
+            "lined, red margin, short lines, Humor, 150 dpi, 2°",
+            style(Paper::Lined, true, 150, (60.0, 195.0)),
+            Some(2),
+            150,
+            2.0,
+            true,
+        ),
+        v(
+            "lined, no margin, lines to the edge, Breip, 150 dpi, 1°",
+            style(Paper::Lined, false, 0, (188.0, 195.0)),
+            Some(1),
+            150,
+            1.0,
+            true,
+        ),
+    ]
+}
+
+/// One body page of a variant as the scanner gives it (JPEG), upright or turned.
+pub fn body_page(v: &PageVariant, seed: u64, upside_down: bool) -> Vec<u8> {
+    let fonts = synth::handwriting_fonts();
+    let hand = v.font.and_then(|i| fonts.get(i));
+    let page = synth::a4_page_styled(v.dpi, None, 30, seed, hand, &v.style);
+    let page = if upside_down {
+        raster::rotate(&page, 180)
+    } else {
+        page
+    };
+    // A skew within ± the variant's, from the seed.
+    let skew = ((seed % 1000) as f32 / 1000.0 * 2.0 - 1.0) * v.skew_deg;
+    let img: GrayImage = synth::scanner_noise(&page, skew, 0.3, seed);
+    synth::encode(&img, Encoding::Jpeg).bytes
+}
+
+/// What the page checks said of a set of pages.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OrientationScore {
+    pub pages: usize,
+    /// Turned the right way (upright left as is, upside-down turned).
+    pub right: usize,
+    /// Flagged "orientation unsure".
+    pub unsure: usize,
+    /// Turned the wrong way.
+    pub wrong: usize,
+}
+
+impl OrientationScore {
+    fn add(&mut self, truth: bool, said: Option<bool>) {
+        self.pages += 1;
+        match said {
+            None => self.unsure += 1,
+            Some(u) if u == truth => self.right += 1,
+            Some(_) => self.wrong += 1,
+        }
+    }
+}
+
+/// Reads `n` pages of a variant (half of them upside down) as the scan pipeline does: a
+/// preview of the JPEG, its analysis, the orientation decided. Answers the score with every
+/// clue, and with the frame and the margin line only (as before the written lines counted).
+pub fn score_orientation(
+    v: &PageVariant,
+    n: usize,
+    seed: u64,
+) -> Result<(OrientationScore, OrientationScore), String> {
+    let mut now = OrientationScore::default();
+    let mut margin_only = OrientationScore::default();
+    for i in 0..n {
+        let upside = i % 2 == 1;
+        let jpeg = body_page(
+            v,
+            seed.wrapping_mul(1_000_003).wrapping_add(i as u64),
+            upside,
+        );
+        let preview = raster::jpeg_preview(&jpeg, 300)?;
+        let a = raster::analyze(&preview);
+        now.add(upside, a.upside_down());
+        let before = raster::Analysis {
+            text_upside_down: None,
+            ..a
+        };
+        margin_only.add(upside, before.upside_down());
+    }
+    Ok((now, margin_only))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every variant: no page turned the wrong way; the variants whose lines show a steady
+    /// left edge or a margin line decided on every page; the page written edge to edge
+    /// without a margin flagged rather than guessed.
+    #[test]
+    fn body_pages_are_turned_right_on_every_paper() {
+        for v in orientation_variants() {
+            let (s, _) = score_orientation(&v, 8, 11).unwrap();
+            assert_eq!(s.wrong, 0, "{}: {s:?}", v.name);
+            if v.name.contains("to the edge") {
+                assert!(s.unsure >= 6, "{}: {s:?}", v.name);
+            } else {
+                assert_eq!(s.right, s.pages, "{}: {s:?}", v.name);
+            }
+        }
+    }
+}
