@@ -1,0 +1,289 @@
+//! Synthetic scans for tests and benchmarks: CMEN-like header pages with a known name in the
+//! boxes, ruled pages with handwriting-like text, scanner noise and skew, A4 and A3 (*copies
+//! doubles*, possibly fed upside down), JPEG or CCITT G4 encoded, assembled into a PDF the way a
+//! scanner writes it (one image per page).
+//!
+//! `page.rs` draws one page (paper, header, handwriting), `files.rs` makes it a scan (noise,
+//! skew, A3 sheets, JPEG or CCITT G4, the PDF); this module assembles classes and batches.
+
+mod files;
+mod page;
+
+pub use files::*;
+pub use page::*;
+
+use ab_glyph::FontArc;
+use image::GrayImage;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+use crate::raster;
+
+/// A student as written on a header.
+#[derive(Debug, Clone)]
+pub struct SynthStudent {
+    pub last_name: String,
+    pub first_name: String,
+    /// `dd/mm/yyyy`.
+    pub birth_date: String,
+}
+
+/// How pages are encoded in the PDF.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Jpeg,
+    CcittG4,
+}
+
+/// What to generate.
+#[derive(Debug, Clone)]
+pub struct SynthOptions {
+    pub dpi: u32,
+    /// A3 *copies doubles* (two scans per sheet) instead of A4 pages.
+    pub a3: bool,
+    /// A4 pages per copy (the first carries the header).
+    pub pages_per_copy: u32,
+    pub encoding: Encoding,
+    /// Indexes of students whose sheet is fed upside down (A3) or whose pages are (A4).
+    pub upside_down: Vec<usize>,
+    /// Indexes of students who used two A3 sheets (8 pages; only the first has a header).
+    pub two_sheets: Vec<usize>,
+    /// Maximum skew in degrees (each page gets a random one within ±).
+    pub skew_deg: f32,
+    /// Specks per thousand pixels.
+    pub noise: f32,
+    /// Lines of writing per content page.
+    pub lines: u32,
+    /// Handwriting fonts, one per student in turn (DejaVu Sans when empty).
+    pub hand_fonts: Vec<FontArc>,
+    pub seed: u64,
+}
+
+impl Default for SynthOptions {
+    fn default() -> Self {
+        SynthOptions {
+            dpi: 150,
+            a3: false,
+            pages_per_copy: 4,
+            encoding: Encoding::Jpeg,
+            upside_down: Vec::new(),
+            two_sheets: Vec::new(),
+            skew_deg: 1.0,
+            noise: 0.3,
+            lines: 8,
+            hand_fonts: Vec::new(),
+            seed: 1,
+        }
+    }
+}
+
+/// The handwriting-like fonts of the Debian packages `fonts-dkg-handwriting`, `fonts-breip` and
+/// `fonts-humor-sans` that are installed (scripts/setup.sh installs
+/// them).
+pub fn handwriting_fonts() -> Vec<FontArc> {
+    [
+        "/usr/share/fonts/truetype/fifthhorseman/dkg.ttf",
+        "/usr/share/fonts/truetype/breip/Breip.ttf",
+        "/usr/share/fonts/truetype/humor-sans/Humor-Sans.ttf",
+    ]
+    .iter()
+    .filter_map(|p| std::fs::read(p).ok())
+    .filter_map(|b| FontArc::try_from_vec(b).ok())
+    .collect()
+}
+
+/// The pages (upright, before noise) of one student's copy, in reading order.
+pub fn copy_pages(
+    student: &SynthStudent,
+    pages: u32,
+    dpi: u32,
+    lines: u32,
+    seed: u64,
+    hand: Option<&FontArc>,
+) -> Vec<GrayImage> {
+    (0..pages)
+        .map(|p| {
+            let header = (p == 0).then_some(student);
+            a4_page_in(
+                dpi,
+                header,
+                if p == 0 { lines / 2 } else { lines },
+                seed * 1000 + p as u64,
+                hand,
+            )
+        })
+        .collect()
+}
+
+/// The scanned images of a whole batch, in scan order.
+pub fn batch_images(students: &[SynthStudent], opts: &SynthOptions) -> Vec<ScanImage> {
+    let mut rng = StdRng::seed_from_u64(opts.seed);
+    let mut out = Vec::new();
+    let skew = |rng: &mut StdRng| {
+        if opts.skew_deg > 0.0 {
+            rng.random_range(-opts.skew_deg..opts.skew_deg)
+        } else {
+            0.0
+        }
+    };
+    for (i, s) in students.iter().enumerate() {
+        let flipped = opts.upside_down.contains(&i);
+        let seed = opts.seed.wrapping_mul(7919).wrapping_add(i as u64);
+        if opts.a3 {
+            let sheets = if opts.two_sheets.contains(&i) { 2 } else { 1 };
+            let hand =
+                (!opts.hand_fonts.is_empty()).then(|| &opts.hand_fonts[i % opts.hand_fonts.len()]);
+            let pages = copy_pages(s, 4 * sheets, opts.dpi, opts.lines, seed, hand);
+            for sheet in 0..sheets as usize {
+                let p = &pages[sheet * 4..sheet * 4 + 4];
+                for (left, right) in [(&p[3], &p[0]), (&p[1], &p[2])] {
+                    let mut img = a3_sheet(left, right);
+                    if flipped {
+                        img = raster::rotate(&img, 180);
+                    }
+                    let a = skew(&mut rng);
+                    let img = scanner_noise(&img, a, opts.noise, rng.random());
+                    out.push(encode(&img, opts.encoding));
+                }
+            }
+        } else {
+            let hand =
+                (!opts.hand_fonts.is_empty()).then(|| &opts.hand_fonts[i % opts.hand_fonts.len()]);
+            for page in copy_pages(s, opts.pages_per_copy, opts.dpi, opts.lines, seed, hand) {
+                let page = if flipped {
+                    raster::rotate(&page, 180)
+                } else {
+                    page
+                };
+                let a = skew(&mut rng);
+                let img = scanner_noise(&page, a, opts.noise, rng.random());
+                out.push(encode(&img, opts.encoding));
+            }
+        }
+    }
+    out
+}
+
+/// A batch PDF.
+pub fn batch_pdf(students: &[SynthStudent], opts: &SynthOptions) -> Vec<u8> {
+    pdf_of_images(&batch_images(students, opts), opts.dpi)
+}
+
+/// A roster CSV (Pronote-like: `Nom;Prénom;Né(e) le;Classe`) of these students in `class`.
+pub fn roster_csv(students: &[SynthStudent], class: &str) -> String {
+    let mut csv = String::from("Nom;Pr\u{e9}nom;N\u{e9}(e) le;Classe\n");
+    for s in students {
+        csv.push_str(&format!(
+            "{};{};{};{class}\n",
+            s.last_name, s.first_name, s.birth_date
+        ));
+    }
+    csv
+}
+
+/// A class of students with French names (accents, hyphens, apostrophes).
+pub fn students(n: usize) -> Vec<SynthStudent> {
+    const LAST: &[&str] = &[
+        "MARTIN",
+        "BERNARD",
+        "DUBOIS",
+        "THOMAS",
+        "ROBERT",
+        "RICHARD",
+        "PETIT",
+        "DURAND",
+        "LEROY",
+        "MOREAU",
+        "SIMON",
+        "LAURENT",
+        "LEFEBVRE",
+        "MICHEL",
+        "GARCIA",
+        "DAVID",
+        "BERTRAND",
+        "ROUX",
+        "VINCENT",
+        "FOURNIER",
+        "MOREL",
+        "GIRARD",
+        "ANDR\u{c9}",
+        "MERCIER",
+        "DUPONT",
+        "LAMBERT",
+        "BONNET",
+        "FRAN\u{c7}OIS",
+        "MARTINEZ",
+        "BEN SALAH",
+        "N'DIAYE",
+        "LE GALL",
+        "C\u{d4}T\u{c9}",
+        "SAINT-JUST",
+        "H\u{c9}BERT",
+    ];
+    const FIRST: &[&str] = &[
+        "Emma",
+        "Louise",
+        "Jade",
+        "Alice",
+        "Chlo\u{e9}",
+        "Lina",
+        "L\u{e9}a",
+        "Anna",
+        "Rose",
+        "Gabriel",
+        "Rapha\u{eb}l",
+        "L\u{e9}o",
+        "Louis",
+        "Lucas",
+        "Adam",
+        "Hugo",
+        "Jules",
+        "Arthur",
+        "Ma\u{eb}l",
+        "Nathan",
+        "Jean-Baptiste",
+        "Zo\u{e9}",
+        "In\u{e8}s",
+        "No\u{e9}mie",
+        "Th\u{e9}o",
+    ];
+    (0..n)
+        .map(|i| SynthStudent {
+            last_name: LAST[i % LAST.len()].to_string(),
+            first_name: FIRST[(i * 7 + i / LAST.len()) % FIRST.len()].to_string(),
+            birth_date: format!("{:02}/{:02}/{}", 1 + i % 28, 1 + i % 12, 2009 + i % 2),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::raster::analyze;
+
+    #[test]
+    fn generated_pages_are_recognised_by_the_analysis() {
+        let s = &students(1)[0];
+        let header = a4_page(100, Some(s), 4, 1);
+        let small = raster::resize_to_width(&header, 300);
+        let a = analyze(&small);
+        assert!(a.header_top, "{a:?}");
+        assert_eq!(a.upside_down(), Some(false));
+        let content = scanner_noise(&a4_page(100, None, 8, 2), 1.2, 0.3, 3);
+        let a = analyze(&raster::resize_to_width(
+            &raster::rotate(&content, 180),
+            300,
+        ));
+        assert!(!a.header_top && !a.blank, "{a:?}");
+        assert_eq!(a.upside_down(), Some(true));
+        let blank = a4_page(100, None, 0, 4);
+        assert!(analyze(&raster::resize_to_width(&blank, 300)).blank);
+    }
+
+    #[test]
+    fn ccitt_pages_are_much_smaller_than_raw() {
+        let page = a4_page(100, None, 6, 5);
+        let g4 = ccitt_g4(&page);
+        assert!(!g4.is_empty() && g4.len() < (page.width() * page.height() / 8 / 4) as usize);
+    }
+}
