@@ -133,6 +133,12 @@ impl Adjustment {
     }
 }
 
+/// A copy's final grade (hundredths on a scale of `scale`): its raw grade, adjusted when a
+/// harmonisation applies to its corrector. Every final grade is computed here.
+pub fn final_grade(raw: u32, scale: u32, adjustment: Option<Adjustment>) -> u32 {
+    adjustment.map_or(raw, |a| a.apply(raw, scale))
+}
+
 /// A grade in points (as typed: `0.5`, `-1,25`) to hundredths, refusing more than two
 /// decimals.
 pub fn hundredths_of(points: f64) -> Result<i32, String> {
@@ -157,6 +163,8 @@ mod tests {
     fn an_offset_moves_every_grade_within_the_scale() {
         let a = Adjustment::Offset { hundredths: 50 };
         assert_eq!(a.apply(1200, 20), 1250);
+        assert_eq!(final_grade(1200, 20, Some(a)), 1250);
+        assert_eq!(final_grade(1200, 20, None), 1200);
         assert_eq!(a.apply(1980, 20), 2000, "never above the scale");
         let down = Adjustment::Offset { hundredths: -100 };
         assert_eq!(down.apply(50, 20), 0, "never below zero");

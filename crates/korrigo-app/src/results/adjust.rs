@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use korrigo_domain::adjust::{Adjustment, hundredths_of};
+use korrigo_domain::adjust::{Adjustment, final_grade, hundredths_of};
 use korrigo_domain::audit::AuditAction;
 use korrigo_domain::copies::CopyStatus;
 use korrigo_domain::results::{grade_hundredths, rescale};
@@ -71,18 +71,19 @@ impl FinalGrades {
 
     /// The final grade (hundredths): adjusted when the copy's corrector has a harmonisation.
     pub(crate) fn grade(&self, corrector: Option<i64>, total: Points) -> u32 {
-        let raw = self.raw(total);
-        match self.adjustment(corrector) {
-            Some(a) => a.apply(raw, self.scale),
-            None => raw,
-        }
+        final_grade(self.raw(total), self.scale, self.adjustment(corrector))
     }
 
     /// For Pronote: the adjusted grade out of 20, when there is one (else Pronote scales the
     /// total itself, exactly).
     pub(crate) fn adjusted_on_twenty(&self, corrector: Option<i64>, total: Points) -> Option<u32> {
-        self.adjustment(corrector)
-            .map(|a| rescale(a.apply(self.raw(total), self.scale), self.scale, 20))
+        self.adjustment(corrector).map(|a| {
+            rescale(
+                final_grade(self.raw(total), self.scale, Some(a)),
+                self.scale,
+                20,
+            )
+        })
     }
 }
 
@@ -410,16 +411,20 @@ impl App {
             .iter()
             .filter(|k| graded(k.status) && k.corrector_id == Some(corrector))
             .collect();
+        // Hundredths before (raw) and after this adjustment, copy by copy.
+        let before: Vec<u32> = mine.iter().map(|k| finals.raw(total_of(k))).collect();
+        let after: Vec<u32> = before
+            .iter()
+            .map(|&raw| final_grade(raw, exam.grade_scale, Some(adjustment)))
+            .collect();
         let adjusted: Vec<AdjustedCopy> = mine
             .iter()
-            .map(|k| {
-                let raw = finals.raw(total_of(k));
-                AdjustedCopy {
-                    id: k.id,
-                    code: k.code.clone(),
-                    before: points(raw),
-                    after: points(adjustment.apply(raw, exam.grade_scale)),
-                }
+            .zip(before.iter().zip(&after))
+            .map(|(k, (&b, &a))| AdjustedCopy {
+                id: k.id,
+                code: k.code.clone(),
+                before: points(b),
+                after: points(a),
             })
             .collect();
         let others: Vec<u32> = copies
@@ -427,9 +432,6 @@ impl App {
             .filter(|k| graded(k.status) && k.corrector_id != Some(corrector))
             .map(|k| finals.grade(k.corrector_id, total_of(k)))
             .collect();
-        let hundredths = |v: f64| (v * 100.0).round() as u32;
-        let before: Vec<u32> = adjusted.iter().map(|a| hundredths(a.before)).collect();
-        let after: Vec<u32> = adjusted.iter().map(|a| hundredths(a.after)).collect();
         let replaces = in_force
             .iter()
             .find(|r| r.corrector_id == corrector)

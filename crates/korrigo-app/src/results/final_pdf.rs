@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use korrigo_domain::ExamId;
+use korrigo_domain::adjust::final_grade;
 use korrigo_domain::marks::Mark;
 use korrigo_domain::results::{french_points, french_short, grade_hundredths};
 use korrigo_domain::scheme::{Points, SchemeNode};
@@ -79,7 +80,7 @@ impl App {
             Points(u32::try_from(scores.iter().map(|s| s.points).sum::<i64>()).unwrap_or(0));
         let scheme_total = exam.scheme.total();
         let raw = grade_hundredths(total, scheme_total, exam.grade_scale);
-        let grade = adjustment.map_or(raw, |a| a.apply(raw, exam.grade_scale));
+        let grade = final_grade(raw, exam.grade_scale, adjustment);
         let mut rows = vec![];
         fn walk(
             nodes: &[SchemeNode],

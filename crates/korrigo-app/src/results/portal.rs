@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use korrigo_domain::adjust::Adjustment;
+use korrigo_domain::adjust::{Adjustment, final_grade};
 use korrigo_domain::results::{french_short, grade_hundredths};
 use korrigo_domain::scheme::{Points, Scheme};
 use korrigo_domain::{Date, Role};
@@ -129,7 +129,11 @@ fn item(
     adjustment: Option<Adjustment>,
 ) -> StudentResultItem {
     let scale = u32::try_from(r.grade_scale).unwrap_or(20);
-    let raw = grade_hundredths(total, scheme.total(), scale);
+    let grade = final_grade(
+        grade_hundredths(total, scheme.total(), scale),
+        scale,
+        adjustment,
+    );
     StudentResultItem {
         copy: r.copy_id,
         exam: r.exam_name.clone(),
@@ -139,8 +143,8 @@ fn item(
             .as_deref()
             .and_then(|d| Date::parse(d).ok())
             .map(|d| d.iso()),
-        grade: french_short(adjustment.map_or(raw, |a| a.apply(raw, scale))),
-        grade_hundredths: adjustment.map_or(raw, |a| a.apply(raw, scale)),
+        grade: french_short(grade),
+        grade_hundredths: grade,
         scale: r.grade_scale,
         harmonised: adjustment.map(|a| a.describe()),
         released_at: r.released_at,
