@@ -25,6 +25,8 @@ pub struct Reading {
 pub enum IdMethod {
     /// The matcher was sure enough to decide alone.
     Auto,
+    /// The copy carries the student's identification label (a QR code read with certainty).
+    Label,
     /// A manager chose the student.
     Manual,
     /// A manager marked the copy as no student's (a blank sheet, a stray page).
@@ -36,6 +38,7 @@ impl IdMethod {
     pub fn as_str(self) -> &'static str {
         match self {
             IdMethod::Auto => "auto",
+            IdMethod::Label => "label",
             IdMethod::Manual => "manual",
             IdMethod::NotStudent => "not_student",
         }
@@ -43,14 +46,20 @@ impl IdMethod {
 
     /// Reads a stored name.
     pub fn parse(s: &str) -> Option<IdMethod> {
-        [IdMethod::Auto, IdMethod::Manual, IdMethod::NotStudent]
-            .into_iter()
-            .find(|m| m.as_str() == s)
+        [
+            IdMethod::Auto,
+            IdMethod::Label,
+            IdMethod::Manual,
+            IdMethod::NotStudent,
+        ]
+        .into_iter()
+        .find(|m| m.as_str() == s)
     }
 
-    /// A person decided (a manual choice or a copy set aside), as opposed to the matcher.
+    /// A person decided (a manual choice or a copy set aside), as opposed to the matcher or
+    /// a label.
     pub fn by_a_person(self) -> bool {
-        self != IdMethod::Auto
+        matches!(self, IdMethod::Manual | IdMethod::NotStudent)
     }
 }
 
@@ -321,11 +330,17 @@ mod tests {
 
     #[test]
     fn identification_methods_round_trip_through_their_stored_names() {
-        for m in [IdMethod::Auto, IdMethod::Manual, IdMethod::NotStudent] {
+        for m in [
+            IdMethod::Auto,
+            IdMethod::Label,
+            IdMethod::Manual,
+            IdMethod::NotStudent,
+        ] {
             assert_eq!(IdMethod::try_from(m.as_str().to_string()), Ok(m));
         }
         assert!(IdMethod::try_from("AUTO".to_string()).is_err());
         assert!(!IdMethod::Auto.by_a_person() && IdMethod::NotStudent.by_a_person());
+        assert!(!IdMethod::Label.by_a_person() && IdMethod::Manual.by_a_person());
     }
 
     fn p(id: i64, last: &str, first: &str, date: &str) -> Person {

@@ -15,6 +15,7 @@ pub mod grading;
 pub mod identify;
 pub mod ids;
 pub mod jobs;
+pub mod labels;
 pub mod marks;
 pub mod paging;
 pub mod policy;

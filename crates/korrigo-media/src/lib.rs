@@ -7,6 +7,7 @@ pub mod corpus;
 pub mod digits;
 pub mod final_pdf;
 pub mod gradebook;
+pub mod labels;
 pub mod ocr;
 pub mod pdf;
 pub mod pdf_text;

@@ -7,9 +7,11 @@
 //! skew, A3 sheets, JPEG or CCITT G4, the PDF); this module assembles classes and batches.
 
 mod files;
+mod label;
 mod page;
 
 pub use files::*;
+pub use label::*;
 pub use page::*;
 
 use ab_glyph::FontArc;

@@ -1,0 +1,217 @@
+//! Identification labels: sheets of self-adhesive labels to print (the common A4 layout of
+//! 3 × 8 labels of 70 × 37 mm), each with a student's name, class and a QR code of their
+//! opaque token; and finding such a label on a scanned header.
+//!
+//! The QR code uses the highest error correction (H: about 30 % of it may be lost) and holds
+//! only `KORRIGO-` and the token (alphanumeric mode, version 3: 29 modules), drawn 26 mm wide
+//! so that a module is 0.9 mm, more than five pixels at 150 dpi.
+
+use ab_glyph::{Font as _, FontRef};
+use image::GrayImage;
+use krilla::Document;
+use krilla::color::rgb;
+use krilla::geom::{PathBuilder, Point, Rect};
+use krilla::page::PageSettings;
+use krilla::paint::Fill;
+use krilla::text::{Font, TextDirection};
+use qrcode::{Color, EcLevel, QrCode};
+use std::sync::Arc;
+
+use crate::slips::FONT;
+use korrigo_domain::labels::{payload, token_of_payload};
+
+const PT_PER_MM: f32 = 72.0 / 25.4;
+/// Columns and rows of labels on an A4 sheet.
+pub const COLS: usize = 3;
+pub const ROWS: usize = 8;
+/// One label, in millimetres.
+pub const LABEL_MM: (f32, f32) = (70.0, 37.0);
+/// The QR code's side, quiet zone excluded, in millimetres.
+pub const QR_MM: f32 = 26.0;
+/// The sheet's top margin: the 8 rows of 37 mm centred on the 297 mm page.
+const TOP_MM: f32 = (297.0 - ROWS as f32 * 37.0) / 2.0;
+
+/// One label's content.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    /// The student's opaque token (see `korrigo_domain::labels`).
+    pub token: String,
+    pub last_name: String,
+    pub first_name: String,
+    /// Their class (empty when none).
+    pub class: String,
+}
+
+/// Why the PDF could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum LabelError {
+    /// The embedded font could not be loaded (a build problem).
+    #[error("the embedded font could not be loaded")]
+    Font,
+    /// A token too long for a QR code (never happens with tokens from the domain).
+    #[error("the label's QR code could not be made: {0}")]
+    Qr(String),
+    /// The PDF writer failed.
+    #[error("the PDF could not be written: {0}")]
+    Pdf(String),
+}
+
+/// The QR code of a token: its side in modules and, row by row, which modules are dark.
+pub fn qr_modules(token: &str) -> Result<(usize, Vec<bool>), LabelError> {
+    let code = QrCode::with_error_correction_level(payload(token), EcLevel::H)
+        .map_err(|e| LabelError::Qr(e.to_string()))?;
+    let dark = code.to_colors().iter().map(|c| *c == Color::Dark).collect();
+    Ok((code.width(), dark))
+}
+
+/// Where a label's pieces go, in millimetres from the label's top-left corner: the QR code's
+/// corner, then the text column's left edge and width.
+pub const QR_AT_MM: (f32, f32) = (3.5, 5.5);
+const TEXT_X_MM: f32 = 32.0;
+const TEXT_W_MM: f32 = 34.5;
+
+/// The width of `text` at `size` (any unit) in the embedded font, in the same unit.
+fn text_width(font: &FontRef<'_>, text: &str, size: f32) -> f32 {
+    let upem = font.units_per_em().unwrap_or(2048.0);
+    text.chars()
+        .map(|c| font.h_advance_unscaled(font.glyph_id(c)))
+        .sum::<f32>()
+        / upem
+        * size
+}
+
+/// The largest size up to `max` at which `text` fits in `width`.
+fn fitting_size(font: &FontRef<'_>, text: &str, max: f32, width: f32) -> f32 {
+    let w = text_width(font, text, max);
+    if w <= width { max } else { max * width / w }
+}
+
+/// Writes label sheets as a PDF. Each group (a class, say) starts on a new sheet; `skip`
+/// positions of the first sheet are left empty (a sheet already partly used).
+pub fn labels_pdf(groups: &[Vec<Label>], skip: usize, hint: &str) -> Result<Vec<u8>, LabelError> {
+    let font = Font::new(Arc::new(FONT.to_vec()).into(), 0).ok_or(LabelError::Font)?;
+    let metrics = FontRef::try_from_slice(FONT).map_err(|_| LabelError::Font)?;
+    let per_sheet = COLS * ROWS;
+    // Sheets as lists of (position, label).
+    let mut sheets: Vec<Vec<(usize, &Label)>> = Vec::new();
+    let mut first = skip.min(per_sheet - 1);
+    for group in groups.iter().filter(|g| !g.is_empty()) {
+        let mut pos = first;
+        sheets.push(Vec::new());
+        for label in group {
+            if pos == per_sheet {
+                sheets.push(Vec::new());
+                pos = 0;
+            }
+            sheets.last_mut().expect("pushed above").push((pos, label));
+            pos += 1;
+        }
+        first = 0;
+    }
+    if sheets.is_empty() {
+        sheets.push(Vec::new());
+    }
+    let mut doc = Document::new();
+    for sheet in &sheets {
+        let settings = PageSettings::from_wh(210.0 * PT_PER_MM, 297.0 * PT_PER_MM)
+            .ok_or_else(|| LabelError::Pdf("page size".into()))?;
+        let mut page = doc.start_page_with(settings);
+        let mut s = page.surface();
+        for &(pos, label) in sheet {
+            let x0 = LABEL_MM.0 * (pos % COLS) as f32;
+            let y0 = TOP_MM + LABEL_MM.1 * (pos / COLS) as f32;
+            // The QR code, one rectangle per run of dark modules.
+            let (n, dark) = qr_modules(&label.token)?;
+            let m = QR_MM / n as f32;
+            let mut pb = PathBuilder::new();
+            for row in 0..n {
+                let mut col = 0;
+                while col < n {
+                    if !dark[row * n + col] {
+                        col += 1;
+                        continue;
+                    }
+                    let start = col;
+                    while col < n && dark[row * n + col] {
+                        col += 1;
+                    }
+                    let r = Rect::from_xywh(
+                        (x0 + QR_AT_MM.0 + start as f32 * m) * PT_PER_MM,
+                        (y0 + QR_AT_MM.1 + row as f32 * m) * PT_PER_MM,
+                        (col - start) as f32 * m * PT_PER_MM,
+                        // A hair taller: no white seams between rows in any viewer.
+                        (m + 0.02) * PT_PER_MM,
+                    );
+                    if let Some(r) = r {
+                        pb.push_rect(r);
+                    }
+                }
+            }
+            s.set_stroke(None);
+            s.set_fill(Some(Fill {
+                paint: rgb::Color::new(0, 0, 0).into(),
+                ..Default::default()
+            }));
+            if let Some(path) = pb.finish() {
+                s.draw_path(&path);
+            }
+            let tx = (x0 + TEXT_X_MM) * PT_PER_MM;
+            let tw = TEXT_W_MM * PT_PER_MM;
+            let mut line = |y_mm: f32, max: f32, gray: u8, text: &str| {
+                if text.is_empty() {
+                    return;
+                }
+                let size = fitting_size(&metrics, text, max, tw);
+                s.set_fill(Some(Fill {
+                    paint: rgb::Color::new(gray, gray, gray).into(),
+                    ..Default::default()
+                }));
+                s.draw_text(
+                    Point::from_xy(tx, (y0 + y_mm) * PT_PER_MM),
+                    font.clone(),
+                    size,
+                    text,
+                    false,
+                    TextDirection::Auto,
+                );
+            };
+            line(12.0, 12.0, 0, &label.last_name.to_uppercase());
+            line(18.5, 10.5, 0, &label.first_name);
+            line(25.0, 9.0, 70, &label.class);
+            line(31.0, 6.0, 110, hint);
+        }
+        s.finish();
+        page.finish();
+    }
+    doc.finish().map_err(|e| LabelError::Pdf(format!("{e:?}")))
+}
+
+/// The token of the first of our labels found in an image (a header crop, upright or not,
+/// slightly skewed, 150 dpi or more), if any. Other QR codes are ignored.
+pub fn read_label(img: &GrayImage) -> Option<String> {
+    let find = |g: &GrayImage| -> Option<String> {
+        let (w, h) = (g.width() as usize, g.height() as usize);
+        let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| {
+            g.get_pixel(x as u32, y as u32).0[0]
+        });
+        prepared.detect_grids().iter().find_map(|grid| {
+            let (_, text) = grid.decode().ok()?;
+            token_of_payload(&text).map(str::to_string)
+        })
+    };
+    if let Some(t) = find(img) {
+        return Some(t);
+    }
+    // The detector wants modules of about 4 to 8 pixels: a coarse scan (150 dpi, modules of
+    // 5 pixels, blurred by a turn) is tried at twice its size, a fine one (300 dpi, modules of
+    // 10 pixels with their speckles) at half.
+    let width = if img.width() < 2000 {
+        img.width() * 2
+    } else {
+        img.width() / 2
+    };
+    find(&crate::raster::resize_to_width(img, width))
+}
+
+#[cfg(test)]
+mod tests;
