@@ -80,12 +80,13 @@ pub struct Suggestion {
 pub struct DeskCopy {
     pub id: i64,
     pub code: String,
-    /// `auto`, `manual`, `not_student`, or null while pending.
+    /// `auto`, `label`, `manual`, `not_student`, or null while pending.
     pub method: Option<IdMethod>,
     pub student: Option<StudentRef>,
     pub confidence: Option<f64>,
-    /// What was read: `{last_name, first_name, birth_date, date_digits, boxes}`, or null before
-    /// the OCR.
+    /// What was read: `{last_name, first_name, birth_date, date_digits, number, boxes, label}`,
+    /// or null before the OCR; `label` is null without an identification label, else
+    /// `{student}`: whose label it is (null when nobody taking this exam has that label).
     pub read: Option<serde_json::Value>,
     pub suggestions: Vec<Suggestion>,
     pub header_url: Option<String>,
@@ -180,7 +181,7 @@ impl App {
             (copy, pages.into_iter().next())
         };
         let key = first.and_then(|p| p.header_key);
-        let read = match key {
+        let (read, label) = match key {
             Some(key) => {
                 let bytes = self
                     .files
@@ -190,18 +191,19 @@ impl App {
                     .ok_or("the header crop is missing from the file store")?;
                 tokio::task::spawn_blocking(move || -> Result<_, String> {
                     let img = korrigo_media::raster::jpeg_full_gray(&bytes)?;
+                    let label = korrigo_media::labels::read_label(&img);
                     READER.with(|r| {
                         let mut r = r.borrow_mut();
                         if r.is_none() {
                             *r = Some(HeaderReader::new().map_err(|e| e.to_string())?);
                         }
-                        Ok(r.as_mut().expect("set above").read(&img))
+                        Ok((r.as_mut().expect("set above").read(&img), label))
                     })
                 })
                 .await
                 .map_err(|e| e.to_string())??
             }
-            None => korrigo_media::ocr::HeaderRead::default(),
+            None => (korrigo_media::ocr::HeaderRead::default(), None),
         };
         let mut tx = self.db.begin().await.map_err(err)?;
         store::save_reading(
@@ -215,6 +217,7 @@ impl App {
                 date_boxes: date_boxes_json(&read.date_boxes),
                 number: read.number,
                 boxes: read.boxes,
+                label,
                 candidates: "[]".into(),
                 read_at: now_ms(),
             },
@@ -261,28 +264,56 @@ impl App {
                 .await
                 .map_err(err)?;
         }
+        let mut taken = taken;
         let pending: Vec<&store::Reading> = readings
             .iter()
             .filter(|r| !identified.contains_key(&r.copy_id))
             .collect();
+        // Labels first: a copy carrying its student's label is theirs, with certainty.
+        let by_token: std::collections::HashMap<&str, usize> = students
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| s.label_token.as_deref().map(|t| (t, i)))
+            .collect();
+        let labels: Vec<Option<usize>> = pending
+            .iter()
+            .map(|r| r.label.as_deref().and_then(|t| by_token.get(t).copied()))
+            .collect();
+        let by_label = korrigo_domain::labels::decide(&labels, &taken);
+        let mut decided: Vec<(i64, i64, IdMethod, f64)> = Vec::new();
+        for (r, s) in pending.iter().zip(&by_label) {
+            if let Some(s) = *s {
+                taken[s] = true;
+                decided.push((r.copy_id, students[s].id, IdMethod::Label, 1.0));
+            }
+        }
+        // Then reading, for the others.
+        let rest: Vec<&&store::Reading> = pending
+            .iter()
+            .zip(&by_label)
+            .filter(|(_, l)| l.is_none())
+            .map(|(r, _)| r)
+            .collect();
         let decisions = identify::assign(
-            &pending.iter().map(|r| reading(r)).collect::<Vec<_>>(),
+            &rest.iter().map(|r| reading(r)).collect::<Vec<_>>(),
             &roster,
             &taken,
             Thresholds::default(),
         );
-        let now = now_ms();
-        let mut auto = 0;
-        for (r, d) in pending.iter().zip(&decisions) {
-            if !d.auto {
-                continue;
+        for (r, d) in rest.iter().zip(&decisions) {
+            if let (true, Some(student)) = (d.auto, d.student) {
+                decided.push((r.copy_id, student, IdMethod::Auto, d.score));
             }
+        }
+        let now = now_ms();
+        let (mut auto, mut labelled) = (0, 0);
+        for &(copy_id, student, method, score) in &decided {
             store::set_identification(
                 tx.conn(),
-                r.copy_id,
-                d.student,
-                Some(IdMethod::Auto),
-                Some(d.score),
+                copy_id,
+                Some(student),
+                Some(method),
+                Some(score),
                 None,
                 now,
             )
@@ -290,13 +321,13 @@ impl App {
             .map_err(err)?;
             // Graded before it was identified: its final PDF is made again with the name.
             if copies.iter().any(|k| {
-                k.id == r.copy_id
+                k.id == copy_id
                     && matches!(
                         k.status,
                         CopyStatus::Graded | CopyStatus::Finalizing | CopyStatus::FinalizeFailed
                     )
             }) {
-                self.queue_final_pdf(tx.conn(), r.copy_id)
+                self.queue_final_pdf(tx.conn(), copy_id)
                     .await
                     .map_err(err)?;
             }
@@ -307,19 +338,23 @@ impl App {
                 exam,
                 &ClientInfo::default(),
                 Some(serde_json::json!({
-                    "copy": r.copy_id, "method": "auto", "student": d.student,
-                    "confidence": (d.score * 100.0).round() / 100.0,
+                    "copy": copy_id, "method": method.as_str(), "student": student,
+                    "confidence": (score * 100.0).round() / 100.0,
                 })),
             )
             .await
             .map_err(|e| e.to_string())?;
-            auto += 1;
+            match method {
+                IdMethod::Label => labelled += 1,
+                _ => auto += 1,
+            }
         }
         tx.commit().await.map_err(err)?;
         info!(
             exam = exam.0,
             read = readings.len(),
             auto,
+            labelled,
             "identification matched"
         );
         Ok(())
@@ -396,7 +431,7 @@ impl App {
         for k in &copies {
             let kind = match k.id_method.0 {
                 None => "pending",
-                Some(IdMethod::Auto) => "auto",
+                Some(IdMethod::Auto | IdMethod::Label) => "auto",
                 Some(_) => "manual",
             };
             match kind {
@@ -426,6 +461,11 @@ impl App {
                         "last_name": r.last_name, "first_name": r.first_name,
                         "birth_date": r.birth_date, "date_digits": r.date_digits,
                         "number": r.number, "boxes": r.boxes,
+                        // The label found, and whose it is among the exam's students
+                        // (null: a label of nobody taking this exam).
+                        "label": r.label.as_deref().map(|t| serde_json::json!({
+                            "student": students.iter().find(|s| s.label_token.as_deref() == Some(t)).map(|s| s.id),
+                        })),
                     })
                 }),
                 suggestions: cands

@@ -10,6 +10,7 @@ pub mod exams;
 pub mod grading;
 pub mod identify;
 pub mod jobs;
+pub mod labels;
 pub mod results;
 pub mod roster;
 pub mod scans;

@@ -2,20 +2,18 @@
 //! their pages in order and their provenance; duplicates wait for a decision; bad files leave
 //! nothing behind; a worker killed midway is resumed to the same result.
 
-use korrigo_app::App;
 use korrigo_app::accounts::system_session;
-use korrigo_app::config::Config;
-use korrigo_app::exams::ExamInput;
-use korrigo_app::jobs::{WorkerTiming, builtin_registry};
 use korrigo_app::scans::CopiesList;
 use korrigo_app::{AppError, ClientInfo};
-use korrigo_domain::{ExamId, PageRequest};
+use korrigo_domain::PageRequest;
 use korrigo_media::synth::{self, Encoding, SynthOptions};
 use korrigo_store::both_backends;
-use korrigo_store::test_support::{TestDb, Which};
-use std::path::{Path, PathBuf};
+use korrigo_store::test_support::Which;
 use std::time::Duration;
 use tokio::sync::watch;
+
+mod common;
+use common::{env, env_with, fast};
 
 both_backends!(
     a4_batch_becomes_copies_with_provenance,
@@ -28,143 +26,6 @@ both_backends!(
     a_batch_that_keeps_failing_ends_failed_with_its_reason,
     a_batch_never_waits_for_a_job_that_was_not_written,
 );
-
-fn fast() -> WorkerTiming {
-    WorkerTiming {
-        poll: Duration::from_millis(20),
-        lease: Duration::from_millis(500),
-        backoff_base: Duration::from_millis(30),
-        backoff_max: Duration::from_millis(100),
-    }
-}
-
-struct Env {
-    app: App,
-    tdb: TestDb,
-    dir: PathBuf,
-}
-
-async fn env(w: Which) -> Env {
-    env_with(w, |_| {}).await
-}
-
-async fn env_with(w: Which, tweak: impl FnOnce(&mut Config)) -> Env {
-    let tdb = TestDb::new(w).await.unwrap();
-    let dir = std::env::temp_dir().join(format!(
-        "korrigo-scans-{}",
-        korrigo_app::tokens::random_hex(6)
-    ));
-    let mut cfg = Config::for_tests(dir.clone(), tdb.url.clone());
-    tweak(&mut cfg);
-    let app = App::with_db(cfg, tdb.db.clone(), builtin_registry())
-        .await
-        .unwrap();
-    Env { app, tdb, dir }
-}
-
-impl Env {
-    async fn exam(&self, layout: &str) -> ExamId {
-        let input = ExamInput {
-            name: format!("Devoir {layout}"),
-            subject: String::new(),
-            date: None,
-            classes: vec![],
-            layout: Some(layout.into()),
-            grade_scale: None,
-            coefficient: None,
-        };
-        self.app
-            .create_exam(&system_session(), &input, &ClientInfo::default())
-            .await
-            .unwrap()
-            .exam
-            .id
-    }
-
-    fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
-        let p = self.dir.join("in").join(name);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(&p, bytes).unwrap();
-        p
-    }
-
-    async fn import(
-        &self,
-        exam: ExamId,
-        path: &Path,
-        grouping: Option<&str>,
-    ) -> Result<i64, AppError> {
-        self.app
-            .import_scan_file(
-                &system_session(),
-                exam,
-                path,
-                grouping,
-                &ClientInfo::default(),
-            )
-            .await
-            .map(|b| b.batch.id)
-    }
-
-    async fn run(&self) {
-        self.app.run_pending_jobs(&fast()).await.unwrap();
-    }
-
-    async fn copies(&self, exam: ExamId) -> CopiesList {
-        self.app
-            .list_copies(&system_session(), exam, PageRequest::new(None, Some(500)))
-            .await
-            .unwrap()
-    }
-
-    async fn batch(&self, id: i64) -> korrigo_app::shapes::BatchJson {
-        self.app
-            .get_batch(&system_session(), id)
-            .await
-            .unwrap()
-            .batch
-    }
-
-    fn stored_files(&self) -> usize {
-        fn count(p: &Path) -> usize {
-            std::fs::read_dir(p)
-                .map(|d| {
-                    d.flatten()
-                        .map(|e| {
-                            if e.path().is_dir() {
-                                count(&e.path())
-                            } else {
-                                1
-                            }
-                        })
-                        .sum()
-                })
-                .unwrap_or(0)
-        }
-        count(&self.dir.join("files").join("exams"))
-    }
-
-    /// Ends a test that leaves a failed job on purpose.
-    async fn done_leaving_jobs(self) {
-        self.tdb.cleanup().await;
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-
-    /// Ends the test: nothing failed or left waiting in the job queue (a test that left
-    /// work behind asserted less than it seems), then the database and files go.
-    async fn done(self) {
-        let counts = {
-            let mut c = self.app.db.read().await.unwrap();
-            korrigo_store::jobs::counts(c.conn()).await.unwrap()
-        };
-        self.tdb.cleanup().await;
-        let _ = std::fs::remove_dir_all(&self.dir);
-        assert!(
-            counts.failed == 0 && counts.queued == 0 && counts.running == 0,
-            "jobs left when the test ended: {counts:?}"
-        );
-    }
-}
 
 fn a4_pdf(students: usize, pages: u32, upside_down: Vec<usize>) -> Vec<u8> {
     synth::batch_pdf(

@@ -70,6 +70,8 @@ pub enum AuditAction {
     CopyRepaired,
     /// A copy was identified (automatically or by a manager), or its identification changed.
     CopyIdentified,
+    /// A manager printed identification labels for an exam's students.
+    LabelsPrinted,
     /// An exam's copies were dispatched among correctors.
     CopiesDispatched,
     /// A manager reopened a graded copy.
@@ -88,7 +90,7 @@ pub enum AuditAction {
 
 impl AuditAction {
     /// Every action, for filters.
-    pub const ALL: [AuditAction; 39] = [
+    pub const ALL: [AuditAction; 40] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::LoginThrottled,
@@ -121,6 +123,7 @@ impl AuditAction {
         AuditAction::ScanDuplicateAccepted,
         AuditAction::CopyRepaired,
         AuditAction::CopyIdentified,
+        AuditAction::LabelsPrinted,
         AuditAction::CopiesDispatched,
         AuditAction::CopyReopened,
         AuditAction::ResultsExported,
@@ -165,6 +168,7 @@ impl AuditAction {
             AuditAction::ScanDuplicateAccepted => "scans.duplicate_accepted",
             AuditAction::CopyRepaired => "copy.repaired",
             AuditAction::CopyIdentified => "copy.identified",
+            AuditAction::LabelsPrinted => "labels.printed",
             AuditAction::CopiesDispatched => "exam.dispatched",
             AuditAction::CopyReopened => "copy.reopened",
             AuditAction::ResultsExported => "results.exported",

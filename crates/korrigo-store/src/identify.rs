@@ -15,6 +15,8 @@ pub struct Reading {
     pub date_boxes: String,
     pub number: String,
     pub boxes: bool,
+    /// The token of the identification label found on the copy, if any.
+    pub label: Option<String>,
     /// JSON array of `{student, score}`, best first.
     pub candidates: String,
     pub read_at: i64,
@@ -23,9 +25,9 @@ pub struct Reading {
 /// Records (or replaces) a copy's reading.
 pub async fn save_reading(c: Conn<'_>, r: &Reading) -> Result<(), StoreError> {
     on_conn!(c, c => sqlx::query(
-        "INSERT INTO copy_readings (copy_id, last_name, first_name, birth_date, date_digits, number, boxes, candidates, read_at, date_boxes) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (copy_id) DO UPDATE SET last_name = $2, first_name = $3, \
-         birth_date = $4, date_digits = $5, number = $6, boxes = $7, read_at = $9, date_boxes = $10")
+        "INSERT INTO copy_readings (copy_id, last_name, first_name, birth_date, date_digits, number, boxes, candidates, read_at, date_boxes, label) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (copy_id) DO UPDATE SET last_name = $2, first_name = $3, \
+         birth_date = $4, date_digits = $5, number = $6, boxes = $7, read_at = $9, date_boxes = $10, label = $11")
         .bind(r.copy_id)
         .bind(&r.last_name)
         .bind(&r.first_name)
@@ -36,6 +38,7 @@ pub async fn save_reading(c: Conn<'_>, r: &Reading) -> Result<(), StoreError> {
         .bind(&r.candidates)
         .bind(r.read_at)
         .bind(&r.date_boxes)
+        .bind(&r.label)
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;
@@ -45,7 +48,7 @@ pub async fn save_reading(c: Conn<'_>, r: &Reading) -> Result<(), StoreError> {
 /// The readings of an exam's copies.
 pub async fn readings_of_exam(c: Conn<'_>, exam: ExamId) -> Result<Vec<Reading>, StoreError> {
     Ok(on_conn!(c, c => sqlx::query_as(
-        "SELECT r.copy_id, r.last_name, r.first_name, r.birth_date, r.date_digits, r.date_boxes, r.number, r.boxes, r.candidates, r.read_at \
+        "SELECT r.copy_id, r.last_name, r.first_name, r.birth_date, r.date_digits, r.date_boxes, r.number, r.boxes, r.label, r.candidates, r.read_at \
          FROM copy_readings r JOIN copies k ON k.id = r.copy_id WHERE k.exam_id = $1 ORDER BY r.copy_id")
         .bind(exam.0)
         .fetch_all(&mut *c)
@@ -126,15 +129,30 @@ pub struct ExamStudent {
     pub birth_date: String,
     pub class_name: Option<String>,
     pub search_text: String,
+    /// The token printed on their identification labels, once labels were printed.
+    pub label_token: Option<String>,
 }
 
 /// The students an exam concerns (those of its classes; everyone when it names none).
 pub async fn exam_students(c: Conn<'_>, exam: ExamId) -> Result<Vec<ExamStudent>, StoreError> {
     Ok(on_conn!(c, c => sqlx::query_as(
-        "SELECT s.id, s.last_name, s.first_name, s.birth_date, s.class_name, s.search_text FROM students s \
+        "SELECT s.id, s.last_name, s.first_name, s.birth_date, s.class_name, s.search_text, s.label_token FROM students s \
          WHERE NOT EXISTS (SELECT 1 FROM exam_classes WHERE exam_id = $1) \
          OR s.class_name IN (SELECT class_name FROM exam_classes WHERE exam_id = $1) ORDER BY s.last_name, s.first_name, s.id")
         .bind(exam.0)
         .fetch_all(&mut *c)
         .await)?)
+}
+
+/// Gives a student their label token unless they already have one (a token, once printed,
+/// never changes). Returns whether it was set.
+pub async fn set_label_token(c: Conn<'_>, student: i64, token: &str) -> Result<bool, StoreError> {
+    let n = on_conn!(c, c => sqlx::query(
+        "UPDATE students SET label_token = $1 WHERE id = $2 AND label_token IS NULL")
+        .bind(token)
+        .bind(student)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
 }

@@ -49,14 +49,19 @@ const label = (s) => `${s.last_name} ${s.first_name} · ${s.class || ""} · ${di
 /** @param {number} score */
 const percent = (score) => `${Math.round(score * 100)}\u00a0%`;
 /** @param {string|null} method */
-const methodWord = (method) => (method === "auto" ? msg("msgAuto") : method === "manual" ? msg("msgManual") : "");
+const methodWord = (method) =>
+  method === "auto" ? msg("msgAuto") : method === "label" ? msg("msgLabel") : method === "manual" ? msg("msgManual") : "";
 
-/** @param {any} r */
-function readText(r) {
+/** @param {any} r @param {string|null} [method] */
+function readText(r, method = null) {
   if (!r) return msg("msgNone");
   const parts = [r.last_name || "—", r.first_name || "—", r.birth_date || r.date_digits || "—"];
   if (r.number) parts.push(`${msg("msgNumber")} ${r.number}`);
-  return `${msg("msgRead")} ${parts.join(" / ")}`;
+  const text = `${msg("msgRead")} ${parts.join(" / ")}`;
+  // A label read but not used: tell why, so that the manager knows what to check.
+  if (r.label && r.label.student == null) return `${text} — ${msg("msgLabelForeign")}`;
+  if (r.label && method !== "label") return `${text} — ${msg("msgLabelUnused")}`;
+  return text;
 }
 
 async function load(keepIndex = false) {
@@ -118,13 +123,13 @@ function show() {
   }
   $("ident-code").textContent = `${c.code} (${index + 1} / ${items.length})`;
   $("ident-current").textContent = c.student
-    ? `${label(c.student)} — ${methodWord(c.method)}${c.confidence ? ` ${percent(c.confidence)}` : ""}`
+    ? `${label(c.student)} — ${methodWord(c.method)}${c.confidence && c.method !== "label" ? ` ${percent(c.confidence)}` : ""}`
     : c.method === "not_student"
       ? msg("msgNotStudent")
       : "";
   header.hidden = !c.header_url;
   if (c.header_url) header.src = c.header_url;
-  $("ident-read").textContent = readText(c.read);
+  $("ident-read").textContent = readText(c.read, c.method);
   suggestions.replaceChildren(
     ...c.suggestions.map((s, i) => {
       const li = document.createElement("li");
@@ -156,7 +161,7 @@ function showTable() {
       box.setAttribute("aria-label", c.code);
       const cells = [
         c.code,
-        readText(c.read),
+        readText(c.read, c.method),
         best ? label(best.student) + (best.taken_by ? ` (${msg("msgTaken")})` : "") : "—",
         best ? percent(best.score) : "—",
       ];

@@ -51,6 +51,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../assets/identify.js"),
     ),
     (
+        "labels.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/labels.js"),
+    ),
+    (
         "grading/geometry.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../assets/grading/geometry.js"),

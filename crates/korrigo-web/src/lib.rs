@@ -123,6 +123,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/copies/{id}/identification/", post(identify::identify))
         .route("/api/exams/{id}/students/", get(identify::students))
+        .route("/api/exams/{id}/labels/", post(identify::labels))
         .route("/api/pages/{id}/image/", get(scans::page_image))
         .route("/api/pages/{id}/thumb/", get(scans::page_thumb))
         .route("/api/pages/{id}/header/", get(scans::page_header))

@@ -509,6 +509,43 @@ async fn identification_desk_is_for_managers_only(w: Which) {
     let rerun = format!("/api/exams/{exam}/identification/rerun/");
     let r = t.browser(&corrector, Method::POST, &rerun, None).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // Label sheets: managers only, and never without the CSRF token.
+    let labels = format!("/api/exams/{exam}/labels/");
+    let r = t
+        .browser(&corrector, Method::POST, &labels, Some(json!({})))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let manager_cookie = format!("korrigo_session={}", manager.cookie);
+    let r = t
+        .send(
+            Method::POST,
+            &labels,
+            Some(json!({})),
+            // A browser's request (it says where it comes from) without the token.
+            &[
+                ("cookie", &manager_cookie),
+                ("sec-fetch-site", "same-origin"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
+    let r = t
+        .browser(&manager, Method::POST, &labels, Some(json!({"skip": 24})))
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.body["error"]["details"]["field"], "skip");
+    let r = t
+        .browser(
+            &manager,
+            Method::POST,
+            &labels,
+            Some(json!({"per_student": 2})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.headers["content-type"], "application/pdf");
+    assert_eq!(r.headers["x-labels"], "4");
+    assert!(r.bytes.starts_with(b"%PDF-"));
     let header = list["items"][0]["header_url"].as_str().unwrap();
     let cookie = format!("korrigo_session={}", corrector.cookie);
     assert_eq!(

@@ -58,6 +58,9 @@ pub struct SynthOptions {
     pub lines: u32,
     /// Handwriting fonts, one per student in turn (DejaVu Sans when empty).
     pub hand_fonts: Vec<FontArc>,
+    /// Identification labels stuck in the header, by student index (none past the end),
+    /// each turned by up to ±6°.
+    pub labels: Vec<Option<crate::labels::Label>>,
     pub seed: u64,
 }
 
@@ -74,6 +77,7 @@ impl Default for SynthOptions {
             noise: 0.3,
             lines: 8,
             hand_fonts: Vec::new(),
+            labels: Vec::new(),
             seed: 1,
         }
     }
@@ -128,6 +132,12 @@ pub fn batch_images(students: &[SynthStudent], opts: &SynthOptions) -> Vec<ScanI
             0.0
         }
     };
+    let stick = |page: &mut GrayImage, i: usize, rng: &mut StdRng| {
+        if let Some(Some(l)) = opts.labels.get(i) {
+            let angle = rng.random_range(-6.0..6.0);
+            stick_label(page, opts.dpi, l, (118.0, 14.0), angle, Damage::None);
+        }
+    };
     for (i, s) in students.iter().enumerate() {
         let flipped = opts.upside_down.contains(&i);
         let seed = opts.seed.wrapping_mul(7919).wrapping_add(i as u64);
@@ -135,7 +145,8 @@ pub fn batch_images(students: &[SynthStudent], opts: &SynthOptions) -> Vec<ScanI
             let sheets = if opts.two_sheets.contains(&i) { 2 } else { 1 };
             let hand =
                 (!opts.hand_fonts.is_empty()).then(|| &opts.hand_fonts[i % opts.hand_fonts.len()]);
-            let pages = copy_pages(s, 4 * sheets, opts.dpi, opts.lines, seed, hand);
+            let mut pages = copy_pages(s, 4 * sheets, opts.dpi, opts.lines, seed, hand);
+            stick(&mut pages[0], i, &mut rng);
             for sheet in 0..sheets as usize {
                 let p = &pages[sheet * 4..sheet * 4 + 4];
                 for (left, right) in [(&p[3], &p[0]), (&p[1], &p[2])] {
@@ -151,7 +162,11 @@ pub fn batch_images(students: &[SynthStudent], opts: &SynthOptions) -> Vec<ScanI
         } else {
             let hand =
                 (!opts.hand_fonts.is_empty()).then(|| &opts.hand_fonts[i % opts.hand_fonts.len()]);
-            for page in copy_pages(s, opts.pages_per_copy, opts.dpi, opts.lines, seed, hand) {
+            let mut pages = copy_pages(s, opts.pages_per_copy, opts.dpi, opts.lines, seed, hand);
+            if let Some(first) = pages.first_mut() {
+                stick(first, i, &mut rng);
+            }
+            for page in pages {
                 let page = if flipped {
                     raster::rotate(&page, 180)
                 } else {

@@ -1,5 +1,6 @@
 //! The identification desk: copies with what was read and their suggestions, manual
-//! identification, type-ahead over the exam's students, re-reading an exam. Managers only.
+//! identification, type-ahead over the exam's students, re-reading an exam, identification
+//! label sheets. Managers only.
 
 use super::ApiJson;
 use crate::AppState;
@@ -8,7 +9,8 @@ use crate::client::RequestContext;
 use crate::error::ApiError;
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use korrigo_app::identify::{DeskList, IdentifyInput, StudentRef};
 use korrigo_domain::ExamId;
 use serde::{Deserialize, Serialize};
@@ -84,4 +86,37 @@ pub async fn rerun(
         StatusCode::ACCEPTED,
         Json(serde_json::json!({ "queued": n })),
     ))
+}
+
+impl super::BodyLimits for korrigo_app::labels::LabelsInput {}
+
+/// `POST /api/exams/{id}/labels/` `{"class"?, "per_student"?, "skip"?}` → the label sheets
+/// (PDF, 3 × 8 labels of 70 × 37 mm per A4 sheet), one class after another; headers
+/// `x-label-students` and `x-labels` count them. Gives students without a label token one.
+pub async fn labels(
+    State(st): State<AppState>,
+    ctx: RequestContext,
+    StaffSession(s): StaffSession,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<korrigo_app::labels::LabelsInput>,
+) -> Result<Response, ApiError> {
+    let out = st
+        .app
+        .exam_labels(&s, ExamId(id), &b, &ctx.client())
+        .await?;
+    let mut r = out.pdf.into_response();
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/pdf"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"etiquettes-devoir-{id}.pdf\""
+    )) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert("x-label-students", HeaderValue::from(out.students));
+    h.insert("x-labels", HeaderValue::from(out.labels));
+    Ok(r)
 }

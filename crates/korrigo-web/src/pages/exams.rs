@@ -359,6 +359,9 @@ struct IdentifyPage {
     id: i64,
     name: String,
     identify_js: String,
+    labels_js: String,
+    /// The exam's classes, for the label sheets (empty: every student).
+    classes: Vec<String>,
 }
 
 /// `GET /exams/{id}/identification`: the keyboard-first identification desk (managers).
@@ -377,6 +380,8 @@ pub async fn identification(
         id,
         name: v.exam.name.clone(),
         identify_js: st.assets.url("identify.js").to_string(),
+        labels_js: st.assets.url("labels.js").to_string(),
+        classes: v.exam.classes.clone(),
     })
 }
 

@@ -215,6 +215,11 @@ pub(super) const WORDS: &[(&str, &str, &str)] = &[
         "Copy identified",
     ),
     (
+        "audit.a.labels.printed",
+        "Étiquettes d'identification imprimées",
+        "Identification labels printed",
+    ),
+    (
         "audit.a.exam.dispatched",
         "Copies réparties entre correcteurs",
         "Copies dispatched",

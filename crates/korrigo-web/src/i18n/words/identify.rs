@@ -51,6 +51,58 @@ pub(super) const WORDS: &[(&str, &str, &str)] = &[
     ("ident.number", "n° de candidat", "candidate no."),
     ("ident.no_match", "Aucun élève trouvé.", "No student found."),
     ("ident.method_auto", "automatique", "automatic"),
+    ("ident.method_label", "par étiquette", "by label"),
+    (
+        "ident.label_foreign",
+        "étiquette d\u{2019}un élève qui ne passe pas ce devoir",
+        "label of a student not taking this exam",
+    ),
+    (
+        "ident.label_unused",
+        "étiquette lue, mais son élève a déjà une copie ou elle figure sur une autre copie\u{a0}: vérifiez",
+        "label read, but its student already has a copy or it is on another copy too: check",
+    ),
+    (
+        "labels.title",
+        "Étiquettes QR à coller sur les copies",
+        "QR labels to stick on the copies",
+    ),
+    (
+        "labels.hint",
+        "Imprimez-les avant l\u{2019}épreuve sur des planches A4 de 3\u{a0}×\u{a0}8 étiquettes autocollantes (70\u{a0}×\u{a0}37\u{a0}mm). Chaque élève colle la sienne dans l\u{2019}en-tête de sa copie, qui est alors identifiée avec certitude. Le code QR ne contient aucune donnée personnelle\u{a0}; les étiquettes d\u{2019}un élève restent valables d\u{2019}un devoir à l\u{2019}autre.",
+        "Print them before the exam on A4 sheets of 3 × 8 self-adhesive labels (70 × 37 mm). Each student sticks theirs in the header of their copy, which is then identified with certainty. The QR code holds no personal data; a student\u{2019}s labels stay valid from one exam to the next.",
+    ),
+    ("labels.class", "Classe", "Class"),
+    (
+        "labels.all_classes",
+        "Toutes (une planche par classe)",
+        "All (one sheet per class)",
+    ),
+    (
+        "labels.per_student",
+        "Étiquettes par élève",
+        "Labels per student",
+    ),
+    (
+        "labels.skip",
+        "Étiquettes déjà utilisées sur la première planche",
+        "Labels already used on the first sheet",
+    ),
+    (
+        "labels.download",
+        "Télécharger les étiquettes (PDF)",
+        "Download the labels (PDF)",
+    ),
+    (
+        "labels.done",
+        "{n} étiquettes pour {s} élèves téléchargées.",
+        "{n} labels for {s} students downloaded.",
+    ),
+    (
+        "labels.none",
+        "Aucun élève à qui imprimer des étiquettes\u{a0}: importez la liste des élèves et choisissez les classes du devoir.",
+        "No student to print labels for: import the roster and choose the exam's classes.",
+    ),
     ("ident.method_manual", "à la main", "by hand"),
     ("ident.table", "Vue tableau", "Table view"),
     ("ident.desk", "Une copie à la fois", "One copy at a time"),
