@@ -863,6 +863,24 @@ async fn manager_identifies_a_copy_with_the_keyboard_in_chromium() {
             problems.is_empty(),
             "axe on the identification desk: {problems:#?}"
         );
+        // The label sheets: opened, printed for the class, counted in a message.
+        c.find(Locator::Css(".labels-print summary"))
+            .await?
+            .click()
+            .await?;
+        c.find(Locator::Css("#labels-form button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        c.wait()
+            .at_most(WAIT)
+            .for_element(Locator::XPath(
+                "//*[@id='toast' and contains(text(), '3 étiquettes pour 3 élèves')]",
+            ))
+            .await?;
+        screenshot(&c, "identification_labels").await?;
+        let problems = axe(&c).await?;
+        assert!(problems.is_empty(), "axe with the labels form open: {problems:#?}");
         c.execute(
             "document.dispatchEvent(new KeyboardEvent('keydown', {key: '1'}))",
             vec![],
