@@ -167,7 +167,7 @@ impl App {
     /// The job reading one copy's header.
     pub(crate) async fn run_read_copy(&self, copy_id: i64) -> Result<(), String> {
         let err = |e: StoreError| e.to_string();
-        let (copy, first) = {
+        let (copy, first, labels) = {
             let mut c = self.db.read().await.map_err(err)?;
             let Some(copy) = scans_store::find_copy(c.conn(), copy_id)
                 .await
@@ -178,7 +178,11 @@ impl App {
             let pages = scans_store::pages_of_copies(c.conn(), &[copy_id])
                 .await
                 .map_err(err)?;
-            (copy, pages.into_iter().next())
+            // Looking for a label costs tens of milliseconds: only where labels were printed.
+            let labels = store::exam_has_labels(c.conn(), ExamId(copy.exam_id))
+                .await
+                .map_err(err)?;
+            (copy, pages.into_iter().next(), labels)
         };
         let key = first.and_then(|p| p.header_key);
         let (read, label) = match key {
@@ -191,7 +195,9 @@ impl App {
                     .ok_or("the header crop is missing from the file store")?;
                 tokio::task::spawn_blocking(move || -> Result<_, String> {
                     let img = korrigo_media::raster::jpeg_full_gray(&bytes)?;
-                    let label = korrigo_media::labels::read_label(&img);
+                    let label = labels
+                        .then(|| korrigo_media::labels::read_label(&img))
+                        .flatten();
                     READER.with(|r| {
                         let mut r = r.borrow_mut();
                         if r.is_none() {

@@ -188,29 +188,131 @@ pub fn labels_pdf(groups: &[Vec<Label>], skip: usize, hint: &str) -> Result<Vec<
 
 /// The token of the first of our labels found in an image (a header crop, upright or not,
 /// slightly skewed, 150 dpi or more), if any. Other QR codes are ignored.
+///
+/// The detector wants modules of about 4 to 8 pixels with soft edges: the image is tried as it
+/// is, then at twice its size for a coarse scan (150 dpi: modules of 5 pixels, jagged by a
+/// turn) or half for a fine one (300 dpi: modules of 10 pixels with their speckles), then
+/// that size slightly blurred (a bilevel scan's staircase edges). A code seen but not decoded
+/// (its format sampled a pixel off) is tried at a few more sizes; an image with no code at all
+/// costs only those three tries.
 pub fn read_label(img: &GrayImage) -> Option<String> {
-    let find = |g: &GrayImage| -> Option<String> {
-        let (w, h) = (g.width() as usize, g.height() as usize);
-        let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| {
-            g.get_pixel(x as u32, y as u32).0[0]
-        });
-        prepared.detect_grids().iter().find_map(|grid| {
-            let (_, text) = grid.decode().ok()?;
-            token_of_payload(&text).map(str::to_string)
-        })
+    let at = |f: f32, soft: bool| {
+        let sized = if f == 1.0 {
+            img.clone()
+        } else if f > 1.0 {
+            bilinear(img, f)
+        } else {
+            crate::raster::resize_to_width(img, (img.width() as f32 * f).round() as u32)
+        };
+        read_label_at(&if soft { box_blur(&sized) } else { sized })
     };
-    if let Some(t) = find(img) {
-        return Some(t);
+    let alt = if img.width() < 2000 { 2.0 } else { 0.5 };
+    let mut seen = false;
+    for (f, soft) in [(1.0, false), (alt, false), (alt, true)] {
+        match at(f, soft) {
+            Found::Token(t) => return Some(t),
+            Found::Unreadable => seen = true,
+            Found::Nothing => {}
+        }
     }
-    // The detector wants modules of about 4 to 8 pixels: a coarse scan (150 dpi, modules of
-    // 5 pixels, blurred by a turn) is tried at twice its size, a fine one (300 dpi, modules of
-    // 10 pixels with their speckles) at half.
-    let width = if img.width() < 2000 {
-        img.width() * 2
-    } else {
-        img.width() / 2
-    };
-    find(&crate::raster::resize_to_width(img, width))
+    if !seen {
+        return None;
+    }
+    [
+        (0.75, true),
+        (1.5, true),
+        (1.25, false),
+        (0.6, false),
+        (1.25, true),
+        (0.4, false),
+    ]
+    .into_iter()
+    .filter(|(f, _)| (800.0..=3000.0).contains(&(img.width() as f32 * f)))
+    .find_map(|(f, soft)| match at(f, soft) {
+        Found::Token(t) => Some(t),
+        _ => None,
+    })
+}
+
+/// `img` enlarged `f` times, bilinear (a fraction of what a general resampling filter costs;
+/// the detector needs no better).
+fn bilinear(img: &GrayImage, f: f32) -> GrayImage {
+    let (w, h) = img.dimensions();
+    let (nw, nh) = ((w as f32 * f) as u32, (h as f32 * f) as u32);
+    let src = img.as_raw();
+    let w = w as usize;
+    let mut out = vec![0u8; nw as usize * nh as usize];
+    // Source x positions (integer part, weight of the next pixel out of 256), once per column.
+    let cols: Vec<(usize, u32)> = (0..nw)
+        .map(|x| {
+            let sx = ((x as f32 + 0.5) / f - 0.5).max(0.0);
+            let i = (sx as usize).min(w - 1);
+            (i, ((sx - i as f32) * 256.0) as u32)
+        })
+        .collect();
+    for y in 0..nh as usize {
+        let sy = ((y as f32 + 0.5) / f - 0.5).max(0.0);
+        let r0 = (sy as usize).min(h as usize - 1);
+        let r1 = (r0 + 1).min(h as usize - 1);
+        let fy = ((sy - r0 as f32) * 256.0) as u32;
+        let (a, b) = (&src[r0 * w..r0 * w + w], &src[r1 * w..r1 * w + w]);
+        let row = &mut out[y * nw as usize..(y + 1) * nw as usize];
+        for (o, &(i, fx)) in row.iter_mut().zip(&cols) {
+            let j = (i + 1).min(w - 1);
+            let top = a[i] as u32 * (256 - fx) + a[j] as u32 * fx;
+            let bottom = b[i] as u32 * (256 - fx) + b[j] as u32 * fx;
+            *o = ((top * (256 - fy) + bottom * fy) >> 16) as u8;
+        }
+    }
+    GrayImage::from_raw(nw, nh, out).expect("nw × nh pixels")
+}
+
+/// A 3 × 3 mean.
+fn box_blur(img: &GrayImage) -> GrayImage {
+    let (w, h) = img.dimensions();
+    let mut out = img.clone();
+    let src = img.as_raw();
+    let dst: &mut [u8] = &mut out;
+    let w = w as usize;
+    for y in 1..(h as usize).saturating_sub(1) {
+        for x in 1..w.saturating_sub(1) {
+            let mut sum = 0u32;
+            for row in [y - 1, y, y + 1] {
+                let i = row * w + x;
+                sum += src[i - 1] as u32 + src[i] as u32 + src[i + 1] as u32;
+            }
+            dst[y * w + x] = (sum / 9) as u8;
+        }
+    }
+    out
+}
+
+/// What one try of the detector found.
+pub(crate) enum Found {
+    /// One of our labels, read.
+    Token(String),
+    /// A code that could not be decoded, or not one of ours.
+    Unreadable,
+    Nothing,
+}
+
+/// One try of the QR detector on an image as it is.
+pub(crate) fn read_label_at(g: &GrayImage) -> Found {
+    let (w, h) = (g.width() as usize, g.height() as usize);
+    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| {
+        g.get_pixel(x as u32, y as u32).0[0]
+    });
+    let grids = prepared.detect_grids();
+    if grids.is_empty() {
+        return Found::Nothing;
+    }
+    grids
+        .iter()
+        .find_map(|grid| {
+            let (_, text) = grid.decode().ok()?;
+            token_of_payload(&text).map(|t| Found::Token(t.to_string()))
+        })
+        .unwrap_or(Found::Unreadable)
 }
 
 #[cfg(test)]

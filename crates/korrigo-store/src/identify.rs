@@ -156,3 +156,15 @@ pub async fn set_label_token(c: Conn<'_>, student: i64, token: &str) -> Result<b
         .map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }
+
+/// Whether any student of an exam has a label token (labels were printed for them): only then
+/// is it worth looking for labels on the exam's copies.
+pub async fn exam_has_labels(c: Conn<'_>, exam: ExamId) -> Result<bool, StoreError> {
+    Ok(on_conn!(c, c => sqlx::query_scalar::<_, bool>(
+        "SELECT EXISTS (SELECT 1 FROM students s WHERE s.label_token IS NOT NULL AND \
+         (NOT EXISTS (SELECT 1 FROM exam_classes WHERE exam_id = $1) \
+          OR s.class_name IN (SELECT class_name FROM exam_classes WHERE exam_id = $1)))")
+        .bind(exam.0)
+        .fetch_one(&mut *c)
+        .await)?)
+}

@@ -57,13 +57,11 @@ pub(crate) enum BenchCommand {
         #[arg(long)]
         postgres: bool,
     },
-    /// Writes final PDFs of generated copies (30 marks of every kind on each page, a summary
-    /// page) on every core: prints pages per second and the PDFs' size against their images'.
     /// The page checks on the orientation corpus: body pages on lined, Seyès, squared and
     /// plain paper, with and without a margin line (grey or red), several hands, 150 to 300
     /// dpi, skew up to 3°; half of them upside down. Prints, per variant and for the variants
     /// used in tuning apart from the held-out ones, the pages turned right, flagged unsure and
-    /// turned wrong
+    /// turned wrong.
     Orientation {
         /// Pages per variant.
         #[arg(long, default_value_t = 40)]
@@ -72,6 +70,21 @@ pub(crate) enum BenchCommand {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Identification labels on the label corpus: copies with a label in their header scanned
+    /// at 150 to 300 dpi, A4 and A3, label turned and page skewed, JPEG 40 to 95, blurred,
+    /// bilevel, printed "fit to page", the label crossed by a pen or torn at its edge. Prints,
+    /// per variant and for the tuning and held-out variants, the labels read right, missed
+    /// (those copies fall back to reading) and read wrong, and the time per copy.
+    Labels {
+        /// Copies per variant.
+        #[arg(long, default_value_t = 40)]
+        copies: usize,
+        /// Varies the copies.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Writes final PDFs of generated copies (30 marks of every kind on each page, a summary
+    /// page) on every core: prints pages per second and the PDFs' size against their images'.
     Pdf {
         /// Copies to write.
         #[arg(long, default_value_t = 200)]
@@ -123,7 +136,8 @@ pub(super) async fn bench(command: BenchCommand) -> Result<ExitCode> {
             postgres,
         } => bench_grading::run(correctors, saves, postgres).await,
         BenchCommand::Pdf { copies, pages, dpi } => bench_pdf::run(copies, pages, dpi),
-        BenchCommand::Orientation { pages, seed } => bench_orientation::run(pages, seed),
+        BenchCommand::Orientation { pages, seed } => bench_corpus::run(pages, seed),
+        BenchCommand::Labels { copies, seed } => bench_corpus::labels(copies, seed),
         BenchCommand::Zip { copies, kb } => bench_zip::run(copies, kb),
         BenchCommand::Export { copies } => bench_export::run(copies).await,
         BenchCommand::MakeScan { out, mb, dpi } => {

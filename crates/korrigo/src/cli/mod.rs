@@ -2,9 +2,9 @@
 //! command.
 
 mod bench;
+mod bench_corpus;
 mod bench_export;
 mod bench_grading;
-mod bench_orientation;
 mod bench_pdf;
 mod bench_zip;
 mod exams;

@@ -2,8 +2,11 @@
 //! tuned on: variants along independent axes (paper, margin line and its ink, where lines end,
 //! handwriting, resolution, skew), split into the variants used while tuning and the held-out
 //! ones that report. `korrigo bench orientation` prints the figures; the tests hold the line.
+//! [`labels`] does the same for identification labels (`korrigo bench labels`).
 
 use image::GrayImage;
+
+pub mod labels;
 
 use crate::raster;
 use crate::synth::{self, Encoding, PageStyle, Paper};

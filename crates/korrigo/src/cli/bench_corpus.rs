@@ -1,0 +1,98 @@
+//! The corpus benchmarks, per variant, the variants used for tuning apart from the held-out
+//! ones: `korrigo bench orientation` (body pages on several papers, with and without a margin
+//! line, several hands, resolutions and skews) and `korrigo bench labels` (identification
+//! labels scanned in many ways).
+
+use anyhow::Result;
+use korrigo_media::corpus::labels::{LabelScore, label_variants, score_labels, score_unlabelled};
+use korrigo_media::corpus::{OrientationScore, orientation_variants, score_orientation};
+use std::process::ExitCode;
+
+pub(crate) fn run(pages: usize, seed: u64) -> Result<ExitCode> {
+    let mut tuned = OrientationScore::default();
+    let mut held = OrientationScore::default();
+    let mut before = [OrientationScore::default(); 2];
+    println!("orientation of body pages, {pages} per variant (half upside down), seed {seed}:");
+    for v in orientation_variants() {
+        let (s, b) = score_orientation(&v, pages, seed).map_err(anyhow::Error::msg)?;
+        let old = &mut before[usize::from(v.held_out)];
+        old.pages += b.pages;
+        old.unsure += b.unsure;
+        old.wrong += b.wrong;
+        let total = if v.held_out { &mut held } else { &mut tuned };
+        total.pages += s.pages;
+        total.right += s.right;
+        total.unsure += s.unsure;
+        total.wrong += s.wrong;
+        println!(
+            "  {:<9} {:<58} right {:>3} · unsure {:>3} ({:>5.1} %) · wrong {} (margin line only: unsure {}, wrong {})",
+            if v.held_out { "held-out" } else { "tuning" },
+            v.name,
+            s.right,
+            s.unsure,
+            100.0 * s.unsure as f64 / s.pages.max(1) as f64,
+            s.wrong,
+            b.unsure,
+            b.wrong
+        );
+    }
+    for (label, t, b) in [("tuning", tuned, before[0]), ("held-out", held, before[1])] {
+        println!(
+            "{label}: {} pages · right {:.1} % · unsure {:.1} % · wrong {} (margin line only: unsure {:.1} %, wrong {})",
+            t.pages,
+            100.0 * t.right as f64 / t.pages.max(1) as f64,
+            100.0 * t.unsure as f64 / t.pages.max(1) as f64,
+            t.wrong,
+            100.0 * b.unsure as f64 / b.pages.max(1) as f64,
+            b.wrong
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn labels(copies: usize, seed: u64) -> Result<ExitCode> {
+    let mut totals = [LabelScore::default(); 2];
+    println!("identification labels, {copies} copies per variant, seed {seed}:");
+    for v in label_variants() {
+        let s = score_labels(&v, copies, seed);
+        let t = &mut totals[usize::from(v.held_out)];
+        t.copies += s.copies;
+        t.right += s.right;
+        t.missed += s.missed;
+        t.wrong += s.wrong;
+        t.read_ms += s.read_ms;
+        println!(
+            "  {:<9} {:<48} read right {:>3} · missed {:>2} · wrong {} · {:>3.0} ms per copy",
+            if v.held_out { "held-out" } else { "tuning" },
+            v.name,
+            s.right,
+            s.missed,
+            s.wrong,
+            s.read_ms / s.copies.max(1) as f64
+        );
+    }
+    for (name, t) in [("tuning", totals[0]), ("held-out", totals[1])] {
+        println!(
+            "{name}: {} copies · identified by their label {:.1} % · wrong {} · {:.0} ms per copy (one thread)",
+            t.copies,
+            100.0 * t.right as f64 / t.copies.max(1) as f64,
+            t.wrong,
+            t.read_ms / t.copies.max(1) as f64
+        );
+    }
+    let mut found_on_plain = 0;
+    for dpi in [150, 300] {
+        let (found, ms) = score_unlabelled(copies, dpi, seed);
+        found_on_plain += found;
+        println!(
+            "headers without a label at {dpi} dpi: {found} label found (must be 0) · {ms:.0} ms per copy spent looking"
+        );
+    }
+    Ok(
+        if found_on_plain > 0 || totals.iter().any(|t| t.wrong > 0) {
+            ExitCode::FAILURE
+        } else {
+            ExitCode::SUCCESS
+        },
+    )
+}
