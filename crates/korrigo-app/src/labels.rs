@@ -138,7 +138,7 @@ impl App {
             group.extend(std::iter::repeat_n(label, per_student));
         }
         let hint = match s.user.locale {
-            Locale::Fr => "À coller dans l'en-tête de la copie",
+            Locale::Fr => "À coller dans l\u{2019}en-tête de la copie",
             Locale::En => "Stick in the header of the copy",
         };
         let pdf = labels_pdf(&groups, skip, hint).map_err(|e| AppError::Internal(e.to_string()))?;

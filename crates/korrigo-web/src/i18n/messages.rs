@@ -5,6 +5,22 @@
 /// carried over (a number, a name, a line), itself translated when it is a known message.
 pub(super) const MESSAGES_FR: &[(&str, &str)] = &[
     (
+        "no student of this exam is in the class `{}`",
+        "Aucun élève de ce devoir n\u{2019}est dans la classe «\u{a0}{}\u{a0}».",
+    ),
+    (
+        "this exam has no students yet: import the roster and choose the exam's classes first",
+        "Ce devoir n\u{2019}a pas encore d\u{2019}élèves\u{a0}: importez la liste des élèves et choisissez ses classes.",
+    ),
+    (
+        "between 1 and 4 labels per student",
+        "De 1 à 4 étiquettes par élève.",
+    ),
+    (
+        "a sheet has 24 labels: skip 0 to 23",
+        "Une planche compte 24 étiquettes\u{a0}: de 0 à 23 déjà utilisées.",
+    ),
+    (
         "unknown kind of mark `{}`: expected pen, highlight, text, tick, cross, rect, ellipse, arrow or stamp",
         "Type d\u{2019}annotation inconnu «\u{a0}{}\u{a0}»\u{a0}: stylo, surligneur, texte, coche, croix, rectangle, ellipse, flèche ou commentaire attendu.",
     ),

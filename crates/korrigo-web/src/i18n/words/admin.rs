@@ -216,7 +216,7 @@ pub(super) const WORDS: &[(&str, &str, &str)] = &[
     ),
     (
         "audit.a.labels.printed",
-        "Étiquettes d'identification imprimées",
+        "Étiquettes d\u{2019}identification imprimées",
         "Identification labels printed",
     ),
     (
@@ -265,6 +265,13 @@ pub(super) const WORDS: &[(&str, &str, &str)] = &[
     ("audit.k.left_out", "copies non publiées", "copies left out"),
     ("audit.k.login", "identifiant saisi", "identifier typed"),
     ("audit.k.method", "méthode", "method"),
+    ("audit.k.class", "classe", "class"),
+    ("audit.k.students", "élèves", "students"),
+    (
+        "audit.k.per_student",
+        "étiquettes par élève",
+        "labels per student",
+    ),
     ("audit.k.student", "élève n°", "student no."),
     (
         "audit.k.previous",
@@ -334,6 +341,7 @@ pub(super) const WORDS: &[(&str, &str, &str)] = &[
     ),
     ("audit.v.auto", "automatique", "automatic"),
     ("audit.v.manual", "à la main", "by hand"),
+    ("audit.v.label", "par étiquette", "by label"),
     ("audit.v.merge", "fusion", "merge"),
     ("audit.v.split", "coupure", "split"),
     ("audit.v.rotate", "rotation", "rotation"),
