@@ -5,6 +5,9 @@
 #     local OCR of the name headers (the Rust binding is generated at build time with clang);
 #   fonts-dkg-handwriting, fonts-breip, fonts-humor-sans: handwriting-like fonts for the
 #     generated test scans and the identification benchmark;
+#   fonts-comic-neue, fonts-kristi, fonts-dancingscript, fonts-klee, fonts-cabinsketch: more
+#     hands, held out from tuning, for the identification corpus (korrigo bench identify
+#     --corpus);
 #   chromium, chromium-driver: headless browser for the end-to-end tests only;
 #   poppler-utils: pdftotext, for the tests that read the text of the final PDFs back.
 set -euo pipefail
@@ -12,7 +15,8 @@ set -euo pipefail
 need=()
 pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed" || need+=("$1"); }
 for p in tesseract-ocr tesseract-ocr-fra libtesseract-dev libleptonica-dev clang libclang-dev \
-         fonts-dkg-handwriting fonts-breip fonts-humor-sans chromium chromium-driver poppler-utils; do
+         fonts-dkg-handwriting fonts-breip fonts-humor-sans fonts-comic-neue fonts-kristi \
+         fonts-dancingscript fonts-klee fonts-cabinsketch chromium chromium-driver poppler-utils; do
   pkg "$p"
 done
 

@@ -2,6 +2,8 @@
 //! untrusted scans it parses (PDF, images, OCR of the name header), always off the request
 //! path.
 
+pub use image;
+
 pub mod bundle;
 pub mod corpus;
 pub mod digits;

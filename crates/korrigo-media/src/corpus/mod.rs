@@ -31,6 +31,7 @@ fn style(paper: Paper, margin: bool, margin_ink: u8, line_end: (f32, f32)) -> Pa
         margin,
         margin_ink,
         line_end,
+        ..PageStyle::default()
     }
 }
 

@@ -7,10 +7,12 @@
 //! skew, A3 sheets, JPEG or CCITT G4, the PDF); this module assembles classes and batches.
 
 mod files;
+mod header;
 mod label;
 mod page;
 
 pub use files::*;
+pub use header::HeaderLayout;
 pub use label::*;
 pub use page::*;
 
@@ -84,18 +86,35 @@ impl Default for SynthOptions {
 }
 
 /// The handwriting-like fonts of the Debian packages `fonts-dkg-handwriting`, `fonts-breip` and
-/// `fonts-humor-sans` that are installed (scripts/setup.sh installs
-/// them).
+/// `fonts-humor-sans` that are installed (scripts/setup.sh installs them): the hands the
+/// reader was tuned on.
 pub fn handwriting_fonts() -> Vec<FontArc> {
-    [
+    load_fonts(&[
         "/usr/share/fonts/truetype/fifthhorseman/dkg.ttf",
         "/usr/share/fonts/truetype/breip/Breip.ttf",
         "/usr/share/fonts/truetype/humor-sans/Humor-Sans.ttf",
-    ]
-    .iter()
-    .filter_map(|p| std::fs::read(p).ok())
-    .filter_map(|b| FontArc::try_from_vec(b).ok())
-    .collect()
+    ])
+}
+
+/// Hands never used while tuning, for held-out measures: the fonts of `fonts-comic-neue`,
+/// `fonts-kristi`, `fonts-dancingscript`, `fonts-klee` and `fonts-cabinsketch` that are
+/// installed (scripts/setup.sh installs them).
+pub fn held_out_handwriting_fonts() -> Vec<FontArc> {
+    load_fonts(&[
+        "/usr/share/fonts/opentype/comic-neue/ComicNeue-Regular.otf",
+        "/usr/share/fonts/truetype/kristi/Kristi.ttf",
+        "/usr/share/fonts/opentype/dancingscript/DancingScript-Regular.otf",
+        "/usr/share/fonts/truetype/klee/KleeOne-Regular.ttf",
+        "/usr/share/fonts/truetype/cabinsketch/CabinSketch-Regular.ttf",
+    ])
+}
+
+fn load_fonts(paths: &[&str]) -> Vec<FontArc> {
+    paths
+        .iter()
+        .filter_map(|p| std::fs::read(p).ok())
+        .filter_map(|b| FontArc::try_from_vec(b).ok())
+        .collect()
 }
 
 /// The pages (upright, before noise) of one student's copy, in reading order.

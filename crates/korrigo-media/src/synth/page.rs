@@ -15,9 +15,9 @@ fn font() -> FontRef<'static> {
 
 const A4_MM: (f32, f32) = (210.0, 297.0);
 
-struct Canvas {
-    img: GrayImage,
-    px_per_mm: f32,
+pub(super) struct Canvas {
+    pub(super) img: GrayImage,
+    pub(super) px_per_mm: f32,
     hand: Option<FontArc>,
 }
 
@@ -35,7 +35,7 @@ impl Canvas {
         }
     }
 
-    fn rect(&mut self, x_mm: f32, y_mm: f32, w_mm: f32, h_mm: f32, value: u8) {
+    pub(super) fn rect(&mut self, x_mm: f32, y_mm: f32, w_mm: f32, h_mm: f32, value: u8) {
         let s = self.px_per_mm;
         let (x0, y0) = ((x_mm * s) as u32, (y_mm * s) as u32);
         let (x1, y1) = (
@@ -50,7 +50,7 @@ impl Canvas {
         }
     }
 
-    fn frame(&mut self, x: f32, y: f32, w: f32, h: f32, t: f32, value: u8) {
+    pub(super) fn frame(&mut self, x: f32, y: f32, w: f32, h: f32, t: f32, value: u8) {
         self.rect(x, y, w, t, value);
         self.rect(x, y + h - t, w, t, value);
         self.rect(x, y, t, h, value);
@@ -58,7 +58,7 @@ impl Canvas {
     }
 
     /// Printed text (labels of the header).
-    fn text(
+    pub(super) fn text(
         &mut self,
         rng: &mut StdRng,
         x_mm: f32,
@@ -71,7 +71,7 @@ impl Canvas {
     }
 
     /// Handwriting: the page's handwriting font when it has one.
-    fn write(
+    pub(super) fn write(
         &mut self,
         rng: &mut StdRng,
         x_mm: f32,
@@ -175,27 +175,6 @@ const WORDS: &[&str] = &[
     "car",
 ];
 
-fn boxes(c: &mut Canvas, rng: &mut StdRng, x: f32, y: f32, n: usize, text: &str) {
-    let (bw, bh) = (5.0, 6.5);
-    for i in 0..n {
-        c.frame(x + i as f32 * bw, y, bw, bh, 0.25, 70);
-    }
-    for (i, ch) in text.chars().take(n).enumerate() {
-        if ch == ' ' {
-            continue;
-        }
-        let jitter = rng.random_range(-0.3..0.3);
-        c.write(
-            rng,
-            x + i as f32 * bw + 1.0 + jitter,
-            y + bh - 1.2,
-            4.6,
-            &ch.to_string(),
-            25,
-        );
-    }
-}
-
 /// One A4 page, upright and clean. `header`: the student written in a CMEN-like header.
 pub fn a4_page(dpi: u32, header: Option<&SynthStudent>, lines: u32, seed: u64) -> GrayImage {
     a4_page_in(dpi, header, lines, seed, None)
@@ -224,6 +203,8 @@ pub struct PageStyle {
     pub margin_ink: u8,
     /// Written lines end between these two distances from the left edge (mm).
     pub line_end: (f32, f32),
+    /// The name header's layout (on pages that have one).
+    pub header: super::HeaderLayout,
 }
 
 impl Default for PageStyle {
@@ -233,6 +214,7 @@ impl Default for PageStyle {
             margin: true,
             margin_ink: 120,
             line_end: (120.0, 195.0),
+            header: super::HeaderLayout::Korrigo,
         }
     }
 }
@@ -316,54 +298,7 @@ pub fn a4_page_styled(
         c.rect(25.0, top, 0.6, 297.0, style.margin_ink);
     }
     if let Some(s) = header {
-        c.frame(10.0, 8.0, 190.0, 50.0, 0.8, 0);
-        c.text(&mut rng, 13.0, 16.0, 3.0, "Nom de famille :", 0);
-        boxes(
-            &mut c,
-            &mut rng,
-            55.0,
-            11.0,
-            28,
-            &s.last_name.to_uppercase(),
-        );
-        c.text(&mut rng, 13.0, 26.0, 3.0, "Pr\u{e9}nom(s) :", 0);
-        boxes(
-            &mut c,
-            &mut rng,
-            55.0,
-            21.0,
-            28,
-            &s.first_name.to_uppercase(),
-        );
-        c.text(&mut rng, 13.0, 36.0, 3.0, "Num\u{e9}ro d'inscription :", 0);
-        boxes(&mut c, &mut rng, 55.0, 31.0, 12, "");
-        c.text(&mut rng, 13.0, 46.0, 3.0, "N\u{e9}(e) le :", 0);
-        let digits: String = s.birth_date.chars().filter(|c| *c != '/').collect();
-        boxes(
-            &mut c,
-            &mut rng,
-            55.0,
-            41.0,
-            2,
-            &digits[..2.min(digits.len())],
-        );
-        boxes(
-            &mut c,
-            &mut rng,
-            68.0,
-            41.0,
-            2,
-            digits.get(2..4).unwrap_or(""),
-        );
-        boxes(
-            &mut c,
-            &mut rng,
-            81.0,
-            41.0,
-            4,
-            digits.get(4..8).unwrap_or(""),
-        );
-        c.rect(10.0, 53.0, 190.0, 0.5, 0);
+        super::header::draw(&mut c, &mut rng, s, style.header);
     }
     let left = if style.margin { 30.0 } else { 15.0 };
     for i in 0..lines {

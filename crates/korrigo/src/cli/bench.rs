@@ -41,6 +41,12 @@ pub(crate) enum BenchCommand {
         /// Scan resolution of the generated pages.
         #[arg(long, default_value_t = 150)]
         dpi: u32,
+        /// The identification corpus instead: every header layout (the reader's own, the CMEN
+        /// model, equal rows, rows of different lengths, light or thick boxes, a partial frame,
+        /// no boxes) in the hands used for tuning and in hands held out, `--students` copies per
+        /// variant; prints each variant and the tuning and held-out totals.
+        #[arg(long)]
+        corpus: bool,
     },
     /// Score saves and pen strokes (one change in four) through the real HTTP stack by many
     /// correctors at once (one copy each, a ten-question scheme), on a throwaway database:
@@ -174,11 +180,16 @@ pub(super) async fn bench(command: BenchCommand) -> Result<ExitCode> {
             min_score,
             min_margin,
             dpi,
+            corpus,
         } => {
             let mut t = korrigo_domain::identify::Thresholds::default();
             t.min_score = min_score.unwrap_or(t.min_score);
             t.min_margin = min_margin.unwrap_or(t.min_margin);
-            bench_identify(students, verbose, seed, dpi, t)
+            if corpus {
+                bench_identify::corpus(students, seed, dpi, t)
+            } else {
+                bench_identify::run(students, verbose, seed, dpi, t)
+            }
         }
         BenchCommand::Scans { pages, a3, dpi } => {
             let dir = std::env::temp_dir().join(format!(
@@ -279,116 +290,4 @@ pub(super) async fn bench(command: BenchCommand) -> Result<ExitCode> {
             })
         }
     }
-}
-
-fn bench_identify(
-    n: usize,
-    verbose: bool,
-    seed: u64,
-    dpi: u32,
-    thresholds: korrigo_domain::identify::Thresholds,
-) -> Result<ExitCode> {
-    use korrigo_domain::identify::{self, Person, Reading};
-    use korrigo_media::{ocr, raster, synth};
-    let fonts = synth::handwriting_fonts();
-    if fonts.is_empty() {
-        anyhow::bail!("no handwriting font installed: run scripts/setup.sh");
-    }
-    let mut class = synth::students(n);
-    // Two homonyms: same last and first names, different birth dates.
-    if n >= 4 {
-        class[n - 1].last_name = class[0].last_name.clone();
-        class[n - 1].first_name = class[0].first_name.clone();
-    }
-    let roster: Vec<Person> = class
-        .iter()
-        .enumerate()
-        .map(|(i, s)| Person {
-            id: i as i64,
-            last_name: s.last_name.clone(),
-            first_name: s.first_name.clone(),
-            birth_date: s.birth_date.clone(),
-        })
-        .collect();
-    let crops: Vec<_> = class
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            let k = i as u64 + seed * 1000;
-            let skew = (((i as u64 + seed * 7) as f32 * 0.37) % 3.0) - 1.5;
-            let font = &fonts[(i + seed as usize) % fonts.len()];
-            let page = synth::a4_page_in(dpi, Some(s), 2, k, Some(font));
-            raster::header_crop(&synth::scanner_noise(&page, skew, 0.3, k))
-        })
-        .collect();
-    let mut reader = ocr::HeaderReader::new()?;
-    let cpu = std::time::Instant::now();
-    let reads: Vec<ocr::HeaderRead> = crops.iter().map(|c| reader.read(c)).collect();
-    let readings: Vec<Reading> = reads
-        .iter()
-        .map(|r| Reading {
-            last_name: r.last_name.clone(),
-            first_name: r.first_name.clone(),
-            birth_date: r.birth_date.clone(),
-            date_digits: r.date_digits.clone(),
-            date_boxes: r.date_boxes.clone(),
-        })
-        .collect();
-    let decisions = identify::assign(&readings, &roster, &vec![false; n], thresholds);
-    let per_copy_ms = cpu.elapsed().as_secs_f64() * 1000.0 / n as f64;
-    let (mut auto, mut wrong, mut top3) = (0, 0, 0);
-    // Birth-date digits: the likeliest digit of each box against what was written.
-    let (mut digits_right, mut digits_total) = (0, 0);
-    for (s, r) in class.iter().zip(&reads) {
-        let truth = s.birth_date.bytes().filter(u8::is_ascii_digit);
-        digits_total += 8;
-        if r.date_boxes.len() == 8 {
-            digits_right += truth
-                .zip(&r.date_boxes)
-                .filter(|(d, p)| {
-                    p.iter().any(|&x| x > 0.0) && korrigo_media::digits::best(p) == d - b'0'
-                })
-                .count();
-        }
-    }
-    for (i, (r, d)) in readings.iter().zip(&decisions).enumerate() {
-        let cands = identify::candidates(r, &roster, 5);
-        let rank = cands.iter().position(|c| c.student == i as i64);
-        let rival = cands
-            .iter()
-            .find(|c| Some(c.student) != d.student)
-            .map(|c| c.score)
-            .unwrap_or(0.0);
-        if rank.is_some_and(|k| k < 3) {
-            top3 += 1;
-        }
-        if d.auto {
-            auto += 1;
-            if d.student != Some(i as i64) {
-                wrong += 1;
-            }
-        }
-        if verbose {
-            println!(
-                "{i:>3} {:<12} {:<12} read {:<14} {:<12} {:<10} -> {:?} {:.2} (rival {:.2}) auto={} rank={:?}",
-                class[i].last_name,
-                class[i].first_name,
-                r.last_name,
-                r.first_name,
-                r.date_digits,
-                d.student,
-                d.score,
-                rival,
-                d.auto,
-                rank
-            );
-        }
-    }
-    println!(
-        "{n} copies: {:.1} % identified automatically, {wrong} wrong automatic identifications, right student in the top 3 for {:.1} %; birth-date digits read right {:.1} %; {per_copy_ms:.0} ms per copy (reading and matching, one thread)",
-        auto as f64 * 100.0 / n as f64,
-        top3 as f64 * 100.0 / n as f64,
-        digits_right as f64 * 100.0 / digits_total as f64
-    );
-    Ok(ExitCode::SUCCESS)
 }

@@ -5,6 +5,7 @@ mod bench;
 mod bench_corpus;
 mod bench_export;
 mod bench_grading;
+mod bench_identify;
 mod bench_pdf;
 mod bench_zip;
 mod exams;

@@ -1,0 +1,249 @@
+//! `korrigo bench identify`: header reading and matching on generated classes; with
+//! `--corpus`, on every header layout in the hands used for tuning and in held-out hands.
+
+use anyhow::Result;
+use korrigo_domain::identify::{self, Person, Reading, Thresholds};
+use korrigo_media::synth::{self, HeaderLayout, PageStyle, SynthStudent};
+use korrigo_media::{ocr, raster};
+use std::process::ExitCode;
+
+/// What one class gave.
+#[derive(Clone, Copy, Debug, Default)]
+struct Stats {
+    copies: usize,
+    auto: usize,
+    wrong: usize,
+    top3: usize,
+    digits_right: usize,
+    digits_total: usize,
+    /// Copies whose rows of boxes were found.
+    boxes: usize,
+    /// Copies where a printed word of the header was read as a name.
+    printed_as_name: usize,
+    ms: f64,
+}
+
+impl Stats {
+    fn add(&mut self, o: &Stats) {
+        self.copies += o.copies;
+        self.auto += o.auto;
+        self.wrong += o.wrong;
+        self.top3 += o.top3;
+        self.digits_right += o.digits_right;
+        self.digits_total += o.digits_total;
+        self.boxes += o.boxes;
+        self.printed_as_name += o.printed_as_name;
+        self.ms += o.ms;
+    }
+
+    fn pct(&self, n: usize) -> f64 {
+        n as f64 * 100.0 / self.copies.max(1) as f64
+    }
+}
+
+/// Words printed on the headers: none may come back as a name.
+const PRINTED: &[&str] = &[
+    "NOM",
+    "PRENOM",
+    "PRENOMS",
+    "FAMILLE",
+    "MODELE",
+    "CMEN",
+    "NUMERO",
+    "INSCRIPTION",
+    "CANDIDAT",
+    "DATE",
+    "NAISSANCE",
+    "CLASSE",
+    "SUIVI",
+    "USAGE",
+    "CONVOCATION",
+];
+
+/// A class of `n` with two homonyms (same names, different birth dates).
+fn class(n: usize) -> Vec<SynthStudent> {
+    let mut class = synth::students(n);
+    if n >= 4 {
+        class[n - 1].last_name = class[0].last_name.clone();
+        class[n - 1].first_name = class[0].first_name.clone();
+    }
+    class
+}
+
+/// Reads the crops, matches them against the class and counts.
+fn score(
+    class: &[SynthStudent],
+    crops: &[korrigo_media::image::GrayImage],
+    reader: &mut ocr::HeaderReader,
+    t: Thresholds,
+    verbose: bool,
+) -> Stats {
+    let roster: Vec<Person> = class
+        .iter()
+        .enumerate()
+        .map(|(i, s)| Person {
+            id: i as i64,
+            last_name: s.last_name.clone(),
+            first_name: s.first_name.clone(),
+            birth_date: s.birth_date.clone(),
+        })
+        .collect();
+    let n = class.len();
+    let cpu = std::time::Instant::now();
+    let reads: Vec<ocr::HeaderRead> = crops.iter().map(|c| reader.read(c)).collect();
+    let readings: Vec<Reading> = reads
+        .iter()
+        .map(|r| Reading {
+            last_name: r.last_name.clone(),
+            first_name: r.first_name.clone(),
+            birth_date: r.birth_date.clone(),
+            date_digits: r.date_digits.clone(),
+            date_boxes: r.date_boxes.clone(),
+        })
+        .collect();
+    let decisions = identify::assign(&readings, &roster, &vec![false; n], t);
+    let mut st = Stats {
+        copies: n,
+        ms: cpu.elapsed().as_secs_f64() * 1000.0,
+        ..Stats::default()
+    };
+    for (s, r) in class.iter().zip(&reads) {
+        let truth = s.birth_date.bytes().filter(u8::is_ascii_digit);
+        st.digits_total += 8;
+        if r.date_boxes.len() == 8 {
+            st.digits_right += truth
+                .zip(&r.date_boxes)
+                .filter(|(d, p)| {
+                    p.iter().any(|&x| x > 0.0) && korrigo_media::digits::best(p) == d - b'0'
+                })
+                .count();
+        }
+        st.boxes += usize::from(r.boxes);
+        let words = identify::key(&format!("{} {}", r.last_name, r.first_name));
+        let printed = format!("{} {}", r.last_name, r.first_name)
+            .split(|c: char| !c.is_alphanumeric())
+            .map(identify::key)
+            .any(|w| PRINTED.contains(&w.as_str()));
+        st.printed_as_name += usize::from(printed && !words.is_empty());
+    }
+    for (i, (r, d)) in readings.iter().zip(&decisions).enumerate() {
+        let cands = identify::candidates(r, &roster, 5);
+        let rank = cands.iter().position(|c| c.student == i as i64);
+        st.top3 += usize::from(rank.is_some_and(|k| k < 3));
+        if d.auto {
+            st.auto += 1;
+            st.wrong += usize::from(d.student != Some(i as i64));
+        }
+        if verbose {
+            println!(
+                "{i:>3} {:<12} {:<12} read {:<14} {:<12} {:<10} -> {:?} {:.2} auto={} rank={:?}",
+                class[i].last_name,
+                class[i].first_name,
+                r.last_name,
+                r.first_name,
+                r.date_digits,
+                d.student,
+                d.score,
+                d.auto,
+                rank
+            );
+        }
+    }
+    st
+}
+
+/// The generated classes of the reader's own layout and hands.
+pub(crate) fn run(n: usize, verbose: bool, seed: u64, dpi: u32, t: Thresholds) -> Result<ExitCode> {
+    let fonts = synth::handwriting_fonts();
+    if fonts.is_empty() {
+        anyhow::bail!("no handwriting font installed: run scripts/setup.sh");
+    }
+    let class = class(n);
+    let crops: Vec<_> = class
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let k = i as u64 + seed * 1000;
+            let skew = (((i as u64 + seed * 7) as f32 * 0.37) % 3.0) - 1.5;
+            let font = &fonts[(i + seed as usize) % fonts.len()];
+            let page = synth::a4_page_in(dpi, Some(s), 2, k, Some(font));
+            raster::header_crop(&synth::scanner_noise(&page, skew, 0.3, k))
+        })
+        .collect();
+    let mut reader = ocr::HeaderReader::new()?;
+    let st = score(&class, &crops, &mut reader, t, verbose);
+    println!(
+        "{n} copies: {:.1} % identified automatically, {} wrong automatic identifications, right student in the top 3 for {:.1} %; birth-date digits read right {:.1} %; {:.0} ms per copy (reading and matching, one thread)",
+        st.pct(st.auto),
+        st.wrong,
+        st.pct(st.top3),
+        st.digits_right as f64 * 100.0 / st.digits_total.max(1) as f64,
+        st.ms / n.max(1) as f64
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Every header layout in the tuning hands and in held-out hands.
+pub(crate) fn corpus(n: usize, seed: u64, dpi: u32, t: Thresholds) -> Result<ExitCode> {
+    let tuning = synth::handwriting_fonts();
+    let held = synth::held_out_handwriting_fonts();
+    if tuning.is_empty() || held.is_empty() {
+        anyhow::bail!("handwriting fonts are missing: run scripts/setup.sh");
+    }
+    let mut reader = ocr::HeaderReader::new()?;
+    let mut totals = [Stats::default(); 2];
+    println!(
+        "identification corpus: {n} copies per variant, {dpi} dpi, skew up to 2°, seed {seed} (tuning: the Korrigo layout in the tuning hands; everything else held out)"
+    );
+    for layout in HeaderLayout::ALL {
+        for (fonts, hands) in [(&tuning, "tuning hands"), (&held, "held-out hands")] {
+            let held_out = !(layout == HeaderLayout::Korrigo && hands == "tuning hands");
+            let class = class(n);
+            let style = PageStyle {
+                header: layout,
+                ..PageStyle::default()
+            };
+            let crops: Vec<_> = class
+                .iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    let k = i as u64 + seed * 1000;
+                    let skew = (((i as u64 + seed * 7) as f32 * 0.37) % 4.0) - 2.0;
+                    let font = &fonts[(i + seed as usize) % fonts.len()];
+                    let page = synth::a4_page_styled(dpi, Some(s), 2, k, Some(font), &style);
+                    raster::header_crop(&synth::scanner_noise(&page, skew, 0.3, k))
+                })
+                .collect();
+            let st = score(&class, &crops, &mut reader, t, false);
+            totals[usize::from(held_out)].add(&st);
+            println!(
+                "  {:<9} {:<26} {:<15} auto {:>5.1} % · top 3 {:>5.1} % · wrong {} · boxes found {:>3.0} % · printed words read as a name {} · {:>3.0} ms per copy",
+                if held_out { "held-out" } else { "tuning" },
+                layout.name(),
+                hands,
+                st.pct(st.auto),
+                st.pct(st.top3),
+                st.wrong,
+                st.pct(st.boxes),
+                st.printed_as_name,
+                st.ms / n.max(1) as f64
+            );
+        }
+    }
+    for (name, st) in [("tuning", totals[0]), ("held-out", totals[1])] {
+        println!(
+            "{name}: {} copies · identified automatically {:.1} % · right student in the top 3 {:.1} % · wrong {} · printed words read as a name {} · {:.0} ms per copy (one thread)",
+            st.copies,
+            st.pct(st.auto),
+            st.pct(st.top3),
+            st.wrong,
+            st.printed_as_name,
+            st.ms / st.copies.max(1) as f64
+        );
+    }
+    Ok(if totals.iter().any(|s| s.wrong > 0) {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
