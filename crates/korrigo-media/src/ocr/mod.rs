@@ -15,6 +15,8 @@ use leptess::{LepTess, Variable};
 
 use crate::{digits, raster};
 
+mod free_text;
+
 /// What was read in a header.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct HeaderRead {
@@ -124,16 +126,17 @@ impl HeaderReader {
                 out.birth_date = parse_date_digits(&out.date_digits);
             }
         } else {
-            // Plain paper: the longest line of capitals is taken as "NAME First name".
-            let text = self.ocr(&img, &format!("{LETTERS} abcdefghijklmnopqrstuvwxyz"), "6");
-            let best = text
-                .lines()
-                .map(clean)
-                .max_by_key(|l| l.chars().filter(|c| c.is_ascii_uppercase()).count())
-                .unwrap_or_default();
-            let mut words = best.split_whitespace();
-            out.last_name = words.next().unwrap_or("").to_string();
-            out.first_name = words.collect::<Vec<_>>().join(" ");
+            // Plain paper: fields after their printed labels, never the labels themselves.
+            let text = self.ocr(
+                &img,
+                &format!("{LETTERS} abcdefghijklmnopqrstuvwxyzàâäçéèêëîïôöùûü:/()0123456789"),
+                "6",
+            );
+            let (last, first, date) = free_text::fields(&text);
+            out.last_name = last.to_uppercase();
+            out.first_name = first.to_uppercase();
+            out.birth_date = parse_date_digits(&date);
+            out.date_digits = date;
         }
         out
     }
@@ -202,6 +205,9 @@ struct BoxRow {
     bottom: u32,
     /// Columns of the box edges.
     edges: Vec<u32>,
+    /// How far ink of an edge or ruled line reaches past its middle or end, pixels (thin
+    /// boxes: 1; thick ones more): what the reading stays clear of.
+    reach: u32,
 }
 
 impl BoxRow {
@@ -221,9 +227,23 @@ impl BoxRow {
     }
 }
 
+/// The rows of boxes, printed dark or light: boxes printed light grey are looked for only when
+/// too few rows were found as dark ones (a lighter threshold also takes in more of the noise).
 fn box_rows(img: &GrayImage, px_per_mm: f32) -> Vec<BoxRow> {
+    let rows = box_rows_at(img, px_per_mm, 140);
+    if rows.len() >= 2 {
+        return rows;
+    }
+    let light = box_rows_at(img, px_per_mm, 205);
+    if light.len() > rows.len() {
+        light
+    } else {
+        rows
+    }
+}
+
+fn box_rows_at(img: &GrayImage, px_per_mm: f32, threshold: u8) -> Vec<BoxRow> {
     let (w, h) = img.dimensions();
-    let threshold = 140u8;
     let min_run = (6.0 * px_per_mm) as u32;
     // Ruled rows: long dark runs adding up to 20 mm or more.
     let is_line: Vec<bool> = (0..h)
@@ -320,10 +340,19 @@ fn box_rows(img: &GrayImage, px_per_mm: f32) -> Vec<BoxRow> {
         if run.len() < 3 {
             continue;
         }
+        // The edges' usual width, and the ruled lines': thick boxes push the reading inwards.
+        let mut widths: Vec<u32> = groups[best.0..best.1]
+            .iter()
+            .map(|g| g.1 - g.0 + 1)
+            .collect();
+        widths.sort_unstable();
+        let edge = widths[widths.len() / 2];
+        let rule = (pair[0].1 - pair[0].0 + 1).max(pair[1].1 - pair[1].0 + 1);
         rows.push(BoxRow {
             top,
             bottom,
             edges: run.to_vec(),
+            reach: (edge / 2).max(rule / 2).max(1),
         });
     }
     rows
@@ -332,7 +361,7 @@ fn box_rows(img: &GrayImage, px_per_mm: f32) -> Vec<BoxRow> {
 /// The inside of a row of boxes from its first to its last written box, box edges and ruling
 /// erased, on a white margin. `None` when no box holds ink.
 fn row_image(img: &GrayImage, r: &BoxRow, px_per_mm: f32) -> Option<GrayImage> {
-    let margin = ((0.45 * px_per_mm).ceil() as u32).max(2);
+    let margin = ((0.45 * px_per_mm).ceil() as u32).max(2) + r.reach.saturating_sub(1);
     let (top, bottom) = (r.top + margin, r.bottom.saturating_sub(margin));
     if bottom <= top + 4 {
         return None;
@@ -428,7 +457,7 @@ fn fields(rows: &[BoxRow]) -> Fields {
 
 /// The insides of a row's boxes, in order (see [`BoxRow::boxes`]).
 fn date_cells(img: &GrayImage, r: &BoxRow, px_per_mm: f32) -> Vec<GrayImage> {
-    let margin = ((0.4 * px_per_mm).ceil() as u32).max(2);
+    let margin = ((0.4 * px_per_mm).ceil() as u32).max(2) + r.reach.saturating_sub(1);
     let (top, bottom) = (r.top + margin, r.bottom.saturating_sub(margin));
     r.boxes()
         .into_iter()
@@ -465,6 +494,7 @@ mod tests {
             top: 0,
             bottom: 38,
             edges,
+            reach: 1,
         }
     }
 
