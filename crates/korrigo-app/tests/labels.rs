@@ -20,17 +20,7 @@ both_backends!(copies_with_a_label_are_identified_by_it);
 async fn copies_with_a_label_are_identified_by_it(w: Which) {
     let e = env(w).await;
     let class = synth::students(7);
-    let csv = synth::roster_csv(&class, "1A");
-    e.app
-        .start_student_import(
-            &system_session(),
-            "1A.csv",
-            csv.as_bytes(),
-            &ClientInfo::default(),
-        )
-        .await
-        .unwrap();
-    e.run().await;
+    e.import_class(&class, "1A").await;
     let exam = e.exam("a4:2").await;
     // Nobody in a class the exam does not have: a clear refusal, nothing printed.
     let none = e

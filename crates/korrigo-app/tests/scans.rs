@@ -400,17 +400,7 @@ async fn killed_worker_is_resumed_to_the_same_result(w: Which) {
 async fn copies_are_identified_from_their_headers(w: Which) {
     let e = env(w).await;
     let class = synth::students(6);
-    let csv = synth::roster_csv(&class, "1A");
-    e.app
-        .start_student_import(
-            &system_session(),
-            "1A.csv",
-            csv.as_bytes(),
-            &ClientInfo::default(),
-        )
-        .await
-        .unwrap();
-    e.run().await;
+    e.import_class(&class, "1A").await;
     let exam = e.exam("a4:2").await;
     let fonts = synth::handwriting_fonts();
     let pdf = synth::batch_pdf(

@@ -8,24 +8,6 @@ use korrigo_media::ocr::HeaderReader;
 use korrigo_media::raster;
 use korrigo_media::synth::{self, HeaderLayout, PageStyle};
 
-const PRINTED: &[&str] = &[
-    "NOM",
-    "PRENOM",
-    "PRENOMS",
-    "FAMILLE",
-    "MODELE",
-    "CMEN",
-    "NUMERO",
-    "INSCRIPTION",
-    "CANDIDAT",
-    "DATE",
-    "NAISSANCE",
-    "CLASSE",
-    "SUIVI",
-    "USAGE",
-    "CONVOCATION",
-];
-
 #[test]
 fn every_layout_reads_its_fields_and_never_a_printed_word() {
     let fonts = synth::handwriting_fonts();
@@ -70,7 +52,7 @@ fn every_layout_reads_its_fields_and_never_a_printed_word() {
                 format!("{} {}", r.last_name, r.first_name).split(|c: char| !c.is_alphanumeric())
             {
                 assert!(
-                    !PRINTED.contains(&identify::key(word).as_str()),
+                    !korrigo_media::ocr::PRINTED_WORDS.contains(&identify::key(word).as_str()),
                     "{}: the printed word {word:?} read as a name ({r:?})",
                     layout.name()
                 );

@@ -95,6 +95,21 @@ impl Env {
             .map(|b| b.batch.id)
     }
 
+    /// Imports `class` into the roster as class `name` and runs the import.
+    pub async fn import_class(&self, class: &[korrigo_media::synth::SynthStudent], name: &str) {
+        let csv = korrigo_media::synth::roster_csv(class, name);
+        self.app
+            .start_student_import(
+                &system_session(),
+                &format!("{name}.csv"),
+                csv.as_bytes(),
+                &ClientInfo::default(),
+            )
+            .await
+            .unwrap();
+        self.run().await;
+    }
+
     pub async fn run(&self) {
         self.app.run_pending_jobs(&fast()).await.unwrap();
     }

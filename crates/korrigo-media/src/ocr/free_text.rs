@@ -4,8 +4,9 @@
 //! such labels, the longest line of capitals stands for "NAME First name". Printed words
 //! (labels, titles, notes) are dropped wherever they appear.
 
-/// Words printed on headers, folded to capitals without accents: never part of a name.
-const PRINTED: &[&str] = &[
+/// Words printed on headers, folded to capitals without accents: never part of a name (the
+/// particles "le", "de", "du" of the labels are kept: names have them too, "Le Goff").
+pub const PRINTED_WORDS: &[&str] = &[
     "NOM",
     "NOMS",
     "PRENOM",
@@ -22,11 +23,6 @@ const PRINTED: &[&str] = &[
     "SUIVI",
     "USAGE",
     "CONVOCATION",
-    "NE",
-    "NEE",
-    "LE",
-    "DE",
-    "DU",
     "EPREUVE",
     "SESSION",
     "SIGNATURE",
@@ -80,7 +76,7 @@ fn name_words(s: &str) -> String {
         })
         .filter(|w| {
             let key = korrigo_domain::text::fold(w).to_uppercase();
-            !PRINTED.contains(&key.as_str())
+            !PRINTED_WORDS.contains(&key.as_str())
         })
         .collect::<Vec<_>>()
         .join(" ")
@@ -105,6 +101,8 @@ mod tests {
             fields("Nom :\nPrénom :\nNé(e) le :"),
             (String::new(), String::new(), String::new())
         );
+        // A particle is part of a name.
+        assert_eq!(fields("Nom : Le Goff").0, "Le Goff");
         // No labels: the line of capitals, printed words left out.
         let (last, first, _) = fields("MODELE CMEN\nDUPONT Maël\nsuite croissante");
         assert_eq!((last.as_str(), first.as_str()), ("DUPONT", "Maël"));

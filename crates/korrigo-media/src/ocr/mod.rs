@@ -16,6 +16,7 @@ use leptess::{LepTess, Variable};
 use crate::{digits, raster};
 
 mod free_text;
+pub use free_text::PRINTED_WORDS;
 
 /// What was read in a header.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -41,25 +41,6 @@ impl Stats {
     }
 }
 
-/// Words printed on the headers: none may come back as a name.
-const PRINTED: &[&str] = &[
-    "NOM",
-    "PRENOM",
-    "PRENOMS",
-    "FAMILLE",
-    "MODELE",
-    "CMEN",
-    "NUMERO",
-    "INSCRIPTION",
-    "CANDIDAT",
-    "DATE",
-    "NAISSANCE",
-    "CLASSE",
-    "SUIVI",
-    "USAGE",
-    "CONVOCATION",
-];
-
 /// A class of `n` with two homonyms (same names, different birth dates).
 fn class(n: usize) -> Vec<SynthStudent> {
     let mut class = synth::students(n);
@@ -123,7 +104,7 @@ fn score(
         let printed = format!("{} {}", r.last_name, r.first_name)
             .split(|c: char| !c.is_alphanumeric())
             .map(identify::key)
-            .any(|w| PRINTED.contains(&w.as_str()));
+            .any(|w| ocr::PRINTED_WORDS.contains(&w.as_str()));
         st.printed_as_name += usize::from(printed && !words.is_empty());
     }
     for (i, (r, d)) in readings.iter().zip(&decisions).enumerate() {
