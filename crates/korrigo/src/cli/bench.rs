@@ -47,6 +47,9 @@ pub(crate) enum BenchCommand {
         /// variant; prints each variant and the tuning and held-out totals.
         #[arg(long)]
         corpus: bool,
+        /// With `--corpus`, only the layouts whose name contains this (`CMEN`, `no boxes`...).
+        #[arg(long)]
+        layout: Option<String>,
     },
     /// Score saves and pen strokes (one change in four) through the real HTTP stack by many
     /// correctors at once (one copy each, a ten-question scheme), on a throwaway database:
@@ -181,12 +184,13 @@ pub(super) async fn bench(command: BenchCommand) -> Result<ExitCode> {
             min_margin,
             dpi,
             corpus,
+            layout,
         } => {
             let mut t = korrigo_domain::identify::Thresholds::default();
             t.min_score = min_score.unwrap_or(t.min_score);
             t.min_margin = min_margin.unwrap_or(t.min_margin);
             if corpus {
-                bench_identify::corpus(students, seed, dpi, t)
+                bench_identify::corpus(students, seed, dpi, t, layout.as_deref())
             } else {
                 bench_identify::run(students, verbose, seed, dpi, t)
             }

@@ -165,7 +165,13 @@ pub(crate) fn run(n: usize, verbose: bool, seed: u64, dpi: u32, t: Thresholds) -
 }
 
 /// Every header layout in the tuning hands and in held-out hands.
-pub(crate) fn corpus(n: usize, seed: u64, dpi: u32, t: Thresholds) -> Result<ExitCode> {
+pub(crate) fn corpus(
+    n: usize,
+    seed: u64,
+    dpi: u32,
+    t: Thresholds,
+    only: Option<&str>,
+) -> Result<ExitCode> {
     let tuning = synth::handwriting_fonts();
     let held = synth::held_out_handwriting_fonts();
     if tuning.is_empty() || held.is_empty() {
@@ -176,7 +182,9 @@ pub(crate) fn corpus(n: usize, seed: u64, dpi: u32, t: Thresholds) -> Result<Exi
     println!(
         "identification corpus: {n} copies per variant, {dpi} dpi, skew up to 2°, seed {seed} (tuning: the Korrigo layout in the tuning hands; everything else held out)"
     );
-    for layout in HeaderLayout::ALL {
+    let wanted =
+        |l: HeaderLayout| only.is_none_or(|o| l.name().to_lowercase().contains(&o.to_lowercase()));
+    for layout in HeaderLayout::ALL.into_iter().filter(|l| wanted(*l)) {
         for (fonts, hands) in [(&tuning, "tuning hands"), (&held, "held-out hands")] {
             let held_out = !(layout == HeaderLayout::Korrigo && hands == "tuning hands");
             let class = class(n);
