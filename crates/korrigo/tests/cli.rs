@@ -240,6 +240,35 @@ fn students_and_exams_commands() {
     let l: Value =
         serde_json::from_slice(&korrigo(&d, &[], &["exams", "list", "--json"]).stdout).unwrap();
     assert_eq!(l[0]["name"], "Bac blanc");
+    // The exam's label sheets, class by class; a class with nobody is refused by name.
+    let pdf = d.join("etiquettes.pdf");
+    let out = korrigo(
+        &d,
+        &[],
+        &["labels", "--exam", "1", "--output", pdf.to_str().unwrap()],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("4 labels for 4 students"));
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+    let none = korrigo(
+        &d,
+        &[],
+        &[
+            "labels",
+            "--exam",
+            "1",
+            "--class",
+            "2B",
+            "--output",
+            pdf.to_str().unwrap(),
+        ],
+    );
+    assert!(!none.status.success());
+    assert!(String::from_utf8_lossy(&none.stderr).contains("2B"));
     let _ = std::fs::remove_dir_all(d);
 }
 

@@ -110,6 +110,26 @@ enum Command {
         #[arg(long)]
         output: Option<std::path::PathBuf>,
     },
+    /// Write an exam's identification label sheets (A4, 3 × 8 labels of 70 × 37 mm: name,
+    /// class, QR code of the student's opaque token), one class after another; students
+    /// without a token get one. Journaled like the web page's download.
+    Labels {
+        /// The exam's id.
+        #[arg(long)]
+        exam: i64,
+        /// Only this class.
+        #[arg(long)]
+        class: Option<String>,
+        /// Labels per student (1 to 4).
+        #[arg(long, default_value_t = 1)]
+        per_student: usize,
+        /// Positions of the first sheet already used (0 to 23).
+        #[arg(long, default_value_t = 0)]
+        skip: usize,
+        /// The PDF to write.
+        #[arg(long)]
+        output: std::path::PathBuf,
+    },
     /// Benchmarks and synthetic scans for measuring (see scripts/bench-scans.sh).
     Bench {
         #[command(subcommand)]
@@ -323,6 +343,13 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             format,
             output,
         } => results::export(file, exam, &format, output).await,
+        Command::Labels {
+            exam,
+            class,
+            per_student,
+            skip,
+            output,
+        } => results::labels(file, exam, class, per_student, skip, &output).await,
         Command::Bench { command } => bench(command).await,
     }
 }

@@ -1,5 +1,6 @@
 //! `korrigo export`: an exam's results as the Pronote CSV or the gradebook (CSV, XLSX), the
-//! same bytes as `GET /api/exams/{id}/export/`.
+//! same bytes as `GET /api/exams/{id}/export/`; `korrigo labels`: its identification label
+//! sheets, as `POST /api/exams/{id}/labels/` makes them.
 
 use super::{app_err, cli_client, open_app};
 use anyhow::{Context, Result};
@@ -34,16 +35,41 @@ pub(crate) async fn export(
         Err(e) => return Err(app_err(e)),
     };
     match output {
-        Some(path) => {
-            // Written beside, then renamed: a half-written export never replaces a good one.
-            let tmp = path.with_extension("part");
-            std::fs::write(&tmp, &out.bytes)
-                .with_context(|| format!("cannot write {}", tmp.display()))?;
-            std::fs::rename(&tmp, &path)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            eprintln!("{} written ({} bytes)", path.display(), out.bytes.len());
-        }
+        Some(path) => write_beside(&path, &out.bytes)?,
         None => std::io::stdout().write_all(&out.bytes)?,
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Written beside, then renamed: a half-written file never replaces a good one.
+fn write_beside(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_extension("part");
+    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
+    eprintln!("{} written ({} bytes)", path.display(), bytes.len());
+    Ok(())
+}
+
+/// Writes the exam's label sheets to `output`.
+pub(crate) async fn labels(
+    file: Option<&std::path::Path>,
+    exam: i64,
+    class: Option<String>,
+    per_student: usize,
+    skip: usize,
+    output: &std::path::Path,
+) -> Result<ExitCode> {
+    let app = open_app(file).await?;
+    let input = korrigo_app::labels::LabelsInput {
+        class,
+        per_student: Some(per_student),
+        skip: Some(skip),
+    };
+    let out = app
+        .exam_labels(&system_session(), ExamId(exam), &input, &cli_client())
+        .await
+        .map_err(app_err)?;
+    write_beside(output, &out.pdf)?;
+    eprintln!("{} labels for {} students", out.labels, out.students);
     Ok(ExitCode::SUCCESS)
 }
