@@ -1,14 +1,15 @@
-//! Reading the name header, locally (Tesseract through leptess; nothing leaves the server).
+//! Reading the name header, locally (a text-recognition model run by rten for the rows of
+//! boxes, Tesseract through leptess for free text; nothing leaves the server).
 //!
 //! The header crop is deskewed (the angle that makes its ruling sharpest), then its ruled lines
 //! and rows of boxes are located from the image itself (no fixed offsets: printers and
 //! scanners move the frame by millimetres): a row of boxes is a band between two ruled lines
 //! crossed by regularly spaced vertical box edges. The rows, top to bottom, are the CMEN fields
 //! *Nom de famille*, *Prénom(s)*, *Numéro d'inscription*, *Né(e) le*. Each row is read as one
-//! line with its box edges erased, restricted to capitals, hyphen and apostrophe (digits for the
-//! number); the date's boxes are read one digit at a time by [`crate::digits`] (Tesseract reads
-//! handwritten digits poorly). Without boxes (plain paper), the whole crop is read as free
-//! text.
+//! line with its box edges erased by the PP-OCRv6 recogniser ([`model`]), restricted to
+//! capitals, hyphen and apostrophe (digits for the number); the date's boxes are read one digit
+//! at a time by [`crate::digits`]. Without boxes (plain paper), the whole crop is read by
+//! Tesseract as free text ([`free_text`]).
 
 use image::{GrayImage, Luma};
 use leptess::{LepTess, Variable};
@@ -16,6 +17,7 @@ use leptess::{LepTess, Variable};
 use crate::{digits, raster};
 
 mod free_text;
+mod model;
 pub use free_text::PRINTED_WORDS;
 
 /// What was read in a header.
@@ -53,6 +55,8 @@ const DIGITS: &str = "0123456789";
 /// Not shareable across threads: make one per worker thread.
 pub struct HeaderReader {
     lt: LepTess,
+    /// The text-recognition model for the rows of boxes.
+    rows: model::RowModel,
 }
 
 impl std::fmt::Debug for HeaderReader {
@@ -65,7 +69,8 @@ impl HeaderReader {
     /// Starts Tesseract with the French model.
     pub fn new() -> Result<HeaderReader, OcrUnavailable> {
         let lt = LepTess::new(None, "fra").map_err(|e| OcrUnavailable(e.to_string()))?;
-        Ok(HeaderReader { lt })
+        let rows = model::RowModel::new().map_err(OcrUnavailable)?;
+        Ok(HeaderReader { lt, rows })
     }
 
     fn ocr(&mut self, img: &GrayImage, whitelist: &str, psm: &str) -> String {
@@ -102,8 +107,9 @@ impl HeaderReader {
         };
         if rows.len() >= 2 {
             out.boxes = true;
+            // Each row as one line for the recognition model, only the field's characters kept.
             let read = |me: &mut Self, r: &BoxRow, wl: &str| match row_image(&img, r, px_per_mm) {
-                Some(cell) => clean(&me.ocr(&cell, wl, "7")),
+                Some(cell) => clean(&me.rows.read(&cell, |c| c == ' ' || wl.contains(c))),
                 None => String::new(),
             };
             let f = fields(&rows);

@@ -1,0 +1,144 @@
+//! Reading a row of boxes with a text-recognition model instead of Tesseract: PaddleOCR's
+//! PP-OCRv6 tiny recogniser (Apache-2.0; the file and its provenance in `models/`), run by
+//! `rten` (pure Rust, no download). The row's box insides, side by side, are one text line 48
+//! pixels high; the model gives, per step of 8 pixels, a probability for each of its 6,904
+//! characters, a space and "nothing here" (CTC). Only the characters a field may hold are
+//! kept (capitals, hyphen, apostrophe, space; digits for numbers), lower case read as upper.
+
+use std::sync::Arc;
+
+use image::GrayImage;
+use rten::{Model, RunOptions, ThreadPool};
+use rten_tensor::NdTensor;
+use rten_tensor::prelude::*;
+
+static MODEL: &[u8] = include_bytes!("../../models/PP-OCRv6_rec_tiny.onnx");
+static DICT: &str = include_str!("../../models/PP-OCRv6_rec_dict.txt");
+
+/// The model's input height.
+const HEIGHT: u32 = 48;
+
+/// The loaded recogniser (one per reader; running it is single-threaded).
+pub(super) struct RowModel {
+    model: Model,
+    /// The model's classes: index 0 is "nothing here", then the dictionary, then a space.
+    classes: Vec<char>,
+    opts: RunOptions,
+}
+
+impl RowModel {
+    pub(super) fn new() -> Result<RowModel, String> {
+        let model = Model::load_static_slice(MODEL).map_err(|e| e.to_string())?;
+        let mut classes = vec!['\0'];
+        classes.extend(DICT.split('\n').map(|s| s.chars().next().unwrap_or('\0')));
+        classes.push(' ');
+        let opts =
+            RunOptions::default().with_thread_pool(Some(Arc::new(ThreadPool::with_num_threads(1))));
+        Ok(RowModel {
+            model,
+            classes,
+            opts,
+        })
+    }
+
+    /// The text of a line image (dark ink on white), keeping only the characters `allowed`
+    /// says a field holds; lower case letters count as their capitals.
+    pub(super) fn read(&self, line: &GrayImage, allowed: impl Fn(char) -> bool) -> String {
+        let (w, h) = line.dimensions();
+        if w == 0 || h == 0 {
+            return String::new();
+        }
+        let width = ((w as f32 * HEIGHT as f32 / h as f32).round() as u32).clamp(16, 4000);
+        let img =
+            image::imageops::resize(line, width, HEIGHT, image::imageops::FilterType::Triangle);
+        let plane: Vec<f32> = img
+            .as_raw()
+            .iter()
+            .map(|&v| v as f32 / 127.5 - 1.0)
+            .collect();
+        let mut data = Vec::with_capacity(plane.len() * 3);
+        for _ in 0..3 {
+            data.extend_from_slice(&plane);
+        }
+        let input = NdTensor::from_data([1, 3, HEIGHT as usize, width as usize], data);
+        let Ok(out) = self.model.run_one(input.into(), Some(self.opts.clone())) else {
+            return String::new();
+        };
+        let Ok(out): Result<NdTensor<f32, 3>, _> = out.try_into() else {
+            return String::new();
+        };
+        let [_, steps, n] = out.shape();
+        let probs = out.to_vec();
+        let keep: Vec<bool> = (0..n)
+            .map(|k| {
+                k == 0
+                    || self
+                        .classes
+                        .get(k)
+                        .is_some_and(|&c| allowed(c.to_uppercase().next().unwrap_or(c)))
+            })
+            .collect();
+        let mut text = String::new();
+        let mut last = 0usize;
+        for t in 0..steps {
+            let row = &probs[t * n..(t + 1) * n];
+            let best = (0..n)
+                .filter(|&k| keep[k])
+                .max_by(|&a, &b| row[a].total_cmp(&row[b]))
+                .unwrap_or(0);
+            if best != 0 && best != last {
+                let c = self.classes[best];
+                text.extend(c.to_uppercase());
+            }
+            last = best;
+        }
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ab_glyph::{Font, FontRef, PxScale, ScaleFont, point};
+
+    /// `text` printed 30 pixels high on a white line.
+    fn line(text: &str) -> GrayImage {
+        let font = FontRef::try_from_slice(crate::slips::FONT).unwrap();
+        let scaled = font.as_scaled(PxScale::from(30.0));
+        let mut img = GrayImage::from_pixel(40 + 24 * text.len() as u32, 44, image::Luma([255]));
+        let mut x = 12.0;
+        for c in text.chars() {
+            let g = scaled.scaled_glyph(c);
+            let adv = scaled.h_advance(g.id);
+            let g = ab_glyph::Glyph {
+                position: point(x, 32.0),
+                ..g
+            };
+            if let Some(o) = font.outline_glyph(g) {
+                let b = o.px_bounds();
+                o.draw(|gx, gy, cov| {
+                    let (px, py) = ((b.min.x + gx as f32) as u32, (b.min.y + gy as f32) as u32);
+                    if px < img.width() && py < img.height() {
+                        img.put_pixel(px, py, image::Luma([(255.0 * (1.0 - cov)) as u8]));
+                    }
+                });
+            }
+            x += adv;
+        }
+        img
+    }
+
+    #[test]
+    fn a_line_is_read_with_only_the_fields_characters() {
+        let m = RowModel::new().unwrap();
+        let caps = |c: char| c.is_ascii_uppercase() || c == '-' || c == ' ';
+        assert_eq!(m.read(&line("SAINT-ANDRE"), caps), "SAINT-ANDRE");
+        // Lower case read as capitals; digits are not letters.
+        assert_eq!(m.read(&line("Martin"), caps), "MARTIN");
+        assert_eq!(m.read(&line("0412"), |c| c.is_ascii_digit()), "0412");
+        assert_eq!(
+            m.read(&GrayImage::from_pixel(200, 40, image::Luma([255])), caps),
+            ""
+        );
+    }
+}
