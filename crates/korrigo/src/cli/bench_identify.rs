@@ -164,7 +164,55 @@ pub(crate) fn run(n: usize, verbose: bool, seed: u64, dpi: u32, t: Thresholds) -
     Ok(ExitCode::SUCCESS)
 }
 
-/// Every header layout in the tuning hands and in held-out hands.
+/// How a corpus class is scanned.
+struct Scan {
+    name: &'static str,
+    dpi: u32,
+    /// Skew up to this much either way, degrees.
+    skew: f32,
+    /// JPEG quality of the stored page (none: the page as drawn).
+    jpeg: Option<u8>,
+    /// An A3 copy double: the header page is the right half of the sheet.
+    a3: bool,
+    /// Black and white only.
+    bilevel: bool,
+}
+
+/// The header crop of a page scanned as `scan` says.
+fn scanned(
+    page: korrigo_media::image::GrayImage,
+    scan: &Scan,
+    skew: f32,
+    k: u64,
+) -> korrigo_media::image::GrayImage {
+    let mut img = if scan.a3 {
+        let left = synth::a4_page(scan.dpi, None, 6, k + 1);
+        let sheet = synth::scanner_noise(&synth::a3_sheet(&left, &page), skew, 0.3, k);
+        let half = sheet.width() / 2;
+        korrigo_media::image::imageops::crop_imm(
+            &sheet,
+            half,
+            0,
+            sheet.width() - half,
+            sheet.height(),
+        )
+        .to_image()
+    } else {
+        synth::scanner_noise(&page, skew, 0.3, k)
+    };
+    if scan.bilevel {
+        for p in img.pixels_mut() {
+            p.0[0] = if p.0[0] < 128 { 0 } else { 255 };
+        }
+    }
+    if let Some(q) = scan.jpeg {
+        let bytes = raster::encode_jpeg(&img, q);
+        img = raster::jpeg_full_gray(&bytes).unwrap_or(img);
+    }
+    raster::header_crop(&img)
+}
+
+/// Every header layout in the tuning hands and in held-out hands, scanned four ways.
 pub(crate) fn corpus(
     n: usize,
     seed: u64,
@@ -179,44 +227,85 @@ pub(crate) fn corpus(
     }
     let mut reader = ocr::HeaderReader::new()?;
     let mut totals = [Stats::default(); 2];
+    let scans = [
+        Scan {
+            name: "A4, skew 2°",
+            dpi,
+            skew: 2.0,
+            jpeg: None,
+            a3: false,
+            bilevel: false,
+        },
+        Scan {
+            name: "A4 300 dpi, JPEG 50, skew 3°",
+            dpi: 300,
+            skew: 3.0,
+            jpeg: Some(50),
+            a3: false,
+            bilevel: false,
+        },
+        Scan {
+            name: "A3 200 dpi, JPEG 75",
+            dpi: 200,
+            skew: 2.0,
+            jpeg: Some(75),
+            a3: true,
+            bilevel: false,
+        },
+        Scan {
+            name: "A4 bilevel, skew 1°",
+            dpi,
+            skew: 1.0,
+            jpeg: None,
+            a3: false,
+            bilevel: true,
+        },
+    ];
     println!(
-        "identification corpus: {n} copies per variant, {dpi} dpi, skew up to 2°, seed {seed} (tuning: the Korrigo layout in the tuning hands; everything else held out)"
+        "identification corpus: {n} copies per variant, seed {seed} (tuning: the Korrigo layout in the tuning hands, A4 at {dpi} dpi; everything else held out)"
     );
     let wanted =
         |l: HeaderLayout| only.is_none_or(|o| l.name().to_lowercase().contains(&o.to_lowercase()));
-    for layout in HeaderLayout::ALL.into_iter().filter(|l| wanted(*l)) {
-        for (fonts, hands) in [(&tuning, "tuning hands"), (&held, "held-out hands")] {
-            let held_out = !(layout == HeaderLayout::Korrigo && hands == "tuning hands");
-            let class = class(n);
-            let style = PageStyle {
-                header: layout,
-                ..PageStyle::default()
-            };
-            let crops: Vec<_> = class
-                .iter()
-                .enumerate()
-                .map(|(i, s)| {
-                    let k = i as u64 + seed * 1000;
-                    let skew = (((i as u64 + seed * 7) as f32 * 0.37) % 4.0) - 2.0;
-                    let font = &fonts[(i + seed as usize) % fonts.len()];
-                    let page = synth::a4_page_styled(dpi, Some(s), 2, k, Some(font), &style);
-                    raster::header_crop(&synth::scanner_noise(&page, skew, 0.3, k))
-                })
-                .collect();
-            let st = score(&class, &crops, &mut reader, t, false);
-            totals[usize::from(held_out)].add(&st);
-            println!(
-                "  {:<9} {:<26} {:<15} auto {:>5.1} % · top 3 {:>5.1} % · wrong {} · boxes found {:>3.0} % · printed words read as a name {} · {:>3.0} ms per copy",
-                if held_out { "held-out" } else { "tuning" },
-                layout.name(),
-                hands,
-                st.pct(st.auto),
-                st.pct(st.top3),
-                st.wrong,
-                st.pct(st.boxes),
-                st.printed_as_name,
-                st.ms / n.max(1) as f64
-            );
+    for scan in &scans {
+        for layout in HeaderLayout::ALL.into_iter().filter(|l| wanted(*l)) {
+            for (fonts, hands) in [(&tuning, "tuning hands"), (&held, "held-out hands")] {
+                let held_out = !(layout == HeaderLayout::Korrigo
+                    && hands == "tuning hands"
+                    && std::ptr::eq(scan, &scans[0]));
+                let class = class(n);
+                let style = PageStyle {
+                    header: layout,
+                    ..PageStyle::default()
+                };
+                let crops: Vec<_> = class
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| {
+                        let k = i as u64 + seed * 1000;
+                        let skew =
+                            ((((i as u64 + seed * 7) as f32 * 0.37) % 2.0) - 1.0) * scan.skew;
+                        let font = &fonts[(i + seed as usize) % fonts.len()];
+                        let page =
+                            synth::a4_page_styled(scan.dpi, Some(s), 2, k, Some(font), &style);
+                        scanned(page, scan, skew, k)
+                    })
+                    .collect();
+                let st = score(&class, &crops, &mut reader, t, false);
+                totals[usize::from(held_out)].add(&st);
+                println!(
+                    "  {:<9} {:<28} {:<26} {:<15} auto {:>5.1} % · top 3 {:>5.1} % · wrong {} · boxes found {:>3.0} % · printed words read as a name {} · {:>3.0} ms per copy",
+                    if held_out { "held-out" } else { "tuning" },
+                    scan.name,
+                    layout.name(),
+                    hands,
+                    st.pct(st.auto),
+                    st.pct(st.top3),
+                    st.wrong,
+                    st.pct(st.boxes),
+                    st.printed_as_name,
+                    st.ms / n.max(1) as f64
+                );
+            }
         }
     }
     for (name, st) in [("tuning", totals[0]), ("held-out", totals[1])] {
