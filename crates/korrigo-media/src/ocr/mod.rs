@@ -186,13 +186,16 @@ fn estimate_skew(img: &GrayImage) -> f32 {
         return 0.0;
     }
     let mut best = (0.0f32, 0.0f64);
-    let mut counts = vec![0u32; h as usize + 200];
-    for step in -25i32..=25 {
+    // Room for the lines' shift across the width at the steepest angle tried (tan 3.5° < 0.07).
+    let offset = w as f32 * 0.07 + 10.0;
+    let mut counts = vec![0u32; h as usize + 2 * offset as usize + 2];
+    // Up to ±3.5°: scanners skew pages by up to 3°.
+    for step in -44i32..=44 {
         let deg = step as f32 * 0.08;
         let t = deg.to_radians().tan();
         counts.iter_mut().for_each(|c| *c = 0);
         for &(x, y) in &dark {
-            let r = (y - x * t + 100.0) as usize;
+            let r = (y - x * t + offset) as usize;
             if r < counts.len() {
                 counts[r] += 1;
             }
