@@ -200,11 +200,15 @@ pub fn read_label(img: &GrayImage) -> Option<String> {
         let sized = if f == 1.0 {
             img.clone()
         } else if f > 1.0 {
-            bilinear(img, f)
+            crate::raster::enlarge(img, f)
         } else {
             crate::raster::resize_to_width(img, (img.width() as f32 * f).round() as u32)
         };
-        read_label_at(&if soft { box_blur(&sized) } else { sized })
+        read_label_at(&if soft {
+            crate::raster::blur3(&sized)
+        } else {
+            sized
+        })
     };
     let alt = if img.width() < 2000 { 2.0 } else { 0.5 };
     let mut seen = false;
@@ -232,59 +236,6 @@ pub fn read_label(img: &GrayImage) -> Option<String> {
         Found::Token(t) => Some(t),
         _ => None,
     })
-}
-
-/// `img` enlarged `f` times, bilinear (a fraction of what a general resampling filter costs;
-/// the detector needs no better).
-fn bilinear(img: &GrayImage, f: f32) -> GrayImage {
-    let (w, h) = img.dimensions();
-    let (nw, nh) = ((w as f32 * f) as u32, (h as f32 * f) as u32);
-    let src = img.as_raw();
-    let w = w as usize;
-    let mut out = vec![0u8; nw as usize * nh as usize];
-    // Source x positions (integer part, weight of the next pixel out of 256), once per column.
-    let cols: Vec<(usize, u32)> = (0..nw)
-        .map(|x| {
-            let sx = ((x as f32 + 0.5) / f - 0.5).max(0.0);
-            let i = (sx as usize).min(w - 1);
-            (i, ((sx - i as f32) * 256.0) as u32)
-        })
-        .collect();
-    for y in 0..nh as usize {
-        let sy = ((y as f32 + 0.5) / f - 0.5).max(0.0);
-        let r0 = (sy as usize).min(h as usize - 1);
-        let r1 = (r0 + 1).min(h as usize - 1);
-        let fy = ((sy - r0 as f32) * 256.0) as u32;
-        let (a, b) = (&src[r0 * w..r0 * w + w], &src[r1 * w..r1 * w + w]);
-        let row = &mut out[y * nw as usize..(y + 1) * nw as usize];
-        for (o, &(i, fx)) in row.iter_mut().zip(&cols) {
-            let j = (i + 1).min(w - 1);
-            let top = a[i] as u32 * (256 - fx) + a[j] as u32 * fx;
-            let bottom = b[i] as u32 * (256 - fx) + b[j] as u32 * fx;
-            *o = ((top * (256 - fy) + bottom * fy) >> 16) as u8;
-        }
-    }
-    GrayImage::from_raw(nw, nh, out).expect("nw × nh pixels")
-}
-
-/// A 3 × 3 mean.
-fn box_blur(img: &GrayImage) -> GrayImage {
-    let (w, h) = img.dimensions();
-    let mut out = img.clone();
-    let src = img.as_raw();
-    let dst: &mut [u8] = &mut out;
-    let w = w as usize;
-    for y in 1..(h as usize).saturating_sub(1) {
-        for x in 1..w.saturating_sub(1) {
-            let mut sum = 0u32;
-            for row in [y - 1, y, y + 1] {
-                let i = row * w + x;
-                sum += src[i - 1] as u32 + src[i] as u32 + src[i + 1] as u32;
-            }
-            dst[y * w + x] = (sum / 9) as u8;
-        }
-    }
-    out
 }
 
 /// What one try of the detector found.

@@ -4,7 +4,7 @@
 //! variants to tune on and the others held out. Every copy's label is read from the header
 //! crop the pipeline makes; a label read must be the one stuck there.
 
-use image::{GrayImage, Luma};
+use image::GrayImage;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -135,23 +135,6 @@ fn token(rng: &mut StdRng) -> String {
         .collect()
 }
 
-fn blur(img: &GrayImage) -> GrayImage {
-    let (w, h) = img.dimensions();
-    let mut out = img.clone();
-    for y in 1..h.saturating_sub(1) {
-        for x in 1..w.saturating_sub(1) {
-            let mut sum = 0u32;
-            for dy in 0..3 {
-                for dx in 0..3 {
-                    sum += img.get_pixel(x + dx - 1, y + dy - 1).0[0] as u32;
-                }
-            }
-            out.put_pixel(x, y, Luma([(sum / 9) as u8]));
-        }
-    }
-    out
-}
-
 /// The page printed at `scale` of its size, centred on a white page of the same size.
 fn shrink(img: &GrayImage, scale: f32) -> GrayImage {
     let small = raster::resize_to_width(img, (img.width() as f32 * scale) as u32);
@@ -180,27 +163,14 @@ pub fn labelled_header(
         page = shrink(&page, v.scale);
     }
     let skew = rng.random_range(-v.skew..=v.skew);
-    let mut scanned = if v.a3 {
-        let left = synth::a4_page(v.dpi, None, 6, seed + 1);
-        let sheet = synth::a3_sheet(&left, &page);
-        let sheet = synth::scanner_noise(&sheet, skew, 0.3, seed);
-        // The pipeline's split: the right half is the copy's first page.
-        let half = sheet.width() / 2;
-        image::imageops::crop_imm(&sheet, half, 0, sheet.width() - half, sheet.height()).to_image()
-    } else {
-        synth::scanner_noise(&page, skew, 0.3, seed)
+    let scanning = super::Scanning {
+        dpi: v.dpi,
+        a3: v.a3,
+        blur: v.blur,
+        bilevel: v.bilevel,
+        jpeg: Some(v.jpeg_quality),
     };
-    if v.blur {
-        scanned = blur(&scanned);
-    }
-    if v.bilevel {
-        for p in scanned.pixels_mut() {
-            p.0[0] = if p.0[0] < 128 { 0 } else { 255 };
-        }
-    }
-    let jpeg = raster::encode_jpeg(&scanned, v.jpeg_quality);
-    let back = raster::jpeg_full_gray(&jpeg).unwrap_or(scanned);
-    raster::header_crop(&back)
+    raster::header_crop(&super::scan(&page, &scanning, skew, seed))
 }
 
 /// Reads the labels of `copies` copies of a variant.

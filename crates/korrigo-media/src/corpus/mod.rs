@@ -192,6 +192,46 @@ pub fn score_orientation(
     Ok((now, margin_only))
 }
 
+/// How a generated page is scanned, for the corpora.
+#[derive(Clone, Copy, Debug)]
+pub struct Scanning {
+    /// The page's resolution (it is drawn at it).
+    pub dpi: u32,
+    /// On the right half of an A3 copy double (the half the pipeline cuts out).
+    pub a3: bool,
+    /// A 3 × 3 blur (a scanner out of focus).
+    pub blur: bool,
+    /// Black and white only, thresholded at mid-grey.
+    pub bilevel: bool,
+    /// Stored as JPEG at this quality (none: as drawn).
+    pub jpeg: Option<u8>,
+}
+
+/// `page` scanned as `s` says, skewed by `skew` degrees with specks: the page the pipeline
+/// would store (for A3, the right half of the sheet).
+pub fn scan(page: &GrayImage, s: &Scanning, skew: f32, seed: u64) -> GrayImage {
+    let mut img = if s.a3 {
+        let left = synth::a4_page(s.dpi, None, 6, seed + 1);
+        let sheet = synth::scanner_noise(&synth::a3_sheet(&left, page), skew, 0.3, seed);
+        let half = sheet.width() / 2;
+        image::imageops::crop_imm(&sheet, half, 0, sheet.width() - half, sheet.height()).to_image()
+    } else {
+        synth::scanner_noise(page, skew, 0.3, seed)
+    };
+    if s.blur {
+        img = raster::blur3(&img);
+    }
+    if s.bilevel {
+        for p in img.pixels_mut() {
+            p.0[0] = if p.0[0] < 128 { 0 } else { 255 };
+        }
+    }
+    if let Some(q) = s.jpeg {
+        img = raster::jpeg_full_gray(&raster::encode_jpeg(&img, q)).unwrap_or(img);
+    }
+    img
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

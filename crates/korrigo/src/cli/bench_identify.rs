@@ -3,6 +3,7 @@
 
 use anyhow::Result;
 use korrigo_domain::identify::{self, Person, Reading, Thresholds};
+use korrigo_media::corpus::{self, Scanning};
 use korrigo_media::synth::{self, HeaderLayout, PageStyle, SynthStudent};
 use korrigo_media::{ocr, raster};
 use std::process::ExitCode;
@@ -164,52 +165,12 @@ pub(crate) fn run(n: usize, verbose: bool, seed: u64, dpi: u32, t: Thresholds) -
     Ok(ExitCode::SUCCESS)
 }
 
-/// How a corpus class is scanned.
+/// How a corpus class is scanned: a name, the skew (up to this much either way, degrees) and
+/// the scanning itself.
 struct Scan {
     name: &'static str,
-    dpi: u32,
-    /// Skew up to this much either way, degrees.
     skew: f32,
-    /// JPEG quality of the stored page (none: the page as drawn).
-    jpeg: Option<u8>,
-    /// An A3 copy double: the header page is the right half of the sheet.
-    a3: bool,
-    /// Black and white only.
-    bilevel: bool,
-}
-
-/// The header crop of a page scanned as `scan` says.
-fn scanned(
-    page: korrigo_media::image::GrayImage,
-    scan: &Scan,
-    skew: f32,
-    k: u64,
-) -> korrigo_media::image::GrayImage {
-    let mut img = if scan.a3 {
-        let left = synth::a4_page(scan.dpi, None, 6, k + 1);
-        let sheet = synth::scanner_noise(&synth::a3_sheet(&left, &page), skew, 0.3, k);
-        let half = sheet.width() / 2;
-        korrigo_media::image::imageops::crop_imm(
-            &sheet,
-            half,
-            0,
-            sheet.width() - half,
-            sheet.height(),
-        )
-        .to_image()
-    } else {
-        synth::scanner_noise(&page, skew, 0.3, k)
-    };
-    if scan.bilevel {
-        for p in img.pixels_mut() {
-            p.0[0] = if p.0[0] < 128 { 0 } else { 255 };
-        }
-    }
-    if let Some(q) = scan.jpeg {
-        let bytes = raster::encode_jpeg(&img, q);
-        img = raster::jpeg_full_gray(&bytes).unwrap_or(img);
-    }
-    raster::header_crop(&img)
+    scanning: Scanning,
 }
 
 /// Every header layout in the tuning hands and in held-out hands, scanned four ways.
@@ -227,39 +188,29 @@ pub(crate) fn corpus(
     }
     let mut reader = ocr::HeaderReader::new()?;
     let mut totals = [Stats::default(); 2];
+    let scan = |name, dpi, skew, a3, bilevel, jpeg| Scan {
+        name,
+        skew,
+        scanning: Scanning {
+            dpi,
+            a3,
+            blur: false,
+            bilevel,
+            jpeg,
+        },
+    };
     let scans = [
-        Scan {
-            name: "A4, skew 2°",
-            dpi,
-            skew: 2.0,
-            jpeg: None,
-            a3: false,
-            bilevel: false,
-        },
-        Scan {
-            name: "A4 300 dpi, JPEG 50, skew 3°",
-            dpi: 300,
-            skew: 3.0,
-            jpeg: Some(50),
-            a3: false,
-            bilevel: false,
-        },
-        Scan {
-            name: "A3 200 dpi, JPEG 75",
-            dpi: 200,
-            skew: 2.0,
-            jpeg: Some(75),
-            a3: true,
-            bilevel: false,
-        },
-        Scan {
-            name: "A4 bilevel, skew 1°",
-            dpi,
-            skew: 1.0,
-            jpeg: None,
-            a3: false,
-            bilevel: true,
-        },
+        scan("A4, skew 2°", dpi, 2.0, false, false, None),
+        scan(
+            "A4 300 dpi, JPEG 50, skew 3°",
+            300,
+            3.0,
+            false,
+            false,
+            Some(50),
+        ),
+        scan("A3 200 dpi, JPEG 75", 200, 2.0, true, false, Some(75)),
+        scan("A4 bilevel, skew 1°", dpi, 1.0, false, true, None),
     ];
     println!(
         "identification corpus: {n} copies per variant, seed {seed} (tuning: the Korrigo layout in the tuning hands, A4 at {dpi} dpi; everything else held out)"
@@ -285,9 +236,15 @@ pub(crate) fn corpus(
                         let skew =
                             ((((i as u64 + seed * 7) as f32 * 0.37) % 2.0) - 1.0) * scan.skew;
                         let font = &fonts[(i + seed as usize) % fonts.len()];
-                        let page =
-                            synth::a4_page_styled(scan.dpi, Some(s), 2, k, Some(font), &style);
-                        scanned(page, scan, skew, k)
+                        let page = synth::a4_page_styled(
+                            scan.scanning.dpi,
+                            Some(s),
+                            2,
+                            k,
+                            Some(font),
+                            &style,
+                        );
+                        raster::header_crop(&corpus::scan(&page, &scan.scanning, skew, k))
                     })
                     .collect();
                 let st = score(&class, &crops, &mut reader, t, false);
