@@ -9,6 +9,7 @@ use std::cell::RefCell;
 use korrigo_domain::audit::AuditAction;
 use korrigo_domain::copies::CopyStatus;
 use korrigo_domain::identify::{self, IdMethod, Person, Reading, Thresholds};
+use korrigo_domain::lattice::Lattice;
 use korrigo_domain::text::fold;
 use korrigo_domain::{Date, ExamId};
 use korrigo_media::ocr::HeaderReader;
@@ -140,6 +141,7 @@ fn person(s: &ExamStudent) -> Person {
         last_name: s.last_name.clone(),
         first_name: s.first_name.clone(),
         birth_date: french(&s.birth_date),
+        number: s.ine.clone(),
     }
 }
 
@@ -151,7 +153,19 @@ fn reading(r: &store::Reading) -> Reading {
         date_digits: r.date_digits.clone(),
         // Written by `run_read_copy`; a reading from before has none (`[]`).
         date_boxes: serde_json::from_str(&r.date_boxes).unwrap_or_default(),
+        // Likewise: a reading from before migration 15 is matched on its strings.
+        last_name_lattice: lattice_of(r.last_name_lattice.as_deref()),
+        first_name_lattice: lattice_of(r.first_name_lattice.as_deref()),
+        number: r.number.clone(),
     }
+}
+
+fn lattice_of(json: Option<&str>) -> Option<Lattice> {
+    json.and_then(|j| serde_json::from_str(j).ok())
+}
+
+fn lattice_json(l: Option<&Lattice>) -> Option<String> {
+    l.and_then(|l| serde_json::to_string(l).ok())
 }
 
 /// Per box, the ten likelihoods to three decimals (enough to compare dates, and short).
@@ -221,6 +235,8 @@ impl App {
                 birth_date: read.birth_date,
                 date_digits: read.date_digits,
                 date_boxes: date_boxes_json(&read.date_boxes),
+                last_name_lattice: lattice_json(read.last_name_lattice.as_ref()),
+                first_name_lattice: lattice_json(read.first_name_lattice.as_ref()),
                 number: read.number,
                 boxes: read.boxes,
                 label,

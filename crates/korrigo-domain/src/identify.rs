@@ -2,6 +2,7 @@
 //! assignment over the whole exam (one copy per student), and deciding when an identification
 //! is safe enough to be made without a person.
 
+use crate::lattice::Lattice;
 use crate::text::fold;
 use serde::{Deserialize, Serialize};
 
@@ -17,6 +18,12 @@ pub struct Reading {
     /// Per box of the date row, how likely each digit is (all zeros: an empty box); empty when
     /// the boxes were not read one by one. Preferred to `date_digits` when present.
     pub date_boxes: Vec<[f32; 10]>,
+    /// The name rows' likelihoods, when a recognition model read them in boxes: names are then
+    /// scored against them rather than against the strings read.
+    pub last_name_lattice: Option<Lattice>,
+    pub first_name_lattice: Option<Lattice>,
+    /// The digits read in the candidate-number row.
+    pub number: String,
 }
 
 /// How a copy was linked to its student (or set aside), as stored with the copy.
@@ -79,6 +86,9 @@ pub struct Person {
     pub first_name: String,
     /// `dd/mm/yyyy`.
     pub birth_date: String,
+    /// The student's number as a student would write it in the number row (the INE), if the
+    /// roster has it.
+    pub number: Option<String>,
 }
 
 /// A suggestion for a copy.
@@ -117,20 +127,45 @@ fn similarity(read: &str, truth: &str) -> f64 {
     (strsim::jaro_winkler(&a, &b) + strsim::normalized_levenshtein(&a, &b)) / 2.0
 }
 
+/// How well a row matches a name: against the row's likelihoods when there are some (the
+/// name as a sequence, see [`Lattice::name_similarity`]), else against the string read.
+fn row_similarity(read: &str, lattice: Option<&Lattice>, truth: &str) -> f64 {
+    match lattice {
+        Some(l) => l.name_similarity(truth),
+        None => similarity(read, truth),
+    }
+}
+
+/// Something was written in a row.
+fn row_written(read: &str, lattice: Option<&Lattice>) -> bool {
+    match lattice {
+        Some(l) => l.written(),
+        None => !key(read).is_empty(),
+    }
+}
+
 /// How well a reading matches a student (0 to 1). The last name weighs most; a birth date
-/// read and equal adds confidence, one read and different takes some away.
+/// read and equal adds confidence, one read and different takes some away; the student's
+/// number read (nearly) whole is a strong sign.
 pub fn score(r: &Reading, p: &Person) -> f64 {
-    let last = similarity(&r.last_name, &p.last_name);
-    let first = similarity(&r.first_name, &p.first_name);
-    let mut s = if key(&r.first_name).is_empty() {
-        last * 0.8
-    } else {
+    let (last_l, first_l) = (r.last_name_lattice.as_ref(), r.first_name_lattice.as_ref());
+    let last = row_similarity(&r.last_name, last_l, &p.last_name);
+    let first = row_similarity(&r.first_name, first_l, &p.first_name);
+    let mut s = if row_written(&r.first_name, first_l) {
         0.6 * last + 0.4 * first
+    } else {
+        last * 0.8
     };
     // The two rows swapped (first name written on the name row).
-    let swapped = 0.6 * similarity(&r.last_name, &p.first_name)
-        + 0.4 * similarity(&r.first_name, &p.last_name);
+    let swapped = 0.6 * row_similarity(&r.last_name, last_l, &p.first_name)
+        + 0.4 * row_similarity(&r.first_name, first_l, &p.last_name);
     s = s.max(swapped * 0.9);
+    // The number (nearly) the student's: a strong sign, for a name that is not far off. A
+    // number read and different proves little (students miscopy it; not every student has
+    // one in the roster).
+    if s >= 0.5 && number_agreement(r, p).is_some_and(|a| a >= 0.9) {
+        s = (s + 0.3).min(1.0);
+    }
     // The birth date: nearly all its digits read adds confidence; the further it is from
     // what was read, the more it takes away.
     match date_agreement(r, p) {
@@ -139,6 +174,27 @@ pub fn score(r: &Reading, p: &Person) -> f64 {
         None => {}
     }
     s
+}
+
+/// How well the last name row matches the student's last name (or the first name row, when
+/// the rows were swapped).
+pub fn last_name_similarity(r: &Reading, p: &Person) -> f64 {
+    let (last_l, first_l) = (r.last_name_lattice.as_ref(), r.first_name_lattice.as_ref());
+    row_similarity(&r.last_name, last_l, &p.last_name).max(row_similarity(
+        &r.first_name,
+        first_l,
+        &p.last_name,
+    ))
+}
+
+/// How well the number read agrees with the student's (normalized edit distance over their
+/// digits); `None` unless the roster has a number with at least eight digits and as many
+/// were read.
+fn number_agreement(r: &Reading, p: &Person) -> Option<f64> {
+    let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+    let truth = digits(p.number.as_deref()?);
+    let read = digits(&r.number);
+    (truth.len() >= 8 && read.len() >= 8).then(|| strsim::normalized_levenshtein(&read, &truth))
 }
 
 /// How well the date row agrees with a student's birth date (0 to 1; 0 when fewer than four
@@ -214,6 +270,14 @@ pub struct Thresholds {
     pub min_score: f64,
     /// And lead every other student's score for that copy by this much.
     pub min_margin: f64,
+    /// And the last name alone must match this well (a name that merely begins or resembles
+    /// a student's, like MARTINEZ for MARTIN, is someone else's until a person says so).
+    pub min_name: f64,
+    /// A last name matching less well than this needs the birth date read to agree (at least
+    /// `confirm_date`): a letter clearly different may be a misreading, or another student's
+    /// name that is not in the roster.
+    pub sure_name: f64,
+    pub confirm_date: f64,
 }
 
 impl Default for Thresholds {
@@ -221,6 +285,9 @@ impl Default for Thresholds {
         Thresholds {
             min_score: 0.60,
             min_margin: 0.10,
+            min_name: 0.6,
+            sure_name: 0.9,
+            confirm_date: 0.65,
         }
     }
 }
@@ -262,7 +329,11 @@ pub fn assign(
             let scores = &scores;
             (0..cols).map(move |s| {
                 if s < m && !taken[s] {
-                    (scores[c][s] * 10_000.0) as i64
+                    // The number read breaks ties that the capped score cannot (two homonyms
+                    // whose names both read perfectly).
+                    let number = number_agreement(&readings[c], &roster[s])
+                        .is_some_and(|a| a >= 0.9 && scores[c][s] >= 0.5);
+                    (scores[c][s] * 10_000.0) as i64 + i64::from(number)
                 } else {
                     0
                 }
@@ -282,6 +353,7 @@ pub fn assign(
         (total - without) as f64 / 10_000.0
     };
     let date_sim = |c: usize, s: usize| date_similarity(&readings[c], &roster[s]);
+    let number_sim = |c: usize, s: usize| number_agreement(&readings[c], &roster[s]).unwrap_or(0.0);
     let same_names = |s: usize, o: usize| {
         key(&roster[s].last_name) == key(&roster[o].last_name)
             && key(&roster[s].first_name) == key(&roster[o].first_name)
@@ -299,11 +371,17 @@ pub fn assign(
             }
             let mine = scores[c][s];
             let homonym = (0..m).any(|o| o != s && same_names(s, o));
-            // The date read must match this homonym's date clearly better than the others'.
+            // The date read must match this homonym's date clearly better than the others', or
+            // the number read theirs.
             let date_ok = date_sim(c, s) >= 0.75
                 && (0..m)
                     .filter(|&o| o != s && same_names(s, o))
                     .all(|o| date_sim(c, s) - date_sim(c, o) >= 0.25);
+            let number_ok = number_sim(c, s) >= 0.9
+                && (0..m)
+                    .filter(|&o| o != s && same_names(s, o))
+                    .all(|o| number_sim(c, s) - number_sim(c, o) >= 0.3);
+            let date_ok = date_ok || number_ok;
             // Among homonyms only the birth date tells them apart: with it read and equal, they
             // are no rivals; without it, no automatic identification.
             let rival = (0..m)
@@ -314,7 +392,11 @@ pub fn assign(
             // (never an identification by elimination).
             let clear = mine - rival >= t.min_margin
                 || (mine >= t.min_score + 0.15 && lead_in_assignment(c, s) >= t.min_margin);
-            let auto = mine >= t.min_score && clear && (!homonym || date_ok);
+            let name = last_name_similarity(&readings[c], &roster[s]);
+            let name_ok = name >= t.sure_name
+                || (name >= t.min_name && date_sim(c, s) >= t.confirm_date)
+                || number_sim(c, s) >= 0.9;
+            let auto = mine >= t.min_score && name_ok && clear && (!homonym || date_ok);
             Decision {
                 student: Some(roster[s].id),
                 score: mine,
@@ -349,6 +431,7 @@ mod tests {
             last_name: last.into(),
             first_name: first.into(),
             birth_date: date.into(),
+            number: None,
         }
     }
 
@@ -358,7 +441,7 @@ mod tests {
             first_name: first.into(),
             birth_date: date.map(Into::into),
             date_digits: date.unwrap_or_default().replace('/', ""),
-            date_boxes: Vec::new(),
+            ..Reading::default()
         }
     }
 
@@ -529,5 +612,138 @@ mod tests {
         );
         assert_ne!(d[0].student, Some(1));
         assert!(!d[0].auto);
+    }
+
+    /// A reading whose name rows are likelihoods (see `lattice::tests::written`), the strings
+    /// left empty so that only the likelihoods can decide.
+    fn seen(last: &str, first: &str, full: bool) -> Reading {
+        Reading {
+            last_name_lattice: Some(crate::lattice::tests::written(last, 0.9, full)),
+            first_name_lattice: Some(crate::lattice::tests::written(first, 0.9, false)),
+            ..Reading::default()
+        }
+    }
+
+    fn auto(readings: &[Reading], roster: &[Person]) -> Vec<Option<i64>> {
+        assign(
+            readings,
+            roster,
+            &vec![false; roster.len()],
+            Thresholds::default(),
+        )
+        .into_iter()
+        .map(|d| d.auto.then_some(d.student).flatten())
+        .collect()
+    }
+
+    #[test]
+    fn likelihoods_identify_names_written_with_skipped_boxes_and_separators() {
+        let roster = [
+            p(1, "BEN SALAH", "Yasmine", "01/01/2009"),
+            p(2, "BENSALEM", "Yassine", "02/02/2009"),
+            p(3, "SAINT-ANDRÉ", "Jean-Baptiste", "03/03/2009"),
+            p(4, "SAINTANDRE", "Jean", "04/04/2009"),
+        ];
+        assert_eq!(
+            auto(
+                &[
+                    seen("BEN__SALAH", "YASMINE", false),
+                    seen("BENSALEM", "YASSINE", false),
+                    seen("SAINT_ANDRE", "JEAN-BAPTISTE", false),
+                ],
+                &roster
+            ),
+            [Some(1), Some(2), Some(3)]
+        );
+    }
+
+    #[test]
+    fn likelihoods_tell_siblings_apart_and_leave_homonyms_to_the_date_or_number() {
+        let mut roster = vec![
+            p(1, "MARTIN", "Léa", "01/01/2009"),
+            p(2, "MARTIN", "Léna", "05/07/2010"),
+            p(3, "MARTIN", "Emma", "01/02/2009"),
+            p(4, "MARTIN", "Emma", "09/10/2009"),
+        ];
+        let copies = [
+            seen("MARTIN", "LEA", false),
+            seen("MARTIN", "LENA", false),
+            seen("MARTIN", "EMMA", false),
+        ];
+        let d = auto(&copies, &roster);
+        assert_eq!(&d[..2], [Some(1), Some(2)]);
+        // Two Emma Martin: the names alone decide nothing.
+        assert_eq!(d[2], None);
+        // The number row read, one digit wrong: the second Emma.
+        roster[2].number = Some("0701234567A".into());
+        roster[3].number = Some("0709876543B".into());
+        let mut third = copies[2].clone();
+        third.number = "0709876548".into();
+        assert_eq!(auto(&[third.clone()], &roster), [Some(4)]);
+        // A number read and different takes nothing from a name read well.
+        roster[0].number = Some("0701111111C".into());
+        let mut lea = copies[0].clone();
+        lea.number = "0802222222".into();
+        assert_eq!(
+            auto(&[lea.clone(), copies[1].clone(), third], &roster),
+            [Some(1), Some(2), Some(4)]
+        );
+        // The name says Léa, the number the second Emma: a person decides.
+        lea.number = "0709876543".into();
+        assert_eq!(auto(&[lea], &roster), [None]);
+    }
+
+    #[test]
+    fn a_name_cut_by_a_full_row_is_still_its_owners() {
+        let roster = [
+            p(1, "SCHWARZENEGGER", "Paul", "01/01/2009"),
+            p(2, "SCHWARZ", "Pauline", "02/02/2009"),
+            p(3, "DUBOIS", "Adam", "03/03/2009"),
+        ];
+        assert_eq!(
+            auto(&[seen("SCHWARZENEGG", "PAUL", true)], &roster),
+            [Some(1)]
+        );
+        // SCHWARZ written in a row with room left is not SCHWARZENEGGER.
+        assert_eq!(
+            auto(&[seen("SCHWARZ", "PAULINE", false)], &roster),
+            [Some(2)]
+        );
+    }
+
+    #[test]
+    fn a_student_missing_from_the_roster_is_given_to_nobody() {
+        let roster = [
+            p(1, "MARTIN", "Hugo", "01/01/2009"),
+            p(2, "BERNARD", "Anna", "02/02/2009"),
+            p(3, "DUBOIS", "Adam", "03/03/2009"),
+        ];
+        // Hugo MARTINEZ is not in this exam; Hugo MARTIN, whose name begins his, must not get
+        // his copy; neither must anyone get a copy of a name nobody has.
+        for copy in [
+            seen("MARTINEZ", "HUGO", false),
+            seen("LEROY", "CHLOE", false),
+        ] {
+            assert_eq!(auto(&[copy], &roster), [None]);
+        }
+        // A doubtful letter in a name that is there is still safe.
+        assert_eq!(auto(&[seen("BERNARD", "ANNA", false)], &roster), [Some(2)]);
+    }
+
+    #[test]
+    fn a_name_read_with_a_clear_mistake_needs_the_birth_date() {
+        let roster = [
+            p(1, "LAMBERT", "Emma", "22/02/2010"),
+            p(2, "DUBOIS", "Adam", "03/03/2009"),
+        ];
+        // LANBERT: one letter clearly different, as a misreading or another student's name.
+        let misread = |date: &str| Reading {
+            date_digits: date.into(),
+            ..seen("LANBERT", "EMMA", false)
+        };
+        assert_eq!(auto(&[misread("")], &roster), [None]);
+        assert_eq!(auto(&[misread("17051998")], &roster), [None]);
+        // The birth date read (one digit doubtful) says it is her.
+        assert_eq!(auto(&[misread("22020011")], &roster), [Some(1)]);
     }
 }

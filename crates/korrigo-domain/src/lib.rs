@@ -16,6 +16,7 @@ pub mod identify;
 pub mod ids;
 pub mod jobs;
 pub mod labels;
+pub mod lattice;
 pub mod marks;
 pub mod paging;
 pub mod policy;

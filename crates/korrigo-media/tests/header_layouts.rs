@@ -22,6 +22,7 @@ fn every_layout_reads_its_fields_and_never_a_printed_word() {
             last_name: s.last_name.clone(),
             first_name: s.first_name.clone(),
             birth_date: s.birth_date.clone(),
+            number: None,
         })
         .collect();
     for layout in HeaderLayout::ALL {
@@ -69,7 +70,25 @@ fn every_layout_reads_its_fields_and_never_a_printed_word() {
                 birth_date: r.birth_date.clone(),
                 date_digits: r.date_digits.clone(),
                 date_boxes: r.date_boxes.clone(),
+                last_name_lattice: r.last_name_lattice.clone(),
+                first_name_lattice: r.first_name_lattice.clone(),
+                number: r.number.clone(),
             });
+            if layout != HeaderLayout::NoBoxes {
+                // Rows of boxes give the matcher the model's likelihoods, and the name written
+                // is what they favour.
+                let l = r
+                    .last_name_lattice
+                    .as_ref()
+                    .expect("likelihoods of the name row");
+                assert!(
+                    l.name_similarity(&s.last_name)
+                        > l.name_similarity(&class[(i + 1) % 4].last_name),
+                    "{}: {} not favoured by its own likelihoods",
+                    layout.name(),
+                    s.last_name
+                );
+            }
         }
         assert!(
             dates_in_their_row >= 2,

@@ -17,6 +17,9 @@ pub struct Reading {
     pub boxes: bool,
     /// The token of the identification label found on the copy, if any.
     pub label: Option<String>,
+    /// JSON: the name rows' likelihoods step by step, when a model read them in boxes.
+    pub last_name_lattice: Option<String>,
+    pub first_name_lattice: Option<String>,
     /// JSON array of `{student, score}`, best first.
     pub candidates: String,
     pub read_at: i64,
@@ -25,9 +28,10 @@ pub struct Reading {
 /// Records (or replaces) a copy's reading.
 pub async fn save_reading(c: Conn<'_>, r: &Reading) -> Result<(), StoreError> {
     on_conn!(c, c => sqlx::query(
-        "INSERT INTO copy_readings (copy_id, last_name, first_name, birth_date, date_digits, number, boxes, candidates, read_at, date_boxes, label) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (copy_id) DO UPDATE SET last_name = $2, first_name = $3, \
-         birth_date = $4, date_digits = $5, number = $6, boxes = $7, read_at = $9, date_boxes = $10, label = $11")
+        "INSERT INTO copy_readings (copy_id, last_name, first_name, birth_date, date_digits, number, boxes, candidates, read_at, date_boxes, label, \
+         last_name_lattice, first_name_lattice) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (copy_id) DO UPDATE SET \
+         last_name = $2, first_name = $3, birth_date = $4, date_digits = $5, number = $6, boxes = $7, read_at = $9, date_boxes = $10, label = $11, \
+         last_name_lattice = $12, first_name_lattice = $13")
         .bind(r.copy_id)
         .bind(&r.last_name)
         .bind(&r.first_name)
@@ -39,6 +43,8 @@ pub async fn save_reading(c: Conn<'_>, r: &Reading) -> Result<(), StoreError> {
         .bind(r.read_at)
         .bind(&r.date_boxes)
         .bind(&r.label)
+        .bind(&r.last_name_lattice)
+        .bind(&r.first_name_lattice)
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;
@@ -48,7 +54,8 @@ pub async fn save_reading(c: Conn<'_>, r: &Reading) -> Result<(), StoreError> {
 /// The readings of an exam's copies.
 pub async fn readings_of_exam(c: Conn<'_>, exam: ExamId) -> Result<Vec<Reading>, StoreError> {
     Ok(on_conn!(c, c => sqlx::query_as(
-        "SELECT r.copy_id, r.last_name, r.first_name, r.birth_date, r.date_digits, r.date_boxes, r.number, r.boxes, r.label, r.candidates, r.read_at \
+        "SELECT r.copy_id, r.last_name, r.first_name, r.birth_date, r.date_digits, r.date_boxes, r.number, r.boxes, r.label, \
+         r.last_name_lattice, r.first_name_lattice, r.candidates, r.read_at \
          FROM copy_readings r JOIN copies k ON k.id = r.copy_id WHERE k.exam_id = $1 ORDER BY r.copy_id")
         .bind(exam.0)
         .fetch_all(&mut *c)
@@ -131,12 +138,14 @@ pub struct ExamStudent {
     pub search_text: String,
     /// The token printed on their identification labels, once labels were printed.
     pub label_token: Option<String>,
+    /// Their national student number (INE), if the roster gave it.
+    pub ine: Option<String>,
 }
 
 /// The students an exam concerns (those of its classes; everyone when it names none).
 pub async fn exam_students(c: Conn<'_>, exam: ExamId) -> Result<Vec<ExamStudent>, StoreError> {
     Ok(on_conn!(c, c => sqlx::query_as(
-        "SELECT s.id, s.last_name, s.first_name, s.birth_date, s.class_name, s.search_text, s.label_token FROM students s \
+        "SELECT s.id, s.last_name, s.first_name, s.birth_date, s.class_name, s.search_text, s.label_token, s.ine FROM students s \
          WHERE NOT EXISTS (SELECT 1 FROM exam_classes WHERE exam_id = $1) \
          OR s.class_name IN (SELECT class_name FROM exam_classes WHERE exam_id = $1) ORDER BY s.last_name, s.first_name, s.id")
         .bind(exam.0)

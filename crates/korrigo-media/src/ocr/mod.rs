@@ -14,6 +14,8 @@
 use image::{GrayImage, Luma};
 use leptess::{LepTess, Variable};
 
+use korrigo_domain::lattice::Lattice;
+
 use crate::{digits, raster};
 
 mod free_text;
@@ -35,6 +37,10 @@ pub struct HeaderRead {
     /// Per box of the date row, left to right, how likely each digit is (all zeros for an
     /// empty box); empty when the row was not found.
     pub date_boxes: Vec<[f32; 10]>,
+    /// The name rows' likelihoods, step by step (see [`Lattice`]); `None` without boxes or
+    /// with nothing written.
+    pub last_name_lattice: Option<Lattice>,
+    pub first_name_lattice: Option<Lattice>,
     /// The boxes were found (else the fields come from a free-text read).
     pub boxes: bool,
     /// The skew corrected, in degrees.
@@ -109,12 +115,22 @@ impl HeaderReader {
             out.boxes = true;
             // Each row as one line for the recognition model, only the field's characters kept.
             let read = |me: &mut Self, r: &BoxRow, wl: &str| match row_image(&img, r, px_per_mm) {
-                Some(cell) => clean(&me.rows.read(&cell, |c| c == ' ' || wl.contains(c))),
+                Some(row) => clean(&me.rows.read(&row.line, |c| c == ' ' || wl.contains(c))),
                 None => String::new(),
             };
+            // A name row: what the model makes of it, and its likelihoods for the matcher.
+            let name = |me: &mut Self, r: &BoxRow| match row_image(&img, r, px_per_mm) {
+                Some(row) => {
+                    let allowed = |c| c == ' ' || LETTERS.contains(c);
+                    let (text, lattice) =
+                        me.rows.read_name(&row.line, allowed, &row.gaps, row.full);
+                    (clean(&text), lattice)
+                }
+                None => (String::new(), None),
+            };
             let f = fields(&rows);
-            out.last_name = read(self, &rows[f.last_name], LETTERS);
-            out.first_name = read(self, &rows[f.first_name], LETTERS);
+            (out.last_name, out.last_name_lattice) = name(self, &rows[f.last_name]);
+            (out.first_name, out.first_name_lattice) = name(self, &rows[f.first_name]);
             if let Some(r) = f.number.map(|i| &rows[i]) {
                 out.number = read(self, r, DIGITS).replace(' ', "");
             }
@@ -368,9 +384,18 @@ fn box_rows_at(img: &GrayImage, px_per_mm: f32, threshold: u8) -> Vec<BoxRow> {
     rows
 }
 
+/// A row of boxes made one line of writing.
+struct RowImage {
+    line: GrayImage,
+    /// Per column of `line`, whether it stands for an empty box between written ones.
+    gaps: Vec<bool>,
+    /// The row's last box is written.
+    full: bool,
+}
+
 /// The inside of a row of boxes from its first to its last written box, box edges and ruling
 /// erased, on a white margin. `None` when no box holds ink.
-fn row_image(img: &GrayImage, r: &BoxRow, px_per_mm: f32) -> Option<GrayImage> {
+fn row_image(img: &GrayImage, r: &BoxRow, px_per_mm: f32) -> Option<RowImage> {
     let margin = ((0.45 * px_per_mm).ceil() as u32).max(2) + r.reach.saturating_sub(1);
     let (top, bottom) = (r.top + margin, r.bottom.saturating_sub(margin));
     if bottom <= top + 4 {
@@ -401,15 +426,19 @@ fn row_image(img: &GrayImage, r: &BoxRow, px_per_mm: f32) -> Option<GrayImage> {
     let h = bottom - top;
     let pitch = (r.edges[first + 1] - r.edges[first]).max(1);
     let mut columns: Vec<Option<u32>> = Vec::new();
+    let mut gaps = vec![false; pad as usize];
     for (i, written) in inked.iter().enumerate().take(last + 1).skip(first) {
         let (x0, x1) = (r.edges[i] + margin, r.edges[i + 1].saturating_sub(margin));
         if *written {
             columns.extend((x0..x1).map(Some));
             columns.extend(std::iter::repeat_n(None, 2));
+            gaps.extend(std::iter::repeat_n(false, (x1 - x0) as usize + 2));
         } else {
             columns.extend(std::iter::repeat_n(None, (pitch / 2) as usize));
+            gaps.extend(std::iter::repeat_n(true, (pitch / 2) as usize));
         }
     }
+    gaps.extend(std::iter::repeat_n(false, pad as usize));
     let w = columns.len() as u32;
     let mut out = GrayImage::from_pixel(w + 2 * pad, h + 2 * pad, Luma([255]));
     for (cx, col) in columns.iter().enumerate() {
@@ -422,7 +451,11 @@ fn row_image(img: &GrayImage, r: &BoxRow, px_per_mm: f32) -> Option<GrayImage> {
             }
         }
     }
-    Some(out)
+    Some(RowImage {
+        line: out,
+        gaps,
+        full: last + 1 == inked.len(),
+    })
 }
 
 /// Which row of boxes holds which field.

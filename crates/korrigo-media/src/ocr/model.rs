@@ -8,6 +8,7 @@
 use std::sync::Arc;
 
 use image::GrayImage;
+use korrigo_domain::lattice::{self, BLANK, Lattice, SEPARATOR, SYMBOLS};
 use rten::{Model, RunOptions, ThreadPool};
 use rten_tensor::NdTensor;
 use rten_tensor::prelude::*;
@@ -44,9 +45,105 @@ impl RowModel {
     /// The text of a line image (dark ink on white), keeping only the characters `allowed`
     /// says a field holds; lower case letters count as their capitals.
     pub(super) fn read(&self, line: &GrayImage, allowed: impl Fn(char) -> bool) -> String {
+        match self.run(line) {
+            Some((probs, n)) => self.decode(&probs, n, allowed),
+            None => String::new(),
+        }
+    }
+
+    /// A name row: its text (as [`RowModel::read`] with `allowed`) and its likelihoods (as
+    /// [`RowModel::lattice`]), from one run of the model.
+    pub(super) fn read_name(
+        &self,
+        line: &GrayImage,
+        allowed: impl Fn(char) -> bool,
+        gaps: &[bool],
+        full: bool,
+    ) -> (String, Option<Lattice>) {
+        match self.run(line) {
+            Some((probs, n)) => (
+                self.decode(&probs, n, allowed),
+                Some(self.lattice(&probs, n, line.width() as usize, gaps, full)),
+            ),
+            None => (String::new(), None),
+        }
+    }
+
+    /// Greedy CTC decoding over the classes `allowed` keeps.
+    fn decode(&self, probs: &[f32], n: usize, allowed: impl Fn(char) -> bool) -> String {
+        let keep = self.kept(n, allowed);
+        let mut text = String::new();
+        let mut last = 0usize;
+        for row in probs.chunks_exact(n) {
+            let best = (0..n)
+                .filter(|&k| keep[k])
+                .max_by(|&a, &b| row[a].total_cmp(&row[b]))
+                .unwrap_or(0);
+            if best != 0 && best != last {
+                let c = self.classes[best];
+                text.extend(c.to_uppercase());
+            }
+            last = best;
+        }
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    /// A name row's likelihoods, step by step, over letters (accents folded), separators and
+    /// nothing, the classes a name cannot hold (digits, punctuation) left out. `gaps` tells,
+    /// per column of the line (`w` wide), where an empty box was (its steps read as a
+    /// separator); `full`, whether the row's last box is written.
+    fn lattice(&self, probs: &[f32], n: usize, w: usize, gaps: &[bool], full: bool) -> Lattice {
+        let steps = probs.len() / n;
+        let mut out = Vec::with_capacity(steps);
+        for (t, row) in probs.chunks_exact(n).enumerate() {
+            let mut p = [0.0f32; SYMBOLS];
+            for (k, &x) in row.iter().enumerate() {
+                let sym = if k == 0 {
+                    Some(BLANK)
+                } else {
+                    self.classes.get(k).and_then(|&c| lattice::symbol(c))
+                };
+                if let Some(sym) = sym {
+                    p[sym] += x;
+                }
+            }
+            let total: f32 = p.iter().sum();
+            if total > 0.0 {
+                p.iter_mut().for_each(|x| *x /= total);
+            }
+            // The step's columns mostly over an empty box: nothing there is a separator.
+            let (c0, c1) = (t * w / steps, ((t + 1) * w / steps).max(t * w / steps + 1));
+            let over_gap = (c0..c1.min(w))
+                .filter(|&c| gaps.get(c) == Some(&true))
+                .count();
+            if 2 * over_gap >= c1 - c0 {
+                p[SEPARATOR] += p[BLANK];
+                p[BLANK] = 0.0;
+            }
+            out.push(p);
+        }
+        Lattice::from_likelihoods(out, full)
+    }
+
+    /// Which classes a field keeps ("nothing here" always).
+    fn kept(&self, n: usize, allowed: impl Fn(char) -> bool) -> Vec<bool> {
+        (0..n)
+            .map(|k| {
+                k == 0
+                    || self
+                        .classes
+                        .get(k)
+                        .is_some_and(|&c| allowed(c.to_uppercase().next().unwrap_or(c)))
+            })
+            .collect()
+    }
+
+    /// The model's output for a line: per step, the likelihood of each of its `n` classes
+    /// (returned as the flat list and `n`).
+    fn run(&self, line: &GrayImage) -> Option<(Vec<f32>, usize)> {
         let (w, h) = line.dimensions();
         if w == 0 || h == 0 {
-            return String::new();
+            return None;
         }
         let width = ((w as f32 * HEIGHT as f32 / h as f32).round() as u32).clamp(16, 4000);
         let img =
@@ -61,38 +158,13 @@ impl RowModel {
             data.extend_from_slice(&plane);
         }
         let input = NdTensor::from_data([1, 3, HEIGHT as usize, width as usize], data);
-        let Ok(out) = self.model.run_one(input.into(), Some(self.opts.clone())) else {
-            return String::new();
-        };
-        let Ok(out): Result<NdTensor<f32, 3>, _> = out.try_into() else {
-            return String::new();
-        };
-        let [_, steps, n] = out.shape();
-        let probs = out.to_vec();
-        let keep: Vec<bool> = (0..n)
-            .map(|k| {
-                k == 0
-                    || self
-                        .classes
-                        .get(k)
-                        .is_some_and(|&c| allowed(c.to_uppercase().next().unwrap_or(c)))
-            })
-            .collect();
-        let mut text = String::new();
-        let mut last = 0usize;
-        for t in 0..steps {
-            let row = &probs[t * n..(t + 1) * n];
-            let best = (0..n)
-                .filter(|&k| keep[k])
-                .max_by(|&a, &b| row[a].total_cmp(&row[b]))
-                .unwrap_or(0);
-            if best != 0 && best != last {
-                let c = self.classes[best];
-                text.extend(c.to_uppercase());
-            }
-            last = best;
-        }
-        text.split_whitespace().collect::<Vec<_>>().join(" ")
+        let out = self
+            .model
+            .run_one(input.into(), Some(self.opts.clone()))
+            .ok()?;
+        let out: NdTensor<f32, 3> = out.try_into().ok()?;
+        let [_, _, n] = out.shape();
+        Some((out.to_vec(), n))
     }
 }
 

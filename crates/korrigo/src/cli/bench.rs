@@ -38,6 +38,15 @@ pub(crate) enum BenchCommand {
         /// Overrides the automatic identification's minimum lead over the next student.
         #[arg(long)]
         min_margin: Option<f64>,
+        /// Overrides how well the last name alone must match.
+        #[arg(long)]
+        min_name: Option<f64>,
+        /// Overrides how well a last name must match to need no birth date to confirm it.
+        #[arg(long)]
+        sure_name: Option<f64>,
+        /// Match on the strings read instead of the name rows' likelihoods (to compare).
+        #[arg(long)]
+        strings: bool,
         /// Scan resolution of the generated pages.
         #[arg(long, default_value_t = 150)]
         dpi: u32,
@@ -183,6 +192,9 @@ pub(super) async fn bench(command: BenchCommand) -> Result<ExitCode> {
             seed,
             min_score,
             min_margin,
+            min_name,
+            sure_name,
+            strings,
             dpi,
             corpus,
             layout,
@@ -190,10 +202,13 @@ pub(super) async fn bench(command: BenchCommand) -> Result<ExitCode> {
             let mut t = korrigo_domain::identify::Thresholds::default();
             t.min_score = min_score.unwrap_or(t.min_score);
             t.min_margin = min_margin.unwrap_or(t.min_margin);
+            t.min_name = min_name.unwrap_or(t.min_name);
+            t.sure_name = sure_name.unwrap_or(t.sure_name);
+            let m = bench_identify::Matching { t, strings };
             if corpus {
-                bench_identify::corpus(students, seed, dpi, t, layout.as_deref())
+                bench_identify::corpus(students, seed, dpi, m, layout.as_deref(), verbose)
             } else {
-                bench_identify::run(students, verbose, seed, dpi, t)
+                bench_identify::run(students, verbose, seed, dpi, m)
             }
         }
         BenchCommand::Scans { pages, a3, dpi } => {
