@@ -151,6 +151,20 @@ fn score(
             .any(|w| ocr::PRINTED_WORDS.contains(&w.as_str()));
         st.printed_as_name += usize::from(printed && !words.is_empty());
     }
+    // How the assigned student's last name and birth date agree with the reading.
+    let agreement = |r: &Reading, student: Option<i64>| {
+        roster
+            .iter()
+            .find(|p| Some(p.id) == student)
+            .map(|p| {
+                format!(
+                    "(last name {:.2}, date {:.2})",
+                    identify::last_name_similarity(r, p),
+                    identify::date_similarity(r, p)
+                )
+            })
+            .unwrap_or_default()
+    };
     for (i, (r, d)) in readings.iter().zip(&decisions).enumerate() {
         if strangers.contains(&i) {
             st.copies -= 1;
@@ -159,16 +173,8 @@ fn score(
             st.boxes -= usize::from(reads[i].boxes);
             st.wrong += usize::from(d.auto);
             if verbose {
-                let k = roster.iter().position(|p| Some(p.id) == d.student);
-                let sims = k.map(|k| {
-                    (
-                        identify::last_name_similarity(r, &roster[k]),
-                        identify::date_similarity(r, &roster[k]),
-                    )
-                });
-                println!("SIMS stranger {} {:?}", d.auto, sims);
                 println!(
-                    "stranger {} {} read {} {} {} -> {:?} {:.2} auto={} (date agreement with the near name {:.2})",
+                    "stranger {} {} read {} {} {} -> {:?} {:.2} auto={} {}",
                     class[i].last_name,
                     class[i].first_name,
                     r.last_name,
@@ -177,7 +183,7 @@ fn score(
                     d.student,
                     d.score,
                     d.auto,
-                    identify::date_similarity(r, &roster[i]),
+                    agreement(r, d.student),
                 );
             }
             continue;
@@ -190,25 +196,8 @@ fn score(
             st.wrong += usize::from(d.student != Some(i as i64));
         }
         if verbose {
-            let k = roster.iter().position(|p| Some(p.id) == d.student);
-            let sims = k.map(|k| {
-                (
-                    identify::last_name_similarity(r, &roster[k]),
-                    identify::date_similarity(r, &roster[k]),
-                )
-            });
             println!(
-                "SIMS {} {} {:?}",
-                if d.student == Some(i as i64) {
-                    "right"
-                } else {
-                    "other"
-                },
-                d.auto,
-                sims
-            );
-            println!(
-                "{i:>3} {:<12} {:<12} read {:<14} {:<12} {:<10} -> {:?} {:.2} auto={} rank={:?}",
+                "{i:>3} {:<12} {:<12} read {:<14} {:<12} {:<10} -> {:?} {:.2} auto={} rank={:?} {}",
                 class[i].last_name,
                 class[i].first_name,
                 r.last_name,
@@ -217,7 +206,8 @@ fn score(
                 d.student,
                 d.score,
                 d.auto,
-                rank
+                rank,
+                agreement(r, d.student),
             );
         }
     }
