@@ -37,6 +37,8 @@ pub struct ReadCopy {
 impl crate::jobs::JobSpec for ReadCopy {
     const KIND: &'static str = READ_COPY;
     const MAX_ATTEMPTS: u32 = 3;
+    /// Text recognition: the CPU-heavy work an académie may run on workers of its own.
+    const QUEUE: &'static str = crate::jobs::OCR_QUEUE;
 }
 
 /// The job matching an exam's readings against its students.

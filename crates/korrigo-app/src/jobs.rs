@@ -6,6 +6,7 @@
 //! is run again from the start by another worker once its lease runs out.
 
 use crate::App;
+pub use korrigo_domain::jobs::{DEFAULT_QUEUE, OCR_QUEUE, Priority};
 use korrigo_domain::jobs::{JobStatus, retry_delay};
 use korrigo_domain::{ExamId, JobId};
 use korrigo_store::{Db, StoreError, jobs, now_ms};
@@ -64,6 +65,10 @@ pub trait JobSpec: serde::Serialize + serde::de::DeserializeOwned + Send + 'stat
     const KIND: &'static str;
     /// How many attempts a job of this kind gets.
     const MAX_ATTEMPTS: u32;
+    /// How soon it runs when others wait.
+    const PRIORITY: Priority = Priority::Background;
+    /// The queue that serves it (`korrigo worker --queue NAME`).
+    const QUEUE: &'static str = DEFAULT_QUEUE;
 }
 
 /// The periodic clean-up of expired sessions.
@@ -73,13 +78,16 @@ pub struct PurgeSessions {}
 impl JobSpec for PurgeSessions {
     const KIND: &'static str = PURGE_SESSIONS;
     const MAX_ATTEMPTS: u32 = 3;
+    const PRIORITY: Priority = Priority::Maintenance;
 }
 
-/// One kind of job: its handler and how many attempts it gets.
+/// One kind of job: its handler, how many attempts it gets, its priority and queue.
 #[derive(Clone)]
 struct Kind {
     handler: Handler,
     max_attempts: u32,
+    priority: Priority,
+    queue: &'static str,
 }
 
 /// The handlers known to this process, by kind name.
@@ -97,7 +105,7 @@ impl Registry {
         Fut: Future<Output = JobResult> + Send + 'static,
     {
         let f = Arc::new(f);
-        self.register(J::KIND, J::MAX_ATTEMPTS, move |ctx: JobContext| {
+        self.register_in(J::KIND, J::MAX_ATTEMPTS, J::PRIORITY, J::QUEUE, move |ctx: JobContext| {
             let f = f.clone();
             async move {
                 let job: J = serde_json::from_value(ctx.payload.clone())
@@ -107,9 +115,24 @@ impl Registry {
         });
     }
 
-    /// Registers a handler for `kind`.
+    /// Registers a handler for `kind` (background priority, default queue).
     pub fn register<F, Fut>(&mut self, kind: &str, max_attempts: u32, f: F)
     where
+        F: Fn(JobContext) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = JobResult> + Send + 'static,
+    {
+        self.register_in(kind, max_attempts, Priority::Background, DEFAULT_QUEUE, f);
+    }
+
+    /// Registers a handler for `kind` with its priority and queue.
+    pub fn register_in<F, Fut>(
+        &mut self,
+        kind: &str,
+        max_attempts: u32,
+        priority: Priority,
+        queue: &'static str,
+        f: F,
+    ) where
         F: Fn(JobContext) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = JobResult> + Send + 'static,
     {
@@ -118,6 +141,8 @@ impl Registry {
             Kind {
                 handler: Arc::new(move |ctx| Box::pin(f(ctx))),
                 max_attempts,
+                priority,
+                queue,
             },
         );
     }
@@ -127,11 +152,62 @@ impl Registry {
         self.kinds.get(kind).map(|k| k.max_attempts).unwrap_or(3)
     }
 
+    /// The priority of `kind` (background for unknown kinds).
+    pub fn priority(&self, kind: &str) -> Priority {
+        self.kinds
+            .get(kind)
+            .map(|k| k.priority)
+            .unwrap_or(Priority::Background)
+    }
+
     fn names(&self) -> Vec<String> {
         let mut v: Vec<String> = self.kinds.keys().cloned().collect();
         v.sort();
         v
     }
+
+    /// The queues some kind is in, sorted.
+    pub fn queues(&self) -> Vec<&'static str> {
+        let mut v: Vec<&'static str> = self.kinds.values().map(|k| k.queue).collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    /// The kinds served by `queues` (all kinds when `queues` is empty), or the queue names
+    /// that do not exist.
+    pub fn kinds_of(&self, queues: &[String]) -> Result<Vec<String>, UnknownQueues> {
+        let unknown: Vec<String> = queues
+            .iter()
+            .filter(|q| !self.queues().contains(&q.as_str()))
+            .cloned()
+            .collect();
+        if !unknown.is_empty() {
+            return Err(UnknownQueues {
+                unknown,
+                known: self.queues().iter().map(|q| q.to_string()).collect(),
+            });
+        }
+        let mut v: Vec<String> = self
+            .kinds
+            .iter()
+            .filter(|(_, k)| queues.is_empty() || queues.iter().any(|q| q == k.queue))
+            .map(|(name, _)| name.clone())
+            .collect();
+        v.sort();
+        Ok(v)
+    }
+}
+
+/// `korrigo worker --queue` named a queue no job is in.
+#[derive(Debug, thiserror::Error)]
+#[error("no job queue is named {}; the queues are {}", .unknown.join(", "), .known.join(", "))]
+pub struct UnknownQueues {
+    pub unknown: Vec<String>,
+    pub known: Vec<String>,
+}
+
+impl Registry {
 }
 
 /// Timing of the worker loops.
@@ -245,20 +321,34 @@ impl App {
     ) -> Result<JobId, StoreError> {
         let now = now_ms();
         let attempts = self.registry.max_attempts(kind);
+        let priority = self.registry.priority(kind).value();
         if once {
-            jobs::enqueue_once(c, kind, payload, attempts, now, now).await
+            jobs::enqueue_once(c, kind, payload, attempts, priority, now, now).await
         } else {
-            jobs::enqueue(c, kind, payload, attempts, now, now).await
+            jobs::enqueue(c, kind, payload, attempts, priority, now, now).await
         }
     }
 
-    /// Starts `n` worker loops; they stop when `shutdown` turns true. Returns their handles.
+    /// Starts `n` worker loops serving every queue; they stop when `shutdown` turns true.
+    /// Returns their handles.
     pub fn spawn_workers(
         &self,
         n: usize,
         timing: WorkerTiming,
         shutdown: watch::Receiver<bool>,
     ) -> Vec<tokio::task::JoinHandle<()>> {
+        self.spawn_workers_for(n, self.registry.names(), timing, shutdown)
+    }
+
+    /// Starts `n` worker loops serving only `kinds` (see [`Registry::kinds_of`]).
+    pub fn spawn_workers_for(
+        &self,
+        n: usize,
+        kinds: Vec<String>,
+        timing: WorkerTiming,
+        shutdown: watch::Receiver<bool>,
+    ) -> Vec<tokio::task::JoinHandle<()>> {
+        let kinds: Arc<[String]> = kinds.into();
         let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "local".into());
         (0..n)
             .map(|i| {
@@ -271,7 +361,8 @@ impl App {
                 let app = self.clone();
                 let timing = timing.clone();
                 let shutdown = shutdown.clone();
-                tokio::spawn(async move { worker_loop(app, worker, timing, shutdown).await })
+                let kinds = kinds.clone();
+                tokio::spawn(async move { worker_loop(app, worker, kinds, timing, shutdown).await })
             })
             .collect()
     }
@@ -301,6 +392,7 @@ impl App {
 async fn worker_loop(
     app: App,
     worker: Arc<str>,
+    kinds: Arc<[String]>,
     timing: WorkerTiming,
     mut shutdown: watch::Receiver<bool>,
 ) {
@@ -310,7 +402,7 @@ async fn worker_loop(
             break;
         }
         let notified = app.queue.notify.notified();
-        match run_one(&app, &worker, &app.registry.names(), &timing).await {
+        match run_one(&app, &worker, &kinds, &timing).await {
             Ok(true) => continue,
             Ok(false) => {}
             Err(e) => error!(worker = %worker, error = %e, "job queue unreachable"),

@@ -28,6 +28,7 @@ pub struct ImportStudents {
 impl crate::jobs::JobSpec for ImportStudents {
     const KIND: &'static str = IMPORT_STUDENTS;
     const MAX_ATTEMPTS: u32 = 5;
+    const PRIORITY: crate::jobs::Priority = crate::jobs::Priority::Interactive;
 }
 /// Rows applied per transaction.
 const CHUNK: usize = 2000;

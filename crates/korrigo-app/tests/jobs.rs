@@ -3,7 +3,7 @@
 
 use korrigo_app::App;
 use korrigo_app::config::Config;
-use korrigo_app::jobs::{JobContext, Registry, WorkerTiming};
+use korrigo_app::jobs::{DEFAULT_QUEUE, JobContext, OCR_QUEUE, Priority, Registry, WorkerTiming};
 use korrigo_domain::jobs::JobStatus;
 use korrigo_store::both_backends;
 use korrigo_store::jobs;
@@ -17,6 +17,7 @@ both_backends!(
     concurrent_workers_never_run_the_same_job,
     job_of_a_dead_worker_is_picked_up_again,
     progress_is_visible,
+    jobs_run_by_priority_and_workers_serve_their_queues,
 );
 
 fn fast() -> WorkerTiming {
@@ -214,5 +215,57 @@ async fn progress_is_visible(w: Which) {
         (JobStatus::Succeeded, 4, 4)
     );
     drop(c);
+    tdb.cleanup().await;
+}
+
+async fn jobs_run_by_priority_and_workers_serve_their_queues(w: Which) {
+    let runs = Arc::new(Mutex::new(Vec::<String>::new()));
+    let mut r = Registry::default();
+    for (kind, priority, queue) in [
+        ("read", Priority::Background, OCR_QUEUE),
+        ("cut", Priority::Processing, DEFAULT_QUEUE),
+        ("import", Priority::Interactive, DEFAULT_QUEUE),
+    ] {
+        let seen = runs.clone();
+        r.register_in(kind, 1, priority, queue, move |ctx: JobContext| {
+            let seen = seen.clone();
+            async move {
+                let n = ctx.id_param("n")?;
+                seen.lock().unwrap().push(format!("{kind}{n}"));
+                Ok(())
+            }
+        });
+    }
+    let err = r.kinds_of(&["scans".to_string()]).unwrap_err().to_string();
+    assert_eq!(err, "no job queue is named scans; the queues are default, ocr");
+    assert_eq!(r.kinds_of(&["ocr".to_string()]).unwrap(), ["read"]);
+    let (app, tdb) = app(w, r).await;
+    // Headers to read were queued first; a batch to cut and an import come after.
+    for (kind, n) in [("read", 1), ("read", 2), ("cut", 1), ("read", 3), ("import", 1)] {
+        app.enqueue(kind, serde_json::json!({ "n": n })).await.unwrap();
+    }
+    // A worker serving only the OCR queue reads headers and leaves the rest.
+    let (tx, rx) = watch::channel(false);
+    let kinds = app.registry.kinds_of(&["ocr".to_string()]).unwrap();
+    let handles = app.spawn_workers_for(1, kinds, fast(), rx);
+    wait_for("the headers to be read", async || runs.lock().unwrap().len() >= 3).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    tx.send(true).unwrap();
+    for h in handles {
+        h.await.unwrap();
+    }
+    assert_eq!(*runs.lock().unwrap(), ["read1", "read2", "read3"]);
+    // More headers queued; a worker serving everything takes the import, then the batch,
+    // then the headers, oldest first.
+    runs.lock().unwrap().clear();
+    for n in [4, 5] {
+        app.enqueue("read", serde_json::json!({ "n": n })).await.unwrap();
+    }
+    app.enqueue("cut", serde_json::json!({ "n": 2 })).await.unwrap();
+    assert_eq!(app.run_pending_jobs(&fast()).await.unwrap(), 5);
+    assert_eq!(
+        *runs.lock().unwrap(),
+        ["import1", "cut1", "cut2", "read4", "read5"]
+    );
     tdb.cleanup().await;
 }

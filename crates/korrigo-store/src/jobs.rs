@@ -98,17 +98,19 @@ pub async fn enqueue(
     kind: &str,
     payload: &serde_json::Value,
     max_attempts: u32,
+    priority: i64,
     run_at: i64,
     now: i64,
 ) -> Result<JobId, StoreError> {
-    let sql = "INSERT INTO jobs (kind, payload, status, attempts, max_attempts, run_at, created_at, updated_at) \
-               VALUES ($1, $2, 'queued', 0, $3, $4, $5, $5) RETURNING id";
+    let sql = "INSERT INTO jobs (kind, payload, status, attempts, max_attempts, run_at, created_at, updated_at, priority) \
+               VALUES ($1, $2, 'queued', 0, $3, $4, $5, $5, $6) RETURNING id";
     let id: i64 = on_conn!(c, c => sqlx::query_scalar(sql)
         .bind(kind)
         .bind(payload.to_string())
         .bind(i64::from(max_attempts.max(1)))
         .bind(run_at)
         .bind(now)
+        .bind(priority)
         .fetch_one(&mut *c)
         .await)?;
     Ok(JobId(id))
@@ -125,6 +127,7 @@ pub async fn enqueue_once(
     kind: &str,
     payload: &serde_json::Value,
     max_attempts: u32,
+    priority: i64,
     run_at: i64,
     now: i64,
 ) -> Result<JobId, StoreError> {
@@ -136,12 +139,13 @@ pub async fn enqueue_once(
         .await)?;
     match waiting {
         Some(id) => Ok(JobId(id)),
-        None => enqueue(c, kind, payload, max_attempts, run_at, now).await,
+        None => enqueue(c, kind, payload, max_attempts, priority, run_at, now).await,
     }
 }
 
-/// Claims the next due job of one of `kinds` for `worker`, with a lease until `lease_until`.
-/// A running job whose lease has run out (its worker died) is claimable again.
+/// Claims the next due job of one of `kinds` for `worker`, with a lease until `lease_until`:
+/// the highest priority first, then the oldest. A running job whose lease has run out (its
+/// worker died) is claimable again.
 pub async fn claim(
     c: Conn<'_>,
     worker: &str,
@@ -168,7 +172,7 @@ pub async fn claim(
          locked_until = $2, updated_at = $3 \
          WHERE id = (SELECT id FROM jobs WHERE {member} AND \
            ((status = 'queued' AND run_at <= $4) OR (status = 'running' AND locked_until < $4)) \
-           ORDER BY run_at, id LIMIT 1{lock}) \
+           ORDER BY priority DESC, run_at, id LIMIT 1{lock}) \
          RETURNING {JOB_COLUMNS}"
     );
     let row: Option<JobRow> = on_conn!(c, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))

@@ -22,6 +22,7 @@ both_backends!(
     settings_round_trip,
     jobs_claim_complete_and_progress,
     jobs_asked_twice_while_waiting_run_once,
+    jobs_of_higher_priority_are_claimed_first,
     jobs_retry_then_fail_with_reason,
     jobs_expired_lease_is_reclaimed,
     jobs_concurrent_workers_never_share_a_job,
@@ -395,12 +396,23 @@ async fn settings_round_trip(db: &Db) {
 }
 
 async fn enqueue(db: &Db, kind: &str, max_attempts: u32, run_at: i64) -> korrigo_domain::JobId {
+    enqueue_at(db, kind, max_attempts, 0, run_at).await
+}
+
+async fn enqueue_at(
+    db: &Db,
+    kind: &str,
+    max_attempts: u32,
+    priority: i64,
+    run_at: i64,
+) -> korrigo_domain::JobId {
     let mut tx = db.begin().await.unwrap();
     let id = jobs::enqueue(
         tx.conn(),
         kind,
         &serde_json::json!({"exam": 1}),
         max_attempts,
+        priority,
         run_at,
         0,
     )
@@ -420,6 +432,24 @@ async fn claim(db: &Db, worker: &str, kinds: &[&str], now: i64) -> Option<jobs::
     j
 }
 
+async fn jobs_of_higher_priority_are_claimed_first(db: &Db) {
+    // Two headers to read, queued first; then a batch to cut into copies and an import.
+    let read1 = enqueue_at(db, "read", 3, 10, 100).await;
+    let read2 = enqueue_at(db, "read", 3, 10, 100).await;
+    let batch = enqueue_at(db, "batch", 3, 20, 200).await;
+    let import = enqueue_at(db, "import", 3, 30, 300).await;
+    // Not yet due: priority does not make a job run before its time.
+    let later = enqueue_at(db, "later", 3, 99, 5_000).await;
+    let all = ["read", "batch", "import", "later"];
+    let mut claimed = Vec::new();
+    for _ in 0..4 {
+        claimed.push(claim(db, "w", &all, 1_000).await.unwrap().id);
+    }
+    assert_eq!(claimed, [import, batch, read1, read2], "highest first, then oldest");
+    assert!(claim(db, "w", &all, 1_000).await.is_none());
+    assert_eq!(claim(db, "w", &all, 6_000).await.unwrap().id, later);
+}
+
 async fn jobs_asked_twice_while_waiting_run_once(db: &Db) {
     let once = |kind: &'static str, exam: i64| async move {
         let mut tx = db.begin().await.unwrap();
@@ -428,6 +458,7 @@ async fn jobs_asked_twice_while_waiting_run_once(db: &Db) {
             kind,
             &serde_json::json!({ "exam": exam }),
             3,
+            0,
             500,
             0,
         )
@@ -581,7 +612,7 @@ async fn jobs_concurrent_workers_never_share_a_job(db: &Db) {
     const JOBS: usize = 60;
     let mut tx = db.begin().await.unwrap();
     for _ in 0..JOBS {
-        jobs::enqueue(tx.conn(), "c", &serde_json::json!({}), 1, 0, 0)
+        jobs::enqueue(tx.conn(), "c", &serde_json::json!({}), 1, 0, 0, 0)
             .await
             .unwrap();
     }

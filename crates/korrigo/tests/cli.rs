@@ -563,3 +563,17 @@ mod pg {
         let _ = std::fs::remove_dir_all(d);
     }
 }
+
+#[test]
+fn a_worker_refuses_a_queue_that_does_not_exist() {
+    let d = temp_dir();
+    let out = korrigo(&d, &[], &["worker", "--queue", "ocr", "--queue", "scans"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no job queue is named scans; the queues are default, ocr"),
+        "{err}"
+    );
+    // Nothing was started: no database was created.
+    assert!(!d.join("korrigo.db").exists());
+}

@@ -43,6 +43,7 @@ pub struct MakeFinalPdf {
 impl crate::jobs::JobSpec for MakeFinalPdf {
     const KIND: &'static str = FINAL_PDF;
     const MAX_ATTEMPTS: u32 = 3;
+    const PRIORITY: crate::jobs::Priority = crate::jobs::Priority::Processing;
 }
 
 /// Where a copy's final PDF stands, as managers see it.

@@ -45,6 +45,7 @@ pub struct ProcessBatch {
 impl crate::jobs::JobSpec for ProcessBatch {
     const KIND: &'static str = PROCESS_BATCH;
     const MAX_ATTEMPTS: u32 = 5;
+    const PRIORITY: crate::jobs::Priority = crate::jobs::Priority::Processing;
 }
 /// Source pages processed (and committed) together.
 const CHUNK: usize = 16;

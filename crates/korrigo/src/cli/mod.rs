@@ -58,7 +58,12 @@ enum Command {
         no_worker: bool,
     },
     /// Run job workers only.
-    Worker,
+    Worker {
+        /// Serve only this queue (repeat for several): `default` (scan processing, final
+        /// PDFs, imports, matching, maintenance) or `ocr` (reading headers). All by default.
+        #[arg(long = "queue", value_name = "NAME")]
+        queues: Vec<String>,
+    },
     /// Apply pending database migrations.
     Migrate {
         /// Print the result as JSON.
@@ -313,17 +318,21 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Worker => {
+        Command::Worker { queues } => {
+            let registry = jobs::builtin_registry();
+            // A queue name mistyped would leave its jobs waiting for ever: refuse it first.
+            let kinds = registry.kinds_of(&queues)?;
             let cfg = load_config(file, None)?;
             init_logs(cfg.log_format);
             let db = open_db(&cfg).await?;
             prepare_schema(&db).await?;
             let workers = cfg.workers;
-            let app = App::with_db(cfg, db, jobs::builtin_registry()).await?;
+            let app = App::with_db(cfg, db, registry).await?;
             let (tx, rx) = watch::channel(false);
-            let handles = app.spawn_workers(workers, WorkerTiming::default(), rx.clone());
+            let handles =
+                app.spawn_workers_for(workers, kinds.clone(), WorkerTiming::default(), rx.clone());
             let sched = tokio::spawn(jobs::scheduler(app.clone(), Duration::from_secs(3600), rx));
-            tracing::info!(workers, "job workers running; Ctrl-C to stop");
+            tracing::info!(workers, kinds = ?kinds, "job workers running; Ctrl-C to stop");
             shutdown_signal().await;
             let _ = tx.send(true);
             for h in handles {
