@@ -105,14 +105,20 @@ impl Registry {
         Fut: Future<Output = JobResult> + Send + 'static,
     {
         let f = Arc::new(f);
-        self.register_in(J::KIND, J::MAX_ATTEMPTS, J::PRIORITY, J::QUEUE, move |ctx: JobContext| {
-            let f = f.clone();
-            async move {
-                let job: J = serde_json::from_value(ctx.payload.clone())
-                    .map_err(|e| format!("the {} job's payload is not valid: {e}", J::KIND))?;
-                f(ctx.app.clone(), job, ctx).await
-            }
-        });
+        self.register_in(
+            J::KIND,
+            J::MAX_ATTEMPTS,
+            J::PRIORITY,
+            J::QUEUE,
+            move |ctx: JobContext| {
+                let f = f.clone();
+                async move {
+                    let job: J = serde_json::from_value(ctx.payload.clone())
+                        .map_err(|e| format!("the {} job's payload is not valid: {e}", J::KIND))?;
+                    f(ctx.app.clone(), job, ctx).await
+                }
+            },
+        );
     }
 
     /// Registers a handler for `kind` (background priority, default queue).
@@ -205,9 +211,6 @@ impl Registry {
 pub struct UnknownQueues {
     pub unknown: Vec<String>,
     pub known: Vec<String>,
-}
-
-impl Registry {
 }
 
 /// Timing of the worker loops.

@@ -237,18 +237,32 @@ async fn jobs_run_by_priority_and_workers_serve_their_queues(w: Which) {
         });
     }
     let err = r.kinds_of(&["scans".to_string()]).unwrap_err().to_string();
-    assert_eq!(err, "no job queue is named scans; the queues are default, ocr");
+    assert_eq!(
+        err,
+        "no job queue is named scans; the queues are default, ocr"
+    );
     assert_eq!(r.kinds_of(&["ocr".to_string()]).unwrap(), ["read"]);
     let (app, tdb) = app(w, r).await;
     // Headers to read were queued first; a batch to cut and an import come after.
-    for (kind, n) in [("read", 1), ("read", 2), ("cut", 1), ("read", 3), ("import", 1)] {
-        app.enqueue(kind, serde_json::json!({ "n": n })).await.unwrap();
+    for (kind, n) in [
+        ("read", 1),
+        ("read", 2),
+        ("cut", 1),
+        ("read", 3),
+        ("import", 1),
+    ] {
+        app.enqueue(kind, serde_json::json!({ "n": n }))
+            .await
+            .unwrap();
     }
     // A worker serving only the OCR queue reads headers and leaves the rest.
     let (tx, rx) = watch::channel(false);
     let kinds = app.registry.kinds_of(&["ocr".to_string()]).unwrap();
     let handles = app.spawn_workers_for(1, kinds, fast(), rx);
-    wait_for("the headers to be read", async || runs.lock().unwrap().len() >= 3).await;
+    wait_for("the headers to be read", async || {
+        runs.lock().unwrap().len() >= 3
+    })
+    .await;
     tokio::time::sleep(Duration::from_millis(100)).await;
     tx.send(true).unwrap();
     for h in handles {
@@ -259,9 +273,13 @@ async fn jobs_run_by_priority_and_workers_serve_their_queues(w: Which) {
     // then the headers, oldest first.
     runs.lock().unwrap().clear();
     for n in [4, 5] {
-        app.enqueue("read", serde_json::json!({ "n": n })).await.unwrap();
+        app.enqueue("read", serde_json::json!({ "n": n }))
+            .await
+            .unwrap();
     }
-    app.enqueue("cut", serde_json::json!({ "n": 2 })).await.unwrap();
+    app.enqueue("cut", serde_json::json!({ "n": 2 }))
+        .await
+        .unwrap();
     assert_eq!(app.run_pending_jobs(&fast()).await.unwrap(), 5);
     assert_eq!(
         *runs.lock().unwrap(),

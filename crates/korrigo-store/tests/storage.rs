@@ -445,7 +445,11 @@ async fn jobs_of_higher_priority_are_claimed_first(db: &Db) {
     for _ in 0..4 {
         claimed.push(claim(db, "w", &all, 1_000).await.unwrap().id);
     }
-    assert_eq!(claimed, [import, batch, read1, read2], "highest first, then oldest");
+    assert_eq!(
+        claimed,
+        [import, batch, read1, read2],
+        "highest first, then oldest"
+    );
     assert!(claim(db, "w", &all, 1_000).await.is_none());
     assert_eq!(claim(db, "w", &all, 6_000).await.unwrap().id, later);
 }
