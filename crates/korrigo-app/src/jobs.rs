@@ -352,12 +352,11 @@ impl App {
         shutdown: watch::Receiver<bool>,
     ) -> Vec<tokio::task::JoinHandle<()>> {
         let kinds: Arc<[String]> = kinds.into();
-        let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "local".into());
         (0..n)
             .map(|i| {
                 let worker: Arc<str> = format!(
-                    "{host}-{}-{i}-{}",
-                    std::process::id(),
+                    "{}-{i}-{}",
+                    self.worker_prefix,
                     crate::tokens::random_hex(4)
                 )
                 .into();
@@ -368,6 +367,41 @@ impl App {
                 tokio::spawn(async move { worker_loop(app, worker, kinds, timing, shutdown).await })
             })
             .collect()
+    }
+
+    /// Waits up to `grace` for worker loops told to stop (their `shutdown` sent) to finish
+    /// their jobs; then stops the ones still running and hands their jobs back to the queue,
+    /// as if never tried, for another worker or the next start. Returns how many were handed
+    /// back.
+    pub async fn stop_workers(
+        &self,
+        handles: Vec<tokio::task::JoinHandle<()>>,
+        grace: Duration,
+    ) -> Result<u64, StoreError> {
+        let deadline = tokio::time::Instant::now() + grace;
+        let mut late = Vec::new();
+        for mut h in handles {
+            if tokio::time::timeout_at(deadline, &mut h).await.is_err() {
+                h.abort();
+                late.push(h);
+            }
+        }
+        if late.is_empty() {
+            return Ok(0);
+        }
+        for h in late {
+            let _ = h.await;
+        }
+        let mut tx = self.db.begin().await?;
+        let n = jobs::hand_back(tx.conn(), &format!("{}-", self.worker_prefix), now_ms()).await?;
+        tx.commit().await?;
+        if n > 0 {
+            warn!(
+                jobs = n,
+                "jobs still running at shutdown handed back to the queue"
+            );
+        }
+        Ok(n)
     }
 
     /// Runs due jobs in this task until none is left (for the CLI and tests). Returns how

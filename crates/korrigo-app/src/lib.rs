@@ -48,6 +48,9 @@ pub struct App {
     pub registry: Arc<jobs::Registry>,
     /// The local queue waker.
     pub queue: jobs::Queue,
+    /// What this process's worker names start with (host, pid, a random part): the jobs they
+    /// hold are handed back by it at shutdown.
+    worker_prefix: Arc<str>,
     /// A password hash verified when the login is unknown, so timing reveals nothing; made on
     /// the first such login, not at start-up (every CLI command builds an `App`).
     dummy_hash: Arc<tokio::sync::OnceCell<String>>,
@@ -73,6 +76,13 @@ impl App {
             files,
             registry: Arc::new(registry),
             queue: jobs::Queue::default(),
+            worker_prefix: format!(
+                "{}-{}-{}",
+                std::env::var("HOSTNAME").unwrap_or_else(|_| "local".into()),
+                std::process::id(),
+                tokens::random_hex(4)
+            )
+            .into(),
             dummy_hash: Arc::default(),
         })
     }

@@ -18,6 +18,7 @@ both_backends!(
     job_of_a_dead_worker_is_picked_up_again,
     progress_is_visible,
     jobs_run_by_priority_and_workers_serve_their_queues,
+    jobs_still_running_at_shutdown_go_back_to_the_queue,
 );
 
 fn fast() -> WorkerTiming {
@@ -285,5 +286,80 @@ async fn jobs_run_by_priority_and_workers_serve_their_queues(w: Which) {
         *runs.lock().unwrap(),
         ["import1", "cut1", "cut2", "read4", "read5"]
     );
+    tdb.cleanup().await;
+}
+
+async fn jobs_still_running_at_shutdown_go_back_to_the_queue(w: Which) {
+    let started = Arc::new(Mutex::new(0u32));
+    let mut r = Registry::default();
+    let seen = started.clone();
+    r.register("long", 3, move |_ctx: JobContext| {
+        let seen = seen.clone();
+        async move {
+            let first = {
+                let mut n = seen.lock().unwrap();
+                *n += 1;
+                *n == 1
+            };
+            // The first run outlasts the grace period; the next one is quick.
+            if first {
+                tokio::time::sleep(Duration::from_secs(30)).await;
+            }
+            Ok(())
+        }
+    });
+    r.register("short", 3, |_ctx: JobContext| async move {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        Ok(())
+    });
+    let (app, tdb) = app(w, r).await;
+    let long = app.enqueue("long", serde_json::json!({})).await.unwrap();
+    let (tx, rx) = watch::channel(false);
+    let handles = app.spawn_workers(1, fast(), rx);
+    wait_for("the long job to start", async || {
+        *started.lock().unwrap() == 1
+    })
+    .await;
+    // A stop signal: the job does not finish within the grace period and is handed back.
+    tx.send(true).unwrap();
+    let t = std::time::Instant::now();
+    let handed = app
+        .stop_workers(handles, Duration::from_millis(300))
+        .await
+        .unwrap();
+    assert_eq!(handed, 1);
+    assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+    let mut c = app.db.read().await.unwrap();
+    let j = jobs::find(c.conn(), long).await.unwrap().unwrap();
+    assert_eq!(j.status, JobStatus::Queued);
+    assert_eq!(j.attempts, 0, "a job handed back is not a failed attempt");
+    assert_eq!(j.locked_by, None);
+    drop(c);
+    // The next start runs it to the end.
+    assert_eq!(app.run_pending_jobs(&fast()).await.unwrap(), 1);
+    let mut c = app.db.read().await.unwrap();
+    let j = jobs::find(c.conn(), long).await.unwrap().unwrap();
+    assert_eq!(j.status, JobStatus::Succeeded);
+    drop(c);
+    // A job that finishes within the grace period is simply finished.
+    let short = app.enqueue("short", serde_json::json!({})).await.unwrap();
+    let (tx, rx) = watch::channel(false);
+    let handles = app.spawn_workers(1, fast(), rx);
+    wait_for("the short job to start", async || {
+        let mut c = app.db.read().await.unwrap();
+        jobs::find(c.conn(), short).await.unwrap().unwrap().status == JobStatus::Running
+    })
+    .await;
+    tx.send(true).unwrap();
+    assert_eq!(
+        app.stop_workers(handles, Duration::from_secs(5))
+            .await
+            .unwrap(),
+        0
+    );
+    let mut c = app.db.read().await.unwrap();
+    let j = jobs::find(c.conn(), short).await.unwrap().unwrap();
+    assert_eq!(j.status, JobStatus::Succeeded);
+    drop(c);
     tdb.cleanup().await;
 }

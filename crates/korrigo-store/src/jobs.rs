@@ -186,6 +186,22 @@ pub async fn claim(
     row.map(Job::try_from).transpose()
 }
 
+/// Hands the running jobs of the workers whose names start with `prefix` back to the queue,
+/// as if never tried (their attempt not counted), due now: a process stopping gives its
+/// unfinished work to another worker. Returns how many.
+pub async fn hand_back(c: Conn<'_>, prefix: &str, now: i64) -> Result<u64, StoreError> {
+    let n = on_conn!(c, c => sqlx::query(
+        "UPDATE jobs SET status = 'queued', locked_by = NULL, locked_until = NULL, \
+         attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END, run_at = $2, updated_at = $2 \
+         WHERE status = 'running' AND substr(locked_by, 1, length($1)) = $1")
+        .bind(prefix)
+        .bind(now)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n)
+}
+
 /// Renews the lease of a job the worker still holds. Returns false if the worker lost it (its
 /// lease ran out and another worker claimed the job): the worker must then stop.
 pub async fn heartbeat(

@@ -110,6 +110,8 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Job worker loops per process.
     pub workers: usize,
+    /// How long running jobs may finish after a stop signal before they are handed back.
+    pub shutdown_grace: Duration,
     /// Pages accepted per scan file.
     pub scan_max_pages: usize,
     /// Pixels a page image may declare.

@@ -161,6 +161,12 @@ pub const SETTINGS: &[(&str, &str, &str, &str)] = &[
         "job worker loops per process",
     ),
     (
+        "KORRIGO_SHUTDOWN_GRACE",
+        "shutdown_grace",
+        "30",
+        "seconds running jobs get to finish after SIGTERM or Ctrl-C (`serve`, `worker`); jobs still running then go back to the queue, for another worker or the next start",
+    ),
+    (
         "KORRIGO_LOGIN_MAX_FAILURES",
         "login_max_failures",
         "5",

@@ -24,6 +24,8 @@ pub(super) struct RowModel {
     model: Model,
     /// The model's classes: index 0 is "nothing here", then the dictionary, then a space.
     classes: Vec<char>,
+    /// Each class's symbol in a name row's likelihoods (`None`: a name cannot hold it).
+    symbols: Vec<Option<usize>>,
     opts: RunOptions,
 }
 
@@ -35,9 +37,15 @@ impl RowModel {
         classes.push(' ');
         let opts =
             RunOptions::default().with_thread_pool(Some(Arc::new(ThreadPool::with_num_threads(1))));
+        let symbols = classes
+            .iter()
+            .enumerate()
+            .map(|(k, &c)| if k == 0 { Some(BLANK) } else { lattice::symbol(c) })
+            .collect();
         Ok(RowModel {
             model,
             classes,
+            symbols,
             opts,
         })
     }
@@ -97,14 +105,9 @@ impl RowModel {
         let mut out = Vec::with_capacity(steps);
         for (t, row) in probs.chunks_exact(n).enumerate() {
             let mut p = [0.0f32; SYMBOLS];
-            for (k, &x) in row.iter().enumerate() {
-                let sym = if k == 0 {
-                    Some(BLANK)
-                } else {
-                    self.classes.get(k).and_then(|&c| lattice::symbol(c))
-                };
+            for (&x, sym) in row.iter().zip(&self.symbols) {
                 if let Some(sym) = sym {
-                    p[sym] += x;
+                    p[*sym] += x;
                 }
             }
             let total: f32 = p.iter().sum();

@@ -166,38 +166,32 @@ fn score(
             .unwrap_or_default()
     };
     for (i, (r, d)) in readings.iter().zip(&decisions).enumerate() {
-        if strangers.contains(&i) {
+        let stranger = strangers.contains(&i);
+        let rank = if stranger {
             st.copies -= 1;
             st.strangers += 1;
             st.strangers_given += usize::from(d.auto);
             st.boxes -= usize::from(reads[i].boxes);
             st.wrong += usize::from(d.auto);
-            if verbose {
-                println!(
-                    "stranger {} {} read {} {} {} -> {:?} {:.2} auto={} {}",
-                    class[i].last_name,
-                    class[i].first_name,
-                    r.last_name,
-                    r.first_name,
-                    r.date_digits,
-                    d.student,
-                    d.score,
-                    d.auto,
-                    agreement(r, d.student),
-                );
+            None
+        } else {
+            let cands = identify::candidates(r, &roster, 5);
+            let rank = cands.iter().position(|c| c.student == i as i64);
+            st.top3 += usize::from(rank.is_some_and(|k| k < 3));
+            if d.auto {
+                st.auto += 1;
+                st.wrong += usize::from(d.student != Some(i as i64));
             }
-            continue;
-        }
-        let cands = identify::candidates(r, &roster, 5);
-        let rank = cands.iter().position(|c| c.student == i as i64);
-        st.top3 += usize::from(rank.is_some_and(|k| k < 3));
-        if d.auto {
-            st.auto += 1;
-            st.wrong += usize::from(d.student != Some(i as i64));
-        }
+            rank
+        };
         if verbose {
             println!(
-                "{i:>3} {:<12} {:<12} read {:<14} {:<12} {:<10} -> {:?} {:.2} auto={} rank={:?} {}",
+                "{:>3} {:<12} {:<12} read {:<14} {:<12} {:<10} -> {:?} {:.2} auto={} rank={:?} {}",
+                if stranger {
+                    "not in the roster".to_string()
+                } else {
+                    i.to_string()
+                },
                 class[i].last_name,
                 class[i].first_name,
                 r.last_name,

@@ -335,9 +335,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             tracing::info!(workers, kinds = ?kinds, "job workers running; Ctrl-C to stop");
             shutdown_signal().await;
             let _ = tx.send(true);
-            for h in handles {
-                let _ = h.await;
-            }
+            // Running jobs get the grace period, then go back to the queue.
+            app.stop_workers(handles, app.config.shutdown_grace).await?;
             let _ = sched.await;
             Ok(ExitCode::SUCCESS)
         }
@@ -500,9 +499,8 @@ async fn serve(
     let state = korrigo_web::AppState::new(app.clone());
     korrigo_web::serve(listener, state, shutdown_signal()).await?;
     let _ = tx.send(true);
-    for h in handles {
-        let _ = h.await;
-    }
+    // Running jobs get the grace period, then go back to the queue.
+    app.stop_workers(handles, app.config.shutdown_grace).await?;
     app.db.close().await;
     Ok(ExitCode::SUCCESS)
 }
