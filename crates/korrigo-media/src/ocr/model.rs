@@ -40,7 +40,13 @@ impl RowModel {
         let symbols = classes
             .iter()
             .enumerate()
-            .map(|(k, &c)| if k == 0 { Some(BLANK) } else { lattice::symbol(c) })
+            .map(|(k, &c)| {
+                if k == 0 {
+                    Some(BLANK)
+                } else {
+                    lattice::symbol(c)
+                }
+            })
             .collect();
         Ok(RowModel {
             model,
