@@ -4,6 +4,7 @@
 
 pub mod accounts;
 mod audit_entry;
+pub mod backup;
 pub mod config;
 pub mod error;
 pub mod exams;

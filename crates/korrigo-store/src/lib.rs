@@ -38,6 +38,15 @@ pub const MIGRATIONS_TABLE: &str = "korrigo_migrations";
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static PG_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
 
+/// The migrations this binary embeds for a backend, in order.
+pub fn known_migrations(backend: Backend) -> Vec<i64> {
+    let m = match backend {
+        Backend::Sqlite => &SQLITE_MIGRATIONS,
+        Backend::Postgres => &PG_MIGRATIONS,
+    };
+    m.iter().map(|m| m.version).collect()
+}
+
 fn migrator(m: &Migrator) -> Migrator {
     let mut m = Migrator::with_migrations(m.iter().cloned().collect());
     m.dangerous_set_table_name(MIGRATIONS_TABLE);
@@ -482,6 +491,38 @@ impl Db {
             )));
         }
         Ok(known.into_iter().filter(|v| !applied.contains(v)).collect())
+    }
+
+    /// The migrations the database has applied, in order.
+    pub async fn applied_migrations(&self) -> Result<Vec<i64>, StoreError> {
+        let pending = self.pending_migrations().await?;
+        Ok(self
+            .known_migrations()
+            .into_iter()
+            .filter(|v| !pending.contains(v))
+            .collect())
+    }
+
+    /// The migrations this binary embeds for the database's backend.
+    pub fn known_migrations(&self) -> Vec<i64> {
+        known_migrations(self.backend())
+    }
+
+    /// Writes a consistent copy of a SQLite database to `path` while it is in use (`VACUUM
+    /// INTO`: one read transaction). PostgreSQL is refused (use `pg_dump`).
+    pub async fn snapshot_sqlite(&self, path: &std::path::Path) -> Result<(), StoreError> {
+        match &self.pools {
+            Pools::Sqlite { read, .. } => {
+                sqlx::query("VACUUM INTO $1")
+                    .bind(path.to_string_lossy().into_owned())
+                    .execute(read)
+                    .await?;
+                Ok(())
+            }
+            Pools::Pg(_) => Err(StoreError::Migration(
+                "a PostgreSQL database is backed up with pg_dump (see the README)".into(),
+            )),
+        }
     }
 
     /// A cheap round trip, for the readiness check.

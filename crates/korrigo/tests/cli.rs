@@ -577,3 +577,100 @@ fn a_worker_refuses_a_queue_that_does_not_exist() {
     // Nothing was started: no database was created.
     assert!(!d.join("korrigo.db").exists());
 }
+
+#[test]
+fn backup_then_restore_into_an_empty_data_folder_checks_everything_first() {
+    let d = temp_dir();
+    let made = korrigo(&d, &[], &["create-user", "--username", "prof.durand"]);
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let scan = d.join("files/batches/7/scan.pdf");
+    std::fs::create_dir_all(scan.parent().unwrap()).unwrap();
+    std::fs::write(&scan, b"%PDF-1.7 a scanned batch").unwrap();
+    let b = temp_dir().join("backup");
+    let out = korrigo(
+        &d,
+        &[],
+        &["backup", "--output", b.to_str().unwrap(), "--json"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let m: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let paths: Vec<&str> = m["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["korrigo.db", "files/batches/7/scan.pdf"]);
+    assert_eq!(m["files"][1]["size"], 24);
+    assert!(b.join("manifest.json").exists());
+    // Backing up into a folder that is not empty is refused.
+    let again = korrigo(&d, &[], &["backup", "--output", b.to_str().unwrap()]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("is not empty"));
+
+    // A tampered backup is refused before anything is written.
+    let t = temp_dir().join("tampered");
+    std::fs::create_dir_all(t.join("files/batches/7")).unwrap();
+    for f in ["manifest.json", "korrigo.db"] {
+        std::fs::copy(b.join(f), t.join(f)).unwrap();
+    }
+    std::fs::write(
+        t.join("files/batches/7/scan.pdf"),
+        b"%PDF-1.7 another batch!!",
+    )
+    .unwrap();
+    let d2 = temp_dir();
+    let bad = korrigo(&d2, &[], &["restore", t.to_str().unwrap()]);
+    assert!(!bad.status.success());
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        err.contains("files/batches/7/scan.pdf is not the file that was backed up"),
+        "{err}"
+    );
+    assert!(!d2.join("korrigo.db").exists() && !d2.join("files").exists());
+    // A backup from a newer Korrigo is refused too.
+    let mut newer: Value =
+        serde_json::from_slice(&std::fs::read(b.join("manifest.json")).unwrap()).unwrap();
+    newer["migrations"]
+        .as_array_mut()
+        .unwrap()
+        .push(9999.into());
+    std::fs::write(t.join("manifest.json"), newer.to_string()).unwrap();
+    std::fs::copy(
+        b.join("files/batches/7/scan.pdf"),
+        t.join("files/batches/7/scan.pdf"),
+    )
+    .unwrap();
+    let bad = korrigo(&d2, &[], &["restore", t.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("newer Korrigo"));
+    assert!(!d2.join("korrigo.db").exists());
+
+    // The real one restores: same files, the same accounts.
+    let ok = korrigo(&d2, &[], &["restore", b.to_str().unwrap()]);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("1 stored files"));
+    assert_eq!(
+        std::fs::read(d2.join("files/batches/7/scan.pdf")).unwrap(),
+        b"%PDF-1.7 a scanned batch"
+    );
+    let dup = korrigo(&d2, &[], &["create-user", "--username", "prof.durand"]);
+    assert!(
+        !dup.status.success(),
+        "the account came back with the database"
+    );
+    // Restoring over data is refused.
+    let over = korrigo(&d2, &[], &["restore", b.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&over.stderr).contains("not empty"));
+}
