@@ -150,6 +150,18 @@ impl HeaderReader {
             }
         } else {
             // Plain paper: fields after their printed labels, never the labels themselves.
+            // Tesseract's time grows with the pixels: a finer scan is read at about 150 dpi.
+            let img = if px_per_mm > 7.5 {
+                let f = 6.0 / px_per_mm;
+                image::imageops::resize(
+                    &img,
+                    (w as f32 * f).round() as u32,
+                    (img.height() as f32 * f).round() as u32,
+                    image::imageops::FilterType::Triangle,
+                )
+            } else {
+                img
+            };
             let text = self.ocr(
                 &img,
                 &format!("{LETTERS} abcdefghijklmnopqrstuvwxyzàâäçéèêëîïôöùûü:/()0123456789"),
