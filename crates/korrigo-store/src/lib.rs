@@ -486,8 +486,10 @@ impl Db {
         };
         if let Some(v) = applied.iter().find(|v| !known.contains(v)) {
             return Err(StoreError::Migration(format!(
-                "the database has migration {v}, which this version of Korrigo does not know: \
-                 it was migrated by a newer version"
+                "the database has migration {v}, which this version of Korrigo ({}) does not \
+                 know: it was migrated by a newer version. Run that version or a later one; \
+                 going back means restoring a backup made before the upgrade",
+                env!("CARGO_PKG_VERSION")
             )));
         }
         Ok(known.into_iter().filter(|v| !applied.contains(v)).collect())

@@ -13,6 +13,7 @@ use korrigo_store::{Db, StoreError, jobs, sessions, settings, students};
 both_backends!(
     db:
     migrations_are_all_applied,
+    a_schema_newer_than_this_version_is_refused_with_the_fix,
     users_insert_find_and_conflicts,
     users_list_filters_sorts_and_pages,
     users_update_password_and_activation,
@@ -31,6 +32,37 @@ both_backends!(
     names_sort_in_french_order,
     exams_members_scheme_and_lists,
 );
+
+async fn a_schema_newer_than_this_version_is_refused_with_the_fix(db: &Db) {
+    let mut tx = db.begin().await.unwrap();
+    korrigo_store::on_conn!(tx.conn(), c => sqlx::query(
+        "INSERT INTO korrigo_migrations (version, description, success, checksum, execution_time) \
+         VALUES (99999, 'from a newer Korrigo', TRUE, $1, 0)")
+        .bind(vec![0u8; 48])
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))
+    .unwrap();
+    tx.commit().await.unwrap();
+    let err = db.pending_migrations().await.unwrap_err().to_string();
+    assert!(
+        err.contains("migration 99999")
+            && err.contains("newer version")
+            && err.contains("Run that version"),
+        "{err}"
+    );
+    assert!(
+        db.migrate().await.is_err(),
+        "never migrated over a newer schema"
+    );
+    let mut tx = db.begin().await.unwrap();
+    korrigo_store::on_conn!(tx.conn(), c => sqlx::query("DELETE FROM korrigo_migrations WHERE version = 99999")
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))
+    .unwrap();
+    tx.commit().await.unwrap();
+}
 
 fn new_user<'a>(username: &'a str, name: &'a str, role: Role) -> NewUser<'a> {
     NewUser {
