@@ -68,6 +68,10 @@ pub struct Lattice {
     steps: Vec<[f32; SYMBOLS]>,
     /// The row's last box is written: the name may go on past it.
     pub full: bool,
+    /// The best unconstrained path's log-likelihood, and whether some letter is likely
+    /// somewhere (both asked for every student's name: computed once).
+    free: f32,
+    written: bool,
 }
 
 /// The stored form: per step, the likely symbols with their likelihood in thousandths, as
@@ -145,7 +149,19 @@ impl Lattice {
             blank_run = blank;
             out.push(p.map(|x| x.max(FLOOR).ln()));
         }
-        Lattice { steps: out, full }
+        let free = out
+            .iter()
+            .map(|s| s.iter().copied().fold(f32::MIN, f32::max))
+            .sum();
+        let written = out
+            .iter()
+            .any(|s| s[1..SEPARATOR].iter().any(|&lp| lp > 0.5f32.ln()));
+        Lattice {
+            steps: out,
+            full,
+            free,
+            written,
+        }
     }
 
     /// The number of steps kept.
@@ -160,9 +176,7 @@ impl Lattice {
 
     /// Some letter is likely somewhere: something was written.
     pub fn written(&self) -> bool {
-        self.steps
-            .iter()
-            .any(|s| s[1..SEPARATOR].iter().any(|&lp| lp > 0.5f32.ln()))
+        self.written
     }
 
     /// The likeliest reading, letter by letter (CTC: repeats merged, nothing dropped).
@@ -187,15 +201,10 @@ impl Lattice {
     pub fn name_similarity(&self, name: &str) -> f64 {
         let target = target(name);
         let letters = target.iter().filter(|t| t.0 != SEPARATOR).count();
-        if letters == 0 || !self.written() {
+        if letters == 0 || !self.written {
             return 0.0;
         }
-        let free: f32 = self
-            .steps
-            .iter()
-            .map(|s| s.iter().copied().fold(f32::MIN, f32::max))
-            .sum();
-        let cost = (free - self.align(&target)).max(0.0);
+        let cost = (self.free - self.align(&target)).max(0.0);
         (-cost / (SCALE * letters as f32)).exp() as f64
     }
 
@@ -209,6 +218,8 @@ impl Lattice {
         let mut b = vec![NONE; n + 1];
         let mut s = vec![NONE; n];
         let mut x = vec![NONE; n + 1];
+        // The next step's, reused from step to step.
+        let (mut nb, mut ns, mut nx) = (vec![NONE; n + 1], vec![NONE; n], vec![NONE; n + 1]);
         // The name done, then a separator, then later words the roster does not have.
         let mut tail = NONE;
         // The row ended on the name's letters, the rest of the name cut off (a full row).
@@ -221,7 +232,9 @@ impl Lattice {
             let gap = e[BLANK].max(e[SEPARATOR]);
             let done = b[n].max(if n > 0 { s[n - 1] } else { NONE });
             tail = (tail + letter.max(gap) - LATER_STEP).max(done - LATER_WORDS + e[SEPARATOR]);
-            let (mut nb, mut ns, mut nx) = (vec![NONE; n + 1], vec![NONE; n], vec![NONE; n + 1]);
+            nb.fill(NONE);
+            ns.fill(NONE);
+            nx.fill(NONE);
             for j in 0..=n {
                 let prev_s = if j > 0 { s[j - 1] } else { NONE };
                 nb[j] = b[j].max(prev_s).max(x[j]) + gap;
@@ -252,7 +265,9 @@ impl Lattice {
                 cut = from;
             }
             skip_symbols(&mut nb, target);
-            (b, s, x) = (nb, ns, nx);
+            std::mem::swap(&mut b, &mut nb);
+            std::mem::swap(&mut s, &mut ns);
+            std::mem::swap(&mut x, &mut nx);
         }
         let mut best = b[n].max(x[n]).max(tail).max(cut);
         if n > 0 {

@@ -3,7 +3,7 @@
 //! assigned (the date read in its row), no printed word ever read as a name, and only safe
 //! automatic identifications.
 
-use korrigo_domain::identify::{self, Person, Reading, Thresholds};
+use korrigo_domain::identify::{self, Person, Thresholds};
 use korrigo_media::ocr::HeaderReader;
 use korrigo_media::raster;
 use korrigo_media::synth::{self, HeaderLayout, PageStyle};
@@ -17,13 +17,7 @@ fn every_layout_reads_its_fields_and_never_a_printed_word() {
     let roster: Vec<Person> = class
         .iter()
         .enumerate()
-        .map(|(i, s)| Person {
-            id: i as i64,
-            last_name: s.last_name.clone(),
-            first_name: s.first_name.clone(),
-            birth_date: s.birth_date.clone(),
-            number: None,
-        })
+        .map(|(i, s)| s.person(i as i64))
         .collect();
     for layout in HeaderLayout::ALL {
         let style = PageStyle {
@@ -64,16 +58,7 @@ fn every_layout_reads_its_fields_and_never_a_printed_word() {
             if strsim::normalized_levenshtein(&read, &truth) >= 0.6 {
                 dates_in_their_row += 1;
             }
-            readings.push(Reading {
-                last_name: r.last_name.clone(),
-                first_name: r.first_name.clone(),
-                birth_date: r.birth_date.clone(),
-                date_digits: r.date_digits.clone(),
-                date_boxes: r.date_boxes.clone(),
-                last_name_lattice: r.last_name_lattice.clone(),
-                first_name_lattice: r.first_name_lattice.clone(),
-                number: r.number.clone(),
-            });
+            readings.push(r.to_reading());
             if layout != HeaderLayout::NoBoxes {
                 // Rows of boxes give the matcher the model's likelihoods, and the name written
                 // is what they favour.

@@ -47,6 +47,22 @@ pub struct HeaderRead {
     pub skew_deg: f32,
 }
 
+impl HeaderRead {
+    /// What the matcher compares with the roster.
+    pub fn to_reading(&self) -> korrigo_domain::identify::Reading {
+        korrigo_domain::identify::Reading {
+            last_name: self.last_name.clone(),
+            first_name: self.first_name.clone(),
+            birth_date: self.birth_date.clone(),
+            date_digits: self.date_digits.clone(),
+            date_boxes: self.date_boxes.clone(),
+            last_name_lattice: self.last_name_lattice.clone(),
+            first_name_lattice: self.first_name_lattice.clone(),
+            number: self.number.clone(),
+        }
+    }
+}
+
 /// Why the OCR engine is unusable.
 #[derive(Debug, thiserror::Error)]
 #[error(
@@ -114,16 +130,10 @@ impl HeaderReader {
         if rows.len() >= 2 {
             out.boxes = true;
             // Each row as one line for the recognition model, only the field's characters kept.
-            let read = |me: &mut Self, r: &BoxRow, wl: &str| match row_image(&img, r, px_per_mm) {
-                Some(row) => clean(&me.rows.read(&row.line, |c| c == ' ' || wl.contains(c))),
-                None => String::new(),
-            };
             // A name row: what the model makes of it, and its likelihoods for the matcher.
             let name = |me: &mut Self, r: &BoxRow| match row_image(&img, r, px_per_mm) {
                 Some(row) => {
-                    let allowed = |c| c == ' ' || LETTERS.contains(c);
-                    let (text, lattice) =
-                        me.rows.read_name(&row.line, allowed, &row.gaps, row.full);
+                    let (text, lattice) = me.rows.read_name(&row.line, &row.gaps, row.full);
                     (clean(&text), lattice)
                 }
                 None => (String::new(), None),
@@ -131,8 +141,11 @@ impl HeaderReader {
             let f = fields(&rows);
             (out.last_name, out.last_name_lattice) = name(self, &rows[f.last_name]);
             (out.first_name, out.first_name_lattice) = name(self, &rows[f.first_name]);
-            if let Some(r) = f.number.map(|i| &rows[i]) {
-                out.number = read(self, r, DIGITS).replace(' ', "");
+            if let Some(row) = f.number.and_then(|i| row_image(&img, &rows[i], px_per_mm)) {
+                out.number = self
+                    .rows
+                    .read(&row.line, model::Field::Number)
+                    .replace(' ', "");
             }
             if let Some(r) = f.date.map(|i| &rows[i]) {
                 // Handwritten digits: one box at a time (see `digits`).

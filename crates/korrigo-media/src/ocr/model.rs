@@ -19,13 +19,26 @@ static DICT: &str = include_str!("../../models/PP-OCRv6_rec_dict.txt");
 /// The model's input height.
 const HEIGHT: u32 = 48;
 
+/// What a row holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Field {
+    /// Capitals (with accents), hyphen, apostrophe, space.
+    Name,
+    /// Digits and space.
+    Number,
+}
+
 /// The loaded recogniser (one per reader; running it is single-threaded).
 pub(super) struct RowModel {
     model: Model,
     /// The model's classes: index 0 is "nothing here", then the dictionary, then a space.
     classes: Vec<char>,
-    /// Each class's symbol in a name row's likelihoods (`None`: a name cannot hold it).
-    symbols: Vec<Option<usize>>,
+    /// The classes a name row keeps, and those a number row keeps ("nothing here" first):
+    /// decoding looks at these few dozen, not at the 6,906.
+    name_classes: Vec<usize>,
+    number_classes: Vec<usize>,
+    /// The classes that count in a name row's likelihoods, with their symbol.
+    symbols: Vec<(usize, usize)>,
     opts: RunOptions,
 }
 
@@ -37,60 +50,76 @@ impl RowModel {
         classes.push(' ');
         let opts =
             RunOptions::default().with_thread_pool(Some(Arc::new(ThreadPool::with_num_threads(1))));
+        // Lower case letters count as their capitals.
+        let kept = |allowed: &str| -> Vec<usize> {
+            (0..classes.len())
+                .filter(|&k| {
+                    let c = classes[k];
+                    k == 0 || c == ' ' || allowed.contains(c.to_uppercase().next().unwrap_or(c))
+                })
+                .collect()
+        };
+        let name_classes = kept(super::LETTERS);
+        let number_classes = kept(super::DIGITS);
         let symbols = classes
             .iter()
             .enumerate()
-            .map(|(k, &c)| {
+            .filter_map(|(k, &c)| {
                 if k == 0 {
-                    Some(BLANK)
+                    Some((0, BLANK))
                 } else {
-                    lattice::symbol(c)
+                    lattice::symbol(c).map(|s| (k, s))
                 }
             })
             .collect();
         Ok(RowModel {
             model,
             classes,
+            name_classes,
+            number_classes,
             symbols,
             opts,
         })
     }
 
-    /// The text of a line image (dark ink on white), keeping only the characters `allowed`
-    /// says a field holds; lower case letters count as their capitals.
-    pub(super) fn read(&self, line: &GrayImage, allowed: impl Fn(char) -> bool) -> String {
+    /// The text of a line image (dark ink on white), only the characters `field` holds.
+    pub(super) fn read(&self, line: &GrayImage, field: Field) -> String {
         match self.run(line) {
-            Some((probs, n)) => self.decode(&probs, n, allowed),
+            Some((probs, n)) => self.decode(&probs, n, field),
             None => String::new(),
         }
     }
 
-    /// A name row: its text (as [`RowModel::read`] with `allowed`) and its likelihoods (as
+    /// A name row: its text (as [`RowModel::read`]) and its likelihoods (as
     /// [`RowModel::lattice`]), from one run of the model.
     pub(super) fn read_name(
         &self,
         line: &GrayImage,
-        allowed: impl Fn(char) -> bool,
         gaps: &[bool],
         full: bool,
     ) -> (String, Option<Lattice>) {
         match self.run(line) {
             Some((probs, n)) => (
-                self.decode(&probs, n, allowed),
+                self.decode(&probs, n, Field::Name),
                 Some(self.lattice(&probs, n, line.width() as usize, gaps, full)),
             ),
             None => (String::new(), None),
         }
     }
 
-    /// Greedy CTC decoding over the classes `allowed` keeps.
-    fn decode(&self, probs: &[f32], n: usize, allowed: impl Fn(char) -> bool) -> String {
-        let keep = self.kept(n, allowed);
+    /// Greedy CTC decoding over the classes the field keeps.
+    fn decode(&self, probs: &[f32], n: usize, field: Field) -> String {
+        let keep = match field {
+            Field::Name => &self.name_classes,
+            Field::Number => &self.number_classes,
+        };
         let mut text = String::new();
         let mut last = 0usize;
         for row in probs.chunks_exact(n) {
-            let best = (0..n)
-                .filter(|&k| keep[k])
+            let best = keep
+                .iter()
+                .copied()
+                .filter(|&k| k < n)
                 .max_by(|&a, &b| row[a].total_cmp(&row[b]))
                 .unwrap_or(0);
             if best != 0 && best != last {
@@ -111,9 +140,9 @@ impl RowModel {
         let mut out = Vec::with_capacity(steps);
         for (t, row) in probs.chunks_exact(n).enumerate() {
             let mut p = [0.0f32; SYMBOLS];
-            for (&x, sym) in row.iter().zip(&self.symbols) {
-                if let Some(sym) = sym {
-                    p[*sym] += x;
+            for &(k, sym) in &self.symbols {
+                if let Some(x) = row.get(k) {
+                    p[sym] += x;
                 }
             }
             let total: f32 = p.iter().sum();
@@ -132,19 +161,6 @@ impl RowModel {
             out.push(p);
         }
         Lattice::from_likelihoods(out, full)
-    }
-
-    /// Which classes a field keeps ("nothing here" always).
-    fn kept(&self, n: usize, allowed: impl Fn(char) -> bool) -> Vec<bool> {
-        (0..n)
-            .map(|k| {
-                k == 0
-                    || self
-                        .classes
-                        .get(k)
-                        .is_some_and(|&c| allowed(c.to_uppercase().next().unwrap_or(c)))
-            })
-            .collect()
     }
 
     /// The model's output for a line: per step, the likelihood of each of its `n` classes
@@ -212,14 +228,19 @@ mod tests {
     #[test]
     fn a_line_is_read_with_only_the_fields_characters() {
         let m = RowModel::new().unwrap();
-        let caps = |c: char| c.is_ascii_uppercase() || c == '-' || c == ' ';
-        assert_eq!(m.read(&line("SAINT-ANDRE"), caps), "SAINT-ANDRE");
+        assert_eq!(m.read(&line("SAINT-ANDRE"), Field::Name), "SAINT-ANDRE");
         // Lower case read as capitals; digits are not letters.
-        assert_eq!(m.read(&line("Martin"), caps), "MARTIN");
-        assert_eq!(m.read(&line("0412"), |c| c.is_ascii_digit()), "0412");
+        assert_eq!(m.read(&line("Martin"), Field::Name), "MARTIN");
+        assert_eq!(m.read(&line("0412"), Field::Number), "0412");
         assert_eq!(
-            m.read(&GrayImage::from_pixel(200, 40, image::Luma([255])), caps),
+            m.read(
+                &GrayImage::from_pixel(200, 40, image::Luma([255])),
+                Field::Name
+            ),
             ""
         );
+        // The name row's likelihoods favour the name written.
+        let l = m.read_name(&line("DUBOIS"), &[], false).1.unwrap();
+        assert!(l.name_similarity("Dubois") > l.name_similarity("Dupont"));
     }
 }

@@ -32,6 +32,19 @@ pub struct SynthStudent {
     pub birth_date: String,
 }
 
+impl SynthStudent {
+    /// The student as the matcher sees them (no INE).
+    pub fn person(&self, id: i64) -> korrigo_domain::identify::Person {
+        korrigo_domain::identify::Person {
+            id,
+            last_name: self.last_name.clone(),
+            first_name: self.first_name.clone(),
+            birth_date: self.birth_date.clone(),
+            number: None,
+        }
+    }
+}
+
 /// How pages are encoded in the PDF.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Encoding {

@@ -74,16 +74,10 @@ fn score(
     m: Matching,
     verbose: bool,
 ) -> Stats {
-    let roster: Vec<Person> = class
+    let mut roster: Vec<Person> = class
         .iter()
         .enumerate()
-        .map(|(i, s)| Person {
-            id: i as i64,
-            last_name: s.last_name.clone(),
-            first_name: s.first_name.clone(),
-            birth_date: s.birth_date.clone(),
-            number: None,
-        })
+        .map(|(i, s)| s.person(i as i64))
         .collect();
     let n = class.len();
     // Two students are missing from the roster, a student with a near name there instead of
@@ -94,7 +88,6 @@ fn score(
     } else {
         Vec::new()
     };
-    let mut roster = roster;
     for (j, &k) in strangers.iter().enumerate() {
         let last = &class[k].last_name;
         let len = last.chars().count();
@@ -115,15 +108,13 @@ fn score(
     let reads: Vec<ocr::HeaderRead> = crops.iter().map(|c| reader.read(c)).collect();
     let readings: Vec<Reading> = reads
         .iter()
-        .map(|r| Reading {
-            last_name: r.last_name.clone(),
-            first_name: r.first_name.clone(),
-            birth_date: r.birth_date.clone(),
-            date_digits: r.date_digits.clone(),
-            date_boxes: r.date_boxes.clone(),
-            last_name_lattice: r.last_name_lattice.clone().filter(|_| !m.strings),
-            first_name_lattice: r.first_name_lattice.clone().filter(|_| !m.strings),
-            number: r.number.clone(),
+        .map(|r| {
+            let mut reading = r.to_reading();
+            if m.strings {
+                reading.last_name_lattice = None;
+                reading.first_name_lattice = None;
+            }
+            reading
         })
         .collect();
     let decisions = identify::assign(&readings, &roster, &vec![false; n], m.t);
