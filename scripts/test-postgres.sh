@@ -16,4 +16,6 @@ if command -v pg_isready >/dev/null 2>&1 && ! pg_isready -q -h 127.0.0.1 -p 5432
   for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
 fi
 
+# Test-only tools: moto's S3 server (the S3 tests start it on loopback) and nginx.
+export KORRIGO_TEST_MOTO_SERVER="${KORRIGO_TEST_MOTO_SERVER:-$(scripts/setup-test-tools.sh)}"
 cargo test --workspace "$@" -- --ignored pg::

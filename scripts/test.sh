@@ -11,6 +11,8 @@ scripts/setup.sh
 if [ ! -f node_modules/axe-core/axe.min.js ]; then
   npm ci --silent --no-audit --no-fund
 fi
+# Test-only tools: moto's S3 server (the S3 tests start it on loopback) and nginx.
+export KORRIGO_TEST_MOTO_SERVER="${KORRIGO_TEST_MOTO_SERVER:-$(scripts/setup-test-tools.sh)}"
 cargo test --workspace "$@"
 # The browser modules' unit tests (geometry of marks, the desk's offline write queue).
 node --test crates/korrigo-web/assets-tests/

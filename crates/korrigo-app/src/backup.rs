@@ -69,14 +69,24 @@ fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> BackupError {
 }
 
 /// The SQLite database file a `sqlite://` URL names.
-fn sqlite_path(url: &str) -> Result<PathBuf, BackupError> {
+/// The SQLite database's path, for a configuration backup and restore handle: SQLite with the
+/// local file store.
+fn sqlite_path(config: &Config) -> Result<PathBuf, BackupError> {
+    let url = &config.database_url;
     let rest = url.strip_prefix("sqlite://").ok_or_else(|| {
         BackupError::Refused(
             "backup and restore handle SQLite; back a PostgreSQL database up with pg_dump and \
-             the file store with the object store's tools (see the README)"
+             the file store with the object store's tools (see docs/OPERATIONS.md)"
                 .into(),
         )
     })?;
+    if config.s3.is_some() {
+        return Err(BackupError::Refused(
+            "the files are in an S3 bucket, which backup does not copy: back the bucket up \
+             with the store's tools (versioning, replication, rclone; see docs/OPERATIONS.md)"
+                .into(),
+        ));
+    }
     Ok(PathBuf::from(rest.split('?').next().unwrap_or(rest)))
 }
 
@@ -147,7 +157,7 @@ fn is_empty_dir(dir: &Path) -> bool {
 
 /// Backs up the database and the file store into `out` (absent or empty).
 pub async fn backup(app: &App, out: &Path) -> Result<Manifest, BackupError> {
-    sqlite_path(&app.config.database_url)?;
+    sqlite_path(&app.config)?;
     if !is_empty_dir(out) {
         return Err(BackupError::Refused(format!(
             "{} is not empty: back up into a new folder",
@@ -255,7 +265,7 @@ pub fn verify(dir: &Path) -> Result<Manifest, BackupError> {
 /// Restores a backup into the configured data folder and SQLite database, which must not
 /// exist yet (or be empty). Everything is checked before anything is written.
 pub async fn restore(config: &Config, dir: &Path) -> Result<Manifest, BackupError> {
-    let db_path = sqlite_path(&config.database_url)?;
+    let db_path = sqlite_path(config)?;
     let m = verify(dir)?;
     // The schema: every migration of the backup known to this version.
     let known = korrigo_store::known_migrations(Backend::Sqlite);

@@ -12,6 +12,7 @@ pub mod grading;
 pub mod identify;
 pub mod jobs;
 pub mod labels;
+pub mod purge;
 pub mod results;
 pub mod roster;
 pub mod scans;
@@ -70,7 +71,10 @@ impl App {
         db: Db,
         registry: jobs::Registry,
     ) -> Result<App, AppError> {
-        let files = FileStore::local(config.data_dir.join("files")).await?;
+        let files = match &config.s3 {
+            None => FileStore::local(config.data_dir.join("files")).await?,
+            Some(s3) => FileStore::s3(s3)?,
+        };
         Ok(App {
             config: Arc::new(config),
             db,

@@ -44,6 +44,8 @@ pub enum AuditAction {
     ExamArchived,
     /// An archived exam was restored.
     ExamRestored,
+    /// An archived exam was purged: its files and personal data deleted (`korrigo purge`).
+    ExamPurged,
     /// A member was added to an exam or their role changed.
     MemberSet,
     /// A member was removed from an exam.
@@ -90,7 +92,7 @@ pub enum AuditAction {
 
 impl AuditAction {
     /// Every action, for filters.
-    pub const ALL: [AuditAction; 40] = [
+    pub const ALL: [AuditAction; 41] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::LoginThrottled,
@@ -110,6 +112,7 @@ impl AuditAction {
         AuditAction::ExamUpdated,
         AuditAction::ExamArchived,
         AuditAction::ExamRestored,
+        AuditAction::ExamPurged,
         AuditAction::MemberSet,
         AuditAction::MemberRemoved,
         AuditAction::SchemeSaved,
@@ -155,6 +158,7 @@ impl AuditAction {
             AuditAction::ExamUpdated => "exam.updated",
             AuditAction::ExamArchived => "exam.archived",
             AuditAction::ExamRestored => "exam.restored",
+            AuditAction::ExamPurged => "exam.purged",
             AuditAction::MemberSet => "exam.member_set",
             AuditAction::MemberRemoved => "exam.member_removed",
             AuditAction::SchemeSaved => "exam.scheme_saved",

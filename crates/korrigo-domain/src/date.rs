@@ -72,6 +72,36 @@ impl Date {
         format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
     }
 
+    /// Days since 1970-01-01 (negative before), by the civil-from-days inverse.
+    pub fn days_since_epoch(&self) -> i64 {
+        let (y, m, d) = (
+            i64::from(self.year),
+            i64::from(self.month),
+            i64::from(self.day),
+        );
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let mp = (m + 9) % 12;
+        let doy = (153 * mp + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// The date `days` after 1970-01-01 (days-to-civil); `None` outside 1900–2100.
+    pub fn from_days_since_epoch(days: i64) -> Option<Date> {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let d = doy - (153 * mp + 2) / 5 + 1;
+        let m = if mp < 10 { mp + 3 } else { mp - 9 };
+        let y = yoe + era * 400 + i64::from(m <= 2);
+        Date::new(u16::try_from(y).ok()?, m as u8, d as u8).ok()
+    }
+
     /// `dd/mm/yyyy`, the French display and Pronote form.
     pub fn french(&self) -> String {
         format!("{:02}/{:02}/{:04}", self.day, self.month, self.year)
@@ -100,6 +130,24 @@ impl<'de> Deserialize<'de> for Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_since_epoch_counts_leap_years() {
+        let d = |s: &str| Date::parse(s).unwrap().days_since_epoch();
+        assert_eq!(d("1970-01-01"), 0);
+        assert_eq!(d("1969-12-31"), -1);
+        assert_eq!(d("2000-03-01"), 11_017);
+        assert_eq!(d("2026-12-07"), 20_794);
+        for s in [
+            "1970-01-01",
+            "2000-02-29",
+            "2026-12-31",
+            "1900-03-01",
+            "2100-12-31",
+        ] {
+            assert_eq!(Date::from_days_since_epoch(d(s)).unwrap().iso(), s);
+        }
+    }
 
     #[test]
     fn accepted_formats() {

@@ -524,3 +524,49 @@ pub async fn schemes_of(c: Conn<'_>, exams: &[i64]) -> Result<Vec<(i64, Scheme)>
         })
         .collect()
 }
+
+/// An archived exam due for purging.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Purgeable {
+    /// The exam.
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+    /// When it was archived (ms).
+    pub archived_at: i64,
+    /// Its copies.
+    pub copies: i64,
+}
+
+/// Exams archived before `before` (ms), oldest archive first.
+pub async fn archived_before(c: Conn<'_>, before: i64) -> Result<Vec<Purgeable>, StoreError> {
+    let rows: Vec<(i64, String, i64, i64)> = on_conn!(c, c => sqlx::query_as(
+        "SELECT e.id, e.name, e.archived_at, \
+         (SELECT COUNT(*) FROM copies WHERE copies.exam_id = e.id) \
+         FROM exams e WHERE e.archived_at IS NOT NULL AND e.archived_at < $1 \
+         ORDER BY e.archived_at, e.id")
+        .bind(before)
+        .fetch_all(&mut *c)
+        .await)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, archived_at, copies)| Purgeable {
+            id,
+            name,
+            archived_at,
+            copies,
+        })
+        .collect())
+}
+
+/// Deletes an archived exam and, by the schema's cascades, everything of it: members, classes,
+/// batches, copies, pages, readings, scores, marks, comments. `false` when it is not (or no
+/// longer) archived.
+pub async fn delete_archived(c: Conn<'_>, id: ExamId) -> Result<bool, StoreError> {
+    let n = on_conn!(c, c => sqlx::query("DELETE FROM exams WHERE id = $1 AND archived_at IS NOT NULL")
+        .bind(id.0)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}

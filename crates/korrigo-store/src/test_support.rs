@@ -213,3 +213,81 @@ mod tests {
         );
     }
 }
+
+/// A real S3-compatible server for tests: moto's server mode (PyPI `moto[server]`, installed by
+/// `scripts/setup-test-tools.sh`), started on a free loopback port, with a fresh bucket; stopped on
+/// drop. The server is found at `KORRIGO_TEST_MOTO_SERVER`.
+#[derive(Debug)]
+pub struct TestS3 {
+    child: std::process::Child,
+    /// Settings that reach the bucket.
+    pub config: crate::files::S3Config,
+}
+
+impl TestS3 {
+    /// Starts the server and creates the bucket. Panics with what to do when moto is missing:
+    /// the S3 tests must not pass by not running.
+    pub fn start() -> TestS3 {
+        let exe = std::env::var("KORRIGO_TEST_MOTO_SERVER").unwrap_or_default();
+        assert!(
+            !exe.is_empty() && std::path::Path::new(&exe).exists(),
+            "the S3 tests need moto's server: run `scripts/setup-test-tools.sh` and set \
+             KORRIGO_TEST_MOTO_SERVER to the path it prints (scripts/test.sh does both)"
+        );
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let child = std::process::Command::new(&exe)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("moto_server starts");
+        let s3 = TestS3 {
+            child,
+            config: crate::files::S3Config {
+                endpoint: format!("http://127.0.0.1:{port}"),
+                bucket: unique_name().replace('_', "-"),
+                region: "us-east-1".into(),
+                access_key_id: "korrigo-test".into(),
+                secret_access_key: "korrigo-test-secret".into(),
+                path_style: true,
+            },
+        };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            if s3.request("PUT", &format!("/{}", s3.config.bucket)) == Some(200) {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "moto_server did not start on port {port}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        s3
+    }
+
+    /// Sends a bodiless request to the server (moto accepts unsigned ones); the status code.
+    pub fn request(&self, method: &str, path: &str) -> Option<u16> {
+        use std::io::{Read, Write};
+        let addr = self.config.endpoint.trim_start_matches("http://");
+        let mut s = std::net::TcpStream::connect(addr).ok()?;
+        write!(
+            s,
+            "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        )
+        .ok()?;
+        let mut out = String::new();
+        s.read_to_string(&mut out).ok()?;
+        out.split_whitespace().nth(1)?.parse().ok()
+    }
+}
+
+impl Drop for TestS3 {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

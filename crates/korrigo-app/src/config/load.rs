@@ -149,6 +149,7 @@ pub fn load(src: &Source, persist_secret: bool) -> Loaded {
     let trusted_proxies = trusted_proxies(&mut r, prod && https && bind.ip().is_loopback());
     let metrics_token = metrics_token(&mut r, prod);
     let database_url = database_url(&mut r, &data_dir);
+    let s3 = storage(&mut r);
     let log_format = log_format(&mut r, prod);
     let admin_password = r.get("KORRIGO_ADMIN_PASSWORD").map(Secret::new);
 
@@ -183,6 +184,7 @@ pub fn load(src: &Source, persist_secret: bool) -> Loaded {
         upload_idle_timeout: limits.upload_idle_timeout,
         metrics_token,
         data_dir,
+        s3,
         database_url,
         log_format,
         workers: limits.workers,
@@ -558,6 +560,71 @@ fn database_url(r: &mut Reader, data_dir: &Path) -> String {
         );
     }
     url
+}
+
+/// The file store: the local folder, or an S3 bucket whose settings are all given.
+fn storage(r: &mut Reader) -> Option<korrigo_store::files::S3Config> {
+    match r
+        .get("KORRIGO_STORAGE")
+        .map(|s| s.to_ascii_lowercase())
+        .as_deref()
+    {
+        None | Some("local") => return None,
+        Some("s3") => {}
+        Some(other) => {
+            r.fatal(
+                "KORRIGO_STORAGE",
+                format!("unknown storage `{other}`"),
+                "use local or s3",
+            );
+            return None;
+        }
+    }
+    let need = |r: &mut Reader, var: &'static str, example: &str| match r.get(var) {
+        Some(v) => v,
+        None => {
+            r.fatal(
+                var,
+                "missing: KORRIGO_STORAGE=s3 needs it".into(),
+                &format!("e.g. {example}"),
+            );
+            String::new()
+        }
+    };
+    let endpoint = need(r, "KORRIGO_S3_ENDPOINT", "https://s3.fr-par.scw.cloud");
+    if !endpoint.is_empty()
+        && !Url::parse(&endpoint).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
+    {
+        r.fatal(
+            "KORRIGO_S3_ENDPOINT",
+            format!("`{endpoint}` is not an http(s) URL"),
+            "e.g. https://s3.fr-par.scw.cloud or http://127.0.0.1:3900",
+        );
+    }
+    let bucket = need(r, "KORRIGO_S3_BUCKET", "korrigo");
+    let access_key_id = need(r, "KORRIGO_S3_ACCESS_KEY_ID", "the key id the service gave");
+    let secret_access_key = need(r, "KORRIGO_S3_SECRET_ACCESS_KEY", "the key's secret");
+    let path_style = match r.get("KORRIGO_S3_PATH_STYLE") {
+        None => true,
+        Some(v) => parse_bool(&v).unwrap_or_else(|| {
+            r.fatal(
+                "KORRIGO_S3_PATH_STYLE",
+                format!("`{v}` is not true or false"),
+                "true for Garage, MinIO, Ceph; false for virtual-host style",
+            );
+            true
+        }),
+    };
+    Some(korrigo_store::files::S3Config {
+        endpoint,
+        bucket,
+        region: r
+            .get("KORRIGO_S3_REGION")
+            .unwrap_or_else(|| "us-east-1".into()),
+        access_key_id,
+        secret_access_key,
+        path_style,
+    })
 }
 
 /// Text in development, JSON in production, unless chosen.

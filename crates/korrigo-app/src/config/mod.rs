@@ -104,6 +104,8 @@ pub struct Config {
     pub metrics_token: Option<Secret>,
     /// Data folder.
     pub data_dir: PathBuf,
+    /// The bucket files go to; `None`: the folder `<data_dir>/files`.
+    pub s3: Option<korrigo_store::files::S3Config>,
     /// Database URL.
     pub database_url: String,
     /// Log format.

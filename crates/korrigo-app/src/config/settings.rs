@@ -149,6 +149,48 @@ pub const SETTINGS: &[(&str, &str, &str, &str)] = &[
         "`sqlite://...` or `postgres://user@host/db`",
     ),
     (
+        "KORRIGO_STORAGE",
+        "storage",
+        "local",
+        "`local` (the folder `<data dir>/files`) or `s3` (a bucket, set below; needed for several instances)",
+    ),
+    (
+        "KORRIGO_S3_ENDPOINT",
+        "s3_endpoint",
+        "none",
+        "with `s3`: the service's URL, e.g. `https://s3.fr-par.scw.cloud` or `http://127.0.0.1:3900`",
+    ),
+    (
+        "KORRIGO_S3_BUCKET",
+        "s3_bucket",
+        "none",
+        "with `s3`: the bucket (it must exist)",
+    ),
+    (
+        "KORRIGO_S3_REGION",
+        "s3_region",
+        "us-east-1",
+        "with `s3`: the bucket's region (`garage` for Garage's default)",
+    ),
+    (
+        "KORRIGO_S3_ACCESS_KEY_ID",
+        "s3_access_key_id",
+        "none",
+        "with `s3`: the access key's id",
+    ),
+    (
+        "KORRIGO_S3_SECRET_ACCESS_KEY",
+        "s3_secret_access_key",
+        "none",
+        "with `s3`: the access key's secret (never logged)",
+    ),
+    (
+        "KORRIGO_S3_PATH_STYLE",
+        "s3_path_style",
+        "true",
+        "with `s3`: path-style URLs (`endpoint/bucket/key`, what Garage, MinIO and Ceph want); `false` for virtual-host style",
+    ),
+    (
         "KORRIGO_LOG_FORMAT",
         "log_format",
         "text (json in production)",

@@ -22,11 +22,12 @@ pub struct PdfProgress {
     pub failed: usize,
 }
 
-/// The files of the ZIP: (name in the ZIP, path on disk), by name.
+/// The files of the ZIP: (name in the ZIP, key in the file store), by name.
 #[derive(Debug)]
 pub struct PdfBundle {
-    pub files: Vec<(String, std::path::PathBuf)>,
+    pub files: Vec<(String, String)>,
     pub file_name: String,
+    store: korrigo_store::files::FileStore,
 }
 
 impl App {
@@ -66,7 +67,7 @@ impl App {
                             .map(|st| (st.last_name.as_str(), st.first_name.as_str())),
                         &k.code,
                     );
-                    files.push((name, self.files.local_path(key)?));
+                    files.push((name, key.to_string()));
                 }
                 PdfState::Generating => progress.generating += 1,
                 PdfState::Failed { .. } => progress.failed += 1,
@@ -92,6 +93,7 @@ impl App {
         let base = safe_name(&exam.name);
         Ok(PdfBundle {
             files,
+            store: self.files.clone(),
             file_name: format!(
                 "{}_copies.zip",
                 if base.is_empty() {
@@ -108,10 +110,12 @@ impl PdfBundle {
     /// Writes the ZIP into `out` (blocking: run it on a blocking thread), opening each PDF as
     /// its turn comes. Returns the bytes of PDFs written.
     pub fn write(self, out: impl std::io::Write) -> std::io::Result<u64> {
-        let entries = self
-            .files
-            .into_iter()
-            .map(|(name, path)| std::fs::File::open(&path).map(|f| (name, f)));
+        let entries = self.files.into_iter().map(|(name, key)| {
+            self.store
+                .open_blocking(&key)
+                .map(|f| (name, f))
+                .map_err(|e| std::io::Error::other(e.to_string()))
+        });
         korrigo_media::bundle::write_zip(out, entries)
     }
 }

@@ -198,12 +198,20 @@ pub enum ImageKind {
 }
 
 /// What a page image is sent from.
-#[derive(Debug)]
 pub enum ImageBody {
     /// The stored file, streamed, and its length.
-    File(tokio::fs::File, u64),
+    File(korrigo_store::files::FileReader, u64),
     /// An image made for this request (a page with its identity band hidden).
     Bytes(Vec<u8>),
+}
+
+impl std::fmt::Debug for ImageBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ImageBody::File(_, len) => write!(f, "File({len} bytes)"),
+            ImageBody::Bytes(b) => write!(f, "Bytes({} bytes)", b.len()),
+        }
+    }
 }
 
 /// A page image to send.

@@ -28,7 +28,18 @@ impl App {
         self.set_batch_status(id, BatchStatus::Processing, None)
             .await
             .map_err(err)?;
-        let path = self.files.local_path(&batch.store_key).map_err(err)?;
+        // An upload sent in chunks to an object store becomes one file first; the scan is read
+        // from the local disk (the store's own file, or a copy kept while this job runs).
+        self.files
+            .finish_upload(&batch.store_key)
+            .await
+            .map_err(err)?;
+        let local = self
+            .files
+            .local_copy(&batch.store_key, &self.tmp_dir())
+            .await
+            .map_err(|e| format!("cannot read the uploaded file: {e}"))?;
+        let path = local.path().to_path_buf();
 
         // Checksum and duplicates.
         if batch.sha256.is_none() {

@@ -88,6 +88,34 @@ impl TestApp {
         }
     }
 
+    /// A second instance of Korrigo on the same database (its own connections) and the same
+    /// file store settings, with its own data folder: what a load balancer's second `serve`
+    /// is. Its `tdb` is `None`: the first instance's cleanup drops the database.
+    pub async fn other_instance(&self) -> TestApp {
+        let dir = std::env::temp_dir().join(format!(
+            "korrigo-web-{}",
+            korrigo_app::tokens::random_hex(8)
+        ));
+        let mut cfg = (*self.app.config).clone();
+        cfg.data_dir = dir.clone();
+        let url = self.tdb.as_ref().expect("the first instance").url.clone();
+        let db = korrigo_store::Db::connect(&url, &korrigo_store::DbOptions::default())
+            .await
+            .expect("database");
+        let app = App::with_db(cfg, db, builtin_registry())
+            .await
+            .expect("app");
+        let router = korrigo_web::router(AppState::new(app.clone())).layer(axum::Extension(
+            ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40001))),
+        ));
+        TestApp {
+            app,
+            router,
+            tdb: None,
+            dir,
+        }
+    }
+
     /// Ends the test: the job queue must be empty (nothing failed, nothing left waiting), as a
     /// test that left work behind asserted less than it seems; then the database and files go.
     pub async fn cleanup(self) {

@@ -12,6 +12,7 @@ mod exams;
 mod grading;
 mod results;
 mod scans;
+mod storage;
 mod students;
 
 use bench::{BenchCommand, bench};
@@ -154,6 +155,25 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Delete the exams archived before a date with their scans, copies, readings, scores and
+    /// final PDFs (retention, RGPD); each purge is journaled. Irreversible: try --dry-run first.
+    Purge {
+        /// `yyyy-mm-dd` or `dd/mm/yyyy`: exams archived before this day (midnight UTC).
+        #[arg(long)]
+        archived_before: String,
+        /// Only list what would be deleted.
+        #[arg(long)]
+        dry_run: bool,
+        /// Print the report as JSON (`dry_run`, `archived_before`, `exams`: `id`, `name`,
+        /// `archived_at`, `copies`, `files`, `bytes`).
+        #[arg(long)]
+        json: bool,
+    },
+    /// The file store: copy a school's local files into an S3 bucket.
+    Storage {
+        #[command(subcommand)]
+        command: storage::StorageCommand,
+    },
     /// Benchmarks and synthetic scans for measuring (see scripts/bench-scans.sh).
     Bench {
         #[command(subcommand)]
@@ -281,7 +301,7 @@ async fn prepare_schema(db: &Db) -> Result<()> {
 async fn run(cli: Cli) -> Result<ExitCode> {
     let file = cli.config.as_deref();
     match cli.command {
-        Command::CheckConfig { json } => check_config(file, json),
+        Command::CheckConfig { json } => check_config(file, json).await,
         Command::Migrate { json } => {
             let cfg = load_config(file, None)?;
             init_logs(cfg.log_format);
@@ -392,13 +412,40 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             skip,
             output,
         } => results::labels(file, exam, class, per_student, skip, &output).await,
+        Command::Storage { command } => storage::storage(file, command).await,
+        Command::Purge {
+            archived_before,
+            dry_run,
+            json,
+        } => storage::purge(file, &archived_before, dry_run, json).await,
         Command::Bench { command } => bench(command).await,
     }
 }
 
-fn check_config(file: Option<&std::path::Path>, json: bool) -> Result<ExitCode> {
+async fn check_config(file: Option<&std::path::Path>, json: bool) -> Result<ExitCode> {
     let src = config::gather(file).map_err(anyhow::Error::msg)?;
-    let loaded = config::load(&src, false);
+    let mut loaded = config::load(&src, false);
+    // A bucket is tried for real: a probe object written, read back and deleted.
+    let mut storage_ok = None;
+    if let Some(s3) = loaded.config.as_ref().and_then(|c| c.s3.as_ref()) {
+        let probe = match korrigo_store::files::FileStore::s3(s3) {
+            Ok(fs) => fs.check().await.map(|()| fs.describe()),
+            Err(e) => Err(e),
+        };
+        match probe {
+            Ok(what) => storage_ok = Some(what),
+            Err(e) => {
+                loaded.problems.push(config::Problem {
+                    severity: Severity::Fatal,
+                    setting: "KORRIGO_STORAGE",
+                    message: e.to_string(),
+                    fix: "fix the KORRIGO_S3_* settings or the bucket, then run check-config again"
+                        .into(),
+                });
+                loaded.config = None;
+            }
+        }
+    }
     let fatal = loaded
         .problems
         .iter()
@@ -440,6 +487,9 @@ fn check_config(file: Option<&std::path::Path>, json: bool) -> Result<ExitCode> 
                 },
                 c.data_dir.display()
             );
+            if let Some(what) = &storage_ok {
+                println!("Files: {what} (a probe object was written, read back and deleted).");
+            }
         }
         if fatal {
             println!(

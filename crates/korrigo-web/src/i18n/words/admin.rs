@@ -154,6 +154,11 @@ pub(super) const WORDS: &[(&str, &str, &str)] = &[
     ("audit.a.exam.archived", "Examen archivé", "Exam archived"),
     ("audit.a.exam.restored", "Examen restauré", "Exam restored"),
     (
+        "audit.a.exam.purged",
+        "Examen archivé supprimé (copies et données personnelles)",
+        "Archived exam purged (copies and personal data)",
+    ),
+    (
         "audit.a.exam.member_set",
         "Membre d\u{2019}examen ajouté ou modifié",
         "Exam member added or changed",

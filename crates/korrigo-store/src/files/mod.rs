@@ -1,13 +1,21 @@
 //! The file store: scans, page images and generated PDFs live here, addressed by keys such as
-//! `exams/12/batches/3/source.pdf`. The local-directory backend is the embedded default; an
-//! S3-compatible backend joins it as another variant of [`FileStore`] without changing callers.
+//! `exams/12/batches/3/source.pdf`. The local-directory backend is the embedded default; the
+//! S3-compatible backend ([`s3`]) is the other variant of [`FileStore`], for several instances.
 //!
 //! Architecture invariant: files are never served straight from the store's folder. The web
 //! layer reads them through this API after a permission check.
 
+mod copy;
+mod s3;
+
 use crate::StoreError;
+pub use copy::{CopyReport, copy_all, sha256_of};
+pub use s3::S3Config;
 use std::path::{Component, Path, PathBuf};
 use tokio::io::{AsyncRead, AsyncWriteExt};
+
+/// A file opened for streaming.
+pub type FileReader = Box<dyn AsyncRead + Send + Unpin>;
 
 /// Where files are kept.
 #[derive(Clone, Debug)]
@@ -17,6 +25,31 @@ pub enum FileStore {
         /// The root folder; every key is a relative path below it.
         root: PathBuf,
     },
+    /// A bucket of an S3-compatible object store.
+    S3(s3::S3),
+}
+
+/// A file of the store on the local disk, for code that reads it with blocking I/O: the store's
+/// own file (local backend) or a temporary copy, deleted when this is dropped (S3).
+#[derive(Debug)]
+pub struct LocalCopy {
+    path: PathBuf,
+    temporary: bool,
+}
+
+impl LocalCopy {
+    /// Where the file is.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for LocalCopy {
+    fn drop(&mut self) {
+        if self.temporary {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
 }
 
 /// Checks that a key is a plain relative path (no `..`, no absolute path, no empty segment).
@@ -44,6 +77,21 @@ impl FileStore {
             .await
             .map_err(|e| io(e, &format!("cannot create {}", root.display())))?;
         Ok(FileStore::Local { root })
+    }
+
+    /// A store in an S3 bucket. Nothing is sent until the first request: [`FileStore::check`]
+    /// says whether the settings work. Must be called inside a Tokio runtime.
+    pub fn s3(config: &S3Config) -> Result<FileStore, StoreError> {
+        s3::S3::new(config).map(FileStore::S3)
+    }
+
+    /// What the store is, for messages: `folder /srv/korrigo/files` or `bucket korrigo at
+    /// https://...`.
+    pub fn describe(&self) -> String {
+        match self {
+            FileStore::Local { root } => format!("folder {}", root.display()),
+            FileStore::S3(s) => format!("bucket {} at {}", s.bucket, s.endpoint),
+        }
     }
 
     /// Writes a file from a stream, atomically: readers see the old content or the whole new
@@ -82,6 +130,7 @@ impl FileStore {
                     .map_err(|e| io(e, "rename failed"))?;
                 Ok(n)
             }
+            FileStore::S3(s) => s.put_stream(key, body, None).await,
         }
     }
 
@@ -98,21 +147,55 @@ impl FileStore {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
                 Err(e) => Err(io(e, "read failed")),
             },
+            FileStore::S3(s) => s.get(key).await,
         }
     }
 
-    /// Opens a file for streaming; `None` when it does not exist.
-    pub async fn open(&self, key: &str) -> Result<Option<(tokio::fs::File, u64)>, StoreError> {
+    /// A file's size; `None` when it does not exist.
+    pub async fn size(&self, key: &str) -> Result<Option<u64>, StoreError> {
+        match self {
+            FileStore::Local { root } => {
+                match tokio::fs::metadata(root.join(checked(key)?)).await {
+                    Ok(m) => Ok(Some(m.len())),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                    Err(e) => Err(io(e, "stat failed")),
+                }
+            }
+            FileStore::S3(s) => s.size(key).await,
+        }
+    }
+
+    /// Opens a file for streaming, with its length; `None` when it does not exist.
+    pub async fn open(&self, key: &str) -> Result<Option<(FileReader, u64)>, StoreError> {
         match self {
             FileStore::Local { root } => {
                 match tokio::fs::File::open(root.join(checked(key)?)).await {
                     Ok(f) => {
                         let len = f.metadata().await.map_err(|e| io(e, "stat failed"))?.len();
-                        Ok(Some((f, len)))
+                        Ok(Some((Box::new(f), len)))
                     }
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
                     Err(e) => Err(io(e, "open failed")),
                 }
+            }
+            FileStore::S3(s) => s.open(key).await,
+        }
+    }
+
+    /// Opens a file for blocking reads (from a blocking thread, never from async code).
+    pub fn open_blocking(&self, key: &str) -> Result<Box<dyn std::io::Read + Send>, StoreError> {
+        match self {
+            FileStore::Local { root } => std::fs::File::open(root.join(checked(key)?))
+                .map(|f| Box::new(f) as Box<dyn std::io::Read + Send>)
+                .map_err(|e| io(e, &format!("cannot open {key}"))),
+            FileStore::S3(s) => {
+                let (r, _) =
+                    s.rt.block_on(s.open(key))?
+                        .ok_or_else(|| StoreError::Files(format!("{key} is missing")))?;
+                Ok(Box::new(tokio_util::io::SyncIoBridge::new_with_handle(
+                    r,
+                    s.rt.clone(),
+                )))
             }
         }
     }
@@ -127,6 +210,7 @@ impl FileStore {
                     Err(e) => Err(io(e, "delete failed")),
                 }
             }
+            FileStore::S3(s) => s.delete(key).await,
         }
     }
 
@@ -188,21 +272,82 @@ impl FileStore {
                 f.sync_data().await.map_err(|e| io(e, "sync failed"))?;
                 Ok(offset + n)
             }
+            FileStore::S3(s) => s.append(key, offset, body, max).await,
         }
     }
 
-    /// The path of a file on the local disk, for code that must read it with blocking I/O (the
-    /// scan pipeline). The file need not exist.
-    pub fn local_path(&self, key: &str) -> Result<PathBuf, StoreError> {
+    /// Makes a completed upload (its chunks given to [`FileStore::append`]) one file. Nothing to
+    /// do on a local folder; on S3 the chunks are assembled into one object, then deleted.
+    /// Safe to run again after an interruption.
+    pub async fn finish_upload(&self, key: &str) -> Result<(), StoreError> {
         match self {
-            FileStore::Local { root } => Ok(root.join(checked(key)?)),
+            FileStore::Local { .. } => Ok(()),
+            FileStore::S3(s) => s.finish_upload(key).await,
         }
     }
 
-    /// Writes a small file atomically with blocking I/O (from worker threads).
+    /// The file on the local disk, for code that must read it with blocking I/O (the scan
+    /// pipeline): the store's own file, or a copy downloaded into `tmp` (S3).
+    pub async fn local_copy(&self, key: &str, tmp: &Path) -> Result<LocalCopy, StoreError> {
+        match self {
+            FileStore::Local { root } => Ok(LocalCopy {
+                path: root.join(checked(key)?),
+                temporary: false,
+            }),
+            FileStore::S3(s) => {
+                let (mut r, _) = s
+                    .open(key)
+                    .await?
+                    .ok_or_else(|| StoreError::Files(format!("{key} is missing")))?;
+                tokio::fs::create_dir_all(tmp)
+                    .await
+                    .map_err(|e| io(e, "cannot create the temporary folder"))?;
+                let copy = LocalCopy {
+                    path: tmp.join(format!("download-{}", random_suffix())),
+                    temporary: true,
+                };
+                let mut f = tokio::fs::File::create(&copy.path)
+                    .await
+                    .map_err(|e| io(e, "cannot create a temporary file"))?;
+                tokio::io::copy(&mut r, &mut f)
+                    .await
+                    .map_err(|e| io(e, &format!("cannot download {key}")))?;
+                f.flush().await.map_err(|e| io(e, "flush failed"))?;
+                Ok(copy)
+            }
+        }
+    }
+
+    /// Every file under `prefix` (`""`: all), with its size, sorted by key. Unfinished writes
+    /// (a local store's `*.part-*` files) are left out.
+    pub async fn list(&self, prefix: &str) -> Result<Vec<(String, u64)>, StoreError> {
+        match self {
+            FileStore::Local { root } => {
+                let root = root.clone();
+                let prefix = prefix.to_string();
+                tokio::task::spawn_blocking(move || {
+                    let mut out = vec![];
+                    walk(&root, &root, &mut out).map_err(|e| io(e, "listing failed"))?;
+                    out.retain(|(k, _)| k.starts_with(&prefix) && !k.contains(".part-"));
+                    out.sort();
+                    Ok(out)
+                })
+                .await
+                .map_err(|e| StoreError::Files(e.to_string()))?
+            }
+            FileStore::S3(s) => s.list(prefix).await,
+        }
+    }
+
+    /// Writes a small file atomically with blocking I/O (from worker threads, never from async
+    /// code).
     pub fn put_blocking(&self, key: &str, bytes: &[u8]) -> Result<(), StoreError> {
         use std::io::Write;
-        let path = self.local_path(key)?;
+        let root = match self {
+            FileStore::Local { root } => root,
+            FileStore::S3(s) => return s.rt.block_on(self.put(key, bytes)),
+        };
+        let path = root.join(checked(key)?);
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| io(e, "cannot create folder"))?;
         }
@@ -230,6 +375,7 @@ impl FileStore {
                     Err(e) => Err(io(e, "delete failed")),
                 }
             }
+            FileStore::S3(s) => s.delete_prefix(prefix).await,
         }
     }
 
@@ -245,6 +391,33 @@ impl FileStore {
             Err(StoreError::Files("the probe file did not read back".into()))
         }
     }
+}
+
+/// Collects the files below `dir` as keys relative to `root`.
+fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, u64)>) -> std::io::Result<()> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    for entry in entries {
+        let entry = entry?;
+        let ty = entry.file_type()?;
+        let path = entry.path();
+        if ty.is_dir() {
+            walk(root, &path, out)?;
+        } else if ty.is_file() {
+            if let Ok(rel) = path.strip_prefix(root) {
+                let key = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                out.push((key, entry.metadata()?.len()));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn random_suffix() -> String {
