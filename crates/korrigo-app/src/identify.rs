@@ -431,6 +431,19 @@ impl App {
         let pages = scans_store::pages_of_copies(c.conn(), &ids).await?;
         let by_id: std::collections::HashMap<i64, &ExamStudent> =
             students.iter().map(|s| (s.id, s)).collect();
+        // By copy, so that each copy finds its reading and first page at once.
+        let reading_of: std::collections::HashMap<i64, &_> =
+            readings.iter().map(|r| (r.copy_id, r)).collect();
+        let mut first_page: std::collections::HashMap<i64, &_> = std::collections::HashMap::new();
+        for p in &pages {
+            if let Some(copy) = p.copy_id {
+                first_page.entry(copy).or_insert(p);
+            }
+        }
+        let by_label: std::collections::HashMap<&str, i64> = students
+            .iter()
+            .filter_map(|s| s.label_token.as_deref().map(|t| (t, s.id)))
+            .collect();
         let taken: std::collections::HashMap<i64, i64> = copies
             .iter()
             .filter_map(|k| k.student_id.map(|s| (s, k.id)))
@@ -466,11 +479,11 @@ impl App {
             if filter != "all" && filter != kind {
                 continue;
             }
-            let r = readings.iter().find(|r| r.copy_id == k.id);
+            let r = reading_of.get(&k.id).copied();
             let cands: Vec<identify::Candidate> = r
                 .map(|r| serde_json::from_str(&r.candidates).unwrap_or_default())
                 .unwrap_or_default();
-            let first = pages.iter().find(|p| p.copy_id == Some(k.id));
+            let first = first_page.get(&k.id).copied();
             out.items.push(DeskCopy {
                 id: k.id,
                 code: k.code.clone(),
@@ -488,7 +501,7 @@ impl App {
                         // The label found, and whose it is among the exam's students
                         // (null: a label of nobody taking this exam).
                         "label": r.label.as_deref().map(|t| serde_json::json!({
-                            "student": students.iter().find(|s| s.label_token.as_deref() == Some(t)).map(|s| s.id),
+                            "student": by_label.get(t),
                         })),
                     })
                 }),
@@ -644,8 +657,7 @@ impl App {
 /// only; callers check).
 pub(crate) async fn copy_identities(
     app: &App,
-    exam: ExamId,
-    copies: &[i64],
+    copies: &[(i64, Option<i64>)],
 ) -> Result<
     (
         std::collections::HashMap<i64, ExamStudent>,
@@ -653,9 +665,14 @@ pub(crate) async fn copy_identities(
     ),
     StoreError,
 > {
+    // Only the students of these copies: an exam without classes concerns the whole roster.
+    let ids: Vec<i64> = copies.iter().map(|(c, _)| *c).collect();
+    let mut student_ids: Vec<i64> = copies.iter().filter_map(|(_, s)| *s).collect();
+    student_ids.sort_unstable();
+    student_ids.dedup();
     let mut c = app.db.read().await?;
-    let students = store::exam_students(c.conn(), exam).await?;
-    let candidates = store::candidates_of_copies(c.conn(), copies).await?;
+    let students = store::students_by_ids(c.conn(), &student_ids).await?;
+    let candidates = store::candidates_of_copies(c.conn(), &ids).await?;
     Ok((
         students.into_iter().map(|s| (s.id, s)).collect(),
         candidates

@@ -153,6 +153,20 @@ pub async fn exam_students(c: Conn<'_>, exam: ExamId) -> Result<Vec<ExamStudent>
         .await)?)
 }
 
+/// Some students by id (a page of copies' students), in no particular order.
+pub async fn students_by_ids(c: Conn<'_>, ids: &[i64]) -> Result<Vec<ExamStudent>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Numbers only: safe to write into the statement.
+    let list = crate::query::id_list(ids);
+    let sql = format!(
+        "SELECT s.id, s.last_name, s.first_name, s.birth_date, s.class_name, s.search_text, \
+         s.label_token, s.ine FROM students s WHERE s.id IN ({list})"
+    );
+    Ok(on_conn!(c, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(&mut *c).await)?)
+}
+
 /// Gives a student their label token unless they already have one (a token, once printed,
 /// never changes). Returns whether it was set.
 pub async fn set_label_token(c: Conn<'_>, student: i64, token: &str) -> Result<bool, StoreError> {

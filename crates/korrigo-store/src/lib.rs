@@ -576,3 +576,44 @@ pub fn now_ms() -> i64 {
         .unwrap_or_default();
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
+
+/// The SQL of the hot lists, with their parameters written in (integers only), for
+/// `korrigo bench queries` to show their plans: the same text the repositories run.
+pub fn hot_queries(
+    big_exam: i64,
+    exam: i64,
+    corrector: i64,
+    deep_offset: i64,
+) -> Vec<(&'static str, String)> {
+    let fill = |sql: &str, params: &[i64]| {
+        params
+            .iter()
+            .enumerate()
+            .rev()
+            .fold(sql.to_string(), |s, (i, v)| {
+                s.replace(&format!("${}", i + 1), &v.to_string())
+            })
+    };
+    vec![
+        (
+            "copy list, first page (scans::list_copies)",
+            fill(&scans::list_copies_sql(), &[big_exam, 50, 0]),
+        ),
+        (
+            "copy list, deep page (scans::list_copies)",
+            fill(&scans::list_copies_sql(), &[big_exam, 50, deep_offset]),
+        ),
+        (
+            "copy count (scans::list_copies)",
+            fill(scans::COUNT_COPIES_SQL, &[big_exam]),
+        ),
+        (
+            "corrector's copies (grading::assigned_to)",
+            fill(&grading::ASSIGNED_TO_SQL, &[corrector, 0]),
+        ),
+        (
+            "one exam's copies of a corrector (grading::assigned_to)",
+            fill(&grading::ASSIGNED_TO_SQL, &[corrector, exam]),
+        ),
+    ]
+}

@@ -620,6 +620,14 @@ pub async fn copies_of_batch(c: Conn<'_>, batch_id: i64) -> Result<Vec<Copy>, St
 }
 
 /// A page of an exam's copies, in creation order, and the total.
+/// A page of an exam's copies ($1 exam, $2 limit, $3 offset).
+pub(crate) fn list_copies_sql() -> String {
+    format!("SELECT {COPY_COLUMNS} FROM copies WHERE exam_id = $1 ORDER BY id LIMIT $2 OFFSET $3")
+}
+
+/// How many copies an exam has ($1 exam).
+pub(crate) const COUNT_COPIES_SQL: &str = "SELECT COUNT(*) FROM copies WHERE exam_id = $1";
+
 pub async fn list_copies(
     c: Conn<'_>,
     exam_id: i64,
@@ -627,12 +635,10 @@ pub async fn list_copies(
     offset: i64,
 ) -> Result<(Vec<Copy>, i64), StoreError> {
     let mut c = c;
-    let sql = format!(
-        "SELECT {COPY_COLUMNS} FROM copies WHERE exam_id = $1 ORDER BY id LIMIT $2 OFFSET $3"
-    );
+    let sql = list_copies_sql();
     let items = on_conn!(c.reborrow(), c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(exam_id).bind(limit).bind(offset).fetch_all(&mut *c).await)?;
-    let total: i64 = on_conn!(c, c => sqlx::query_scalar("SELECT COUNT(*) FROM copies WHERE exam_id = $1")
+    let total: i64 = on_conn!(c, c => sqlx::query_scalar(COUNT_COPIES_SQL)
         .bind(exam_id)
         .fetch_one(&mut *c)
         .await)?;

@@ -18,7 +18,8 @@ impl App {
         let pages = store::pages_of_copies(c.conn(), &ids).await?;
         let loose = store::loose_pages(c.conn(), exam.0).await?;
         drop(c);
-        let (students, mut candidates) = crate::identify::copy_identities(self, exam, &ids).await?;
+        let who: Vec<(i64, Option<i64>)> = copies.iter().map(|c| (c.id, c.student_id)).collect();
+        let (students, mut candidates) = crate::identify::copy_identities(self, &who).await?;
         let mut by_copy: HashMap<i64, Vec<&Page>> = HashMap::new();
         for p in &pages {
             if let Some(cid) = p.copy_id {

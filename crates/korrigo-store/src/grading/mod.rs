@@ -158,6 +158,27 @@ pub struct AssignedCopy {
     pub my_done: i64,
 }
 
+/// A corrector's copies, by copies or by questions ($1 corrector, $2 exam or 0 for all): theirs
+/// by copies (through `copies_corrector_idx`), then the other copies of the exams where they
+/// grade questions (through the exam's copies) — two branches rather than one `OR`, which
+/// made every copy of every exam be read.
+pub(crate) static ASSIGNED_TO_SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let columns = "c.id, c.exam_id, c.code, c.status, c.corrector_id, \
+         (SELECT COUNT(*) FROM scores s JOIN question_shares q ON q.exam_id = c.exam_id \
+            AND q.question_id = s.question_id AND q.corrector_id = $1 WHERE s.copy_id = c.id) AS my_scored, \
+         (SELECT COUNT(*) FROM questions_done d JOIN question_shares q ON q.exam_id = c.exam_id \
+            AND q.question_id = d.question_id AND q.corrector_id = $1 WHERE d.copy_id = c.id) AS my_done";
+    format!(
+        "SELECT {columns} FROM copies c WHERE c.corrector_id = $1 AND ($2 = 0 OR c.exam_id = $2) \
+         UNION ALL \
+         SELECT {columns} FROM copies c WHERE c.exam_id IN \
+           (SELECT DISTINCT q.exam_id FROM question_shares q WHERE q.corrector_id = $1) \
+           AND ($2 = 0 OR c.exam_id = $2) AND c.status <> 'PROCESSING' \
+           AND (c.corrector_id IS NULL OR c.corrector_id <> $1) \
+         ORDER BY 2, 3"
+    )
+});
+
 /// The copies given to a corrector (of one exam, or of all), in one query: theirs by copies,
 /// and every copy of an exam where they grade questions.
 pub async fn assigned_to(
@@ -165,20 +186,13 @@ pub async fn assigned_to(
     corrector: i64,
     exam_id: Option<i64>,
 ) -> Result<Vec<AssignedCopy>, StoreError> {
-    Ok(on_conn!(c, c => sqlx::query_as(
-        "SELECT c.id, c.exam_id, c.code, c.status, c.corrector_id, \
-         (SELECT COUNT(*) FROM scores s JOIN question_shares q ON q.exam_id = c.exam_id \
-            AND q.question_id = s.question_id AND q.corrector_id = $1 WHERE s.copy_id = c.id) AS my_scored, \
-         (SELECT COUNT(*) FROM questions_done d JOIN question_shares q ON q.exam_id = c.exam_id \
-            AND q.question_id = d.question_id AND q.corrector_id = $1 WHERE d.copy_id = c.id) AS my_done \
-         FROM copies c \
-         WHERE ($2 = 0 OR c.exam_id = $2) AND (c.corrector_id = $1 OR (c.status <> 'PROCESSING' \
-           AND EXISTS (SELECT 1 FROM question_shares q WHERE q.exam_id = c.exam_id AND q.corrector_id = $1))) \
-         ORDER BY c.exam_id, c.code")
+    Ok(
+        on_conn!(c, c => sqlx::query_as(sqlx::AssertSqlSafe(ASSIGNED_TO_SQL.as_str()))
         .bind(corrector)
         .bind(exam_id.unwrap_or(0))
         .fetch_all(&mut *c)
-        .await)?)
+        .await)?,
+    )
 }
 
 /// A saved score.

@@ -132,6 +132,31 @@ pub(crate) enum BenchCommand {
         #[arg(long, default_value_t = 10_000)]
         copies: usize,
     },
+    /// Fills the configured database (which must have no exam: a throwaway DATABASE_URL or
+    /// KORRIGO_DATA_DIR) with an académie-sized data set, metadata only: accounts, a roster,
+    /// exams with their schemes, members, copies (one of 10,000, two of 1,000, the rest
+    /// shared), four pages each, scores, readings of the unidentified.
+    Seed {
+        /// Exams.
+        #[arg(long, default_value_t = 200)]
+        exams: usize,
+        /// Copies in all.
+        #[arg(long, default_value_t = 100_000)]
+        copies: usize,
+        /// Teacher accounts, members of the exams as correctors.
+        #[arg(long, default_value_t = 400)]
+        correctors: usize,
+    },
+    /// Times the hot paths on a database filled by `bench seed`, through the use cases with
+    /// their permission checks: a manager's copy list (first and deep page), a corrector's
+    /// dashboard, the identification desk, the exam list, a dispatch preview and the
+    /// statistics of a 1,000-copy exam, the Pronote export of 10,000 copies; p50/p95/worst,
+    /// then the lists' query plans. Exits 1 when a list's p95 reaches 50 ms.
+    Queries {
+        /// Timed runs of each path.
+        #[arg(long, default_value_t = 30)]
+        runs: usize,
+    },
     /// Writes a synthetic scanned PDF (JPEG pages) of about `--mb` megabytes.
     MakeScan {
         /// Output file.
@@ -146,7 +171,10 @@ pub(crate) enum BenchCommand {
     },
 }
 
-pub(super) async fn bench(command: BenchCommand) -> Result<ExitCode> {
+pub(super) async fn bench(
+    file: Option<&std::path::Path>,
+    command: BenchCommand,
+) -> Result<ExitCode> {
     use korrigo_media::synth::{self, SynthOptions};
     match command {
         BenchCommand::Grading {
@@ -159,6 +187,12 @@ pub(super) async fn bench(command: BenchCommand) -> Result<ExitCode> {
         BenchCommand::Labels { copies, seed } => bench_corpus::labels(copies, seed),
         BenchCommand::Zip { copies, kb } => bench_zip::run(copies, kb),
         BenchCommand::Export { copies } => bench_export::run(copies).await,
+        BenchCommand::Seed {
+            exams,
+            copies,
+            correctors,
+        } => bench_scale::seed(file, exams, copies, correctors).await,
+        BenchCommand::Queries { runs } => bench_scale::queries(file, runs).await,
         BenchCommand::MakeScan { out, mb, dpi } => {
             let students = synth::students(8);
             let opts = SynthOptions {

@@ -7,6 +7,7 @@ mod bench_export;
 mod bench_grading;
 mod bench_identify;
 mod bench_pdf;
+mod bench_scale;
 mod bench_zip;
 mod exams;
 mod grading;
@@ -418,7 +419,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             dry_run,
             json,
         } => storage::purge(file, &archived_before, dry_run, json).await,
-        Command::Bench { command } => bench(command).await,
+        Command::Bench { command } => bench(file, command).await,
     }
 }
 
