@@ -75,6 +75,13 @@ pub(crate) enum BenchCommand {
         /// On PostgreSQL (a throwaway database on KORRIGO_TEST_DATABASE_URL) instead of SQLite.
         #[arg(long)]
         postgres: bool,
+        /// Web instances (each its own server and connections to the database); the
+        /// correctors are spread over them and log in on another one than they work on.
+        #[arg(long, default_value_t = 1)]
+        instances: usize,
+        /// Job workers polling the queue meanwhile (spread over the instances).
+        #[arg(long, default_value_t = 0)]
+        workers: usize,
     },
     /// The page checks on the orientation corpus: body pages on lined, Seyès, squared and
     /// plain paper, with and without a margin line (grey or red), several hands, 150 to 300
@@ -181,7 +188,9 @@ pub(super) async fn bench(
             correctors,
             saves,
             postgres,
-        } => bench_grading::run(correctors, saves, postgres).await,
+            instances,
+            workers,
+        } => bench_grading::run(correctors, saves, postgres, instances, workers).await,
         BenchCommand::Pdf { copies, pages, dpi } => bench_pdf::run(copies, pages, dpi),
         BenchCommand::Orientation { pages, seed } => bench_corpus::run(pages, seed),
         BenchCommand::Labels { copies, seed } => bench_corpus::labels(copies, seed),

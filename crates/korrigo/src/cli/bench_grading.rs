@@ -67,7 +67,14 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 }
 
 /// Runs the benchmark: `correctors` correctors, one copy each, `saves` score saves in all.
-pub(crate) async fn run(correctors: usize, saves: usize, postgres: bool) -> Result<ExitCode> {
+pub(crate) async fn run(
+    correctors: usize,
+    saves: usize,
+    postgres: bool,
+    instances: usize,
+    workers: usize,
+) -> Result<ExitCode> {
+    let instances = instances.max(1);
     let tdb = TestDb::new(if postgres {
         Which::Postgres
     } else {
@@ -86,7 +93,12 @@ pub(crate) async fn run(correctors: usize, saves: usize, postgres: bool) -> Resu
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     cfg.public_url = url_of(&base)?;
-    let app = App::with_db(cfg, tdb.db.clone(), korrigo_app::jobs::builtin_registry()).await?;
+    let app = App::with_db(
+        cfg.clone(),
+        tdb.db.clone(),
+        korrigo_app::jobs::builtin_registry(),
+    )
+    .await?;
     let system = system_session();
     let client = cli_client();
     // An exam with a ten-question scheme, the correctors as members, one copy each.
@@ -238,25 +250,52 @@ pub(crate) async fn run(correctors: usize, saves: usize, postgres: bool) -> Resu
     )
     .await
     .map_err(app_err)?;
-    // The real server.
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(korrigo_web::serve(
-        listener,
-        korrigo_web::AppState::new(app.clone()),
-        async {
-            let _ = stopped.await;
-        },
-    ));
+    // The real servers: the first instance, and as many more as asked, each with its own
+    // connections to the same database (what a load balancer's targets are); job workers
+    // beside them, round robin.
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let mut apps = vec![app.clone()];
+    let mut listeners = vec![listener];
+    let mut bases = vec![base.clone()];
+    for _ in 1..instances {
+        let l = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        bases.push(format!("http://{}", l.local_addr()?));
+        listeners.push(l);
+        let db = korrigo_store::Db::connect(&tdb.url, &korrigo_store::DbOptions::default()).await?;
+        apps.push(App::with_db(cfg.clone(), db, korrigo_app::jobs::builtin_registry()).await?);
+    }
+    let mut servers = Vec::new();
+    for (l, a) in listeners.into_iter().zip(&apps) {
+        let mut rx = stopped.clone();
+        servers.push(tokio::spawn(korrigo_web::serve(
+            l,
+            korrigo_web::AppState::new(a.clone()),
+            async move {
+                let _ = rx.wait_for(|v| *v).await;
+            },
+        )));
+    }
+    let mut worker_tasks = Vec::new();
+    for j in 0..workers {
+        worker_tasks.extend(apps[j % apps.len()].spawn_workers(
+            1,
+            korrigo_app::jobs::WorkerTiming::default(),
+            stopped.clone(),
+        ));
+    }
     let http: HttpClient = Client::builder(TokioExecutor::new())
         .pool_max_idle_per_host(correctors)
         .build_http();
     // Log every corrector in (not timed) and find their copy.
     let mut sessions = Vec::with_capacity(correctors);
-    for n in &names {
+    for (k, n) in names.iter().enumerate() {
+        // Logged in on one instance, working on the next: sessions hold on every instance.
+        let login_base = &bases[(k + 1) % bases.len()];
+        let base = &bases[k % bases.len()];
         let (st, me, cookie) = call(
             &http,
             "POST",
-            &format!("{base}/api/login/"),
+            &format!("{login_base}/api/login/"),
             None,
             None,
             &serde_json::json!({"username": n, "password": PASSWORD}),
@@ -285,7 +324,7 @@ pub(crate) async fn run(correctors: usize, saves: usize, postgres: bool) -> Resu
         let page = desk["copy"]["pages"][0]["id"]
             .as_i64()
             .context("a page on every copy")?;
-        sessions.push((cookie, csrf, copy, page));
+        sessions.push((cookie, csrf, copy, page, base.clone()));
     }
     let per = saves.div_ceil(correctors);
     let first = sessions
@@ -295,8 +334,8 @@ pub(crate) async fn run(correctors: usize, saves: usize, postgres: bool) -> Resu
     let questions = Arc::new(questions);
     let started = Instant::now();
     let mut tasks = Vec::new();
-    for (cookie, csrf, copy, page) in sessions {
-        let (http, base, questions) = (http.clone(), base.clone(), questions.clone());
+    for (cookie, csrf, copy, page, base) in sessions {
+        let (http, questions) = (http.clone(), questions.clone());
         tasks.push(tokio::spawn(async move {
             let mut lat = Vec::with_capacity(per);
             let mut marks = Vec::with_capacity(per / 4 + 1);
@@ -347,7 +386,7 @@ pub(crate) async fn run(correctors: usize, saves: usize, postgres: bool) -> Resu
     all.sort();
     all_marks.sort();
     // One corrector alone: the server's own time per save (plus the loopback), no queueing.
-    let (cookie, csrf, copy, page) = &first;
+    let (cookie, csrf, copy, page, _) = &first;
     let mut alone = Vec::new();
     let q = &questions[0];
     // Start from the version the concurrent phase left.
@@ -392,10 +431,15 @@ pub(crate) async fn run(correctors: usize, saves: usize, postgres: bool) -> Resu
         }
     }
     alone_marks.sort();
-    let _ = stop.send(());
-    let _ = server.await;
+    let _ = stop.send(true);
+    for s in servers {
+        let _ = s.await;
+    }
+    for w in worker_tasks {
+        let _ = w.await;
+    }
     println!(
-        "bench grading ({}): {} correctors, {} score saves and {} pen strokes through HTTP in {:.2} s",
+        "bench grading ({}, {instances} instance(s), {workers} worker(s)): {} correctors, {} score saves and {} pen strokes through HTTP in {:.2} s",
         if postgres { "PostgreSQL" } else { "SQLite" },
         correctors,
         all.len(),

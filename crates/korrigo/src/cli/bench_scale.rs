@@ -245,6 +245,9 @@ pub(super) async fn seed(
         ))
         .await?;
     }
+    // Statistics for the planners, as autovacuum (PostgreSQL) or `PRAGMA optimize` would
+    // gather them after such a load.
+    sql("ANALYZE".into()).await?;
     let count = |t: &'static str| {
         let db = db.clone();
         async move { scalar(&db, &format!("SELECT COUNT(*) FROM {t}")).await }
