@@ -1,29 +1,17 @@
 //! The command line as operators use it: the real binary, a throwaway data folder.
 
+mod common;
+
 use serde_json::Value;
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn korrigo(data: &PathBuf, env: &[(&str, &str)], args: &[&str]) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_korrigo"));
-    c.args(args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("KORRIGO_DATA_DIR", data);
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    c.output().expect("the korrigo binary runs")
+    common::korrigo(data, env, args)
 }
 
 fn temp_dir() -> PathBuf {
-    let d = std::env::temp_dir().join(format!(
-        "korrigo-cli-{}-{}",
-        std::process::id(),
-        rand_suffix()
-    ));
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    common::temp_dir("cli")
 }
 
 fn rand_suffix() -> u128 {

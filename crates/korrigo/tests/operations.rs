@@ -1,35 +1,12 @@
 //! Operations commands with real services: `storage migrate --to s3` against moto's S3 server,
 //! `purge` and `backup` refusing what they cannot do.
 
+mod common;
+
+use common::{korrigo, temp_dir};
 use korrigo_store::test_support::TestS3;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn korrigo(data: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_korrigo"));
-    c.args(args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("KORRIGO_DATA_DIR", data);
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    c.output().expect("the korrigo binary runs")
-}
-
-fn temp_dir() -> PathBuf {
-    let d = std::env::temp_dir().join(format!(
-        "korrigo-ops-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    ));
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
+use std::process::Output;
 
 fn s3_env(s3: &TestS3) -> Vec<(&'static str, String)> {
     let c = &s3.config;
@@ -56,7 +33,7 @@ fn a_school_moves_its_files_to_a_bucket_verifiably() {
     let s3 = TestS3::start();
     let env = s3_env(&s3);
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let d = temp_dir();
+    let d = temp_dir("ops");
     // A school's files, as Korrigo leaves them in its data folder.
     let files = d.join("files");
     for (key, body) in [
@@ -138,7 +115,7 @@ fn a_school_moves_its_files_to_a_bucket_verifiably() {
 
 #[test]
 fn purge_checks_its_date_and_says_when_there_is_nothing_to_do() {
-    let d = temp_dir();
+    let d = temp_dir("ops");
     let out = korrigo(&d, &[], &["purge", "--archived-before", "31/02/2025"]);
     assert!(!out.status.success());
     assert!(

@@ -3,6 +3,9 @@
 //! with SIGTERM in the middle of an upload and of a job. Needs nginx, openssl and curl
 //! (`scripts/setup-test-tools.sh`).
 
+mod common;
+
+use common::temp_dir;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -10,19 +13,6 @@ use std::time::{Duration, Instant};
 
 const ADMIN_PASSWORD: &str = "correct horse battery";
 const HOST: &str = "korrigo.lycee.fr";
-
-fn temp_dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!(
-        "korrigo-{name}-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    ));
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
