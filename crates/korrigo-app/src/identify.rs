@@ -427,19 +427,17 @@ impl App {
         let students = store::exam_students(c.conn(), exam).await?;
         let readings = store::readings_of_exam(c.conn(), exam).await?;
         let (copies, _) = scans_store::list_copies(c.conn(), exam.0, 100_000, 0).await?;
-        let ids: Vec<i64> = copies.iter().map(|k| k.id).collect();
-        let pages = scans_store::pages_of_copies(c.conn(), &ids).await?;
+        let first_page: std::collections::HashMap<i64, (i64, bool)> =
+            scans_store::first_pages_of_exam(c.conn(), exam.0)
+                .await?
+                .into_iter()
+                .map(|(copy, page, header)| (copy, (page, header)))
+                .collect();
         let by_id: std::collections::HashMap<i64, &ExamStudent> =
             students.iter().map(|s| (s.id, s)).collect();
         // By copy, so that each copy finds its reading and first page at once.
         let reading_of: std::collections::HashMap<i64, &_> =
             readings.iter().map(|r| (r.copy_id, r)).collect();
-        let mut first_page: std::collections::HashMap<i64, &_> = std::collections::HashMap::new();
-        for p in &pages {
-            if let Some(copy) = p.copy_id {
-                first_page.entry(copy).or_insert(p);
-            }
-        }
         let by_label: std::collections::HashMap<&str, i64> = students
             .iter()
             .filter_map(|s| s.label_token.as_deref().map(|t| (t, s.id)))
@@ -516,8 +514,8 @@ impl App {
                     })
                     .collect(),
                 header_url: first
-                    .filter(|p| p.header_key.is_some())
-                    .map(|p| format!("/api/pages/{}/header/", p.id)),
+                    .filter(|(_, header)| *header)
+                    .map(|(page, _)| format!("/api/pages/{page}/header/")),
             });
         }
         Ok(out)

@@ -428,6 +428,28 @@ pub async fn pages_of_copies(c: Conn<'_>, copy_ids: &[i64]) -> Result<Vec<Page>,
     Ok(on_conn!(c, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(&mut *c).await)?)
 }
 
+/// Each copy's first page of an exam, as `(copy, page, whether it has a header crop)`: what
+/// the identification desk shows, without the pages' other columns.
+pub async fn first_pages_of_exam(
+    c: Conn<'_>,
+    exam_id: i64,
+) -> Result<Vec<(i64, i64, bool)>, StoreError> {
+    let rows: Vec<(i64, i64, bool)> = on_conn!(c, c => sqlx::query_as(
+        "SELECT copy_id, id, header_key IS NOT NULL FROM pages \
+         WHERE exam_id = $1 AND copy_id IS NOT NULL AND deleted = FALSE \
+         ORDER BY copy_id, position, id")
+        .bind(exam_id)
+        .fetch_all(&mut *c)
+        .await)?;
+    let mut out: Vec<(i64, i64, bool)> = Vec::new();
+    for r in rows {
+        if out.last().is_none_or(|l| l.0 != r.0) {
+            out.push(r);
+        }
+    }
+    Ok(out)
+}
+
 /// Puts a page in a copy at a position (or out of any copy with `None`).
 pub async fn place_page(
     c: Conn<'_>,

@@ -226,7 +226,12 @@ pub struct TestS3 {
 
 impl TestS3 {
     /// Starts the server and creates the bucket. Panics with what to do when moto is missing:
-    /// the S3 tests must not pass by not running.
+    /// the S3 tests must not pass by not running. Blocking (it waits for the server), for sync
+    /// and async tests alike.
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "a test's set-up, before any async work"
+    )]
     pub fn start() -> TestS3 {
         let exe = std::env::var("KORRIGO_TEST_MOTO_SERVER").unwrap_or_default();
         assert!(

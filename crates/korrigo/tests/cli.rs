@@ -6,7 +6,7 @@ use serde_json::Value;
 use std::path::PathBuf;
 use std::process::Output;
 
-fn korrigo(data: &PathBuf, env: &[(&str, &str)], args: &[&str]) -> Output {
+fn korrigo(data: &std::path::Path, env: &[(&str, &str)], args: &[&str]) -> Output {
     common::korrigo(data, env, args)
 }
 

@@ -3,6 +3,11 @@
 //! with SIGTERM in the middle of an upload and of a job. Needs nginx, openssl and curl
 //! (`scripts/setup-test-tools.sh`).
 
+#![allow(
+    clippy::disallowed_methods,
+    reason = "synchronous tests driving processes: no async runtime to block"
+)]
+
 mod common;
 
 use common::temp_dir;

@@ -406,15 +406,13 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, u64)>) -> std::io::Resul
         let path = entry.path();
         if ty.is_dir() {
             walk(root, &path, out)?;
-        } else if ty.is_file() {
-            if let Ok(rel) = path.strip_prefix(root) {
-                let key = rel
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/");
-                out.push((key, entry.metadata()?.len()));
-            }
+        } else if let Some(rel) = path.strip_prefix(root).ok().filter(|_| ty.is_file()) {
+            let key = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            out.push((key, entry.metadata()?.len()));
         }
     }
     Ok(())
