@@ -505,6 +505,25 @@ impl Db {
             .collect())
     }
 
+    /// How many tables the database has (0: a new, empty database, where a backup may be
+    /// restored).
+    pub async fn table_count(&self) -> Result<i64, StoreError> {
+        Ok(match &self.pools {
+            Pools::Pg(p) => {
+                sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema()",
+                )
+                .fetch_one(p)
+                .await?
+            }
+            Pools::Sqlite { read, .. } => {
+                sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'")
+                    .fetch_one(read)
+                    .await?
+            }
+        })
+    }
+
     /// The migrations this binary embeds for the database's backend.
     pub fn known_migrations(&self) -> Vec<i64> {
         known_migrations(self.backend())

@@ -39,6 +39,15 @@ pub fn postgres_url() -> Option<String> {
 impl TestDb {
     /// Creates and migrates a throwaway database.
     pub async fn new(which: Which) -> Result<TestDb, StoreError> {
+        Self::create(which, false).await
+    }
+
+    /// A new PostgreSQL database with no table at all (where a backup is restored).
+    pub async fn empty_postgres() -> Result<TestDb, StoreError> {
+        Self::create(Which::Postgres, true).await
+    }
+
+    async fn create(which: Which, empty: bool) -> Result<TestDb, StoreError> {
         let name = unique_name();
         match which {
             Which::Sqlite => {
@@ -64,7 +73,9 @@ impl TestDb {
                 admin.close().await;
                 let url = replace_db_name(&admin_url, &name);
                 let db = Db::connect(&url, &DbOptions::default()).await?;
-                db.migrate().await?;
+                if !empty {
+                    db.migrate().await?;
+                }
                 Ok(TestDb {
                     db,
                     url,

@@ -136,3 +136,101 @@ fn purge_checks_its_date_and_says_when_there_is_nothing_to_do() {
     );
     let _ = std::fs::remove_dir_all(d);
 }
+
+mod pg {
+    use super::*;
+    use korrigo_store::test_support::{TestDb, Which};
+
+    /// Backup of a PostgreSQL Korrigo (pg_dump) restored into an empty database.
+    #[test]
+    #[ignore = "PostgreSQL suite: needs KORRIGO_TEST_DATABASE_URL (scripts/test-postgres.sh)"]
+    fn backup_and_restore_on_postgresql() {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let source = rt.block_on(TestDb::new(Which::Postgres)).unwrap();
+        let target = rt.block_on(TestDb::empty_postgres()).unwrap();
+        let d = temp_dir("pg-backup");
+        let env = [("DATABASE_URL", source.url.as_str())];
+        let made = korrigo(&d, &env, &["create-user", "--username", "prof.durand"]);
+        assert!(made.status.success(), "{}", text(&made));
+        let scan = d.join("files/exams/1/scan.pdf");
+        std::fs::create_dir_all(scan.parent().unwrap()).unwrap();
+        std::fs::write(&scan, b"%PDF-1.7 a scanned batch").unwrap();
+        let b = d.join("backup");
+        let out = korrigo(
+            &d,
+            &env,
+            &["backup", "--output", b.to_str().unwrap(), "--json"],
+        );
+        assert!(out.status.success(), "{}", text(&out));
+        let m: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(m["backend"], "postgres");
+        let paths: Vec<&str> = m["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["path"].as_str().unwrap())
+            .collect();
+        assert_eq!(paths, ["korrigo.pgdump", "files/exams/1/scan.pdf"]);
+
+        // Restored into the empty database and a new data folder.
+        let d2 = temp_dir("pg-restore");
+        let env2 = [("DATABASE_URL", target.url.as_str())];
+        let ok = korrigo(&d2, &env2, &["restore", b.to_str().unwrap()]);
+        assert!(ok.status.success(), "{}", text(&ok));
+        assert_eq!(
+            std::fs::read(d2.join("files/exams/1/scan.pdf")).unwrap(),
+            b"%PDF-1.7 a scanned batch"
+        );
+        let dup = korrigo(&d2, &env2, &["create-user", "--username", "prof.durand"]);
+        assert!(
+            !dup.status.success(),
+            "the account came back with the database"
+        );
+        // Every table holds the same rows as the source.
+        let counts = |url: &str| {
+            rt.block_on(async {
+                let db = korrigo_store::Db::connect(url, &Default::default())
+                    .await
+                    .unwrap();
+                let korrigo_store::Pools::Pg(p) = db.pools() else {
+                    unreachable!()
+                };
+                let tables: Vec<String> = sqlx::query_scalar(
+                    "SELECT table_name::text FROM information_schema.tables \
+                     WHERE table_schema = current_schema() ORDER BY 1",
+                )
+                .fetch_all(p)
+                .await
+                .unwrap();
+                let mut out = vec![];
+                for t in tables {
+                    let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                        "SELECT COUNT(*) FROM \"{t}\""
+                    )))
+                    .fetch_one(p)
+                    .await
+                    .unwrap();
+                    out.push((t, n));
+                }
+                db.close().await;
+                out
+            })
+        };
+        let (before, after) = (counts(&source.url), counts(&target.url));
+        assert!(before.len() > 20, "{before:?}");
+        assert_eq!(before, after);
+        // Restoring over a database that has tables is refused before anything is written.
+        let d3 = temp_dir("pg-restore-again");
+        let again = korrigo(&d3, &env2, &["restore", b.to_str().unwrap()]);
+        assert!(!again.status.success());
+        assert!(
+            text(&again).contains("the database is not empty"),
+            "{}",
+            text(&again)
+        );
+        rt.block_on(source.cleanup());
+        rt.block_on(target.cleanup());
+        let _ = std::fs::remove_dir_all(d);
+        let _ = std::fs::remove_dir_all(d2);
+    }
+}
