@@ -179,33 +179,6 @@ fn hash_into(
     Ok((size, format!("{:x}", h.finalize())))
 }
 
-/// Every file under `root`, as paths relative to it, sorted.
-fn files_under(root: &Path) -> Result<Vec<PathBuf>, BackupError> {
-    let mut out = Vec::new();
-    let mut dirs = vec![root.to_path_buf()];
-    while let Some(dir) = dirs.pop() {
-        let entries = match std::fs::read_dir(&dir) {
-            Ok(e) => e,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(e) => return Err(BackupError::Io(dir.display().to_string(), e)),
-        };
-        for e in entries {
-            let e = e.map_err(io(dir.display().to_string()))?;
-            let path = e.path();
-            if e.file_type()
-                .map_err(io(path.display().to_string()))?
-                .is_dir()
-            {
-                dirs.push(path);
-            } else if let Ok(rel) = path.strip_prefix(root) {
-                out.push(rel.to_path_buf());
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
-}
-
 fn is_empty_dir(dir: &Path) -> bool {
     std::fs::read_dir(dir).map_or(true, |mut d| d.next().is_none())
 }
@@ -257,19 +230,15 @@ pub async fn backup(app: &App, out: &Path) -> Result<Manifest, BackupError> {
             size,
             sha256,
         });
-        for rel in files_under(&files_root)? {
-            let name = format!(
-                "files/{}",
-                rel.components()
-                    .map(|c| c.as_os_str().to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/")
-            );
+        let stored = korrigo_store::files::files_below(&files_root)
+            .map_err(io(files_root.display().to_string()))?;
+        for (key, _) in stored {
+            let name = format!("files/{key}");
             // An upload in progress or a file deleted meanwhile: skipped, not an error.
-            if !files_root.join(&rel).is_file() {
+            if !files_root.join(&key).is_file() {
                 continue;
             }
-            let (size, sha256) = copy_hashed(&files_root.join(&rel), &out.join(&name))?;
+            let (size, sha256) = copy_hashed(&files_root.join(&key), &out.join(&name))?;
             files.push(Entry {
                 path: name,
                 size,

@@ -326,10 +326,8 @@ impl FileStore {
                 let root = root.clone();
                 let prefix = prefix.to_string();
                 tokio::task::spawn_blocking(move || {
-                    let mut out = vec![];
-                    walk(&root, &root, &mut out).map_err(|e| io(e, "listing failed"))?;
-                    out.retain(|(k, _)| k.starts_with(&prefix) && !k.contains(".part-"));
-                    out.sort();
+                    let mut out = files_below(&root).map_err(|e| io(e, "listing failed"))?;
+                    out.retain(|(k, _)| k.starts_with(&prefix));
                     Ok(out)
                 })
                 .await
@@ -391,6 +389,16 @@ impl FileStore {
             Err(StoreError::Files("the probe file did not read back".into()))
         }
     }
+}
+
+/// Every file of a local store's folder as `(key, size)`, sorted by key, unfinished writes
+/// (`*.part-*`) left out (blocking: the local store's listing and backups use it).
+pub fn files_below(root: &Path) -> std::io::Result<Vec<(String, u64)>> {
+    let mut out = vec![];
+    walk(root, root, &mut out)?;
+    out.retain(|(k, _)| !k.contains(".part-"));
+    out.sort();
+    Ok(out)
 }
 
 /// Collects the files below `dir` as keys relative to `root`.
