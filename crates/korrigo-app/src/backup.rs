@@ -1,16 +1,18 @@
-//! Backups of a Korrigo on SQLite or PostgreSQL with a local file store: `korrigo backup` takes
-//! a consistent snapshot of the database while Korrigo serves (`VACUUM INTO`; `pg_dump`, one
-//! repeatable-read transaction), copies the file store and
-//! writes a manifest of every file's size and SHA-256, last (a folder without a manifest is no
-//! backup). `korrigo restore` checks the whole snapshot — every checksum, the schema known to
-//! this version — before it writes anything, and only into an empty data folder (and an empty
-//! PostgreSQL database, restored by `pg_restore` in one transaction).
+//! Backups of a Korrigo on SQLite or PostgreSQL, its files in a local folder or an S3 bucket:
+//! `korrigo backup` takes a consistent snapshot of the database while Korrigo serves
+//! (`VACUUM INTO`; `pg_dump`, one repeatable-read transaction), copies every stored file (the
+//! folder's or the bucket's objects) into the backup folder and writes a manifest of every
+//! file's size and SHA-256, last (a folder without a manifest is no backup). `korrigo restore`
+//! checks the whole snapshot — every checksum, no file unlisted, the schema known to this
+//! version — before it writes anything, and only into an empty data folder or bucket (and an
+//! empty PostgreSQL database, restored by `pg_restore` in one transaction). A backup restores
+//! into either kind of store, whatever the kind it was taken from.
 //!
 //! The database is snapshotted before the files are copied: a file written in between is
 //! copied without a row pointing to it (harmless); a file deleted in between (a discarded
 //! batch) is missing from the copy, and its rows with it at the next clean-up.
 
-use std::io::{Read, Write};
+use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -18,7 +20,9 @@ use sha2::{Digest, Sha256};
 
 use crate::App;
 use crate::config::Config;
+use korrigo_store::files::{FileStore, copy_all, sha256_of};
 use korrigo_store::{Backend, StoreError, now_ms};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 
 /// The manifest's name in a backup folder.
 pub const MANIFEST: &str = "manifest.json";
@@ -40,8 +44,16 @@ pub struct Manifest {
     pub migrations: Vec<i64>,
     /// When the database was snapshotted (ms since the epoch).
     pub created_at: i64,
+    /// Where the files were: `local` (the data folder) or `s3` (a bucket). Manifests of
+    /// Korrigo 0.1 before buckets were backed up have none: `local`.
+    #[serde(default = "local_storage")]
+    pub storage: String,
     /// Every file of the backup: the database first, then the file store's (`files/...`).
     pub files: Vec<Entry>,
+}
+
+fn local_storage() -> String {
+    "local".into()
 }
 
 /// One file of a backup.
@@ -83,26 +95,13 @@ fn database_file(backend: &str) -> &'static str {
     }
 }
 
-/// `sqlite` or `postgres`, for a configuration backup and restore handle (the files in the
-/// local store).
+/// `sqlite` or `postgres`, for a configuration backup and restore handle.
 fn backend_of(config: &Config) -> Result<&'static str, BackupError> {
     if config.database_url.starts_with("postgres") {
-        no_bucket(config)?;
         Ok("postgres")
     } else {
         sqlite_path(config).map(|_| "sqlite")
     }
-}
-
-fn no_bucket(config: &Config) -> Result<(), BackupError> {
-    if config.s3.is_some() {
-        return Err(BackupError::Refused(
-            "the files are in an S3 bucket, which backup does not copy: back the bucket up \
-             with the store's tools (versioning, replication, rclone; see docs/OPERATIONS.md)"
-                .into(),
-        ));
-    }
-    Ok(())
 }
 
 /// Runs `pg_dump` or `pg_restore` (PostgreSQL's client tools) with `args`.
@@ -126,8 +125,7 @@ fn pg_tool(tool: &str, args: &[&std::ffi::OsStr]) -> Result<(), BackupError> {
     }
 }
 
-/// The SQLite database's path, for a configuration backup and restore handle: SQLite with the
-/// local file store.
+/// The SQLite database's path.
 fn sqlite_path(config: &Config) -> Result<PathBuf, BackupError> {
     let url = &config.database_url;
     let rest = url.strip_prefix("sqlite://").ok_or_else(|| {
@@ -135,44 +133,50 @@ fn sqlite_path(config: &Config) -> Result<PathBuf, BackupError> {
             "backup and restore handle SQLite and PostgreSQL databases: this URL is neither".into(),
         )
     })?;
-    if config.s3.is_some() {
-        return Err(BackupError::Refused(
-            "the files are in an S3 bucket, which backup does not copy: back the bucket up \
-             with the store's tools (versioning, replication, rclone; see docs/OPERATIONS.md)"
-                .into(),
-        ));
-    }
     Ok(PathBuf::from(rest.split('?').next().unwrap_or(rest)))
 }
 
-/// Copies `from` to `to` (created with its folders), returning its size and SHA-256.
-fn copy_hashed(from: &Path, to: &Path) -> Result<(u64, String), BackupError> {
+/// Copies a stream into `to` (created with its folders, synced), returning its size and
+/// SHA-256.
+async fn copy_hashed(
+    from: impl AsyncRead + Unpin,
+    to: &Path,
+) -> Result<(u64, String), BackupError> {
+    let what = || to.display().to_string();
     if let Some(dir) = to.parent() {
-        std::fs::create_dir_all(dir).map_err(io(dir.display().to_string()))?;
+        tokio::fs::create_dir_all(dir).await.map_err(io(what()))?;
     }
-    let mut src = std::fs::File::open(from).map_err(io(from.display().to_string()))?;
-    let mut dst = std::fs::File::create(to).map_err(io(to.display().to_string()))?;
-    let (size, sha) =
-        hash_into(&mut src, Some(&mut dst)).map_err(io(from.display().to_string()))?;
-    dst.sync_all().map_err(io(to.display().to_string()))?;
-    Ok((size, sha))
+    let mut dst = tokio::fs::File::create(to).await.map_err(io(what()))?;
+    let done = hash_stream(from, Some(&mut dst))
+        .await
+        .map_err(io(what()))?;
+    dst.flush().await.map_err(io(what()))?;
+    dst.sync_all().await.map_err(io(what()))?;
+    Ok(done)
 }
 
-fn hash_into(
-    src: &mut impl Read,
-    mut dst: Option<&mut std::fs::File>,
+async fn open_file(path: &Path) -> Result<tokio::fs::File, BackupError> {
+    tokio::fs::File::open(path)
+        .await
+        .map_err(io(path.display().to_string()))
+}
+
+/// The size and SHA-256 of a stream, written into `dst` on the way when given.
+async fn hash_stream(
+    mut src: impl AsyncRead + Unpin,
+    mut dst: Option<&mut tokio::fs::File>,
 ) -> std::io::Result<(u64, String)> {
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 1 << 16];
     let mut size = 0u64;
     loop {
-        let n = src.read(&mut buf)?;
+        let n = src.read(&mut buf).await?;
         if n == 0 {
             break;
         }
         h.update(&buf[..n]);
         if let Some(d) = dst.as_deref_mut() {
-            d.write_all(&buf[..n])?;
+            d.write_all(&buf[..n]).await?;
         }
         size += n as u64;
     }
@@ -183,7 +187,17 @@ fn is_empty_dir(dir: &Path) -> bool {
     std::fs::read_dir(dir).map_or(true, |mut d| d.next().is_none())
 }
 
-/// Backs up the database and the file store into `out` (absent or empty).
+/// Whether a stored key is a file Korrigo wrote and a backup holds: not a readiness probe, not
+/// a bucket's folder marker, a plain relative path.
+fn backed_up(key: &str) -> bool {
+    !key.starts_with(".health/")
+        && !key.ends_with('/')
+        && Path::new(key)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)))
+}
+
+/// Backs up the database and every stored file into `out` (absent or empty).
 pub async fn backup(app: &App, out: &Path) -> Result<Manifest, BackupError> {
     let backend = backend_of(&app.config)?;
     if !is_empty_dir(out) {
@@ -219,55 +233,58 @@ pub async fn backup(app: &App, out: &Path) -> Result<Manifest, BackupError> {
     } else {
         app.db.snapshot_sqlite(&out.join(DATABASE)).await?;
     }
-    let files_root = app.config.data_dir.join("files");
-    let out = out.to_path_buf();
-    tokio::task::spawn_blocking(move || -> Result<Manifest, BackupError> {
-        let mut files = Vec::new();
-        let mut db = std::fs::File::open(out.join(db_file)).map_err(io(db_file))?;
-        let (size, sha256) = hash_into(&mut db, None).map_err(io(db_file))?;
+    let (size, sha256) = hash_stream(open_file(&out.join(db_file)).await?, None)
+        .await
+        .map_err(io(db_file))?;
+    let mut files = vec![Entry {
+        path: db_file.into(),
+        size,
+        sha256,
+    }];
+    // Every stored file, the folder's or the bucket's, streamed: bounded memory whatever size.
+    for (key, _) in app.files.list("").await? {
+        if !backed_up(&key) {
+            continue;
+        }
+        // A file deleted since the listing (a discarded batch): skipped, not an error.
+        let Some((r, _)) = app.files.open(&key).await? else {
+            continue;
+        };
+        let name = format!("files/{key}");
+        let (size, sha256) = copy_hashed(r, &out.join(&name)).await?;
         files.push(Entry {
-            path: db_file.into(),
+            path: name,
             size,
             sha256,
         });
-        let stored = korrigo_store::files::files_below(&files_root)
-            .map_err(io(files_root.display().to_string()))?;
-        for (key, _) in stored {
-            let name = format!("files/{key}");
-            // An upload in progress or a file deleted meanwhile: skipped, not an error.
-            if !files_root.join(&key).is_file() {
-                continue;
-            }
-            let (size, sha256) = copy_hashed(&files_root.join(&key), &out.join(&name))?;
-            files.push(Entry {
-                path: name,
-                size,
-                sha256,
-            });
+    }
+    let m = Manifest {
+        format: FORMAT,
+        korrigo: env!("CARGO_PKG_VERSION").into(),
+        backend: backend.into(),
+        migrations,
+        created_at,
+        storage: if app.config.s3.is_some() {
+            "s3"
+        } else {
+            "local"
         }
-        let m = Manifest {
-            format: FORMAT,
-            korrigo: env!("CARGO_PKG_VERSION").into(),
-            backend: backend.into(),
-            migrations,
-            created_at,
-            files,
-        };
-        let tmp = out.join(format!("{MANIFEST}.part"));
-        let json =
-            serde_json::to_vec_pretty(&m).map_err(|e| BackupError::Refused(e.to_string()))?;
-        std::fs::write(&tmp, json).map_err(io(MANIFEST))?;
-        std::fs::rename(&tmp, out.join(MANIFEST)).map_err(io(MANIFEST))?;
-        Ok(m)
-    })
-    .await
-    .map_err(|e| BackupError::Refused(e.to_string()))?
+        .into(),
+        files,
+    };
+    let tmp = out.join(format!("{MANIFEST}.part"));
+    let json = serde_json::to_vec_pretty(&m).map_err(|e| BackupError::Refused(e.to_string()))?;
+    tokio::fs::write(&tmp, json).await.map_err(io(MANIFEST))?;
+    tokio::fs::rename(&tmp, out.join(MANIFEST))
+        .await
+        .map_err(io(MANIFEST))?;
+    Ok(m)
 }
 
 /// Reads a backup's manifest and checks every file against it: present, same size, same
-/// SHA-256, nothing outside the folder.
-pub fn verify(dir: &Path) -> Result<Manifest, BackupError> {
-    let raw = std::fs::read(dir.join(MANIFEST)).map_err(|e| {
+/// SHA-256, nothing outside the folder, no stored file the manifest does not list.
+pub async fn verify(dir: &Path) -> Result<Manifest, BackupError> {
+    let raw = tokio::fs::read(dir.join(MANIFEST)).await.map_err(|e| {
         BackupError::Refused(format!(
             "{} has no readable {MANIFEST} ({e}): not a Korrigo backup, or an unfinished one",
             dir.display()
@@ -275,10 +292,13 @@ pub fn verify(dir: &Path) -> Result<Manifest, BackupError> {
     })?;
     let m: Manifest = serde_json::from_slice(&raw)
         .map_err(|e| BackupError::Refused(format!("{MANIFEST} is not valid: {e}")))?;
-    if m.format != FORMAT || !["sqlite", "postgres"].contains(&m.backend.as_str()) {
+    if m.format != FORMAT
+        || !["sqlite", "postgres"].contains(&m.backend.as_str())
+        || !["local", "s3"].contains(&m.storage.as_str())
+    {
         return Err(BackupError::Refused(format!(
-            "this backup's format ({}, {}) is not one this version reads",
-            m.format, m.backend
+            "this backup's format ({}, {}, {}) is not one this version reads",
+            m.format, m.backend, m.storage
         )));
     }
     let db_file = database_file(&m.backend);
@@ -296,9 +316,10 @@ pub fn verify(dir: &Path) -> Result<Manifest, BackupError> {
                 e.path
             )));
         }
-        let mut f = std::fs::File::open(dir.join(rel))
+        let f = tokio::fs::File::open(dir.join(rel))
+            .await
             .map_err(|err| BackupError::Refused(format!("{} is missing ({err})", e.path)))?;
-        let (size, sha) = hash_into(&mut f, None).map_err(io(e.path.clone()))?;
+        let (size, sha) = hash_stream(f, None).await.map_err(io(e.path.clone()))?;
         if size != e.size || sha != e.sha256 {
             return Err(BackupError::Refused(format!(
                 "{} is not the file that was backed up (its checksum differs): the backup is \
@@ -307,14 +328,61 @@ pub fn verify(dir: &Path) -> Result<Manifest, BackupError> {
             )));
         }
     }
+    // A file slipped into the folder would be restored unchecked.
+    let listed: HashSet<&str> = m.files.iter().map(|e| e.path.as_str()).collect();
+    let stored = FileStore::Local {
+        root: dir.join("files"),
+    };
+    if let Some((key, _)) = stored
+        .list("")
+        .await?
+        .into_iter()
+        .find(|(k, _)| !listed.contains(format!("files/{k}").as_str()))
+    {
+        return Err(BackupError::Refused(format!(
+            "files/{key} is in the backup folder but not in its {MANIFEST}: the backup was \
+             changed"
+        )));
+    }
     Ok(m)
 }
 
-/// Restores a backup into the configured data folder and SQLite database, which must not
-/// exist yet (or be empty). Everything is checked before anything is written.
+/// The key a backup's file is restored under.
+fn key_of(e: &Entry) -> &str {
+    e.path.strip_prefix("files/").unwrap_or(&e.path)
+}
+
+/// A bucket to restore into must hold nothing but files of this backup, with their content (a
+/// restore interrupted half way, run again).
+async fn check_bucket(store: &FileStore, m: &Manifest) -> Result<(), BackupError> {
+    let want: HashMap<&str, &Entry> = m.files.iter().skip(1).map(|e| (key_of(e), e)).collect();
+    for (key, size) in store.list("").await? {
+        if !backed_up(&key) {
+            continue;
+        }
+        let same = match want.get(key.as_str()) {
+            Some(e) if e.size == size => {
+                sha256_of(store, &key).await?.as_deref() == Some(e.sha256.as_str())
+            }
+            _ => false,
+        };
+        if !same {
+            return Err(BackupError::Refused(format!(
+                "the {} already holds files that are not this backup's (`{key}`): restore into \
+                 an empty bucket",
+                store.describe()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Restores a backup into the configured data folder or bucket and database, which must be
+/// empty (a bucket may hold what an interrupted restore of the same backup put there).
+/// Everything is checked before anything is written.
 pub async fn restore(config: &Config, dir: &Path) -> Result<Manifest, BackupError> {
     let backend = backend_of(config)?;
-    let m = verify(dir)?;
+    let m = verify(dir).await?;
     if m.backend != backend {
         return Err(BackupError::Refused(format!(
             "this backup is of a {} database and the configuration names a {backend} one: \
@@ -349,32 +417,54 @@ pub async fn restore(config: &Config, dir: &Path) -> Result<Manifest, BackupErro
     } else {
         Some(sqlite_path(config)?)
     };
-    if db_path.as_ref().is_some_and(|p| p.exists()) || !is_empty_dir(&files_root) {
+    let bucket = match &config.s3 {
+        Some(s3) => {
+            let store = FileStore::s3(s3)?;
+            check_bucket(&store, &m).await?;
+            Some(store)
+        }
+        None => None,
+    };
+    if db_path.as_ref().is_some_and(|p| p.exists())
+        || (bucket.is_none() && !is_empty_dir(&files_root))
+    {
         return Err(BackupError::Refused(format!(
             "the data folder is not empty ({}): restore into a new data folder",
             files_root.display()
         )));
     }
-    let dir = dir.to_path_buf();
-    let m2 = m.clone();
-    let url = config.database_url.clone();
-    tokio::task::spawn_blocking(move || -> Result<(), BackupError> {
-        // Beside, then renamed: an interrupted restore leaves no half database or file store.
-        let staging = config_staging(&files_root);
-        let _ = std::fs::remove_dir_all(&staging);
-        for e in m2.files.iter().skip(1) {
-            let rel = e.path.trim_start_matches("files/");
-            copy_hashed(&dir.join(&e.path), &staging.join(rel))?;
+    // Files first, the database last: an interrupted restore leaves no database, and running
+    // it again goes on. A bucket: each file written and read back (a file already there with
+    // the same content is kept). A folder: written beside, then renamed.
+    let staging = config_staging(&files_root);
+    match &bucket {
+        Some(store) => {
+            let from = FileStore::Local {
+                root: dir.join("files"),
+            };
+            copy_all(&from, store, |_, _| {}).await?;
         }
-        // PostgreSQL: in one transaction, all or nothing. SQLite: written beside.
-        let db_tmp = match &db_path {
-            Some(p) => {
-                let tmp = p.with_extension("db.restoring");
-                copy_hashed(&dir.join(DATABASE), &tmp)?;
-                Some((tmp, p.clone()))
+        None => {
+            let _ = tokio::fs::remove_dir_all(&staging).await;
+            for e in m.files.iter().skip(1) {
+                copy_hashed(
+                    open_file(&dir.join(&e.path)).await?,
+                    &staging.join(key_of(e)),
+                )
+                .await?;
             }
-            None => {
-                let dump = dir.join(PG_DUMP);
+        }
+    }
+    // PostgreSQL: in one transaction, all or nothing. SQLite: written beside.
+    let db_tmp = match &db_path {
+        Some(p) => {
+            let tmp = p.with_extension("db.restoring");
+            copy_hashed(open_file(&dir.join(DATABASE)).await?, &tmp).await?;
+            Some((tmp, p.clone()))
+        }
+        None => {
+            let (dump, url) = (dir.join(PG_DUMP), config.database_url.clone());
+            tokio::task::spawn_blocking(move || {
                 pg_tool(
                     "pg_restore",
                     &[
@@ -386,23 +476,29 @@ pub async fn restore(config: &Config, dir: &Path) -> Result<Manifest, BackupErro
                         url.as_ref(),
                         dump.as_os_str(),
                     ],
-                )?;
-                None
-            }
-        };
-        if staging.exists() {
-            if files_root.exists() {
-                std::fs::remove_dir(&files_root).map_err(io(files_root.display().to_string()))?;
-            }
-            std::fs::rename(&staging, &files_root).map_err(io(files_root.display().to_string()))?;
+                )
+            })
+            .await
+            .map_err(|e| BackupError::Refused(e.to_string()))??;
+            None
         }
-        if let Some((tmp, path)) = db_tmp {
-            std::fs::rename(&tmp, &path).map_err(io(path.display().to_string()))?;
+    };
+    if bucket.is_none() && staging.exists() {
+        let what = || files_root.display().to_string();
+        if files_root.exists() {
+            tokio::fs::remove_dir(&files_root)
+                .await
+                .map_err(io(what()))?;
         }
-        Ok(())
-    })
-    .await
-    .map_err(|e| BackupError::Refused(e.to_string()))??;
+        tokio::fs::rename(&staging, &files_root)
+            .await
+            .map_err(io(what()))?;
+    }
+    if let Some((tmp, path)) = db_tmp {
+        tokio::fs::rename(&tmp, &path)
+            .await
+            .map_err(io(path.display().to_string()))?;
+    }
     Ok(m)
 }
 

@@ -624,6 +624,21 @@ fn backup_then_restore_into_an_empty_data_folder_checks_everything_first() {
         "{err}"
     );
     assert!(!d2.join("korrigo.db").exists() && !d2.join("files").exists());
+    // So is a file slipped into it, that the manifest does not list.
+    std::fs::copy(
+        b.join("files/batches/7/scan.pdf"),
+        t.join("files/batches/7/scan.pdf"),
+    )
+    .unwrap();
+    std::fs::write(t.join("files/batches/7/extra.pdf"), b"%PDF-1.7").unwrap();
+    let bad = korrigo(&d2, &[], &["restore", t.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        err.contains("files/batches/7/extra.pdf is in the backup folder but not in its manifest"),
+        "{err}"
+    );
+    assert!(!d2.join("korrigo.db").exists() && !d2.join("files").exists());
+    std::fs::remove_file(t.join("files/batches/7/extra.pdf")).unwrap();
     // A backup from a newer Korrigo is refused too.
     let mut newer: Value =
         serde_json::from_slice(&std::fs::read(b.join("manifest.json")).unwrap()).unwrap();

@@ -1,5 +1,5 @@
-//! Operations commands with real services: `storage migrate --to s3` against moto's S3 server,
-//! `purge` and `backup` refusing what they cannot do.
+//! Operations commands with real services: `storage migrate --to s3`, `backup` and `restore`
+//! against moto's S3 server, `purge` checking its date, backups on PostgreSQL.
 
 mod common;
 
@@ -29,7 +29,7 @@ fn text(o: &Output) -> String {
 }
 
 #[test]
-fn a_school_moves_its_files_to_a_bucket_verifiably() {
+fn a_school_moves_its_files_to_a_bucket_and_backs_the_bucket_up() {
     let s3 = TestS3::start();
     let env = s3_env(&s3);
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -79,18 +79,100 @@ fn a_school_moves_its_files_to_a_bucket_verifiably() {
         (Some(1), Some(2)),
         "{v}"
     );
-    // Backups of a bucket are the store's business, said plainly.
+    // A backup holds the bucket's objects, each with its checksum, and the database.
+    let made = korrigo(&d, &env, &["create-user", "--username", "prof.durand"]);
+    assert!(made.status.success(), "{}", text(&made));
+    let b = d.join("backup");
     let out = korrigo(
         &d,
         &env,
-        &["backup", "--output", d.join("b").to_str().unwrap()],
+        &["backup", "--output", b.to_str().unwrap(), "--json"],
     );
+    assert!(out.status.success(), "{}", text(&out));
+    let m: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(m["storage"], "s3");
+    let paths: Vec<&str> = m["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "korrigo.db",
+            "files/exams/1/batches/ab/p000000-v.jpg",
+            "files/exams/1/batches/ab/source",
+            "files/finals/1/12.pdf"
+        ]
+    );
+    assert_eq!(
+        std::fs::read(b.join("files/finals/1/12.pdf")).unwrap(),
+        b"%PDF-1.7 final, again"
+    );
+    // It restores into a data folder with local files...
+    let d2 = temp_dir("ops-restore");
+    let out = korrigo(&d2, &[], &["restore", b.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(
+        std::fs::read(d2.join("files/exams/1/batches/ab/source")).unwrap(),
+        vec![7u8; 3 << 20]
+    );
+    // ... and into another bucket, which must hold nothing else: an interrupted restore of
+    // the same backup goes on.
+    assert_eq!(s3.request("PUT", "/second"), Some(200));
+    let mut second = env.clone();
+    second.retain(|(k, _)| *k != "KORRIGO_S3_BUCKET");
+    second.push(("KORRIGO_S3_BUCKET", "second"));
+    let mut cfg = s3.config.clone();
+    cfg.bucket = "second".into();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let bucket = rt.block_on(async { korrigo_store::files::FileStore::s3(&cfg).unwrap() });
+    rt.block_on(bucket.put("stray.txt", b"another school's file"))
+        .unwrap();
+    rt.block_on(bucket.put("finals/1/12.pdf", b"%PDF-1.7 final, again"))
+        .unwrap();
+    let d3 = temp_dir("ops-restore");
+    let out = korrigo(&d3, &second, &["restore", b.to_str().unwrap()]);
     assert!(!out.status.success());
     assert!(
-        text(&out).contains("the files are in an S3 bucket"),
+        text(&out).contains("already holds files that are not this backup's (`stray.txt`)"),
         "{}",
         text(&out)
     );
+    assert!(!d3.join("korrigo.db").exists(), "nothing was restored");
+    rt.block_on(bucket.delete("stray.txt")).unwrap();
+    let out = korrigo(&d3, &second, &["restore", b.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("restored into the bucket second"),
+        "{}",
+        text(&out)
+    );
+    let keys: Vec<String> = rt
+        .block_on(bucket.list(""))
+        .unwrap()
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "exams/1/batches/ab/p000000-v.jpg",
+            "exams/1/batches/ab/source",
+            "finals/1/12.pdf"
+        ]
+    );
+    assert_eq!(
+        rt.block_on(bucket.get("exams/1/batches/ab/source"))
+            .unwrap()
+            .unwrap(),
+        vec![7u8; 3 << 20]
+    );
+    let dup = korrigo(&d3, &second, &["create-user", "--username", "prof.durand"]);
+    assert!(!dup.status.success(), "the account came back");
+    let _ = std::fs::remove_dir_all(d2);
+    let _ = std::fs::remove_dir_all(d3);
 
     // Without the S3 settings, migrate says what is missing; a wrong bucket is named.
     let out = korrigo(&d, &[], &["storage", "migrate", "--to", "s3"]);

@@ -137,8 +137,9 @@ enum Command {
         #[arg(long)]
         output: std::path::PathBuf,
     },
-    /// Back up the SQLite database (a consistent snapshot, while Korrigo serves) and the file
-    /// store into a new folder, with a manifest of every file's SHA-256.
+    /// Back up the database (a consistent snapshot, while Korrigo serves) and every stored file
+    /// (the data folder's or the bucket's) into a new folder, with a manifest of every file's
+    /// SHA-256.
     Backup {
         /// The folder to create (absent or empty).
         #[arg(long)]
@@ -147,8 +148,9 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Restore a backup into an empty data folder: every file is checked against the
-    /// manifest, and a backup from a newer Korrigo refused, before anything is written.
+    /// Restore a backup into an empty data folder or bucket and database: every file is checked
+    /// against the manifest, and a backup from a newer Korrigo refused, before anything is
+    /// written.
     Restore {
         /// The backup folder.
         dir: std::path::PathBuf,
@@ -400,11 +402,11 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let cfg = load_config(file, None)?;
             init_logs(cfg.log_format);
             let m = korrigo_app::backup::restore(&cfg, &dir).await?;
-            report_backup(
-                &m,
-                json,
-                &format!("restored into {}", cfg.data_dir.display()),
-            )
+            let into = match &cfg.s3 {
+                Some(s3) => format!("the bucket {} at {}", s3.bucket, s3.endpoint),
+                None => cfg.data_dir.display().to_string(),
+            };
+            report_backup(&m, json, &format!("restored into {into}"))
         }
         Command::Labels {
             exam,

@@ -1,6 +1,8 @@
 //! What the binary's tests share: running `korrigo` on a data folder, throwaway folders.
 #![allow(dead_code, reason = "each test file uses part of it")]
 
+pub mod server;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
