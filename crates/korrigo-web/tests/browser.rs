@@ -893,6 +893,42 @@ async fn manager_identifies_a_copy_with_the_keyboard_in_chromium() {
                 "//span[@id='ident-progress' and starts-with(text(), '{expected}')]"
             )))
             .await?;
+        // Last year's exam, archived and purged: the journal says so in words.
+        let old = app
+            .create_exam(
+                &system_session(),
+                &korrigo_app::exams::ExamInput {
+                    name: "Bac blanc 2025".into(),
+                    layout: Some("a4:1".into()),
+                    ..Default::default()
+                },
+                &ClientInfo::default(),
+            )
+            .await
+            .unwrap()
+            .exam
+            .id;
+        app.set_exam_archived(&system_session(), old, true, &ClientInfo::default())
+            .await
+            .unwrap();
+        let tomorrow = korrigo_store::now_ms() / 86_400_000 + 1;
+        let purged = app
+            .purge_archived(
+                &system_session(),
+                korrigo_domain::date::Date::from_days_since_epoch(tomorrow).unwrap(),
+                false,
+                &ClientInfo::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(purged.exams.len(), 1);
+        c.goto(&format!("{base}/admin/audit")).await?;
+        c.wait()
+            .at_most(WAIT)
+            .for_element(Locator::XPath(
+                "//td[contains(., 'Examen archivé supprimé (copies et données personnelles)')]",
+            ))
+            .await?;
         // The main pages pass axe-core too, and their link buttons are readable.
         let mut problems = Vec::new();
         for page in [

@@ -200,6 +200,19 @@ impl Tr {
                         })
                         .collect::<Vec<_>>()
                         .join(", "),
+                    // A moment (`archived_at`): its day, as the page writes dates.
+                    serde_json::Value::Number(n) if k.ends_with("_at") => n
+                        .as_i64()
+                        .and_then(|ms| {
+                            korrigo_domain::date::Date::from_days_since_epoch(
+                                ms.div_euclid(86_400_000),
+                            )
+                        })
+                        .map(|d| match self.locale {
+                            Locale::Fr => d.french(),
+                            Locale::En => d.iso(),
+                        })
+                        .unwrap_or_else(|| n.to_string()),
                     other => other.to_string(),
                 };
                 let key = self.get_or(&format!("audit.k.{k}"), k);
@@ -257,6 +270,14 @@ mod tests {
         assert_eq!(
             t.audit_details(r#"{"copy":12,"method":"manual","student":7,"previous":null}"#),
             "copie n°\u{a0}12 · méthode\u{a0}: à la main · élève n°\u{a0}7"
+        );
+        // A purge: counts in words, the archive's moment as a day.
+        assert_eq!(
+            t.audit_details(
+                r#"{"archived_at":1796619823554,"bytes":0,"copies":3,"files":7,"name":"DS 2"}"#
+            ),
+            "archivé le\u{a0}: 07/12/2026 · octets\u{a0}: 0 · copies\u{a0}: 3 · \
+             fichiers\u{a0}: 7 · nom\u{a0}: DS 2"
         );
         assert_eq!(t.audit_object("user", "2", Some("admin")), "compte admin");
         assert_eq!(t.audit_object("copy", "12", None), "copie n°\u{a0}12");

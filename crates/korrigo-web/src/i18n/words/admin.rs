@@ -292,6 +292,10 @@ pub(super) const WORDS: &[(&str, &str, &str)] = &[
     ("audit.k.accounts", "comptes", "accounts"),
     ("audit.k.file", "fichier", "file"),
     ("audit.k.size", "octets", "bytes"),
+    ("audit.k.bytes", "octets", "bytes"),
+    ("audit.k.files", "fichiers", "files"),
+    ("audit.k.copies", "copies", "copies"),
+    ("audit.k.archived_at", "archivé le", "archived on"),
     ("audit.k.batch", "fichier n°", "file no."),
     (
         "audit.k.duplicate_of",
