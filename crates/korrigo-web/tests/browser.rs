@@ -254,6 +254,23 @@ async fn axe(c: &fantoccini::Client) -> Result<Vec<String>, fantoccini::error::C
     Ok(serde_json::from_value(found).unwrap_or_default())
 }
 
+/// A new A4 exam, made by the system.
+async fn exam_named(app: &App, name: &str) -> korrigo_domain::ExamId {
+    app.create_exam(
+        &korrigo_app::accounts::system_session(),
+        &korrigo_app::exams::ExamInput {
+            name: name.into(),
+            layout: Some("a4:1".into()),
+            ..Default::default()
+        },
+        &korrigo_app::ClientInfo::default(),
+    )
+    .await
+    .unwrap()
+    .exam
+    .id
+}
+
 /// With `KORRIGO_SCREENSHOTS=DIR`, saves a screenshot of the current page there (to be looked
 /// at by eye: the browser window is 1366 × 768, a school laptop's screen).
 async fn screenshot(c: &fantoccini::Client, name: &str) -> Result<(), fantoccini::error::CmdError> {
@@ -727,20 +744,7 @@ async fn manager_identifies_a_copy_with_the_keyboard_in_chromium() {
     )
     .await
     .unwrap();
-    let exam = app
-        .create_exam(
-            &system_session(),
-            &korrigo_app::exams::ExamInput {
-                name: "Identification".into(),
-                layout: Some("a4:1".into()),
-                ..Default::default()
-            },
-            &ClientInfo::default(),
-        )
-        .await
-        .unwrap()
-        .exam
-        .id;
+    let exam = exam_named(&app, "Identification").await;
     let blurred: Vec<synth::SynthStudent> = class
         .iter()
         .map(|s| synth::SynthStudent {
@@ -894,20 +898,7 @@ async fn manager_identifies_a_copy_with_the_keyboard_in_chromium() {
             )))
             .await?;
         // Last year's exam, archived and purged: the journal says so in words.
-        let old = app
-            .create_exam(
-                &system_session(),
-                &korrigo_app::exams::ExamInput {
-                    name: "Bac blanc 2025".into(),
-                    layout: Some("a4:1".into()),
-                    ..Default::default()
-                },
-                &ClientInfo::default(),
-            )
-            .await
-            .unwrap()
-            .exam
-            .id;
+        let old = exam_named(&app, "Bac blanc 2025").await;
         app.set_exam_archived(&system_session(), old, true, &ClientInfo::default())
             .await
             .unwrap();

@@ -579,24 +579,11 @@ fn backup_then_restore_into_an_empty_data_folder_checks_everything_first() {
     std::fs::create_dir_all(scan.parent().unwrap()).unwrap();
     std::fs::write(&scan, b"%PDF-1.7 a scanned batch").unwrap();
     let b = temp_dir().join("backup");
-    let out = korrigo(
-        &d,
-        &[],
-        &["backup", "--output", b.to_str().unwrap(), "--json"],
+    let m = common::backup(&d, &[], &b);
+    assert_eq!(
+        common::manifest_paths(&m),
+        ["korrigo.db", "files/batches/7/scan.pdf"]
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let m: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let paths: Vec<&str> = m["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["path"].as_str().unwrap())
-        .collect();
-    assert_eq!(paths, ["korrigo.db", "files/batches/7/scan.pdf"]);
     assert_eq!(m["files"][1]["size"], 24);
     assert!(b.join("manifest.json").exists());
     // Backing up into a folder that is not empty is refused.

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{korrigo, temp_dir};
+use common::{backup, korrigo, manifest_paths, temp_dir};
 use korrigo_store::test_support::TestS3;
 use serde_json::Value;
 use std::process::Output;
@@ -83,22 +83,10 @@ fn a_school_moves_its_files_to_a_bucket_and_backs_the_bucket_up() {
     let made = korrigo(&d, &env, &["create-user", "--username", "prof.durand"]);
     assert!(made.status.success(), "{}", text(&made));
     let b = d.join("backup");
-    let out = korrigo(
-        &d,
-        &env,
-        &["backup", "--output", b.to_str().unwrap(), "--json"],
-    );
-    assert!(out.status.success(), "{}", text(&out));
-    let m: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let m = backup(&d, &env, &b);
     assert_eq!(m["storage"], "s3");
-    let paths: Vec<&str> = m["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["path"].as_str().unwrap())
-        .collect();
     assert_eq!(
-        paths,
+        manifest_paths(&m),
         [
             "korrigo.db",
             "files/exams/1/batches/ab/p000000-v.jpg",
@@ -238,21 +226,12 @@ mod pg {
         std::fs::create_dir_all(scan.parent().unwrap()).unwrap();
         std::fs::write(&scan, b"%PDF-1.7 a scanned batch").unwrap();
         let b = d.join("backup");
-        let out = korrigo(
-            &d,
-            &env,
-            &["backup", "--output", b.to_str().unwrap(), "--json"],
-        );
-        assert!(out.status.success(), "{}", text(&out));
-        let m: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let m = backup(&d, &env, &b);
         assert_eq!(m["backend"], "postgres");
-        let paths: Vec<&str> = m["files"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| f["path"].as_str().unwrap())
-            .collect();
-        assert_eq!(paths, ["korrigo.pgdump", "files/exams/1/scan.pdf"]);
+        assert_eq!(
+            manifest_paths(&m),
+            ["korrigo.pgdump", "files/exams/1/scan.pdf"]
+        );
 
         // Restored into the empty database and a new data folder.
         let d2 = temp_dir("pg-restore");

@@ -32,3 +32,28 @@ pub fn temp_dir(name: &str) -> PathBuf {
     std::fs::create_dir_all(&d).unwrap();
     d
 }
+
+/// `korrigo backup --output OUT --json` on a data folder, which must succeed; its manifest.
+pub fn backup(data: &Path, env: &[(&str, &str)], out: &Path) -> serde_json::Value {
+    let o = korrigo(
+        data,
+        env,
+        &["backup", "--output", out.to_str().unwrap(), "--json"],
+    );
+    assert!(
+        o.status.success(),
+        "backup: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+/// The paths a backup's manifest lists, in its order.
+pub fn manifest_paths(m: &serde_json::Value) -> Vec<&str> {
+    m["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect()
+}
