@@ -10,6 +10,7 @@ pub mod digits;
 pub mod final_pdf;
 pub mod gradebook;
 pub mod labels;
+pub mod mnist;
 pub mod ocr;
 pub mod pdf;
 pub mod pdf_text;

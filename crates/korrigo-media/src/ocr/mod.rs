@@ -149,10 +149,11 @@ impl HeaderReader {
             }
             if let Some(r) = f.date.map(|i| &rows[i]) {
                 // Handwritten digits: one box at a time (see `digits`).
-                out.date_boxes = date_cells(&img, r, px_per_mm)
+                let boxes: Vec<[f32; 10]> = date_cells(&img, r, px_per_mm)
                     .iter()
                     .map(|cell| digits::read_digit(cell, px_per_mm).unwrap_or([0.0; 10]))
                     .collect();
+                out.date_boxes = date_digit_boxes(boxes);
                 out.date_digits = out
                     .date_boxes
                     .iter()
@@ -523,6 +524,31 @@ fn fields(rows: &[BoxRow]) -> Fields {
     }
 }
 
+/// The date's eight digits from a date row's boxes: a row of eight as it is (an empty box
+/// keeps its place); on a longer row (equal rows of boxes, or the gaps between the CMEN
+/// model's groups taken for boxes) the written boxes, without the slashes when ten were
+/// written as `dd/mm/yyyy`.
+fn date_digit_boxes(boxes: Vec<[f32; 10]>) -> Vec<[f32; 10]> {
+    if boxes.len() <= 8 {
+        return boxes;
+    }
+    let written: Vec<[f32; 10]> = boxes
+        .iter()
+        .filter(|b| b.iter().any(|&x| x > 0.0))
+        .copied()
+        .collect();
+    match written.len() {
+        8 => written,
+        10 => written
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| *i != 2 && *i != 5)
+            .map(|(_, b)| b)
+            .collect(),
+        _ => boxes,
+    }
+}
+
 /// The insides of a row's boxes, in order (see [`BoxRow::boxes`]).
 fn date_cells(img: &GrayImage, r: &BoxRow, px_per_mm: f32) -> Vec<GrayImage> {
     let margin = ((0.4 * px_per_mm).ceil() as u32).max(2) + r.reach.saturating_sub(1);
@@ -585,6 +611,39 @@ mod tests {
         // No date-shaped row: the CMEN order.
         let f = fields(&[name.clone(), name, number]);
         assert_eq!((f.number, f.date), (Some(2), None));
+    }
+
+    #[test]
+    fn a_date_written_with_its_slashes_in_boxes_keeps_its_eight_digits() {
+        let digit = |d: usize| {
+            let mut p = [0.01f32; 10];
+            p[d] = 0.9;
+            p
+        };
+        let empty = [0.0f32; 10];
+        // 01/02/2009 in a row of 24 boxes, the slashes read as ones, the rest empty.
+        let mut row: Vec<[f32; 10]> = [0, 1, 1, 0, 2, 1, 2, 0, 0, 9]
+            .into_iter()
+            .map(digit)
+            .collect();
+        row.extend([empty; 14]);
+        let kept: Vec<u8> = date_digit_boxes(row).iter().map(digits::best).collect();
+        assert_eq!(kept, [0, 1, 0, 2, 2, 0, 0, 9]);
+        // Eight boxes stay as they are, an empty one in its place.
+        let eight = vec![
+            digit(0),
+            empty,
+            digit(0),
+            digit(2),
+            digit(2),
+            digit(0),
+            digit(0),
+            digit(9),
+        ];
+        assert_eq!(date_digit_boxes(eight.clone()), eight);
+        // Anything else is left for the text comparison.
+        let odd: Vec<[f32; 10]> = (0..12).map(|_| digit(3)).collect();
+        assert_eq!(date_digit_boxes(odd.clone()).len(), 12);
     }
 
     #[test]

@@ -19,6 +19,8 @@ pub(super) struct Canvas {
     pub(super) img: GrayImage,
     pub(super) px_per_mm: f32,
     hand: Option<FontArc>,
+    /// Real handwritten digits to write digits with, instead of the font's.
+    digits: Option<&'static [crate::mnist::Digit]>,
 }
 
 impl Canvas {
@@ -32,6 +34,7 @@ impl Canvas {
             img: raster::white(w, h),
             px_per_mm,
             hand: None,
+            digits: None,
         }
     }
 
@@ -80,6 +83,20 @@ impl Canvas {
         text: &str,
         ink: u8,
     ) -> f32 {
+        if let (Some(set), &[d]) = (self.digits, text.as_bytes())
+            && d.is_ascii_digit()
+        {
+            // A real digit of that value, as tall as the font's would be.
+            let choices: Vec<_> = set.iter().filter(|x| x.label == d - b'0').collect();
+            if !choices.is_empty() {
+                let pick = choices[rng.random_range(0..choices.len())];
+                let height = size_mm * 0.73 * rng.random_range(0.92..1.08) * self.px_per_mm;
+                let dy = rng.random_range(-0.25..0.25) * self.px_per_mm;
+                let (x, base) = (x_mm * self.px_per_mm, baseline_mm * self.px_per_mm + dy);
+                crate::mnist::paste(&mut self.img, pick, x, base, height, ink);
+                return x_mm + height * 0.8 / self.px_per_mm;
+            }
+        }
         match self.hand.clone() {
             Some(f) => self.draw(&f, rng, x_mm, baseline_mm, size_mm, text, ink),
             None => self.draw(&font(), rng, x_mm, baseline_mm, size_mm, text, ink),
@@ -205,6 +222,9 @@ pub struct PageStyle {
     pub line_end: (f32, f32),
     /// The name header's layout (on pages that have one).
     pub header: super::HeaderLayout,
+    /// Real handwritten digits (MNIST's) to write the header's digits with; the font's when
+    /// none.
+    pub digits: Option<&'static [crate::mnist::Digit]>,
 }
 
 impl Default for PageStyle {
@@ -215,6 +235,7 @@ impl Default for PageStyle {
             margin_ink: 120,
             line_end: (120.0, 195.0),
             header: super::HeaderLayout::Korrigo,
+            digits: None,
         }
     }
 }
@@ -242,6 +263,7 @@ pub fn a4_page_styled(
     let mut rng = StdRng::seed_from_u64(seed);
     let mut c = Canvas::new(dpi);
     c.hand = hand.cloned();
+    c.digits = style.digits;
     let first_line = if header.is_some() { 70.0 } else { 20.0 };
     let pitch = match style.paper {
         Paper::Squared => 10.0,

