@@ -260,9 +260,19 @@ struct BoxRow {
     /// How far ink of an edge or ruled line reaches past its middle or end, pixels (thin
     /// boxes: 1; thick ones more): what the reading stays clear of.
     reach: u32,
+    /// How far the ruled lines' ink reaches into the band, pixels: what the reading stays
+    /// clear of above and below (less than beside, so that letters written down to the line
+    /// keep their feet).
+    rule_reach: u32,
 }
 
 impl BoxRow {
+    /// The rows read, clear of the ruled lines above and below.
+    fn inside(&self, px_per_mm: f32) -> (u32, u32) {
+        let m = ((0.25 * px_per_mm).ceil() as u32).max(2) + self.rule_reach.saturating_sub(1);
+        (self.top + m, self.bottom.saturating_sub(m))
+    }
+
     /// The boxes, as their left and right edges: the spaces between edges as wide as the row's
     /// usual box, the narrower gaps between groups of boxes (day, month, year) left out.
     fn boxes(&self) -> Vec<(u32, u32)> {
@@ -405,6 +415,7 @@ fn box_rows_at(img: &GrayImage, px_per_mm: f32, threshold: u8) -> Vec<BoxRow> {
             bottom,
             edges: run.to_vec(),
             reach: (edge / 2).max(rule / 2).max(1),
+            rule_reach: (rule / 2).max(1),
         });
     }
     rows
@@ -423,7 +434,7 @@ struct RowImage {
 /// erased, on a white margin. `None` when no box holds ink.
 fn row_image(img: &GrayImage, r: &BoxRow, px_per_mm: f32) -> Option<RowImage> {
     let margin = ((0.45 * px_per_mm).ceil() as u32).max(2) + r.reach.saturating_sub(1);
-    let (top, bottom) = (r.top + margin, r.bottom.saturating_sub(margin));
+    let (top, bottom) = r.inside(px_per_mm);
     if bottom <= top + 4 {
         return None;
     }
@@ -552,7 +563,7 @@ fn date_digit_boxes(boxes: Vec<[f32; 10]>) -> Vec<[f32; 10]> {
 /// The insides of a row's boxes, in order (see [`BoxRow::boxes`]).
 fn date_cells(img: &GrayImage, r: &BoxRow, px_per_mm: f32) -> Vec<GrayImage> {
     let margin = ((0.4 * px_per_mm).ceil() as u32).max(2) + r.reach.saturating_sub(1);
-    let (top, bottom) = (r.top + margin, r.bottom.saturating_sub(margin));
+    let (top, bottom) = r.inside(px_per_mm);
     r.boxes()
         .into_iter()
         .filter(|&(left, right)| right > left + 2 * margin && bottom > top)
@@ -589,6 +600,7 @@ mod tests {
             bottom: 38,
             edges,
             reach: 1,
+            rule_reach: 1,
         }
     }
 
