@@ -169,6 +169,7 @@ pub fn labelled_header(
         blur: v.blur,
         bilevel: v.bilevel,
         jpeg: Some(v.jpeg_quality),
+        ..Default::default()
     };
     raster::header_crop(&super::scan(&page, &scanning, skew, seed))
 }

@@ -193,7 +193,7 @@ pub fn score_orientation(
 }
 
 /// How a generated page is scanned, for the corpora.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct Scanning {
     /// The page's resolution (it is drawn at it).
     pub dpi: u32,
@@ -205,6 +205,14 @@ pub struct Scanning {
     pub bilevel: bool,
     /// Stored as JPEG at this quality (none: as drawn).
     pub jpeg: Option<u8>,
+    /// Printed "fit to page": the page shrunk to 94 %, centred on the sheet.
+    pub fit: bool,
+    /// The shadow of a fold or a binding along the left edge (12 mm, down to 55 % of the
+    /// light).
+    pub fold_shadow: bool,
+    /// Four punched holes along the left edge (6 mm, 80 mm apart), black where the scanner's
+    /// lid shows through; the top one beside the header.
+    pub punched: bool,
 }
 
 /// `page` scanned as `s` says, skewed by `skew` degrees with specks: the page the pipeline
@@ -218,6 +226,43 @@ pub fn scan(page: &GrayImage, s: &Scanning, skew: f32, seed: u64) -> GrayImage {
     } else {
         synth::scanner_noise(page, skew, 0.3, seed)
     };
+    let px_per_mm = s.dpi as f32 / 25.4;
+    if s.fit {
+        let (w, h) = img.dimensions();
+        let (sw, sh) = ((w as f32 * 0.94) as u32, (h as f32 * 0.94) as u32);
+        let small = image::imageops::resize(&img, sw, sh, image::imageops::FilterType::Triangle);
+        let mut sheet = raster::white(w, h);
+        image::imageops::overlay(
+            &mut sheet,
+            &small,
+            ((w - sw) / 2) as i64,
+            ((h - sh) / 2) as i64,
+        );
+        img = sheet;
+    }
+    if s.fold_shadow {
+        let band = (12.0 * px_per_mm) as u32;
+        for (x, _, p) in img.enumerate_pixels_mut() {
+            if x < band {
+                let light = 0.55 + 0.45 * x as f32 / band as f32;
+                p.0[0] = (p.0[0] as f32 * light) as u8;
+            }
+        }
+    }
+    if s.punched {
+        let r = 3.0 * px_per_mm;
+        let cx = 11.0 * px_per_mm;
+        for k in 0..4 {
+            let cy = (28.5 + 80.0 * k as f32) * px_per_mm;
+            for y in (cy - r).max(0.0) as u32..((cy + r) as u32).min(img.height()) {
+                for x in (cx - r).max(0.0) as u32..((cx + r) as u32).min(img.width()) {
+                    if (x as f32 - cx).powi(2) + (y as f32 - cy).powi(2) <= r * r {
+                        img.put_pixel(x, y, image::Luma([25]));
+                    }
+                }
+            }
+        }
+    }
     if s.blur {
         img = raster::blur3(&img);
     }

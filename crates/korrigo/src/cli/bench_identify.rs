@@ -264,9 +264,9 @@ pub(crate) fn corpus(
         scanning: Scanning {
             dpi,
             a3,
-            blur: false,
             bilevel,
             jpeg,
+            ..Scanning::default()
         },
     };
     let scans = [
@@ -281,6 +281,19 @@ pub(crate) fn corpus(
         ),
         scan("A3 200 dpi, JPEG 75", 200, 2.0, true, false, Some(75)),
         scan("A4 bilevel, skew 1°", dpi, 1.0, false, true, None),
+        Scan {
+            name: "A4 200 dpi fit 94 %, blur, fold, holes, JPEG 40",
+            skew: 2.0,
+            scanning: Scanning {
+                dpi: 200,
+                blur: true,
+                jpeg: Some(40),
+                fit: true,
+                fold_shadow: true,
+                punched: true,
+                ..Scanning::default()
+            },
+        },
     ];
     println!(
         "identification corpus: {n} copies per variant, seed {seed} (tuning: the Korrigo layout in the tuning hands, A4 at {dpi} dpi; everything else held out)"
@@ -322,7 +335,7 @@ pub(crate) fn corpus(
                 let st = score(&class, &crops, &mut reader, m, verbose);
                 totals[usize::from(held_out)].add(&st);
                 println!(
-                    "  {:<9} {:<28} {:<26} {:<15} auto {:>5.1} % · top 3 {:>5.1} % · wrong {} · strangers given {}/{} · boxes found {:>3.0} % · date digits right {:>3.0} % · printed words read as a name {} · {:>3.0} ms per copy",
+                    "  {:<9} {:<45} {:<26} {:<15} auto {:>5.1} % · top 3 {:>5.1} % · wrong {} · strangers given {}/{} · boxes found {:>3.0} % · date digits right {:>3.0} % · printed words read as a name {} · {:>3.0} ms per copy",
                     if held_out { "held-out" } else { "tuning" },
                     scan.name,
                     layout.name(),
