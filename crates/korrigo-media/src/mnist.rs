@@ -93,24 +93,6 @@ pub fn held_out(dir: &Path) -> Result<Vec<Digit>, String> {
     Ok(out)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_bundled_digits_load_whole() {
-        let data = training();
-        assert_eq!(data.len(), 6995);
-        for d in 0..10u8 {
-            let n = data.iter().filter(|x| x.label == d).count();
-            assert!((600..=800).contains(&n), "{d}: {n}");
-        }
-        // Real strokes: a few hundred inked pixels out of 784, dark at their core.
-        let ink = data[0].px.iter().filter(|&&v| v > 128).count();
-        assert!((40..400).contains(&ink), "{ink}");
-    }
-}
-
 /// Writes `d` on `img` as a pen would: its 20-pixel core `height` pixels tall, the core's
 /// left edge at `x` and its bottom on `baseline`, in grey `ink`.
 pub fn paste(img: &mut image::GrayImage, d: &Digit, x: f32, baseline: f32, height: f32, ink: u8) {
@@ -149,5 +131,23 @@ pub fn paste(img: &mut image::GrayImage, d: &Digit, x: f32, baseline: f32, heigh
                 p.0[0] = p.0[0].min(value);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bundled_digits_load_whole() {
+        let data = training();
+        assert_eq!(data.len(), 6995);
+        for d in 0..10u8 {
+            let n = data.iter().filter(|x| x.label == d).count();
+            assert!((600..=800).contains(&n), "{d}: {n}");
+        }
+        // Real strokes: a few hundred inked pixels out of 784, dark at their core.
+        let ink = data[0].px.iter().filter(|&&v| v > 128).count();
+        assert!((40..400).contains(&ink), "{ink}");
     }
 }
