@@ -199,25 +199,23 @@ impl Lattice {
     /// How well `name` (as the roster spells it) matches what was written, 0 to 1; 0 when
     /// nothing was written or the name has no letter.
     pub fn name_similarity(&self, name: &str) -> f64 {
-        let target = target(name);
-        let letters = target.iter().filter(|t| t.0 != SEPARATOR).count();
-        if letters == 0 || !self.written {
-            return 0.0;
-        }
-        let cost = (self.free - self.align(&target, true)).max(0.0);
-        (-cost / (SCALE * letters as f32)).exp() as f64
+        self.similarity(name, true)
     }
 
     /// As [`Lattice::name_similarity`], but the name must account for everything written:
     /// no later words beyond it, and not only its first words (what a last name must meet to
     /// be taken without a birth date: MARTIN is not the MARTI NEZ of a blurred row).
     pub fn whole_name_similarity(&self, name: &str) -> f64 {
+        self.similarity(name, false)
+    }
+
+    fn similarity(&self, name: &str, later_words: bool) -> f64 {
         let target = target(name);
         let letters = target.iter().filter(|t| t.0 != SEPARATOR).count();
         if letters == 0 || !self.written {
             return 0.0;
         }
-        let cost = (self.free - self.align(&target, false)).max(0.0);
+        let cost = (self.free - self.align(&target, later_words)).max(0.0);
         (-cost / (SCALE * letters as f32)).exp() as f64
     }
 

@@ -131,15 +131,7 @@ fn a_badly_scanned_class_with_real_digits_is_still_identified() {
         .enumerate()
         .map(|(i, s)| s.person(i as i64))
         .collect();
-    let scanning = korrigo_media::corpus::Scanning {
-        dpi: 200,
-        blur: true,
-        jpeg: Some(40),
-        fit: true,
-        fold_shadow: true,
-        punched: true,
-        ..Default::default()
-    };
+    let scanning = korrigo_media::corpus::Scanning::bad();
     for layout in [HeaderLayout::Korrigo, HeaderLayout::Cmen] {
         let style = PageStyle {
             header: layout,

@@ -215,6 +215,22 @@ pub struct Scanning {
     pub punched: bool,
 }
 
+impl Scanning {
+    /// The worst way of the corpus: 200 dpi, printed "fit to page", blurred, a fold's shadow,
+    /// punched, JPEG 40.
+    pub fn bad() -> Scanning {
+        Scanning {
+            dpi: 200,
+            blur: true,
+            jpeg: Some(40),
+            fit: true,
+            fold_shadow: true,
+            punched: true,
+            ..Scanning::default()
+        }
+    }
+}
+
 /// `page` scanned as `s` says, skewed by `skew` degrees with specks: the page the pipeline
 /// would store (for A3, the right half of the sheet).
 pub fn scan(page: &GrayImage, s: &Scanning, skew: f32, seed: u64) -> GrayImage {

@@ -284,15 +284,7 @@ pub(crate) fn corpus(
         Scan {
             name: "A4 200 dpi fit 94 %, blur, fold, holes, JPEG 40",
             skew: 2.0,
-            scanning: Scanning {
-                dpi: 200,
-                blur: true,
-                jpeg: Some(40),
-                fit: true,
-                fold_shadow: true,
-                punched: true,
-                ..Scanning::default()
-            },
+            scanning: Scanning::bad(),
         },
     ];
     println!(
