@@ -14,11 +14,7 @@ fn every_layout_reads_its_fields_and_never_a_printed_word() {
     assert!(!fonts.is_empty(), "run scripts/setup.sh: handwriting fonts");
     let mut reader = HeaderReader::new().expect("run scripts/setup.sh: Tesseract");
     let class = synth::students(4);
-    let roster: Vec<Person> = class
-        .iter()
-        .enumerate()
-        .map(|(i, s)| s.person(i as i64))
-        .collect();
+    let roster: Vec<Person> = synth::roster(&class);
     for layout in HeaderLayout::ALL {
         let style = PageStyle {
             header: layout,
@@ -126,11 +122,7 @@ fn a_badly_scanned_class_with_real_digits_is_still_identified() {
     assert!(!fonts.is_empty(), "run scripts/setup.sh: handwriting fonts");
     let mut reader = HeaderReader::new().expect("run scripts/setup.sh: Tesseract");
     let class = synth::students(6);
-    let roster: Vec<Person> = class
-        .iter()
-        .enumerate()
-        .map(|(i, s)| s.person(i as i64))
-        .collect();
+    let roster: Vec<Person> = synth::roster(&class);
     let scanning = korrigo_media::corpus::Scanning::bad();
     for layout in [HeaderLayout::Korrigo, HeaderLayout::Cmen] {
         let style = PageStyle {

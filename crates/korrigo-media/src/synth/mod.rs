@@ -45,6 +45,15 @@ impl SynthStudent {
     }
 }
 
+/// A class as the matcher's roster: each student's id is their rank.
+pub fn roster(students: &[SynthStudent]) -> Vec<korrigo_domain::identify::Person> {
+    students
+        .iter()
+        .enumerate()
+        .map(|(i, s)| s.person(i as i64))
+        .collect()
+}
+
 /// How pages are encoded in the PDF.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Encoding {

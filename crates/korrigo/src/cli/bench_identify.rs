@@ -74,11 +74,7 @@ fn score(
     m: Matching,
     verbose: bool,
 ) -> Stats {
-    let mut roster: Vec<Person> = class
-        .iter()
-        .enumerate()
-        .map(|(i, s)| s.person(i as i64))
-        .collect();
+    let mut roster: Vec<Person> = synth::roster(class);
     let n = class.len();
     // Two students are missing from the roster, a student with a near name there instead of
     // each: the same first name, the last name two letters shorter (MARTIN for MARTINEZ) or
