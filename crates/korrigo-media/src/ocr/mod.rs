@@ -8,8 +8,9 @@
 //! *Nom de famille*, *Prénom(s)*, *Numéro d'inscription*, *Né(e) le*. Each row is read as one
 //! line with its box edges erased by the PP-OCRv6 recogniser ([`model`]), restricted to
 //! capitals, hyphen and apostrophe (digits for the number); the date's boxes are read one digit
-//! at a time by [`crate::digits`]. Without boxes (plain paper), the whole crop is read by
-//! Tesseract as free text ([`free_text`]).
+//! at a time by [`crate::digits`]. Without boxes (plain paper), the crop's lines of text are
+//! read by the same model and each field taken after its printed label ([`lines`]); only
+//! when no line has a label is the whole crop read by Tesseract as free text ([`free_text`]).
 
 use image::{GrayImage, Luma};
 use leptess::{LepTess, Variable};
@@ -19,6 +20,7 @@ use korrigo_domain::lattice::Lattice;
 use crate::{digits, raster};
 
 mod free_text;
+mod lines;
 mod model;
 pub use free_text::PRINTED_WORDS;
 
@@ -162,8 +164,24 @@ impl HeaderReader {
                     .collect();
                 out.birth_date = parse_date_digits(&out.date_digits);
             }
+        } else if let Some(l) = lines::read(&self.rows, &img, px_per_mm) {
+            // Plain paper: each labelled line read by the model, the fields after their
+            // labels, never the labels themselves.
+            (out.last_name, out.last_name_lattice) = l.last_name.unwrap_or_default();
+            (out.first_name, out.first_name_lattice) = l.first_name.unwrap_or_default();
+            match l.date_boxes {
+                Some(boxes) => {
+                    out.date_digits = boxes
+                        .iter()
+                        .map(|p| char::from(b'0' + digits::best(p)))
+                        .collect();
+                    out.date_boxes = boxes;
+                }
+                None => out.date_digits = l.date_digits.unwrap_or_default(),
+            }
+            out.birth_date = parse_date_digits(&out.date_digits);
         } else {
-            // Plain paper: fields after their printed labels, never the labels themselves.
+            // No labelled line found: Tesseract's free text, printed words left out.
             // Tesseract's time grows with the pixels: a finer scan is read at about 150 dpi.
             let img = if px_per_mm > 7.5 {
                 let f = 6.0 / px_per_mm;

@@ -26,6 +26,8 @@ pub(super) enum Field {
     Name,
     /// Digits and space.
     Number,
+    /// Digits, slash and space (a date written on a line).
+    Date,
 }
 
 /// The loaded recogniser (one per reader; running it is single-threaded).
@@ -37,6 +39,7 @@ pub(super) struct RowModel {
     /// decoding looks at these few dozen, not at the 6,906.
     name_classes: Vec<usize>,
     number_classes: Vec<usize>,
+    date_classes: Vec<usize>,
     /// The classes that count in a name row's likelihoods, with their symbol.
     symbols: Vec<(usize, usize)>,
     opts: RunOptions,
@@ -61,6 +64,7 @@ impl RowModel {
         };
         let name_classes = kept(super::LETTERS);
         let number_classes = kept(super::DIGITS);
+        let date_classes = kept("0123456789/");
         let symbols = classes
             .iter()
             .enumerate()
@@ -77,6 +81,7 @@ impl RowModel {
             classes,
             name_classes,
             number_classes,
+            date_classes,
             symbols,
             opts,
         })
@@ -108,10 +113,11 @@ impl RowModel {
     }
 
     /// Greedy CTC decoding over the classes the field keeps.
-    fn decode(&self, probs: &[f32], n: usize, field: Field) -> String {
+    pub(super) fn decode(&self, probs: &[f32], n: usize, field: Field) -> String {
         let keep = match field {
             Field::Name => &self.name_classes,
             Field::Number => &self.number_classes,
+            Field::Date => &self.date_classes,
         };
         let mut text = String::new();
         let mut last = 0usize;
@@ -131,11 +137,35 @@ impl RowModel {
         text.split_whitespace().collect::<Vec<_>>().join(" ")
     }
 
+    /// Greedy CTC decoding over every class, each character with the step it was read at
+    /// (where a label ends, where a value starts).
+    pub(super) fn decode_positions(&self, probs: &[f32], n: usize) -> Vec<(char, usize)> {
+        let mut out = Vec::new();
+        let mut last = 0usize;
+        for (t, row) in probs.chunks_exact(n).enumerate() {
+            let best = (0..n.min(self.classes.len()))
+                .max_by(|&a, &b| row[a].total_cmp(&row[b]))
+                .unwrap_or(0);
+            if best != 0 && best != last {
+                out.push((self.classes[best], t));
+            }
+            last = best;
+        }
+        out
+    }
+
     /// A name row's likelihoods, step by step, over letters (accents folded), separators and
     /// nothing, the classes a name cannot hold (digits, punctuation) left out. `gaps` tells,
     /// per column of the line (`w` wide), where an empty box was (its steps read as a
     /// separator); `full`, whether the row's last box is written.
-    fn lattice(&self, probs: &[f32], n: usize, w: usize, gaps: &[bool], full: bool) -> Lattice {
+    pub(super) fn lattice(
+        &self,
+        probs: &[f32],
+        n: usize,
+        w: usize,
+        gaps: &[bool],
+        full: bool,
+    ) -> Lattice {
         let steps = probs.len() / n;
         let mut out = Vec::with_capacity(steps);
         for (t, row) in probs.chunks_exact(n).enumerate() {
@@ -165,7 +195,7 @@ impl RowModel {
 
     /// The model's output for a line: per step, the likelihood of each of its `n` classes
     /// (returned as the flat list and `n`).
-    fn run(&self, line: &GrayImage) -> Option<(Vec<f32>, usize)> {
+    pub(super) fn run(&self, line: &GrayImage) -> Option<(Vec<f32>, usize)> {
         let (w, h) = line.dimensions();
         if w == 0 || h == 0 {
             return None;

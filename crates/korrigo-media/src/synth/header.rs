@@ -81,25 +81,136 @@ const USUAL: Boxes = Boxes {
     size: 4.6,
 };
 
+/// How a student fills in the name boxes beyond one neat character per box: what students do
+/// and readers stumble on. The corpus gives each held-out copy one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Quirk {
+    /// One character per box, neatly.
+    #[default]
+    None,
+    /// Characters a quarter larger and off-centre, touching or crossing the box edges.
+    OverEdges,
+    /// Two empty boxes between words, and a one-word name started one box in.
+    SkippedBoxes,
+    /// A wrong letter written in the last name, crossed out, the name going on in the next box.
+    CrossedOut,
+    /// A last name longer than its row ([`Quirk::student`] lengthens it; the row cuts it).
+    TooLong,
+}
+
+impl Quirk {
+    /// Every quirk, none first.
+    pub const ALL: [Quirk; 5] = [
+        Quirk::None,
+        Quirk::OverEdges,
+        Quirk::SkippedBoxes,
+        Quirk::CrossedOut,
+        Quirk::TooLong,
+    ];
+
+    /// A short name for reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Quirk::None => "neat",
+            Quirk::OverEdges => "over the edges",
+            Quirk::SkippedBoxes => "skipped boxes",
+            Quirk::CrossedOut => "crossed-out letter",
+            Quirk::TooLong => "longer than the row",
+        }
+    }
+
+    /// The student as the roster has them: for [`Quirk::TooLong`], a double-barrelled last name
+    /// of 30 letters or more.
+    pub fn student(self, s: &SynthStudent) -> SynthStudent {
+        const SECOND: [&str; 3] = [
+            "Delafontaine-Montgolfier",
+            "Beaumarchais-Villeneuve",
+            "Castelnau-Durban-Lavergne",
+        ];
+        let mut s = s.clone();
+        if self == Quirk::TooLong {
+            s.last_name = format!("{}-{}", s.last_name, SECOND[s.last_name.len() % 3]);
+        }
+        s
+    }
+}
+
 /// A row of `n` boxes at (`x`, `y`) with `text` written in it, one character per box (a space
 /// leaves its box empty; what does not fit is left out, as a student runs out of boxes).
-fn row(c: &mut Canvas, rng: &mut StdRng, b: Boxes, (x, y): (f32, f32), n: usize, text: &str) {
+fn row(c: &mut Canvas, rng: &mut StdRng, b: Boxes, at: (f32, f32), n: usize, text: &str) {
+    quirky_row(c, rng, b, at, n, text, Quirk::None);
+}
+
+/// [`row`], filled in with `quirk`.
+fn quirky_row(
+    c: &mut Canvas,
+    rng: &mut StdRng,
+    b: Boxes,
+    (x, y): (f32, f32),
+    n: usize,
+    text: &str,
+    quirk: Quirk,
+) {
     for i in 0..n {
         c.frame(x + i as f32 * b.w, y, b.w, b.h, b.line, b.ink);
     }
-    for (i, ch) in text.chars().take(n).enumerate() {
+    let mut chars: Vec<char> = text.chars().collect();
+    let mut crossed = None;
+    match quirk {
+        Quirk::SkippedBoxes if chars.contains(&' ') => {
+            chars = text.replace(' ', "  ").chars().collect();
+        }
+        Quirk::SkippedBoxes => chars.insert(0, ' '),
+        Quirk::CrossedOut if chars.len() >= 3 => {
+            let at = rng.random_range(1..chars.len() - 1);
+            let wrong = char::from(b'A' + rng.random_range(0..26u8));
+            chars.insert(at, wrong);
+            crossed = Some(at);
+        }
+        _ => {}
+    }
+    for (i, ch) in chars.into_iter().take(n).enumerate() {
         if ch == ' ' {
             continue;
         }
-        let jitter = rng.random_range(-0.3..0.3);
+        let left = x + i as f32 * b.w;
+        let (size, dx, dy) = if quirk == Quirk::OverEdges {
+            (
+                b.size * 1.25,
+                rng.random_range(-1.0..1.0),
+                rng.random_range(-0.2..0.9),
+            )
+        } else {
+            (b.size, rng.random_range(-0.3..0.3), 0.0)
+        };
         c.write(
             rng,
-            x + i as f32 * b.w + b.w * 0.2 + jitter,
-            y + b.h - 1.2,
-            b.size,
+            left + b.w * 0.2 + dx,
+            y + b.h - 1.2 + dy,
+            size,
             &ch.to_string(),
             25,
         );
+        if crossed == Some(i) {
+            // Crossed out the way pupils do: both diagonals and a zigzag over the letter.
+            let (x0, x1, y0, y1) = (left + 0.4, left + b.w - 0.4, y + 0.8, y + b.h - 0.8);
+            c.stroke((x0, y0), (x1, y1), 0.4, 25);
+            c.stroke((x0, y1), (x1, y0), 0.4, 25);
+            for k in 0..3 {
+                let yk = y0 + (y1 - y0) * (k as f32 + 0.5) / 3.0;
+                c.stroke((x0, yk), (x1, yk - 0.6), 0.4, 25);
+            }
+        }
+    }
+}
+
+/// The first name's row: written as the last name's, but the one correction of a header is
+/// in the last name.
+fn named(quirk: Quirk) -> Quirk {
+    if quirk == Quirk::CrossedOut {
+        Quirk::None
+    } else {
+        quirk
     }
 }
 
@@ -135,8 +246,15 @@ fn date_groups(
     }
 }
 
-/// Draws `s`'s header in `layout` on the page's top 60 mm.
-pub(super) fn draw(c: &mut Canvas, rng: &mut StdRng, s: &SynthStudent, layout: HeaderLayout) {
+/// Draws `s`'s header in `layout` on the page's top 60 mm, the names' boxes filled in with
+/// `quirk`.
+pub(super) fn draw(
+    c: &mut Canvas,
+    rng: &mut StdRng,
+    s: &SynthStudent,
+    layout: HeaderLayout,
+    quirk: Quirk,
+) {
     let (last, first) = (s.last_name.to_uppercase(), s.first_name.to_uppercase());
     let d = digits(s);
     match layout {
@@ -169,9 +287,9 @@ pub(super) fn draw(c: &mut Canvas, rng: &mut StdRng, s: &SynthStudent, layout: H
                 c.frame(10.0, 8.0, 190.0, 50.0, frame, 0);
             }
             c.text(rng, 13.0, 16.0, 3.0, "Nom de famille :", 0);
-            row(c, rng, b, (55.0, 11.0), 28, &last);
+            quirky_row(c, rng, b, (55.0, 11.0), 28, &last, quirk);
             c.text(rng, 13.0, 26.0, 3.0, "Pr\u{e9}nom(s) :", 0);
-            row(c, rng, b, (55.0, 21.0), 28, &first);
+            quirky_row(c, rng, b, (55.0, 21.0), 28, &first, named(quirk));
             c.text(rng, 13.0, 36.0, 3.0, "Num\u{e9}ro d'inscription :", 0);
             row(c, rng, b, (55.0, 31.0), 12, "");
             c.text(rng, 13.0, 46.0, 3.0, "N\u{e9}(e) le :", 0);
@@ -199,9 +317,9 @@ pub(super) fn draw(c: &mut Canvas, rng: &mut StdRng, s: &SynthStudent, layout: H
                 "(Suivi s'il y a lieu, du nom d'usage)",
                 60,
             );
-            row(c, rng, b, (60.0, 11.0), 30, &last);
+            quirky_row(c, rng, b, (60.0, 11.0), 30, &last, quirk);
             c.text(rng, 11.0, 26.0, 2.6, "Pr\u{e9}nom(s) :", 0);
-            row(c, rng, b, (60.0, 21.5), 30, &first);
+            quirky_row(c, rng, b, (60.0, 21.5), 30, &first, named(quirk));
             c.text(rng, 11.0, 36.0, 2.6, "Num\u{e9}ro Inscription :", 0);
             row(c, rng, b, (60.0, 32.0), 10, "");
             c.text(
@@ -226,34 +344,34 @@ pub(super) fn draw(c: &mut Canvas, rng: &mut StdRng, s: &SynthStudent, layout: H
         HeaderLayout::EqualRows => {
             c.frame(10.0, 8.0, 190.0, 50.0, 0.8, 0);
             let date = s.birth_date.clone();
-            for (k, (label, text)) in [
-                ("Nom :", last.as_str()),
-                ("Pr\u{e9}nom :", first.as_str()),
-                ("N\u{b0} candidat :", ""),
-                ("Date de naissance :", date.as_str()),
+            for (k, (label, text, q)) in [
+                ("Nom :", last.as_str(), quirk),
+                ("Pr\u{e9}nom :", first.as_str(), named(quirk)),
+                ("N\u{b0} candidat :", "", Quirk::None),
+                ("Date de naissance :", date.as_str(), Quirk::None),
             ]
             .into_iter()
             .enumerate()
             {
                 let y = 11.0 + k as f32 * 10.5;
                 c.text(rng, 13.0, y + 5.0, 2.8, label, 0);
-                row(c, rng, USUAL, (60.0, y), 24, text);
+                quirky_row(c, rng, USUAL, (60.0, y), 24, text, q);
             }
         }
         HeaderLayout::MixedLengths => {
             c.frame(10.0, 8.0, 190.0, 50.0, 0.8, 0);
-            for (k, (label, n, text)) in [
-                ("NOM :", 22, last.as_str()),
-                ("PR\u{c9}NOM :", 16, first.as_str()),
-                ("NUM\u{c9}RO :", 11, ""),
-                ("N\u{c9}(E) LE :", 8, d.as_str()),
+            for (k, (label, n, text, q)) in [
+                ("NOM :", 22, last.as_str(), quirk),
+                ("PR\u{c9}NOM :", 16, first.as_str(), named(quirk)),
+                ("NUM\u{c9}RO :", 11, "", Quirk::None),
+                ("N\u{c9}(E) LE :", 8, d.as_str(), Quirk::None),
             ]
             .into_iter()
             .enumerate()
             {
                 let y = 11.0 + k as f32 * 10.5;
                 c.text(rng, 13.0, y + 5.0, 2.8, label, 0);
-                row(c, rng, USUAL, (45.0, y), n, text);
+                quirky_row(c, rng, USUAL, (45.0, y), n, text, q);
             }
         }
         HeaderLayout::NoBoxes => {

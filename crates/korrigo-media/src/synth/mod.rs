@@ -12,7 +12,7 @@ mod label;
 mod page;
 
 pub use files::*;
-pub use header::HeaderLayout;
+pub use header::{HeaderLayout, Quirk};
 pub use label::*;
 pub use page::*;
 

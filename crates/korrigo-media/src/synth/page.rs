@@ -60,6 +60,18 @@ impl Canvas {
         self.rect(x + w - t, y, t, h, value);
     }
 
+    /// A pen stroke from (`x0`, `y0`) to (`x1`, `y1`), mm, `t` mm wide.
+    pub(super) fn stroke(&mut self, (x0, y0): (f32, f32), (x1, y1): (f32, f32), t: f32, ink: u8) {
+        let steps = (((x1 - x0).hypot(y1 - y0)) * self.px_per_mm)
+            .ceil()
+            .max(1.0) as u32;
+        for k in 0..=steps {
+            let f = k as f32 / steps as f32;
+            let (x, y) = (x0 + (x1 - x0) * f, y0 + (y1 - y0) * f);
+            self.rect(x - t / 2.0, y - t / 2.0, t, t, ink);
+        }
+    }
+
     /// Printed text (labels of the header).
     pub(super) fn text(
         &mut self,
@@ -225,6 +237,8 @@ pub struct PageStyle {
     /// Real handwritten digits (MNIST's) to write the header's digits with; the font's when
     /// none.
     pub digits: Option<&'static [crate::mnist::Digit]>,
+    /// How the header's boxes are filled in (none: one character per box, neatly).
+    pub quirk: super::Quirk,
 }
 
 impl Default for PageStyle {
@@ -236,6 +250,7 @@ impl Default for PageStyle {
             line_end: (120.0, 195.0),
             header: super::HeaderLayout::Korrigo,
             digits: None,
+            quirk: super::Quirk::None,
         }
     }
 }
@@ -320,7 +335,7 @@ pub fn a4_page_styled(
         c.rect(25.0, top, 0.6, 297.0, style.margin_ink);
     }
     if let Some(s) = header {
-        super::header::draw(&mut c, &mut rng, s, style.header);
+        super::header::draw(&mut c, &mut rng, s, style.header, style.quirk);
     }
     let left = if style.margin { 30.0 } else { 15.0 };
     for i in 0..lines {

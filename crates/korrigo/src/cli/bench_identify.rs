@@ -4,7 +4,7 @@
 use anyhow::Result;
 use korrigo_domain::identify::{self, Person, Reading, Thresholds};
 use korrigo_media::corpus::{self, Scanning};
-use korrigo_media::synth::{self, HeaderLayout, PageStyle, SynthStudent};
+use korrigo_media::synth::{self, HeaderLayout, PageStyle, Quirk, SynthStudent};
 use korrigo_media::{ocr, raster};
 use std::process::ExitCode;
 
@@ -25,6 +25,11 @@ struct Stats {
     /// many of them were given to someone automatically (counted as wrong too).
     strangers: usize,
     strangers_given: usize,
+    /// Per [`Quirk`] (in [`Quirk::ALL`]'s order): copies of students in the roster,
+    /// identified automatically, right student in the top 3.
+    quirk_copies: [usize; 5],
+    quirk_auto: [usize; 5],
+    quirk_top3: [usize; 5],
     ms: f64,
 }
 
@@ -40,6 +45,11 @@ impl Stats {
         self.printed_as_name += o.printed_as_name;
         self.strangers += o.strangers;
         self.strangers_given += o.strangers_given;
+        for q in 0..5 {
+            self.quirk_copies[q] += o.quirk_copies[q];
+            self.quirk_auto[q] += o.quirk_auto[q];
+            self.quirk_top3[q] += o.quirk_top3[q];
+        }
         self.ms += o.ms;
     }
 
@@ -66,9 +76,11 @@ pub(crate) struct Matching {
     pub strings: bool,
 }
 
-/// Reads the crops, matches them against the class and counts.
+/// Reads the crops, matches them against the class and counts (`quirks`: how each copy's
+/// boxes were filled in).
 fn score(
     class: &[SynthStudent],
+    quirks: &[Quirk],
     crops: &[korrigo_media::image::GrayImage],
     reader: &mut ocr::HeaderReader,
     m: Matching,
@@ -164,9 +176,17 @@ fn score(
         } else {
             let cands = identify::candidates(r, &roster, 5);
             let rank = cands.iter().position(|c| c.student == i as i64);
-            st.top3 += usize::from(rank.is_some_and(|k| k < 3));
+            let top3 = rank.is_some_and(|k| k < 3);
+            st.top3 += usize::from(top3);
+            let q = Quirk::ALL
+                .iter()
+                .position(|q| Some(q) == quirks.get(i))
+                .unwrap_or(0);
+            st.quirk_copies[q] += 1;
+            st.quirk_top3[q] += usize::from(top3);
             if d.auto {
                 st.auto += 1;
+                st.quirk_auto[q] += usize::from(d.student == Some(i as i64));
                 st.wrong += usize::from(d.student != Some(i as i64));
             }
             rank
@@ -214,7 +234,7 @@ pub(crate) fn run(n: usize, verbose: bool, seed: u64, dpi: u32, m: Matching) -> 
         })
         .collect();
     let mut reader = ocr::HeaderReader::new()?;
-    let st = score(&class, &crops, &mut reader, m, verbose);
+    let st = score(&class, &[], &crops, &mut reader, m, verbose);
     println!(
         "{} copies: {:.1} % identified automatically, {} wrong automatic identifications, right student in the top 3 for {:.1} %; copies of students missing from the roster given to someone: {}/{}; birth-date digits read right {:.1} %; {:.0} ms per copy (reading and matching, one thread)",
         st.copies,
@@ -294,7 +314,19 @@ pub(crate) fn corpus(
                 let held_out = !(layout == HeaderLayout::Korrigo
                     && hands == "tuning hands"
                     && std::ptr::eq(scan, &scans[0]));
-                let class = class(n);
+                // On held-out variants, the copies' boxes are filled in every way of
+                // `Quirk::ALL` in turn (the homonym of the first copy as neatly as it).
+                let quirks: Vec<Quirk> = (0..n)
+                    .map(|i| match (held_out, i + 1 == n) {
+                        (true, false) => Quirk::ALL[i % Quirk::ALL.len()],
+                        _ => Quirk::None,
+                    })
+                    .collect();
+                let class: Vec<SynthStudent> = class(n)
+                    .iter()
+                    .zip(&quirks)
+                    .map(|(s, q)| q.student(s))
+                    .collect();
                 // Held-out hands write their digits with real ones (MNIST's held-out share).
                 let style = PageStyle {
                     header: layout,
@@ -309,6 +341,10 @@ pub(crate) fn corpus(
                         let skew =
                             ((((i as u64 + seed * 7) as f32 * 0.37) % 2.0) - 1.0) * scan.skew;
                         let font = &fonts[(i + seed as usize) % fonts.len()];
+                        let style = PageStyle {
+                            quirk: quirks[i],
+                            ..style
+                        };
                         let page = synth::a4_page_styled(
                             scan.scanning.dpi,
                             Some(s),
@@ -320,7 +356,7 @@ pub(crate) fn corpus(
                         raster::header_crop(&corpus::scan(&page, &scan.scanning, skew, k))
                     })
                     .collect();
-                let st = score(&class, &crops, &mut reader, m, verbose);
+                let st = score(&class, &quirks, &crops, &mut reader, m, verbose);
                 totals[usize::from(held_out)].add(&st);
                 println!(
                     "  {:<9} {:<45} {:<26} {:<15} auto {:>5.1} % · top 3 {:>5.1} % · wrong {} · strangers given {}/{} · boxes found {:>3.0} % · date digits right {:>3.0} % · printed words read as a name {} · {:>3.0} ms per copy",
@@ -355,6 +391,25 @@ pub(crate) fn corpus(
             st.ms / st.copies.max(1) as f64
         );
     }
+    let held = &totals[1];
+    let by_quirk: Vec<String> = Quirk::ALL
+        .iter()
+        .enumerate()
+        .map(|(q, quirk)| {
+            let c = held.quirk_copies[q].max(1) as f64;
+            format!(
+                "{} {:.1} % (top 3 {:.1} %, {} copies)",
+                quirk.name(),
+                100.0 * held.quirk_auto[q] as f64 / c,
+                100.0 * held.quirk_top3[q] as f64 / c,
+                held.quirk_copies[q]
+            )
+        })
+        .collect();
+    println!(
+        "held-out, by how the boxes were filled in: identified automatically {}",
+        by_quirk.join(" · ")
+    );
     Ok(if totals.iter().any(|s| s.wrong > 0) {
         ExitCode::FAILURE
     } else {
