@@ -275,6 +275,9 @@ struct BoxRow {
     bottom: u32,
     /// Columns of the box edges.
     edges: Vec<u32>,
+    /// Per space between two edges: no ruled line runs above or below it (the space between
+    /// two groups of boxes, however wide, is no box).
+    open: Vec<bool>,
     /// How far ink of an edge or ruled line reaches past its middle or end, pixels (thin
     /// boxes: 1; thick ones more): what the reading stays clear of.
     reach: u32,
@@ -292,7 +295,8 @@ impl BoxRow {
     }
 
     /// The boxes, as their left and right edges: the spaces between edges as wide as the row's
-    /// usual box, the narrower gaps between groups of boxes (day, month, year) left out.
+    /// usual box and closed by the ruled lines; the gaps between groups of boxes (day, month,
+    /// year) left out, narrower or open.
     fn boxes(&self) -> Vec<(u32, u32)> {
         let mut widths: Vec<u32> = self.edges.windows(2).map(|e| e[1] - e[0]).collect();
         widths.sort_unstable();
@@ -301,8 +305,9 @@ impl BoxRow {
         };
         self.edges
             .windows(2)
-            .filter(|e| (e[1] - e[0]) * 4 >= pitch * 3)
-            .map(|e| (e[0], e[1]))
+            .zip(&self.open)
+            .filter(|(e, open)| (e[1] - e[0]) * 4 >= pitch * 3 && !**open)
+            .map(|(e, _)| (e[0], e[1]))
             .collect()
     }
 }
@@ -428,10 +433,23 @@ fn box_rows_at(img: &GrayImage, px_per_mm: f32, threshold: u8) -> Vec<BoxRow> {
         widths.sort_unstable();
         let edge = widths[widths.len() / 2];
         let rule = (pair[0].1 - pair[0].0 + 1).max(pair[1].1 - pair[1].0 + 1);
+        // A ruled line over a space: dark in one of its rows across most of the space's middle.
+        let ruled = |(y0, y1): (u32, u32), x0: u32, x1: u32| {
+            let (a, b) = (x0 + (x1 - x0) / 5, x1 - (x1 - x0) / 5);
+            let dark = (a..b)
+                .filter(|&x| (y0..=y1).any(|y| img.get_pixel(x, y).0[0] < threshold))
+                .count() as u32;
+            2 * dark >= b - a
+        };
+        let open = run
+            .windows(2)
+            .map(|e| !ruled(pair[0], e[0], e[1]) && !ruled(pair[1], e[0], e[1]))
+            .collect();
         rows.push(BoxRow {
             top,
             bottom,
             edges: run.to_vec(),
+            open,
             reach: (edge / 2).max(rule / 2).max(1),
             rule_reach: (rule / 2).max(1),
         });
@@ -472,7 +490,8 @@ fn row_image(img: &GrayImage, r: &BoxRow, px_per_mm: f32) -> Option<RowImage> {
         paper.saturating_sub(90).clamp(90, 150),
         paper.saturating_sub(70).clamp(140, 180),
     );
-    // Ink per box, away from its edges.
+    // Ink per box, away from its edges. A box inked over half its inside holds a letter
+    // crossed out (the densest letters ink a third of it): it counts as left empty.
     let inked: Vec<bool> = r
         .edges
         .windows(2)
@@ -486,7 +505,8 @@ fn row_image(img: &GrayImage, r: &BoxRow, px_per_mm: f32) -> Option<RowImage> {
                     }
                 }
             }
-            n as f32 > 0.6 * px_per_mm * px_per_mm
+            let area = (x1.saturating_sub(x0) * (bottom - top)).max(1);
+            n as f32 > 0.6 * px_per_mm * px_per_mm && 2 * n < area
         })
         .collect();
     let first = inked.iter().position(|b| *b)?;
@@ -629,10 +649,12 @@ mod tests {
                 edges.push(edges.last().unwrap() + 30);
             }
         }
+        let open = edges.windows(2).map(|e| e[1] - e[0] == 18).collect();
         BoxRow {
             top: 0,
             bottom: 38,
             edges,
+            open,
             reach: 1,
             rule_reach: 1,
         }
@@ -655,8 +677,20 @@ mod tests {
         let f = fields(&[name.clone(), name.clone(), date]);
         assert_eq!((f.number, f.date), (None, Some(2)));
         // No date-shaped row: the CMEN order.
-        let f = fields(&[name.clone(), name, number]);
+        let f = fields(&[name.clone(), name.clone(), number.clone()]);
         assert_eq!((f.number, f.date), (Some(2), None));
+        // The CMEN model's date: gaps between its groups as wide as a box, but open (no ruled
+        // line over them): still eight boxes, still the date.
+        let mut cmen = row(&[2, 2, 4]);
+        let mut edges = vec![100];
+        for w in [30, 30, 32, 30, 30, 32, 30, 30, 30, 30] {
+            edges.push(edges.last().unwrap() + w);
+        }
+        cmen.open = edges.windows(2).map(|e| e[1] - e[0] == 32).collect();
+        cmen.edges = edges;
+        assert_eq!(cmen.boxes().len(), 8);
+        let f = fields(&[name.clone(), name, number, cmen]);
+        assert_eq!(f.date, Some(3));
     }
 
     #[test]
