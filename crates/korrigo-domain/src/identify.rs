@@ -196,11 +196,14 @@ pub fn whole_last_name_similarity(r: &Reading, p: &Person) -> f64 {
         // Without likelihoods: letter for letter (Jaro–Winkler's reward for a right beginning
         // is what makes MARTINE look like MARTIN).
         None => {
+            // The edits shared out over ten letters at most, as the likelihoods' cost is
+            // (two letters off in a long name are two letters off).
             let (a, b) = (key(read), key(&p.last_name));
             if a.is_empty() || b.is_empty() {
                 0.0
             } else {
-                strsim::normalized_levenshtein(&a, &b)
+                let longest = a.chars().count().max(b.chars().count()).min(10);
+                (1.0 - strsim::levenshtein(&a, &b) as f64 / longest as f64).max(0.0)
             }
         }
     };
@@ -762,6 +765,32 @@ mod tests {
         }
         // A doubtful letter in a name that is there is still safe.
         assert_eq!(auto(&[seen("BERNARD", "ANNA", false)], &roster), [Some(2)]);
+        // Two letters off are two letters off in a long name too: the roster's
+        // …MONTGOLFIERET is not the …MONTGOLFIER written, read as a string or with likelihoods.
+        let long = [
+            p(
+                1,
+                "FRANÇOIS-DELAFONTAINE-MONTGOLFIERET",
+                "Hugo",
+                "01/01/2009",
+            ),
+            p(2, "BERNARD", "Anna", "02/02/2009"),
+        ];
+        assert_eq!(
+            auto(&[free_text("FRANCOIS-DELAFONTAINE-MONTGOLFIER")], &long),
+            [None]
+        );
+        assert_eq!(
+            auto(
+                &[seen("FRANCOIS-DELAFONTAINE-MONTGOLFIER", "HUGO", false)],
+                &long
+            ),
+            [None]
+        );
+        assert_eq!(
+            auto(&[free_text("FRANCOIS-DELAFONTAINE-MONTGOLFIERET")], &long),
+            [Some(1)]
+        );
     }
 
     #[test]

@@ -59,6 +59,9 @@ const LATER_WORDS: f32 = 2.5;
 const LATER_STEP: f32 = 0.3;
 /// Scale from cost per letter to similarity: `exp(-cost / (SCALE × letters))`.
 const SCALE: f32 = 6.0;
+/// A whole name's cost is shared out over this many letters at most (see
+/// [`Lattice::whole_name_similarity`]).
+pub const WHOLE_LETTERS: usize = 8;
 
 /// A row's likelihoods, step by step.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -205,6 +208,10 @@ impl Lattice {
     /// As [`Lattice::name_similarity`], but the name must account for everything written:
     /// no later words beyond it, and not only its first words (what a last name must meet to
     /// be taken without a birth date: MARTIN is not the MARTI NEZ of a blurred row).
+    ///
+    /// Its cost is shared out over [`WHOLE_LETTERS`] letters at most: in a long name, two
+    /// letters missing weigh as much as in a short one (FRANÇOIS-DELAFONTAINE-MONTGOLFIERET is
+    /// not the FRANÇOIS-DELAFONTAINE-MONTGOLFIER written).
     pub fn whole_name_similarity(&self, name: &str) -> f64 {
         self.similarity(name, false)
     }
@@ -216,7 +223,12 @@ impl Lattice {
             return 0.0;
         }
         let cost = (self.free - self.align(&target, later_words)).max(0.0);
-        (-cost / (SCALE * letters as f32)).exp() as f64
+        let per = if later_words {
+            letters
+        } else {
+            letters.min(WHOLE_LETTERS)
+        };
+        (-cost / (SCALE * per as f32)).exp() as f64
     }
 
     /// The best alignment's log-likelihood, penalties included (Viterbi over the name's
@@ -383,6 +395,12 @@ pub(crate) mod tests {
         );
         assert!(l.whole_name_similarity("MARTINEZ") > 0.95);
         assert!(written("MARTIN", 0.95, false).whole_name_similarity("MARTIN") > 0.95);
+        // In a long name, two letters missing are no more forgiven than in a short one.
+        let long = written("FRANCOIS-DELAFONTAINE-MONTGOLFIER", 0.95, false);
+        assert!(long.whole_name_similarity("FRANCOIS-DELAFONTAINE-MONTGOLFIER") > 0.95);
+        let near = long.whole_name_similarity("FRANCOIS-DELAFONTAINE-MONTGOLFIERET");
+        assert!(near < 0.85, "{near}");
+        assert!(long.name_similarity("FRANCOIS-DELAFONTAINE-MONTGOLFIERET") > 0.9);
     }
 
     #[test]
