@@ -226,3 +226,48 @@ fn boxes_filled_in_untidily_are_read_safely() {
         }
     }
 }
+
+/// A header written on squared or Seyès paper without boxes: the paper's grid is no row of
+/// boxes, the fields are read after their labels.
+#[test]
+fn a_header_on_ruled_paper_is_no_row_of_boxes() {
+    let fonts = synth::handwriting_fonts();
+    assert!(!fonts.is_empty(), "run scripts/setup.sh: handwriting fonts");
+    let mut reader = HeaderReader::new().expect("run scripts/setup.sh: Tesseract");
+    let class = synth::students(3);
+    for paper in [
+        synth::Paper::Seyes,
+        synth::Paper::Squared,
+        synth::Paper::Lined,
+    ] {
+        let style = PageStyle {
+            header: HeaderLayout::NoBoxes,
+            paper,
+            ..PageStyle::default()
+        };
+        for (i, s) in class.iter().enumerate() {
+            for scanning in [
+                korrigo_media::corpus::Scanning {
+                    dpi: 150,
+                    ..Default::default()
+                },
+                korrigo_media::corpus::Scanning::bad(),
+            ] {
+                let page = synth::a4_page_styled(
+                    scanning.dpi,
+                    Some(s),
+                    2,
+                    50 + i as u64,
+                    Some(&fonts[i % fonts.len()]),
+                    &style,
+                );
+                let scan = korrigo_media::corpus::scan(&page, &scanning, 1.0, i as u64);
+                let r = reader.read(&raster::header_crop(&scan));
+                assert!(
+                    !r.boxes,
+                    "{paper:?}: the paper's ruling taken for boxes: {r:?}"
+                );
+            }
+        }
+    }
+}

@@ -320,11 +320,15 @@ fn box_rows(img: &GrayImage, px_per_mm: f32) -> Vec<BoxRow> {
         return rows;
     }
     let light = box_rows_at(img, px_per_mm, 205);
-    if light.len() > rows.len() {
-        light
-    } else {
-        rows
+    if light.len() >= 2 {
+        return light;
     }
+    // Fainter still: light boxes on a blurred or dull scan.
+    let faint = box_rows_at(img, px_per_mm, 225);
+    [rows, light, faint]
+        .into_iter()
+        .max_by_key(|r| r.len())
+        .unwrap_or_default()
 }
 
 fn box_rows_at(img: &GrayImage, px_per_mm: f32, threshold: u8) -> Vec<BoxRow> {
@@ -423,6 +427,17 @@ fn box_rows_at(img: &GrayImage, px_per_mm: f32, threshold: u8) -> Vec<BoxRow> {
         }
         let run = &merged[best.0..best.1];
         if run.len() < 3 {
+            continue;
+        }
+        // Squared or Seyès paper is no row of boxes: its upright lines go on past the ruled
+        // lines, where a row's box edges stop (either way: the paper's first and last rows).
+        let off = (0.7 * px_per_mm).ceil() as u32;
+        let (above, below) = (pair[0].0.checked_sub(off), pair[1].1 + off);
+        let beyond = run
+            .iter()
+            .filter(|&&x| above.is_some_and(|y| dark_at(x, y)) || (below < h && dark_at(x, below)))
+            .count();
+        if 2 * beyond > run.len() {
             continue;
         }
         // The edges' usual width, and the ruled lines': thick boxes push the reading inwards.
