@@ -8,6 +8,44 @@ use korrigo_media::ocr::HeaderReader;
 use korrigo_media::raster;
 use korrigo_media::synth::{self, HeaderLayout, PageStyle, Quirk};
 
+/// The copies identified automatically among `readings` (copy `i` is `roster`'s student `i`),
+/// asserting that none is given to another student.
+fn automatic(readings: &[identify::Reading], roster: &[Person], what: &str) -> usize {
+    let already = vec![false; roster.len()];
+    let decisions = identify::assign(readings, roster, &already, Thresholds::default());
+    for (i, d) in decisions.iter().enumerate() {
+        if d.auto {
+            assert_eq!(
+                d.student,
+                Some(i as i64),
+                "{what}: a wrong automatic identification"
+            );
+        }
+    }
+    decisions.iter().filter(|d| d.auto).count()
+}
+
+/// The headers of `class` written in `style` at `dpi` (copy `i` in font `i` of `fonts`, drawn
+/// from seed `seed + i`), scanned by `scan` and read.
+fn read_class(
+    reader: &mut HeaderReader,
+    class: &[synth::SynthStudent],
+    style: &PageStyle,
+    (dpi, seed): (u32, u64),
+    fonts: &[ab_glyph::FontArc],
+    scan: impl Fn(&korrigo_media::image::GrayImage, u64) -> korrigo_media::image::GrayImage,
+) -> Vec<korrigo_media::ocr::HeaderRead> {
+    class
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let font = &fonts[i % fonts.len()];
+            let page = synth::a4_page_styled(dpi, Some(s), 2, seed + i as u64, Some(font), style);
+            reader.read(&raster::header_crop(&scan(&page, i as u64)))
+        })
+        .collect()
+}
+
 #[test]
 fn every_layout_reads_its_fields_and_never_a_printed_word() {
     let fonts = synth::handwriting_fonts();
@@ -73,17 +111,7 @@ fn every_layout_reads_its_fields_and_never_a_printed_word() {
             "{}: dates not read in their row",
             layout.name()
         );
-        let decisions = identify::assign(&readings, &roster, &[false; 4], Thresholds::default());
-        for (i, d) in decisions.iter().enumerate() {
-            if d.auto {
-                assert_eq!(
-                    d.student,
-                    Some(i as i64),
-                    "{}: a wrong automatic identification",
-                    layout.name()
-                );
-            }
-        }
+        automatic(&readings, &roster, layout.name());
         // The reading does its job: the right student in the top 3 for most copies.
         let top3 = readings
             .iter()
@@ -127,37 +155,18 @@ fn a_badly_scanned_class_with_real_digits_is_still_identified() {
             digits: Some(digits),
             ..PageStyle::default()
         };
-        let readings: Vec<_> = class
+        let scan = |p: &korrigo_media::image::GrayImage, i| {
+            korrigo_media::corpus::scan(p, &scanning, 1.0, i)
+        };
+        let reads = read_class(&mut reader, &class, &style, (200, 70), &fonts, scan);
+        let readings: Vec<_> = reads
             .iter()
-            .enumerate()
-            .map(|(i, s)| {
-                let page = synth::a4_page_styled(
-                    200,
-                    Some(s),
-                    2,
-                    70 + i as u64,
-                    Some(&fonts[i % fonts.len()]),
-                    &style,
-                );
-                let scan = korrigo_media::corpus::scan(&page, &scanning, 1.0, i as u64);
-                let r = reader.read(&raster::header_crop(&scan));
+            .map(|r| {
                 assert_eq!(r.date_boxes.len(), 8, "{}: {r:?}", layout.name());
                 r.to_reading()
             })
             .collect();
-        let decisions = identify::assign(&readings, &roster, &[false; 6], Thresholds::default());
-        let mut auto = 0;
-        for (i, d) in decisions.iter().enumerate() {
-            if d.auto {
-                assert_eq!(
-                    d.student,
-                    Some(i as i64),
-                    "{}: a wrong automatic identification",
-                    layout.name()
-                );
-                auto += 1;
-            }
-        }
+        let auto = automatic(&readings, &roster, layout.name());
         assert!(
             auto >= 4,
             "{}: {auto} of 6 identified automatically",
@@ -187,31 +196,14 @@ fn boxes_filled_in_untidily_are_read_safely() {
                 quirk: *quirk,
                 ..PageStyle::default()
             };
-            let readings: Vec<_> = class
+            let scan =
+                |p: &korrigo_media::image::GrayImage, i| synth::scanner_noise(p, 0.8, 0.3, i);
+            let readings: Vec<_> = read_class(&mut reader, &class, &style, (150, 90), &fonts, scan)
                 .iter()
-                .enumerate()
-                .map(|(i, s)| {
-                    let page = synth::a4_page_styled(
-                        150,
-                        Some(s),
-                        2,
-                        90 + i as u64,
-                        Some(&fonts[i % fonts.len()]),
-                        &style,
-                    );
-                    let scan = synth::scanner_noise(&page, 0.8, 0.3, i as u64);
-                    reader.read(&raster::header_crop(&scan)).to_reading()
-                })
+                .map(|r| r.to_reading())
                 .collect();
             let what = format!("{} filled in {}", layout.name(), quirk.name());
-            let decisions =
-                identify::assign(&readings, &roster, &[false; 8], Thresholds::default());
-            for (i, d) in decisions.iter().enumerate() {
-                if d.auto {
-                    assert_eq!(d.student, Some(i as i64), "{what}: a wrong identification");
-                }
-            }
-            let auto = decisions.iter().filter(|d| d.auto).count();
+            let auto = automatic(&readings, &roster, &what);
             assert!(auto >= 5, "{what}: {auto} of 8 identified automatically");
             let first = readings
                 .iter()

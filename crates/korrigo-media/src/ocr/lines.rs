@@ -114,16 +114,7 @@ fn date_boxes(line: &GrayImage, (c0, c1): (u32, u32), px_per_mm: f32) -> Option<
             _ => groups.push(c),
         }
     }
-    let digits: Vec<&Component> = match groups.len() {
-        8 => groups.iter().collect(),
-        10 => groups
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| *i != 2 && *i != 5)
-            .map(|(_, g)| g)
-            .collect(),
-        _ => return None,
-    };
+    let digits = super::eight_digits(groups.iter().collect())?;
     let m = 4;
     digits
         .into_iter()
@@ -278,25 +269,15 @@ fn gaps(line: &GrayImage, steps: usize, px_per_mm: f32) -> Vec<Gap> {
     let blank: Vec<bool> = (0..w)
         .map(|x| (0..h).all(|y| line.get_pixel(x, y).0[0] == 255))
         .collect();
-    let step = |x: u32| (x as usize * steps / w.max(1) as usize).min(steps);
-    let mut out = Vec::new();
-    let mut x = 0;
-    while x < w {
-        if blank[x as usize] {
-            let start = x;
-            while x < w && blank[x as usize] {
-                x += 1;
-            }
-            out.push(Gap {
-                from: step(start),
-                to: step(x),
-                mm: (x - start) as f32 / px_per_mm,
-            });
-        } else {
-            x += 1;
-        }
-    }
-    out
+    let step = |x: usize| (x * steps / w.max(1) as usize).min(steps);
+    super::runs(&blank)
+        .into_iter()
+        .map(|(a, b)| Gap {
+            from: step(a),
+            to: step(b),
+            mm: (b - a) as f32 / px_per_mm,
+        })
+        .collect()
 }
 
 /// What a crop's pixels are: ink, part of a ruled line, or paper.

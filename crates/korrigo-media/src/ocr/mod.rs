@@ -268,6 +268,24 @@ fn estimate_skew(img: &GrayImage) -> f32 {
     best.0
 }
 
+/// The runs of `true` in `flags`, as (first, one past the last).
+fn runs(flags: &[bool]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < flags.len() {
+        if flags[i] {
+            let start = i;
+            while i < flags.len() && flags[i] {
+                i += 1;
+            }
+            out.push((start, i));
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
 /// A row of boxes: between two ruled lines, with its box edges from the first to the last.
 #[derive(Debug, Clone)]
 struct BoxRow {
@@ -355,19 +373,10 @@ fn box_rows_at(img: &GrayImage, px_per_mm: f32, threshold: u8) -> Vec<BoxRow> {
         })
         .collect();
     // Lines: runs of ruled rows.
-    let mut lines: Vec<(u32, u32)> = Vec::new();
-    let mut y = 0;
-    while y < h {
-        if is_line[y as usize] {
-            let start = y;
-            while y < h && is_line[y as usize] {
-                y += 1;
-            }
-            lines.push((start, y - 1));
-        } else {
-            y += 1;
-        }
-    }
+    let lines: Vec<(u32, u32)> = runs(&is_line)
+        .into_iter()
+        .map(|(a, b)| (a as u32, b as u32 - 1))
+        .collect();
     let mut rows = Vec::new();
     for pair in lines.windows(2) {
         let (top, bottom) = (pair[0].1 + 1, pair[1].0);
@@ -617,15 +626,23 @@ fn date_digit_boxes(boxes: Vec<[f32; 10]>) -> Vec<[f32; 10]> {
         .filter(|b| b.iter().any(|&x| x > 0.0))
         .copied()
         .collect();
+    eight_digits(written).unwrap_or(boxes)
+}
+
+/// A date's eight digits out of what was written: eight as they are, ten without the
+/// slashes at the third and sixth places; `None` for any other count.
+fn eight_digits<T>(written: Vec<T>) -> Option<Vec<T>> {
     match written.len() {
-        8 => written,
-        10 => written
-            .into_iter()
-            .enumerate()
-            .filter(|(i, _)| *i != 2 && *i != 5)
-            .map(|(_, b)| b)
-            .collect(),
-        _ => boxes,
+        8 => Some(written),
+        10 => Some(
+            written
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| *i != 2 && *i != 5)
+                .map(|(_, b)| b)
+                .collect(),
+        ),
+        _ => None,
     }
 }
 
