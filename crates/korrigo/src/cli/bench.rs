@@ -52,9 +52,12 @@ pub(crate) enum BenchCommand {
         dpi: u32,
         /// The identification corpus instead: every header layout (the reader's own, the CMEN
         /// model, equal rows, rows of different lengths, light or thick boxes, a partial frame,
-        /// no boxes) in the hands used for tuning and in hands held out, scanned four ways (A4 at
-        /// `--dpi`; 300 dpi JPEG 50 skew 3°; A3 at 200 dpi JPEG 75; bilevel), `--students`
-        /// copies per variant; prints each variant and the tuning and held-out totals.
+        /// no boxes) in the hands used for tuning and in hands held out, scanned five ways (A4 at
+        /// `--dpi`; 300 dpi JPEG 50 skew 3°; A3 at 200 dpi JPEG 75; bilevel; 200 dpi fit to page,
+        /// blurred, a fold's shadow, punched holes, JPEG 40), the held-out copies' boxes filled
+        /// in five ways in turn (neat, over the edges, skipped boxes, a crossed-out letter, a
+        /// name longer than its row), `--students` copies per variant; prints each variant, the
+        /// tuning and held-out totals, and the held-out share per way of filling in.
         #[arg(long)]
         corpus: bool,
         /// With `--corpus`, only the layouts whose name contains this (`CMEN`, `no boxes`...).

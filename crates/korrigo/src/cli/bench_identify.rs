@@ -257,7 +257,8 @@ struct Scan {
     scanning: Scanning,
 }
 
-/// Every header layout in the tuning hands and in held-out hands, scanned four ways.
+/// Every header layout in the tuning hands and in held-out hands, scanned five ways, the
+/// held-out copies' boxes filled in every way of [`Quirk::ALL`].
 pub(crate) fn corpus(
     n: usize,
     seed: u64,
