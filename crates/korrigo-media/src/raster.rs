@@ -139,43 +139,7 @@ pub(crate) fn text_alignment(img: &GrayImage, frame_rows: &[u32], margin: &[bool
     let (y0, y1) = (h / 40, h - h / 40);
     let dark: Vec<bool> = raw.iter().map(|&v| v < ink_below).collect();
     // Straight runs longer than a twentieth of the page's width are lines, not writing.
-    let long = (w / 20).max(8) as usize;
-    let mut line = vec![false; dark.len()];
-    let stride = w as usize;
-    for y in 0..h as usize {
-        let mut x = 0;
-        while x < stride {
-            if !dark[y * stride + x] {
-                x += 1;
-                continue;
-            }
-            let start = x;
-            while x < stride && dark[y * stride + x] {
-                x += 1;
-            }
-            if x - start >= long {
-                line[y * stride + start..y * stride + x].fill(true);
-            }
-        }
-    }
-    for x in 0..stride {
-        let mut y = 0;
-        while y < h as usize {
-            if !dark[y * stride + x] {
-                y += 1;
-                continue;
-            }
-            let start = y;
-            while y < h as usize && dark[y * stride + x] {
-                y += 1;
-            }
-            if y - start >= long {
-                for yy in start..y {
-                    line[yy * stride + x] = true;
-                }
-            }
-        }
-    }
+    let line = straight_runs(&dark, w as usize, (w / 20).max(8) as usize, 0);
     let mut ink: Vec<(i32, i32)> = vec![];
     for y in y0..y1 {
         if frame_rows.contains(&y) {
@@ -275,6 +239,51 @@ pub(crate) fn text_alignment(img: &GrayImage, frame_rows: &[u32], margin: &[bool
     } else {
         None
     }
+}
+
+/// Where `dark` (an image `w` wide, row by row) holds straight runs of `long` pixels or more,
+/// across (breaks of up to `bridge` pixels bridged) or upright: ruling, frames, margin lines —
+/// not writing.
+pub(crate) fn straight_runs(dark: &[bool], w: usize, long: usize, bridge: usize) -> Vec<bool> {
+    let h = if w == 0 { 0 } else { dark.len() / w };
+    let mut line = vec![false; dark.len()];
+    for y in 0..h {
+        let row = &dark[y * w..(y + 1) * w];
+        let mut x = 0;
+        while x < w {
+            if !row[x] {
+                x += 1;
+                continue;
+            }
+            let (start, mut end) = (x, x);
+            while x < w && row[x..(x + bridge + 1).min(w)].iter().any(|&d| d) {
+                if row[x] {
+                    end = x;
+                }
+                x += 1;
+            }
+            if end + 1 - start >= long {
+                line[y * w + start..=y * w + end].fill(true);
+            }
+        }
+    }
+    for x in 0..w {
+        let mut y = 0;
+        while y < h {
+            if !dark[y * w + x] {
+                y += 1;
+                continue;
+            }
+            let start = y;
+            while y < h && dark[y * w + x] {
+                y += 1;
+            }
+            if y - start >= long {
+                (start..y).for_each(|yy| line[yy * w + x] = true);
+            }
+        }
+    }
+    line
 }
 
 /// For each row (or column), the most dark pixels found along a line through it, trying slopes

@@ -302,50 +302,9 @@ fn ink(img: &GrayImage, px_per_mm: f32) -> Ink {
     let keep_below = paper.saturating_sub(60).clamp(140, 190);
     let (w, h) = (img.width() as usize, img.height() as usize);
     let raw = img.as_raw();
-    let mut rule = vec![false; w * h];
+    let light: Vec<bool> = raw.iter().map(|&v| v < keep_below).collect();
     let long = (12.0 * px_per_mm) as usize;
-    for y in 0..h {
-        let row = &raw[y * w..(y + 1) * w];
-        let mut x = 0;
-        while x < w {
-            if row[x] < keep_below {
-                let (start, mut end) = (x, x);
-                while x < w
-                    && (row[x] < keep_below
-                        || row[x..(x + 3).min(w)].iter().any(|&v| v < keep_below))
-                {
-                    if row[x] < keep_below {
-                        end = x;
-                    }
-                    x += 1;
-                }
-                if end + 1 - start >= long {
-                    rule[y * w + start..=y * w + end]
-                        .iter_mut()
-                        .for_each(|p| *p = true);
-                }
-            } else {
-                x += 1;
-            }
-        }
-    }
-    // Upright too: a frame's side, a margin line, the dark edge of a fold's shadow.
-    for x in 0..w {
-        let mut y = 0;
-        while y < h {
-            if raw[y * w + x] < keep_below {
-                let start = y;
-                while y < h && raw[y * w + x] < keep_below {
-                    y += 1;
-                }
-                if y - start >= long {
-                    (start..y).for_each(|yy| rule[yy * w + x] = true);
-                }
-            } else {
-                y += 1;
-            }
-        }
-    }
+    let mut rule = crate::raster::straight_runs(&light, w, long, 2);
     // The grey fringe of a ruled line, one row either side.
     let core = rule.clone();
     for y in 0..h {

@@ -156,12 +156,7 @@ impl HeaderReader {
                     .map(|cell| digits::read_digit(cell, px_per_mm).unwrap_or([0.0; 10]))
                     .collect();
                 out.date_boxes = date_digit_boxes(boxes);
-                out.date_digits = out
-                    .date_boxes
-                    .iter()
-                    .filter(|p| p.iter().any(|&x| x > 0.0))
-                    .map(|p| char::from(b'0' + digits::best(p)))
-                    .collect();
+                out.date_digits = best_digits(&out.date_boxes);
                 out.birth_date = parse_date_digits(&out.date_digits);
             }
         } else if let Some(l) = lines::read(&self.rows, &img, px_per_mm) {
@@ -171,10 +166,7 @@ impl HeaderReader {
             (out.first_name, out.first_name_lattice) = l.first_name.unwrap_or_default();
             match l.date_boxes {
                 Some(boxes) => {
-                    out.date_digits = boxes
-                        .iter()
-                        .map(|p| char::from(b'0' + digits::best(p)))
-                        .collect();
+                    out.date_digits = best_digits(&boxes);
                     out.date_boxes = boxes;
                 }
                 None => out.date_digits = l.date_digits.unwrap_or_default(),
@@ -207,6 +199,15 @@ impl HeaderReader {
         }
         out
     }
+}
+
+/// The most likely digit of each written box.
+fn best_digits(boxes: &[[f32; 10]]) -> String {
+    boxes
+        .iter()
+        .filter(|p| p.iter().any(|&x| x > 0.0))
+        .map(|p| char::from(b'0' + digits::best(p)))
+        .collect()
 }
 
 fn clean(s: &str) -> String {
