@@ -245,7 +245,7 @@ pub(crate) fn text_alignment(img: &GrayImage, frame_rows: &[u32], margin: &[bool
 /// across (breaks of up to `bridge` pixels bridged) or upright: ruling, frames, margin lines —
 /// not writing.
 pub(crate) fn straight_runs(dark: &[bool], w: usize, long: usize, bridge: usize) -> Vec<bool> {
-    let h = if w == 0 { 0 } else { dark.len() / w };
+    let h = dark.len().checked_div(w).unwrap_or(0);
     let mut line = vec![false; dark.len()];
     for y in 0..h {
         let row = &dark[y * w..(y + 1) * w];
