@@ -219,7 +219,10 @@ pub fn read_label(img: &GrayImage) -> Option<String> {
             Found::Nothing => {}
         }
     }
-    if !seen {
+    // A black-and-white scan's staircase edges can hide the finder patterns at the sizes tried
+    // so far: such a header is looked at a few more sizes, a cost only black-and-white
+    // headers without a label pay.
+    if !seen && !bilevel(img) {
         return None;
     }
     [
@@ -229,6 +232,7 @@ pub fn read_label(img: &GrayImage) -> Option<String> {
         (0.6, false),
         (1.25, true),
         (0.4, false),
+        (1.1, true),
     ]
     .into_iter()
     .filter(|(f, _)| (800.0..=3000.0).contains(&(img.width() as f32 * f)))
@@ -236,6 +240,17 @@ pub fn read_label(img: &GrayImage) -> Option<String> {
         Found::Token(t) => Some(t),
         _ => None,
     })
+}
+
+/// Whether an image is black and white (a bilevel scan, JPEG's ringing aside): almost no
+/// pixel is mid-grey.
+fn bilevel(img: &GrayImage) -> bool {
+    let grey = img
+        .as_raw()
+        .iter()
+        .filter(|&&p| (64..192).contains(&p))
+        .count();
+    grey * 100 < img.as_raw().len()
 }
 
 /// What one try of the detector found.
@@ -260,11 +275,16 @@ pub(crate) fn read_label_at(g: &GrayImage) -> Found {
     grids
         .iter()
         .find_map(|grid| {
-            let (_, text) = grid.decode().ok()?;
+            let text = match grid.decode() {
+                Ok((_, text)) => text,
+                Err(_) => rescue::rescue(&grid.grid)?,
+            };
             token_of_payload(&text).map(|t| Found::Token(t.to_string()))
         })
         .unwrap_or(Found::Unreadable)
 }
+
+mod rescue;
 
 #[cfg(test)]
 mod tests;
