@@ -3,6 +3,8 @@
 
 use image::{DynamicImage, GrayImage, Luma};
 
+mod writing;
+
 /// Width of thumbnails, in pixels.
 pub const THUMB_WIDTH: u32 = 180;
 /// Viewer images are kept at or under this resolution.
@@ -22,9 +24,10 @@ pub struct Analysis {
     pub margin_right: bool,
     /// Nothing written or printed beyond light ruling.
     pub blank: bool,
-    /// What the written lines say: `Some(false)` their starts are aligned on the left and
-    /// their ends ragged (upright), `Some(true)` the other way round (upside down), `None`
-    /// too few lines, or no clear difference.
+    /// What the writing says: `Some(false)` upright (its lines' starts aligned on the left
+    /// and their ends ragged, or on lined paper the letters above the ruled lines),
+    /// `Some(true)` upside down, `None` too few lines, no clear difference, or the two clues
+    /// disagreeing.
     pub text_upside_down: Option<bool>,
 }
 
@@ -109,135 +112,22 @@ pub fn analyze(img: &GrayImage) -> Analysis {
         text_upside_down: if blank {
             None
         } else {
-            text_alignment(img, &frame_rows, &margin)
+            text_upside_down(img, &frame_rows, &margin)
         },
     }
 }
 
-/// How much darker than the paper a preview's pixel must be to count as writing: fainter
-/// than a pen stroke averaged with its paper, darker than a grid line's broken trace.
-const INK_CONTRAST: u8 = 50;
-
-/// The written lines' alignment: handwriting starts every line at the same place on the left
-/// (the margin, or the page's edge) and ends it wherever the sentence ends. Upside down, the
-/// ragged side is on the left. Ink is what is clearly darker than the paper, less the long
-/// straight runs (ruling, grid, margin, frames); the page's skew is found as the slope along
-/// which the ink's rows are sharpest, and the lines are the bands of sheared rows holding ink.
-/// Each line's first and last inked columns are compared by their spread (the interquartile
-/// range) over the page. `None` below four lines, or when neither side is clearly steadier
-/// than the other (centred formulas, lines written to the edge).
-pub(crate) fn text_alignment(img: &GrayImage, frame_rows: &[u32], margin: &[bool]) -> Option<bool> {
-    let (w, h) = img.dimensions();
-    let raw = img.as_raw();
-    // Ink is anything clearly darker than the paper: in a preview a pen stroke is averaged
-    // with the paper around it (the more so the finer the scan).
-    let mut shades: Vec<u8> = raw.iter().step_by(7).copied().collect();
-    shades.sort_unstable();
-    let paper = shades[shades.len() * 7 / 10];
-    let ink_below = paper.saturating_sub(INK_CONTRAST);
-    let (x0, x1) = (w / 40, w - w / 40);
-    let (y0, y1) = (h / 40, h - h / 40);
-    let dark: Vec<bool> = raw.iter().map(|&v| v < ink_below).collect();
-    // Straight runs longer than a twentieth of the page's width are lines, not writing.
-    let line = straight_runs(&dark, w as usize, (w / 20).max(8) as usize, 0);
-    let mut ink: Vec<(i32, i32)> = vec![];
-    for y in y0..y1 {
-        if frame_rows.contains(&y) {
-            continue;
-        }
-        for x in x0..x1 {
-            let i = (y * w + x) as usize;
-            if dark[i] && !line[i] && !margin[x as usize] {
-                ink.push((x as i32, y as i32));
-            }
-        }
-    }
-    if ink.len() < 50 {
-        return None;
-    }
-    // The skew: the slope (within ±4°) along which the rows of ink are sharpest.
-    let shear = |slope: f32, x: i32, y: i32| y - (x as f32 * slope).round() as i32;
-    let pad = (w as f32 * 0.08) as i32;
-    let rows = (h as i32 + 2 * pad) as usize;
-    let histogram = |slope: f32| {
-        let mut hist = vec![0u32; rows];
-        for &(x, y) in &ink {
-            let r = shear(slope, x, y) + pad;
-            if r >= 0 && (r as usize) < rows {
-                hist[r as usize] += 1;
-            }
-        }
-        hist
-    };
-    let mut best = (0u64, 0.0f32);
-    for step in -16i32..=16 {
-        let slope = (step as f32 * 0.25).to_radians().tan();
-        let sharp: u64 = histogram(slope)
-            .iter()
-            .map(|&c| u64::from(c) * u64::from(c))
-            .sum();
-        if sharp > best.0 {
-            best = (sharp, slope);
-        }
-    }
-    let slope = best.1;
-    let hist = histogram(slope);
-    // Lines: runs of sheared rows with ink (a few pixels: a speck is not a line).
-    let mut bands: Vec<(i32, i32)> = vec![];
-    let mut start: Option<usize> = None;
-    for r in 0..=rows {
-        let on = hist.get(r).is_some_and(|&c| c >= 3);
-        match (on, start) {
-            (true, None) => start = Some(r),
-            (false, Some(s)) => {
-                if r - s >= 2 {
-                    bands.push((s as i32 - pad, r as i32 - pad));
-                }
-                start = None;
-            }
-            _ => {}
-        }
-    }
-    let mut ends: Vec<(i32, i32)> = bands.iter().map(|_| (i32::MAX, i32::MIN)).collect();
-    for &(x, y) in &ink {
-        let r = shear(slope, x, y);
-        if let Ok(b) = bands.binary_search_by(|&(a, z)| {
-            if z <= r {
-                std::cmp::Ordering::Less
-            } else if a > r {
-                std::cmp::Ordering::Greater
-            } else {
-                std::cmp::Ordering::Equal
-            }
-        }) {
-            ends[b].0 = ends[b].0.min(x);
-            ends[b].1 = ends[b].1.max(x);
-        }
-    }
-    // A line is at least a fifth of the page wide (not a lone word or a page number).
-    let (mut lefts, mut rights): (Vec<i32>, Vec<i32>) = ends
-        .into_iter()
-        .filter(|&(l, r)| r > l && r - l >= w as i32 / 5)
-        .unzip();
-    if lefts.len() < 4 {
-        return None;
-    }
-    let spread = |v: &mut Vec<i32>| {
-        v.sort_unstable();
-        let n = v.len();
-        v[(3 * n) / 4] - v[n / 4]
-    };
-    let (sl, sr) = (spread(&mut lefts), spread(&mut rights));
-    // One side steady (within a thirtieth of the page, or a third of the other's spread),
-    // the other at least three times as spread and ragged by more than a twentieth.
-    let steady = w as i32 / 30;
-    let ragged = w as i32 / 20;
-    if sl <= steady.max(sr / 3) && sr >= ragged && sr >= 3 * sl.max(1) {
-        Some(false)
-    } else if sr <= steady.max(sl / 3) && sl >= ragged && sl >= 3 * sr.max(1) {
-        Some(true)
-    } else {
-        None
+/// What the handwriting says: its lines' alignment, and where it sits on lined paper; one
+/// alone, or both agreeing.
+fn text_upside_down(img: &GrayImage, frame_rows: &[u32], margin: &[bool]) -> Option<bool> {
+    let writing = writing::writing(img, frame_rows, margin)?;
+    match (
+        writing::text_alignment(img, &writing),
+        writing::text_on_lines(img, &writing),
+    ) {
+        (Some(a), Some(b)) if a != b => None,
+        (Some(a), _) | (None, Some(a)) => Some(a),
+        (None, None) => None,
     }
 }
 

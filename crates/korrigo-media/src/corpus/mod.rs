@@ -16,13 +16,24 @@ use crate::synth::{self, Encoding, PageStyle, Paper};
 pub struct PageVariant {
     pub name: &'static str,
     pub style: PageStyle,
-    /// Index into [`synth::handwriting_fonts`] (None: DejaVu Sans, the printed look).
-    pub font: Option<usize>,
+    /// The hand the page is written in.
+    pub font: Hand,
     pub dpi: u32,
     /// Maximum skew, degrees either way.
     pub skew_deg: f32,
     /// Not used while tuning: these variants report.
     pub held_out: bool,
+}
+
+/// A page's hand.
+#[derive(Clone, Copy, Debug)]
+pub enum Hand {
+    /// DejaVu Sans, the printed look.
+    Printed,
+    /// One of [`synth::handwriting_fonts`], the hands the checks were built with.
+    Tuning(usize),
+    /// One of [`synth::held_out_handwriting_fonts`], never looked at while building them.
+    HeldOut(usize),
 }
 
 fn style(paper: Paper, margin: bool, margin_ink: u8, line_end: (f32, f32)) -> PageStyle {
@@ -35,9 +46,10 @@ fn style(paper: Paper, margin: bool, margin_ink: u8, line_end: (f32, f32)) -> Pa
     }
 }
 
-/// The orientation corpus: two variants to tune on, seven held out. The last one writes every
-/// line to the page's edge with no margin line: nothing tells its orientation, and it must be
-/// flagged, never turned wrong.
+/// The orientation corpus: two variants to tune on, eleven held out. Four write every line to
+/// the page's edge with no margin line: on lined paper the writing's place on the ruling tells
+/// (the last four variants came after that clue was built, in hands it never saw); on squared
+/// paper nothing does, and the page must be flagged, never turned wrong.
 pub fn orientation_variants() -> Vec<PageVariant> {
     let v = |name, style, font, dpi, skew_deg, held_out| PageVariant {
         name,
@@ -52,7 +64,7 @@ pub fn orientation_variants() -> Vec<PageVariant> {
         v(
             "lined, grey margin, dkg, 150 dpi, 1°",
             style(Paper::Lined, true, 120, usual),
-            Some(0),
+            Hand::Tuning(0),
             150,
             1.0,
             false,
@@ -60,7 +72,7 @@ pub fn orientation_variants() -> Vec<PageVariant> {
         v(
             "squared, no margin, dkg, 150 dpi, 1°",
             style(Paper::Squared, false, 0, usual),
-            Some(0),
+            Hand::Tuning(0),
             150,
             1.0,
             false,
@@ -68,7 +80,7 @@ pub fn orientation_variants() -> Vec<PageVariant> {
         v(
             "Seyès, red margin, Breip, 200 dpi, 2°",
             style(Paper::Seyes, true, 150, usual),
-            Some(1),
+            Hand::Tuning(1),
             200,
             2.0,
             true,
@@ -76,7 +88,7 @@ pub fn orientation_variants() -> Vec<PageVariant> {
         v(
             "plain, no margin, Humor, 150 dpi, 2°",
             style(Paper::Plain, false, 0, usual),
-            Some(2),
+            Hand::Tuning(2),
             150,
             2.0,
             true,
@@ -84,7 +96,7 @@ pub fn orientation_variants() -> Vec<PageVariant> {
         v(
             "lined, no margin, Breip, 300 dpi, 3°",
             style(Paper::Lined, false, 0, usual),
-            Some(1),
+            Hand::Tuning(1),
             300,
             3.0,
             true,
@@ -92,7 +104,7 @@ pub fn orientation_variants() -> Vec<PageVariant> {
         v(
             "Seyès, no margin, Humor, 150 dpi, 1°",
             style(Paper::Seyes, false, 0, usual),
-            Some(2),
+            Hand::Tuning(2),
             150,
             1.0,
             true,
@@ -100,7 +112,7 @@ pub fn orientation_variants() -> Vec<PageVariant> {
         v(
             "squared, grey margin, printed, 200 dpi, 2°",
             style(Paper::Squared, true, 120, usual),
-            None,
+            Hand::Printed,
             200,
             2.0,
             true,
@@ -108,7 +120,7 @@ pub fn orientation_variants() -> Vec<PageVariant> {
         v(
             "lined, red margin, short lines, Humor, 150 dpi, 2°",
             style(Paper::Lined, true, 150, (60.0, 195.0)),
-            Some(2),
+            Hand::Tuning(2),
             150,
             2.0,
             true,
@@ -116,7 +128,40 @@ pub fn orientation_variants() -> Vec<PageVariant> {
         v(
             "lined, no margin, lines to the edge, Breip, 150 dpi, 1°",
             style(Paper::Lined, false, 0, (188.0, 195.0)),
-            Some(1),
+            Hand::Tuning(1),
+            150,
+            1.0,
+            true,
+        ),
+        // Added once the ruling's clue was built, with hands it never saw.
+        v(
+            "lined, no margin, lines to the edge, Kristi, 200 dpi, 2°",
+            style(Paper::Lined, false, 0, (188.0, 195.0)),
+            Hand::HeldOut(1),
+            200,
+            2.0,
+            true,
+        ),
+        v(
+            "lined, no margin, lines to the edge, Klee, 300 dpi, 3°",
+            style(Paper::Lined, false, 0, (188.0, 195.0)),
+            Hand::HeldOut(3),
+            300,
+            3.0,
+            true,
+        ),
+        v(
+            "lined, grey margin, Comic Neue, 150 dpi, 2°",
+            style(Paper::Lined, true, 120, (120.0, 195.0)),
+            Hand::HeldOut(0),
+            150,
+            2.0,
+            true,
+        ),
+        v(
+            "squared, no margin, lines to the edge, Dancing Script, 150 dpi, 1°",
+            style(Paper::Squared, false, 0, (188.0, 195.0)),
+            Hand::HeldOut(2),
             150,
             1.0,
             true,
@@ -126,8 +171,15 @@ pub fn orientation_variants() -> Vec<PageVariant> {
 
 /// One body page of a variant as the scanner gives it (JPEG), upright or turned.
 pub fn body_page(v: &PageVariant, seed: u64, upside_down: bool) -> Vec<u8> {
-    let fonts = synth::handwriting_fonts();
-    let hand = v.font.and_then(|i| fonts.get(i));
+    let fonts = match v.font {
+        Hand::Printed => vec![],
+        Hand::Tuning(_) => synth::handwriting_fonts(),
+        Hand::HeldOut(_) => synth::held_out_handwriting_fonts(),
+    };
+    let hand = match v.font {
+        Hand::Printed => None,
+        Hand::Tuning(i) | Hand::HeldOut(i) => fonts.get(i),
+    };
     let page = synth::a4_page_styled(v.dpi, None, 30, seed, hand, &v.style);
     let page = if upside_down {
         raster::rotate(&page, 180)
@@ -298,14 +350,14 @@ mod tests {
     use super::*;
 
     /// Every variant: no page turned the wrong way; the variants whose lines show a steady
-    /// left edge or a margin line decided on every page; the page written edge to edge
-    /// without a margin flagged rather than guessed.
+    /// left edge, a margin line or lined paper decided on every page; the squared page written
+    /// edge to edge without a margin flagged rather than guessed.
     #[test]
     fn body_pages_are_turned_right_on_every_paper() {
         for v in orientation_variants() {
             let (s, _) = score_orientation(&v, 8, 11).unwrap();
             assert_eq!(s.wrong, 0, "{}: {s:?}", v.name);
-            if v.name.contains("to the edge") {
+            if v.name.starts_with("squared, no margin, lines to the edge") {
                 assert!(s.unsure >= 6, "{}: {s:?}", v.name);
             } else {
                 assert_eq!(s.right, s.pages, "{}: {s:?}", v.name);
