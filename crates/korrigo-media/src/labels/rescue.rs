@@ -155,7 +155,7 @@ fn read_through(dark: &[bool], stroke: &[bool], mask: u16, least: usize) -> Opti
     let erased = covered.map(|c| c >= least);
     // Blocks de-interleaved: data codewords alternate, then the error-correction ones.
     let mut data = Vec::with_capacity(BLOCKS * BLOCK_DATA);
-    let mut blocks = vec![Vec::with_capacity(BLOCK_LEN); BLOCKS];
+    let mut blocks = vec![Vec::new(); BLOCKS];
     let mut erasures = vec![Vec::new(); BLOCKS];
     for (b, block) in blocks.iter_mut().enumerate() {
         for j in 0..BLOCK_LEN {
@@ -329,7 +329,7 @@ mod tests {
             stroke(&mut dark, 0.0, 0.5, 1.0);
             for m in dark.iter_mut() {
                 seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-                if (seed >> 16) % 3 == 0 {
+                if (seed >> 16).is_multiple_of(3) {
                     *m = !*m;
                 }
             }
