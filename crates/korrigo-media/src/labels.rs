@@ -192,11 +192,12 @@ pub fn labels_pdf(groups: &[Vec<Label>], skip: usize, hint: &str) -> Result<Vec<
 /// The detector wants modules of about 4 to 8 pixels with soft edges: the image is tried as it
 /// is, then at twice its size for a coarse scan (150 dpi: modules of 5 pixels, jagged by a
 /// turn) or half for a fine one (300 dpi: modules of 10 pixels with their speckles), then
-/// that size slightly blurred (a bilevel scan's staircase edges). A code seen but not decoded
-/// (its format sampled a pixel off) is tried at a few more sizes; an image with no code at all
-/// costs only those three tries.
+/// that size slightly blurred (a bilevel scan's staircase edges), then at about 300 dpi made
+/// black and white against each neighbourhood's mean (a blurred scan). A code seen but not
+/// decoded (its format sampled a pixel off) is tried at a few more sizes, as is a
+/// black-and-white header; any other image with no code at all costs only those four tries.
 pub fn read_label(img: &GrayImage) -> Option<String> {
-    let at = |f: f32, soft: bool| {
+    let at = |f: f32, prep: Prep| {
         let sized = if f == 1.0 {
             img.clone()
         } else if f > 1.0 {
@@ -204,20 +205,32 @@ pub fn read_label(img: &GrayImage) -> Option<String> {
         } else {
             crate::raster::resize_to_width(img, (img.width() as f32 * f).round() as u32)
         };
-        read_label_at(&if soft {
-            crate::raster::blur3(&sized)
-        } else {
-            sized
+        read_label_at(&match prep {
+            Prep::Plain => sized,
+            Prep::Soft => crate::raster::blur3(&sized),
         })
     };
     let alt = if img.width() < 2000 { 2.0 } else { 0.5 };
     let mut seen = false;
-    for (f, soft) in [(1.0, false), (alt, false), (alt, true)] {
-        match at(f, soft) {
+    for (f, prep) in [(1.0, Prep::Plain), (alt, Prep::Plain), (alt, Prep::Soft)] {
+        match at(f, prep) {
             Found::Token(t) => return Some(t),
             Found::Unreadable => seen = true,
             Found::Nothing => {}
         }
+    }
+    // Then thresholded by the neighbourhood's mean at about 300 dpi (a blurred scan, whose
+    // finder patterns' one-module white ring a blur and a JPEG fill in).
+    let fine = 2480.0 / img.width() as f32;
+    let sized = if fine > 1.05 {
+        crate::raster::enlarge(img, fine)
+    } else {
+        img.clone()
+    };
+    match read_label_at_local(&sized) {
+        Found::Token(t) => return Some(t),
+        Found::Unreadable => seen = true,
+        Found::Nothing => {}
     }
     // A black-and-white scan's staircase edges can hide the finder patterns at the sizes tried
     // so far: such a header is looked at a few more sizes, a cost only black-and-white
@@ -226,20 +239,28 @@ pub fn read_label(img: &GrayImage) -> Option<String> {
         return None;
     }
     [
-        (0.75, true),
-        (1.5, true),
-        (1.25, false),
-        (0.6, false),
-        (1.25, true),
-        (0.4, false),
-        (1.1, true),
+        (0.75, Prep::Soft),
+        (1.5, Prep::Soft),
+        (1.25, Prep::Plain),
+        (0.6, Prep::Plain),
+        (1.25, Prep::Soft),
+        (0.4, Prep::Plain),
+        (1.1, Prep::Soft),
     ]
     .into_iter()
     .filter(|(f, _)| (800.0..=3000.0).contains(&(img.width() as f32 * f)))
-    .find_map(|(f, soft)| match at(f, soft) {
+    .find_map(|(f, prep)| match at(f, prep) {
         Found::Token(t) => Some(t),
         _ => None,
     })
+}
+
+/// How an image is prepared for one try of the detector.
+#[derive(Clone, Copy)]
+enum Prep {
+    Plain,
+    /// Slightly blurred: a bilevel scan's staircase edges softened.
+    Soft,
 }
 
 /// Whether an image is black and white (a bilevel scan, JPEG's ringing aside): almost no
@@ -262,13 +283,44 @@ pub(crate) enum Found {
     Nothing,
 }
 
+/// One try of the QR detector on an image made black and white by comparing each pixel with
+/// the mean of the 33 × 33 pixels around it (a module's ring a few pixels wide at 300 dpi).
+fn read_label_at_local(g: &GrayImage) -> Found {
+    const R: i64 = 16;
+    let (w, h) = (g.width() as usize, g.height() as usize);
+    // Sums of the pixels above and left of each point, one row and column of zeros first.
+    let mut sums = vec![0u64; (w + 1) * (h + 1)];
+    for y in 0..h {
+        let mut row = 0u64;
+        for x in 0..w {
+            row += u64::from(g.as_raw()[y * w + x]);
+            sums[(y + 1) * (w + 1) + x + 1] = sums[y * (w + 1) + x + 1] + row;
+        }
+    }
+    let mut prepared = rqrr::PreparedImage::prepare_from_bitmap(w, h, |x, y| {
+        let clamp = |v: i64, n: usize| v.clamp(0, n as i64) as usize;
+        let (x0, x1) = (clamp(x as i64 - R, w), clamp(x as i64 + R + 1, w));
+        let (y0, y1) = (clamp(y as i64 - R, h), clamp(y as i64 + R + 1, h));
+        let sum = sums[y1 * (w + 1) + x1] + sums[y0 * (w + 1) + x0]
+            - sums[y0 * (w + 1) + x1]
+            - sums[y1 * (w + 1) + x0];
+        let mean = sum as f32 / ((x1 - x0) * (y1 - y0)) as f32;
+        f32::from(g.as_raw()[y * w + x]) < mean - 8.0
+    });
+    found(&prepared.detect_grids())
+}
+
 /// One try of the QR detector on an image as it is.
 pub(crate) fn read_label_at(g: &GrayImage) -> Found {
     let (w, h) = (g.width() as usize, g.height() as usize);
     let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| {
         g.get_pixel(x as u32, y as u32).0[0]
     });
-    let grids = prepared.detect_grids();
+    found(&prepared.detect_grids())
+}
+
+/// What the grids a detector found hold.
+fn found<G: rqrr::BitGrid>(grids: &[rqrr::Grid<G>]) -> Found {
     if grids.is_empty() {
         return Found::Nothing;
     }
