@@ -284,7 +284,7 @@ pub(crate) enum Found {
 }
 
 /// One try of the QR detector on an image made black and white by comparing each pixel with
-/// the mean of the 33 × 33 pixels around it (a module's ring a few pixels wide at 300 dpi).
+/// the mean of the 33 × 33 pixels around it (three modules across at 300 dpi).
 fn read_label_at_local(g: &GrayImage) -> Found {
     const R: i64 = 16;
     let (w, h) = (g.width() as usize, g.height() as usize);
