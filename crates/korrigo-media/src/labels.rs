@@ -222,12 +222,12 @@ pub fn read_label(img: &GrayImage) -> Option<String> {
     // Then thresholded by the neighbourhood's mean at about 300 dpi (a blurred scan, whose
     // finder patterns' one-module white ring a blur and a JPEG fill in).
     let fine = 2480.0 / img.width() as f32;
-    let sized = if fine > 1.05 {
-        crate::raster::enlarge(img, fine)
+    let local = if fine > 1.05 {
+        read_label_at_local(&crate::raster::enlarge(img, fine))
     } else {
-        img.clone()
+        read_label_at_local(img)
     };
-    match read_label_at_local(&sized) {
+    match local {
         Found::Token(t) => return Some(t),
         Found::Unreadable => seen = true,
         Found::Nothing => {}

@@ -128,6 +128,7 @@ pub(super) fn rescue(grid: &dyn BitGrid) -> Option<String> {
     }
     // The mask as the format says, first; a stroke along row or column 8 damages both copies
     // of the format, and then each of the eight masks is tried (our codes are all level H).
+    let modules = data_modules();
     let copy = SimpleGrid::from_func(SIZE, |x, y| dark[y * SIZE + x]);
     let read = match Grid::new(copy).get_raw_data() {
         Ok((meta, _)) if meta.ecc_level == LEVEL_H => Some(meta.mask),
@@ -135,16 +136,24 @@ pub(super) fn rescue(grid: &dyn BitGrid) -> Option<String> {
     };
     read.into_iter()
         .chain((0..8).filter(|&m| Some(m) != read))
-        .find_map(|mask| (1..=4).find_map(|least| read_through(&dark, &stroke, mask, least)))
+        .find_map(|mask| {
+            (1..=4).find_map(|least| read_through(&modules, &dark, &stroke, mask, least))
+        })
 }
 
-/// The text of the code whose modules are `dark` with `mask`, the codewords with at least
-/// `least` of their eight modules under `stroke` taken as erasures. Erasing a codeword the
+/// The text of the code whose modules are `dark` (its data modules, in reading order, are
+/// `modules`) with `mask`, the codewords with at least `least` of their eight modules under
+/// `stroke` taken as erasures. Erasing a codeword the
 /// stroke left right wastes one correction: a codeword barely touched is often right (the
 /// module under the stroke was dark already), so fewer erasures are tried too.
-fn read_through(dark: &[bool], stroke: &[bool], mask: u16, least: usize) -> Option<String> {
+fn read_through(
+    modules: &[(usize, usize)],
+    dark: &[bool],
+    stroke: &[bool],
+    mask: u16,
+    least: usize,
+) -> Option<String> {
     // The raw codewords, interleaved as read, and how many modules of each the stroke covers.
-    let modules = data_modules();
     let mut raw = [0u8; BLOCKS * BLOCK_LEN];
     let mut covered = [0usize; BLOCKS * BLOCK_LEN];
     for (i, &(y, x)) in modules.iter().take(raw.len() * 8).enumerate() {
