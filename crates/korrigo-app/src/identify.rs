@@ -194,7 +194,7 @@ impl App {
             let pages = scans_store::pages_of_copies(c.conn(), &[copy_id])
                 .await
                 .map_err(err)?;
-            // Looking for a label costs tens of milliseconds: only where labels were printed.
+            // Labels are looked for only where they were printed (a few milliseconds a header).
             let labels = store::exam_has_labels(c.conn(), ExamId(copy.exam_id))
                 .await
                 .map_err(err)?;

@@ -195,8 +195,12 @@ pub fn labels_pdf(groups: &[Vec<Label>], skip: usize, hint: &str) -> Result<Vec<
 /// that size slightly blurred (a bilevel scan's staircase edges), then at about 300 dpi made
 /// black and white against each neighbourhood's mean (a blurred scan). A code seen but not
 /// decoded (its format sampled a pixel off) is tried at a few more sizes, as is a
-/// black-and-white header; any other image with no code at all costs only those four tries.
+/// black-and-white header. A header with no square of solid modules anywhere (see
+/// [`may_hold_code`]: most headers) is not tried at all.
 pub fn read_label(img: &GrayImage) -> Option<String> {
+    if !may_hold_code(img) {
+        return None;
+    }
     let at = |f: f32, prep: Prep| {
         let sized = if f == 1.0 {
             img.clone()
@@ -253,6 +257,84 @@ pub fn read_label(img: &GrayImage) -> Option<String> {
         Found::Token(t) => Some(t),
         _ => None,
     })
+}
+
+/// Whether a header crop (a page's width across) may hold one of our codes: somewhere a
+/// square of 12 mm, half the code's side, where a code's modules make many millimetres solid
+/// ink. Straight lines (boxes, frames, rules, a pen stroke) are not counted: a code's dark
+/// modules, masked, form no long run, while the thick boxes of a header would. Handwriting
+/// and printed text are far lighter. A header without such a square is not looked at
+/// further: most headers scanned have no label.
+pub fn may_hold_code(img: &GrayImage) -> bool {
+    code_darkness(img) >= CODE_DARKNESS
+}
+
+/// The least share of solid millimetres in a code's 12 mm square (see [`code_darkness`]).
+pub const CODE_DARKNESS: f32 = 0.25;
+
+/// The greatest share, over 12 mm squares on a 1 mm grid, of millimetres at least half of
+/// which is dark (under half the paper's shade) and not part of a straight run of 5 mm. The
+/// squares stay 15 mm from the page's sides, where a fold's shadow and punched holes are.
+pub fn code_darkness(img: &GrayImage) -> f32 {
+    // About 150 dpi is enough (a module is 5 pixels or more).
+    let small;
+    let img = if img.width() >= 2400 {
+        small = crate::raster::preview(img, 1200);
+        &small
+    } else {
+        img
+    };
+    let (w, h) = (img.width() as usize, img.height() as usize);
+    let cell = ((w as f32 / 210.0).round() as usize).max(1);
+    let (gw, gh) = (w / cell, h / cell);
+    const SIDE: usize = 12;
+    if gw < SIDE || gh < SIDE {
+        return 1.0;
+    }
+    // The paper: the shade nine pixels in ten are darker than or as dark as.
+    let mut counts = [0usize; 256];
+    img.as_raw()
+        .iter()
+        .for_each(|&p| counts[usize::from(p)] += 1);
+    let mut seen = 0;
+    let paper = (0..256)
+        .find(|&v| {
+            seen += counts[v];
+            seen * 10 >= img.as_raw().len() * 9
+        })
+        .unwrap_or(255) as u8;
+    let dark: Vec<bool> = img.as_raw().iter().map(|&p| p < paper / 2).collect();
+    let line = crate::raster::straight_runs(&dark, w, 5 * cell, 0);
+    // Solid cells, counted above and left of each cell (a row and column of zeros first).
+    let mut sums = vec![0u32; (gw + 1) * (gh + 1)];
+    for cy in 0..gh {
+        let mut row = 0u32;
+        for cx in 0..gw {
+            let mut ink = 0;
+            for y in cy * cell..(cy + 1) * cell {
+                let at = y * w + cx * cell..y * w + (cx + 1) * cell;
+                ink += dark[at.clone()]
+                    .iter()
+                    .zip(&line[at])
+                    .filter(|&(&d, &l)| d && !l)
+                    .count();
+            }
+            row += u32::from(2 * ink >= cell * cell);
+            sums[(cy + 1) * (gw + 1) + cx + 1] = sums[cy * (gw + 1) + cx + 1] + row;
+        }
+    }
+    let mut darkest = 0;
+    // 15 mm from each side, on a page as wide as A4 (a narrower image is looked at whole).
+    let side = if gw >= 2 * 15 + SIDE { 15 } else { 0 };
+    for y in 0..=gh - SIDE {
+        for x in side..=gw - SIDE - side {
+            let s = sums[(y + SIDE) * (gw + 1) + x + SIDE] + sums[y * (gw + 1) + x]
+                - sums[y * (gw + 1) + x + SIDE]
+                - sums[(y + SIDE) * (gw + 1) + x];
+            darkest = darkest.max(s);
+        }
+    }
+    darkest as f32 / (SIDE * SIDE) as f32
 }
 
 /// How an image is prepared for one try of the detector.

@@ -8,7 +8,7 @@ use image::GrayImage;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use crate::labels::{Label, read_label};
+use crate::labels::{Label, code_darkness, read_label};
 use crate::raster;
 use crate::synth::{self, Damage, SynthStudent};
 use korrigo_domain::labels::{TOKEN_ALPHABET, TOKEN_LEN};
@@ -127,6 +127,9 @@ pub struct LabelScore {
     pub wrong: usize,
     /// Time spent reading labels, milliseconds.
     pub read_ms: f64,
+    /// The least [`code_darkness`] of a header: how far above the threshold below which a
+    /// header is not looked at the faintest code was.
+    pub least_darkness: f32,
 }
 
 fn token(rng: &mut StdRng) -> String {
@@ -180,6 +183,7 @@ pub fn score_labels(v: &LabelVariant, copies: usize, seed: u64) -> LabelScore {
     let mut rng = StdRng::seed_from_u64(seed ^ 0x1abe1);
     let mut score = LabelScore {
         copies,
+        least_darkness: 1.0,
         ..LabelScore::default()
     };
     for (i, s) in students.iter().enumerate() {
@@ -190,6 +194,7 @@ pub fn score_labels(v: &LabelVariant, copies: usize, seed: u64) -> LabelScore {
             class: "TG2".into(),
         };
         let header = labelled_header(v, s, &label, seed * 10_000 + i as u64);
+        score.least_darkness = score.least_darkness.min(code_darkness(&header));
         let t = std::time::Instant::now();
         let read = read_label(&header);
         score.read_ms += t.elapsed().as_secs_f64() * 1000.0;
@@ -202,20 +207,44 @@ pub fn score_labels(v: &LabelVariant, copies: usize, seed: u64) -> LabelScore {
     score
 }
 
-/// Headers without a label (what most schools scan): `(labels wrongly found, milliseconds
-/// spent looking per copy)`. Looking must cost little and never find one.
-pub fn score_unlabelled(copies: usize, dpi: u32, seed: u64) -> (usize, f64) {
+/// What looking at headers without a label found.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Unlabelled {
+    /// Labels wrongly found: must be 0.
+    pub found: usize,
+    /// Milliseconds spent looking, per copy.
+    pub ms: f64,
+    /// The greatest [`code_darkness`] of a header (looked at further from the threshold on).
+    pub darkest: f32,
+    /// Headers dark enough to be looked at further.
+    pub looked_at: usize,
+}
+
+/// Headers without a label (what most schools scan) written by `copies` students in every
+/// header layout, scanned as `scanning` says. Looking must cost little and never find one.
+pub fn score_unlabelled(copies: usize, scanning: &super::Scanning, seed: u64) -> Unlabelled {
     let students = synth::students(copies);
-    let (mut found, mut ms) = (0, 0.0);
+    let mut out = Unlabelled::default();
     for (i, s) in students.iter().enumerate() {
         let k = seed * 10_000 + i as u64;
-        let page = synth::scanner_noise(&synth::a4_page(dpi, Some(s), 3, k), 1.5, 0.3, k);
-        let header = raster::header_crop(&page);
+        // Every header layout, filled in every way (crossed-out letters, names too long...).
+        let style = synth::PageStyle {
+            header: synth::HeaderLayout::ALL[i % synth::HeaderLayout::ALL.len()],
+            quirk: synth::Quirk::ALL[i / synth::HeaderLayout::ALL.len() % synth::Quirk::ALL.len()],
+            ..synth::PageStyle::default()
+        };
+        let page = synth::a4_page_styled(scanning.dpi, Some(s), 3, k, None, &style);
+        let skew = (k % 7) as f32 * 0.5 - 1.5;
+        let header = raster::header_crop(&super::scan(&page, scanning, skew, k));
+        let darkness = code_darkness(&header);
+        out.darkest = out.darkest.max(darkness);
+        out.looked_at += usize::from(crate::labels::may_hold_code(&header));
         let t = std::time::Instant::now();
-        found += usize::from(read_label(&header).is_some());
-        ms += t.elapsed().as_secs_f64() * 1000.0;
+        out.found += usize::from(read_label(&header).is_some());
+        out.ms += t.elapsed().as_secs_f64() * 1000.0;
     }
-    (found, ms / copies.max(1) as f64)
+    out.ms /= copies.max(1) as f64;
+    out
 }
 
 #[cfg(test)]

@@ -83,6 +83,40 @@ fn a_partly_covered_label_is_still_read_and_a_ruined_one_reads_as_none() {
 }
 
 #[test]
+fn only_headers_with_a_code_are_looked_at_further() {
+    use crate::synth::{HeaderLayout, PageStyle, Quirk, a4_page_styled};
+    // Every header layout (thick boxes and frames included), filled in every way (letters
+    // crossed out, names too long), scanned grey and black and white: no code there.
+    for (i, layout) in HeaderLayout::ALL.into_iter().enumerate() {
+        for (j, quirk) in Quirk::ALL.into_iter().enumerate() {
+            let style = PageStyle {
+                header: layout,
+                quirk,
+                ..PageStyle::default()
+            };
+            let dpi = if (i + j) % 2 == 0 { 150 } else { 300 };
+            let page = a4_page_styled(dpi, Some(&student()), 3, (i * 5 + j) as u64, None, &style);
+            let mut header = raster::header_crop(&scanner_noise(&page, 1.0, 0.3, 7));
+            assert!(!may_hold_code(&header), "{layout:?}, {quirk:?}, {dpi} dpi");
+            header
+                .pixels_mut()
+                .for_each(|p| p.0[0] = if p.0[0] < 128 { 0 } else { 255 });
+            assert!(!may_hold_code(&header), "{layout:?}, {quirk:?}, bilevel");
+        }
+    }
+    // A label, whole, torn or crossed by a pen, turned: looked at.
+    for (i, damage) in [Damage::None, Damage::TornEdge, Damage::PenStroke]
+        .into_iter()
+        .enumerate()
+    {
+        for (dpi, angle) in [(150u32, 12.0f32), (300, -8.0)] {
+            let img = scanned_header(&label(60 + i), dpi, angle, 2.0, damage, i as u64);
+            assert!(may_hold_code(&img), "{damage:?} at {dpi} dpi");
+        }
+    }
+}
+
+#[test]
 fn a_header_without_a_label_or_with_another_qr_code_has_no_token() {
     let page = a4_page(200, Some(&student()), 3, 9);
     assert_eq!(read_label(&raster::header_crop(&page)), None);

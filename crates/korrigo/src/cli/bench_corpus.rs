@@ -4,6 +4,7 @@
 //! labels scanned in many ways).
 
 use anyhow::Result;
+use korrigo_media::corpus::Scanning;
 use korrigo_media::corpus::labels::{LabelScore, label_variants, score_labels, score_unlabelled};
 use korrigo_media::corpus::{OrientationScore, orientation_variants, score_orientation};
 use std::process::ExitCode;
@@ -24,25 +25,28 @@ pub(crate) fn run(pages: usize, seed: u64) -> Result<ExitCode> {
         total.right += s.right;
         total.unsure += s.unsure;
         total.wrong += s.wrong;
+        total.by_hand += s.by_hand;
         println!(
-            "  {:<9} {:<58} right {:>3} · unsure {:>3} ({:>5.1} %) · wrong {} (margin line only: unsure {}, wrong {})",
+            "  {:<9} {:<58} right {:>3} · unsure {:>3} ({:>5.1} %) · wrong {} · by the copy's hand {:>2} (margin line only: unsure {}, wrong {})",
             if v.held_out { "held-out" } else { "tuning" },
             v.name,
             s.right,
             s.unsure,
             100.0 * s.unsure as f64 / s.pages.max(1) as f64,
             s.wrong,
+            s.by_hand,
             b.unsure,
             b.wrong
         );
     }
     for (label, t, b) in [("tuning", tuned, before[0]), ("held-out", held, before[1])] {
         println!(
-            "{label}: {} pages · right {:.1} % · unsure {:.1} % · wrong {} (margin line only: unsure {:.1} %, wrong {})",
+            "{label}: {} pages · right {:.1} % · unsure {:.1} % · wrong {} · {} decided by the copy's hand (margin line only: unsure {:.1} %, wrong {})",
             t.pages,
             100.0 * t.right as f64 / t.pages.max(1) as f64,
             100.0 * t.unsure as f64 / t.pages.max(1) as f64,
             t.wrong,
+            t.by_hand,
             100.0 * b.unsure as f64 / b.pages.max(1) as f64,
             b.wrong
         );
@@ -62,13 +66,14 @@ pub(crate) fn labels(copies: usize, seed: u64) -> Result<ExitCode> {
         t.wrong += s.wrong;
         t.read_ms += s.read_ms;
         println!(
-            "  {:<9} {:<48} read right {:>3} · missed {:>2} · wrong {} · {:>3.0} ms per copy",
+            "  {:<9} {:<48} read right {:>3} · missed {:>2} · wrong {} · {:>3.0} ms per copy · faintest code {:.2}",
             if v.held_out { "held-out" } else { "tuning" },
             v.name,
             s.right,
             s.missed,
             s.wrong,
-            s.read_ms / s.copies.max(1) as f64
+            s.read_ms / s.copies.max(1) as f64,
+            s.least_darkness
         );
     }
     for (name, t) in [("tuning", totals[0]), ("held-out", totals[1])] {
@@ -81,11 +86,34 @@ pub(crate) fn labels(copies: usize, seed: u64) -> Result<ExitCode> {
         );
     }
     let mut found_on_plain = 0;
-    for dpi in [150, 300] {
-        let (found, ms) = score_unlabelled(copies, dpi, seed);
-        found_on_plain += found;
+    let plain = |dpi| Scanning {
+        dpi,
+        jpeg: Some(75),
+        ..Scanning::default()
+    };
+    let bilevel = Scanning {
+        bilevel: true,
+        jpeg: None,
+        ..plain(150)
+    };
+    for (name, scanning) in [
+        ("150 dpi, JPEG 75", plain(150)),
+        ("300 dpi, JPEG 75", plain(300)),
+        ("150 dpi bilevel", bilevel),
+        (
+            "200 dpi, fold's shadow, punched, blurred, JPEG 40",
+            Scanning::bad(),
+        ),
+    ] {
+        let u = score_unlabelled(copies, &scanning, seed);
+        found_on_plain += u.found;
         println!(
-            "headers without a label at {dpi} dpi: {found} label found (must be 0) · {ms:.0} ms per copy spent looking"
+            "headers without a label, {name}: {} label found (must be 0) · {} of {copies} dark enough to look for a code (darkest {:.2}, threshold {:.2}) · {:.1} ms per copy spent looking",
+            u.found,
+            u.looked_at,
+            u.darkest,
+            korrigo_media::labels::CODE_DARKNESS,
+            u.ms
         );
     }
     Ok(
