@@ -19,6 +19,7 @@ both_backends!(
     a4_batch_becomes_copies_with_provenance,
     a3_batch_groups_by_headers,
     a3_verso_turns_with_its_recto,
+    pages_written_to_the_edge_turn_by_their_writers_hand,
     same_file_twice_waits_for_a_decision,
     bad_files_leave_nothing_behind,
     killed_worker_is_resumed_to_the_same_result,
@@ -203,6 +204,72 @@ async fn a3_verso_turns_with_its_recto(w: Which) {
                 .all(|p| !p.flags.contains(&"unsure_orientation")),
             "copy {i}: the recto's header decides for the whole sheet: {:?}",
             c.pages.iter().map(|p| &p.flags).collect::<Vec<_>>()
+        );
+    }
+    e.done().await;
+}
+
+async fn pages_written_to_the_edge_turn_by_their_writers_hand(w: Which) {
+    let e = env(w).await;
+    let exam = e.exam("a4:3").await;
+    // Two copies of a header page and two body pages, written from edge to edge on plain
+    // paper without a margin line: nothing on a body page tells which way up it is, but the
+    // hand's ink above and below its lines, learnt on the header page, does.
+    let style = synth::PageStyle {
+        paper: synth::Paper::Plain,
+        margin: false,
+        line_end: (188.0, 195.0),
+        ..synth::PageStyle::default()
+    };
+    let fonts = synth::handwriting_fonts();
+    let class = synth::students(2);
+    // (header, turned) page by page: the second copy's header page and first body page turned.
+    let sheets = [
+        (true, false),
+        (false, false),
+        (false, true),
+        (true, true),
+        (false, true),
+        (false, false),
+    ];
+    let images: Vec<_> = sheets
+        .iter()
+        .enumerate()
+        .map(|(i, &(header, turned))| {
+            let student = header.then(|| &class[i / 3]);
+            let page =
+                synth::a4_page_styled(150, student, 30, 40 + i as u64, fonts.first(), &style);
+            let page = if turned {
+                korrigo_media::raster::rotate(&page, 180)
+            } else {
+                page
+            };
+            synth::encode(
+                &synth::scanner_noise(&page, 0.8, 0.3, i as u64),
+                Encoding::Jpeg,
+            )
+        })
+        .collect();
+    let path = e.file("bord-a-bord.pdf", &synth::pdf_of_images(&images, 150));
+    let id = e.import(exam, &path, None).await.unwrap();
+    e.run().await;
+    let b = e.batch(id).await;
+    assert_eq!(b.status.as_str(), "done", "{:?}", b.error);
+    assert_eq!(b.pages_flagged, 0, "no page left to look at");
+    let list = e.copies(exam).await;
+    assert_eq!(list.items.len(), 2);
+    for (i, c) in list.items.iter().enumerate() {
+        let rotations: Vec<i64> = c.pages.iter().map(|p| p.rotation).collect();
+        let expected: Vec<i64> = sheets[i * 3..i * 3 + 3]
+            .iter()
+            .map(|&(_, turned)| if turned { 180 } else { 0 })
+            .collect();
+        assert_eq!(rotations, expected, "copy {i}");
+        assert!(
+            c.pages
+                .iter()
+                .all(|p| !p.flags.contains(&"unsure_orientation")),
+            "copy {i}"
         );
     }
     e.done().await;

@@ -5,6 +5,8 @@ use image::{DynamicImage, GrayImage, Luma};
 
 mod writing;
 
+pub use writing::{HandProfile, hand_profile, turned_by_hand, upright_hand_profile};
+
 /// Width of thumbnails, in pixels.
 pub const THUMB_WIDTH: u32 = 180;
 /// Viewer images are kept at or under this resolution.
@@ -177,7 +179,7 @@ pub(crate) fn straight_runs(dark: &[bool], w: usize, long: usize, bridge: usize)
 }
 
 /// For each row (or column), the most dark pixels found along a line through it, trying slopes
-/// of up to ±2° so that skewed scans still show their ruling and frames as lines.
+/// of up to ±3.5° so that skewed scans still show their ruling and frames as lines.
 fn line_profile(img: &GrayImage, threshold: u8, horizontal: bool) -> Vec<u32> {
     let (w, h) = img.dimensions();
     let (along, across) = if horizontal { (w, h) } else { (h, w) };
@@ -200,7 +202,8 @@ fn line_profile(img: &GrayImage, threshold: u8, horizontal: bool) -> Vec<u32> {
     let mut best = vec![0u32; across as usize];
     let mut counts = vec![0u32; across as usize];
     let mut shifts = vec![0i64; along as usize];
-    for step in -4i32..=4 {
+    // Half a degree at a time, up to 3.5° either way (scans are skewed by up to 3°).
+    for step in -7i32..=7 {
         let slope = step as f32 * 0.0087;
         for (a, s) in shifts.iter_mut().enumerate() {
             *s = (a as f32 * slope).round() as i64;

@@ -200,9 +200,17 @@ impl App {
         let status = CopyStatus::Processing
             .apply(CopyEvent::PagesReady)
             .map_err(|e| e.to_string())?;
+        // Pages nothing on them turned right, turned by their writer's hand learnt on the
+        // copy's other pages.
+        let by_hand = self.turn_by_hand(&pages, &groups).await?;
+        for &(page, rotation) in &by_hand {
+            store::set_rotation(tx.conn(), page, rotation)
+                .await
+                .map_err(err)?;
+        }
         let mut flagged: HashSet<i64> = pages
             .iter()
-            .filter(|p| p.blank || p.unsure)
+            .filter(|p| p.blank || (p.unsure && !by_hand.iter().any(|h| h.0 == p.id)))
             .map(|p| p.id)
             .collect();
         let now = now_ms();
@@ -244,6 +252,71 @@ impl App {
             "scan batch processed"
         );
         Ok(())
+    }
+
+    /// The pages of each copy whose orientation nothing on them told, turned by the hand of
+    /// the copy's writer (`(page, rotation)`): learnt on up to three of the copy's pages turned
+    /// right by their header or margin (the header page's writing below its header), then
+    /// compared with each unsure page's (see `korrigo_media::raster::turned_by_hand`). A page
+    /// the hand does not tell stays flagged.
+    async fn turn_by_hand(
+        &self,
+        pages: &[Page],
+        groups: &[rules::Group],
+    ) -> Result<Vec<(i64, i64)>, String> {
+        let mut turned = vec![];
+        for g in groups {
+            let of = |unsure: bool| {
+                g.pages
+                    .iter()
+                    .map(|&i| &pages[i])
+                    .filter(move |p| !p.blank && p.unsure == unsure)
+            };
+            if of(true).next().is_none() {
+                continue;
+            }
+            let refs: Vec<&Page> = of(false)
+                .filter(|p| p.rotation == 0 || p.rotation == 180)
+                .take(3)
+                .collect();
+            if refs.is_empty() {
+                continue;
+            }
+            let mut images = vec![];
+            for p in refs.iter().chain(of(true).collect::<Vec<_>>().iter()) {
+                let bytes = self
+                    .files
+                    .get(&p.viewer_key)
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .ok_or("a page's image is missing from the file store")?;
+                images.push((p.id, p.unsure, p.rotation as u16, p.has_header, bytes));
+            }
+            let decided = tokio::task::spawn_blocking(move || {
+                use korrigo_media::raster;
+                let profile = |bytes: &[u8]| raster::jpeg_preview(bytes, 600).ok();
+                let upright: Vec<raster::HandProfile> = images
+                    .iter()
+                    .filter(|i| !i.1)
+                    .filter_map(|(_, _, rotation, header, bytes)| {
+                        raster::upright_hand_profile(&profile(bytes)?, *rotation, *header)
+                    })
+                    .collect();
+                images
+                    .iter()
+                    .filter(|i| i.1)
+                    .filter_map(|(id, _, _, _, bytes)| {
+                        let page = raster::hand_profile(&profile(bytes)?)?;
+                        raster::turned_by_hand(&upright, page)
+                            .map(|t| (*id, if t { 180 } else { 0 }))
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .await
+            .map_err(|e| e.to_string())?;
+            turned.extend(decided);
+        }
+        Ok(turned)
     }
 
     /// After the pipeline's last failed attempt: the batch is marked failed with the reason, and

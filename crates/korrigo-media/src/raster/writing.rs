@@ -261,6 +261,144 @@ pub(crate) fn text_on_lines(img: &GrayImage, writing: &Writing) -> Option<bool> 
     }
 }
 
+/// A hand's profile on a page, as scanned: on each written line, the share of its ink above
+/// the line's core (the letters' bodies) less the share below, in -1..1, averaged over the
+/// page's lines.
+///
+/// Which side holds more depends on the hand (ascenders, capitals and accents above;
+/// descenders, and loops as long as some hands draw them, below), so the profile says nothing
+/// by itself; but one hand keeps it from page to page, and turning a page upside down turns
+/// its sign. A copy's pages turned right by their header or margin teach its writer's, which
+/// then tells the pages nothing else told (see [`turned_by_hand`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct HandProfile {
+    /// The lines' mean.
+    pub mean: f32,
+    /// Its standard error: the lines' spread over the square root of their number.
+    pub error: f32,
+}
+
+impl HandProfile {
+    /// The same page turned upside down.
+    pub fn turned(self) -> HandProfile {
+        HandProfile {
+            mean: -self.mean,
+            ..self
+        }
+    }
+
+    /// Whether the page's own lines say its side: the mean at least three standard errors
+    /// from even.
+    pub fn sure(self) -> bool {
+        self.mean.abs() >= 3.0 * self.error
+    }
+}
+
+/// The hand's profile of a page (see [`HandProfile`]); `None` below eight written lines.
+/// Made for images about 600 pixels across (3 pixels a millimetre: a preview's 1.5 blur the
+/// letters' bodies into their ascenders).
+pub fn hand_profile(img: &GrayImage) -> Option<HandProfile> {
+    let margin = vec![false; img.width() as usize];
+    let writing = writing(img, &[], &margin)?;
+    let lines = line_shares(img, &writing);
+    if lines.len() < 8 {
+        return None;
+    }
+    let n = lines.len() as f32;
+    let mean = lines.iter().sum::<f32>() / n;
+    let var = lines.iter().map(|d| (d - mean).powi(2)).sum::<f32>() / (n - 1.0);
+    Some(HandProfile {
+        mean,
+        error: (var / n).sqrt(),
+    })
+}
+
+/// The hand's profile of a page turned upright by `rotation` (0 or 180), the header's part
+/// cut off when it has one (boxes of capitals are not the hand's lines): a reference for
+/// [`turned_by_hand`].
+pub fn upright_hand_profile(img: &GrayImage, rotation: u16, header: bool) -> Option<HandProfile> {
+    let upright = super::rotate(img, rotation);
+    if !header {
+        return hand_profile(&upright);
+    }
+    let top = (upright.height() as f32 * super::HEADER_FRACTION) as u32;
+    let body = image::imageops::crop_imm(&upright, 0, top, upright.width(), upright.height() - top);
+    hand_profile(&body.to_image())
+}
+
+/// Whether a page is upside down, from its hand's profile as scanned (`page`) and the
+/// profiles of pages of the same copy once turned upright (`upright`): `Some(true)` when the
+/// page's side is the opposite of the writer's, `Some(false)` the same. The writer's pages
+/// not sure of their side (see [`HandProfile::sure`]) are left out; `None` when none is left,
+/// when those left disagree, or when the page is not sure of its own.
+pub fn turned_by_hand(upright: &[HandProfile], page: HandProfile) -> Option<bool> {
+    let mut sure = upright.iter().filter(|p| p.sure());
+    let first = sure.next()?;
+    let steady = sure.all(|p| p.mean.signum() == first.mean.signum());
+    (steady && page.sure()).then(|| page.mean.signum() != first.mean.signum())
+}
+
+/// Each written line's share of ink above its core less its share below (the core: the rows
+/// around the line's busiest holding half its ink or more; each line's reach taken halfway
+/// to its neighbours'). Lines with little ink (a word, a page number) are left out.
+fn line_shares(img: &GrayImage, writing: &Writing) -> Vec<f32> {
+    let (w, h) = img.dimensions();
+    let (_, hist) = writing.histogram((w, h));
+    let n = hist.len();
+    // Smoothed over three rows, the lines' cores are the peaks at least a third of the
+    // busiest line's, apart by at least 4 mm.
+    let smooth: Vec<u32> = (0..n)
+        .map(|r| hist[r.saturating_sub(1)] + hist[r] + hist[(r + 1).min(n - 1)])
+        .collect();
+    let top = smooth.iter().copied().max().unwrap_or(0);
+    let apart = (4.0 * w as f32 / 210.0).round() as usize;
+    let mut peaks: Vec<usize> = vec![];
+    for r in 1..n.saturating_sub(1) {
+        if smooth[r] * 3 >= top && smooth[r] >= smooth[r - 1] && smooth[r] > smooth[r + 1] {
+            match peaks.last() {
+                Some(&p) if r - p < apart => {
+                    if smooth[r] > smooth[p] {
+                        *peaks.last_mut().expect("one peak") = r;
+                    }
+                }
+                _ => peaks.push(r),
+            }
+        }
+    }
+    let mut lines: Vec<(u32, u32, u32)> = vec![];
+    for (i, &p) in peaks.iter().enumerate() {
+        // The core: the rows around the peak holding at least half its ink.
+        let half = hist[p] / 2;
+        let (mut a, mut b) = (p, p);
+        while a > 0 && hist[a - 1] >= half {
+            a -= 1;
+        }
+        while b + 1 < n && hist[b + 1] >= half {
+            b += 1;
+        }
+        // Up to halfway to the neighbouring lines' peaks (or as far as the line's pitch).
+        let up = if i > 0 {
+            (peaks[i - 1] + p) / 2
+        } else {
+            p.saturating_sub(apart)
+        };
+        let down = peaks
+            .get(i + 1)
+            .map_or((p + apart).min(n - 1), |&q| (p + q) / 2);
+        let sum = |lo: usize, hi: usize| (lo..hi).map(|r| hist[r]).sum::<u32>();
+        let (above, below) = (sum(up.min(a), a), sum(b + 1, down.max(b + 1)));
+        lines.push((above, below, above + sum(a, b + 1) + below));
+    }
+    let mut totals: Vec<u32> = lines.iter().map(|l| l.2).collect();
+    totals.sort_unstable();
+    let usual = totals.get(totals.len() / 2).copied().unwrap_or(0);
+    lines
+        .into_iter()
+        .filter(|l| l.2 > 0 && l.2 * 3 >= usual)
+        .map(|(above, below, total)| (above as f32 - below as f32) / total as f32)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -269,6 +407,11 @@ mod tests {
     /// A preview of a page written from edge to edge on `paper`, no margin line, upright or
     /// turned.
     fn page(paper: Paper, turned: bool, seed: u64) -> GrayImage {
+        page_at(paper, turned, seed, 300)
+    }
+
+    /// [`page`], its preview `width` pixels across or more.
+    fn page_at(paper: Paper, turned: bool, seed: u64, width: u32) -> GrayImage {
         let style = PageStyle {
             paper,
             margin: false,
@@ -282,7 +425,7 @@ mod tests {
         } else {
             page
         };
-        crate::raster::preview(&synth::scanner_noise(&page, 1.0, 0.3, seed), 300)
+        crate::raster::preview(&synth::scanner_noise(&page, 1.0, 0.3, seed), width)
     }
 
     fn clues(img: &GrayImage) -> (Option<bool>, Option<bool>) {
@@ -307,5 +450,32 @@ mod tests {
                 assert_eq!(clues(&page(paper, turned, 3)).1, None, "{paper:?}");
             }
         }
+    }
+
+    #[test]
+    fn a_copys_pages_turned_right_teach_its_hand_to_the_others() {
+        let sure = |mean| HandProfile { mean, error: 0.01 };
+        let unsure = |mean| HandProfile { mean, error: 0.05 };
+        // A hand with more ink above its lines: a page with more below is upside down.
+        assert_eq!(turned_by_hand(&[sure(0.06)], sure(-0.05)), Some(true));
+        assert_eq!(turned_by_hand(&[sure(0.06)], sure(0.05)), Some(false));
+        // And a hand with more below (long loops): the other way round.
+        assert_eq!(turned_by_hand(&[sure(-0.04)], sure(-0.05)), Some(false));
+        // Nothing sure to learn from, the writer's pages disagreeing, or a page not sure of
+        // its own side: nothing said.
+        assert_eq!(turned_by_hand(&[], sure(0.05)), None);
+        assert_eq!(turned_by_hand(&[unsure(0.06)], sure(0.05)), None);
+        assert_eq!(turned_by_hand(&[sure(0.06), sure(-0.06)], sure(0.05)), None);
+        assert_eq!(turned_by_hand(&[sure(0.06)], unsure(-0.05)), None);
+        // A page not sure of its side is left out of the writer's.
+        assert_eq!(
+            turned_by_hand(&[unsure(-0.04), sure(0.06)], sure(-0.05)),
+            Some(true)
+        );
+        // Measured: a written page's profile turns with the page.
+        let upright = hand_profile(&page_at(Paper::Plain, false, 4, 600)).unwrap();
+        let turned = hand_profile(&page_at(Paper::Plain, true, 4, 600)).unwrap();
+        assert!(upright.sure() && turned.sure(), "{upright:?} {turned:?}");
+        assert_eq!(turned_by_hand(&[upright], turned), Some(true));
     }
 }
