@@ -192,17 +192,21 @@ impl App {
                 .map_err(err)?;
         }
 
-        // Grouping, in one transaction with the batch's completion.
-        let mut tx = self.db.begin().await.map_err(err)?;
-        let pages = store::batch_pages(tx.conn(), id).await.map_err(err)?;
+        // The copies' pages that nothing on them turned right, turned by their writer's hand
+        // learnt on the copy's other pages: images read and measured before the grouping's
+        // transaction (only this job writes the batch's pages).
+        let pages = {
+            let mut tx = self.db.begin().await.map_err(err)?;
+            store::batch_pages(tx.conn(), id).await.map_err(err)?
+        };
         let has_header: Vec<bool> = pages.iter().map(|p| p.has_header).collect();
         let groups = rules::group(&has_header, grouping, exam.layout);
+        let by_hand = self.turn_by_hand(&pages, &groups).await?;
+        // Grouping, in one transaction with the batch's completion.
+        let mut tx = self.db.begin().await.map_err(err)?;
         let status = CopyStatus::Processing
             .apply(CopyEvent::PagesReady)
             .map_err(|e| e.to_string())?;
-        // Pages nothing on them turned right, turned by their writer's hand learnt on the
-        // copy's other pages.
-        let by_hand = self.turn_by_hand(&pages, &groups).await?;
         for &(page, rotation) in &by_hand {
             store::set_rotation(tx.conn(), page, rotation)
                 .await

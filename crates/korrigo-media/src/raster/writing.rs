@@ -288,9 +288,9 @@ impl HandProfile {
     }
 
     /// Whether the page's own lines say its side: the mean at least three standard errors
-    /// from even.
+    /// from even (and not even itself).
     pub fn sure(self) -> bool {
-        self.mean.abs() >= 3.0 * self.error
+        self.mean != 0.0 && self.mean.abs() >= 3.0 * self.error
     }
 }
 
@@ -467,6 +467,14 @@ mod tests {
         assert_eq!(turned_by_hand(&[unsure(0.06)], sure(0.05)), None);
         assert_eq!(turned_by_hand(&[sure(0.06), sure(-0.06)], sure(0.05)), None);
         assert_eq!(turned_by_hand(&[sure(0.06)], unsure(-0.05)), None);
+        // Lines all alike, and even: no side.
+        assert!(
+            !HandProfile {
+                mean: 0.0,
+                error: 0.0
+            }
+            .sure()
+        );
         // A page not sure of its side is left out of the writer's.
         assert_eq!(
             turned_by_hand(&[unsure(-0.04), sure(0.06)], sure(-0.05)),
