@@ -328,14 +328,24 @@ pub fn upright_hand_profile(img: &GrayImage, rotation: u16, header: bool) -> Opt
 
 /// Whether a page is upside down, from its hand's profile as scanned (`page`) and the
 /// profiles of pages of the same copy once turned upright (`upright`): `Some(true)` when the
-/// page's side is the opposite of the writer's, `Some(false)` the same. The writer's pages
-/// not sure of their side (see [`HandProfile::sure`]) are left out; `None` when none is left,
-/// when those left disagree, or when the page is not sure of its own.
+/// page's side is the opposite of the writer's, `Some(false)` the same. The writer's is the
+/// writer's pages taken together (their means weighted by their precision: pages not sure
+/// alone can be together); `None` when it is not sure, when one of the writer's pages is sure
+/// of the other side, or when the page is not sure of its own.
 pub fn turned_by_hand(upright: &[HandProfile], page: HandProfile) -> Option<bool> {
-    let mut sure = upright.iter().filter(|p| p.sure());
-    let first = sure.next()?;
-    let steady = sure.all(|p| p.mean.signum() == first.mean.signum());
-    (steady && page.sure()).then(|| page.mean.signum() != first.mean.signum())
+    let weight = |p: &HandProfile| 1.0 / p.error.max(1e-4).powi(2);
+    let total: f32 = upright.iter().map(weight).sum();
+    if total == 0.0 {
+        return None;
+    }
+    let writer = HandProfile {
+        mean: upright.iter().map(|p| p.mean * weight(p)).sum::<f32>() / total,
+        error: 1.0 / total.sqrt(),
+    };
+    let against = upright
+        .iter()
+        .any(|p| p.sure() && p.mean.signum() != writer.mean.signum());
+    (writer.sure() && !against && page.sure()).then(|| page.mean.signum() != writer.mean.signum())
 }
 
 /// Each written line's share of ink above its core less its share below (the core: the rows
@@ -465,6 +475,14 @@ mod tests {
         // its own side: nothing said.
         assert_eq!(turned_by_hand(&[], sure(0.05)), None);
         assert_eq!(turned_by_hand(&[unsure(0.06)], sure(0.05)), None);
+        // Pages not sure alone, sure together (two standard errors each: 2.8 together, not
+        // enough; three such pages: 3.5).
+        let weak = HandProfile {
+            mean: 0.04,
+            error: 0.02,
+        };
+        assert_eq!(turned_by_hand(&[weak, weak], sure(-0.05)), None);
+        assert_eq!(turned_by_hand(&[weak, weak, weak], sure(-0.05)), Some(true));
         assert_eq!(turned_by_hand(&[sure(0.06), sure(-0.06)], sure(0.05)), None);
         assert_eq!(turned_by_hand(&[sure(0.06)], unsure(-0.05)), None);
         // Lines all alike, and even: no side.
@@ -475,7 +493,7 @@ mod tests {
             }
             .sure()
         );
-        // A page not sure of its side is left out of the writer's.
+        // A page not sure of its side weighs little in the writer's.
         assert_eq!(
             turned_by_hand(&[unsure(-0.04), sure(0.06)], sure(-0.05)),
             Some(true)
