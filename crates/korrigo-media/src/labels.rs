@@ -305,36 +305,54 @@ pub fn code_darkness(img: &GrayImage) -> f32 {
         .unwrap_or(255) as u8;
     let dark: Vec<bool> = img.as_raw().iter().map(|&p| p < paper / 2).collect();
     let line = crate::raster::straight_runs(&dark, w, 5 * cell, 0);
-    // Solid cells, counted above and left of each cell (a row and column of zeros first).
-    let mut sums = vec![0u32; (gw + 1) * (gh + 1)];
-    for cy in 0..gh {
-        let mut row = 0u32;
-        for cx in 0..gw {
-            let mut ink = 0;
-            for y in cy * cell..(cy + 1) * cell {
-                let at = y * w + cx * cell..y * w + (cx + 1) * cell;
-                ink += dark[at.clone()]
-                    .iter()
-                    .zip(&line[at])
-                    .filter(|&(&d, &l)| d && !l)
-                    .count();
-            }
-            row += u32::from(2 * ink >= cell * cell);
-            sums[(cy + 1) * (gw + 1) + cx + 1] = sums[cy * (gw + 1) + cx + 1] + row;
+    let solid = Integral::new(gw, gh, |cx, cy| {
+        let mut ink = 0;
+        for y in cy * cell..(cy + 1) * cell {
+            let at = y * w + cx * cell..y * w + (cx + 1) * cell;
+            ink += dark[at.clone()]
+                .iter()
+                .zip(&line[at])
+                .filter(|&(&d, &l)| d && !l)
+                .count();
         }
-    }
+        u64::from(2 * ink >= cell * cell)
+    });
     let mut darkest = 0;
     // 15 mm from each side, on a page as wide as A4 (a narrower image is looked at whole).
     let side = if gw >= 2 * 15 + SIDE { 15 } else { 0 };
     for y in 0..=gh - SIDE {
         for x in side..=gw - SIDE - side {
-            let s = sums[(y + SIDE) * (gw + 1) + x + SIDE] + sums[y * (gw + 1) + x]
-                - sums[y * (gw + 1) + x + SIDE]
-                - sums[(y + SIDE) * (gw + 1) + x];
-            darkest = darkest.max(s);
+            darkest = darkest.max(solid.sum(x, y, x + SIDE, y + SIDE));
         }
     }
     darkest as f32 / (SIDE * SIDE) as f32
+}
+
+/// Sums over rectangles in constant time: the sum of the values above and left of each
+/// point, a row and a column of zeros first.
+struct Integral {
+    w: usize,
+    sums: Vec<u64>,
+}
+
+impl Integral {
+    fn new(w: usize, h: usize, value: impl Fn(usize, usize) -> u64) -> Integral {
+        let mut sums = vec![0u64; (w + 1) * (h + 1)];
+        for y in 0..h {
+            let mut row = 0;
+            for x in 0..w {
+                row += value(x, y);
+                sums[(y + 1) * (w + 1) + x + 1] = sums[y * (w + 1) + x + 1] + row;
+            }
+        }
+        Integral { w, sums }
+    }
+
+    /// The sum of the values at `x0..x1` × `y0..y1`.
+    fn sum(&self, x0: usize, y0: usize, x1: usize, y1: usize) -> u64 {
+        let at = |x: usize, y: usize| self.sums[y * (self.w + 1) + x];
+        at(x1, y1) + at(x0, y0) - at(x1, y0) - at(x0, y1)
+    }
 }
 
 /// How an image is prepared for one try of the detector.
@@ -370,23 +388,12 @@ pub(crate) enum Found {
 fn read_label_at_local(g: &GrayImage) -> Found {
     const R: i64 = 16;
     let (w, h) = (g.width() as usize, g.height() as usize);
-    // Sums of the pixels above and left of each point, one row and column of zeros first.
-    let mut sums = vec![0u64; (w + 1) * (h + 1)];
-    for y in 0..h {
-        let mut row = 0u64;
-        for x in 0..w {
-            row += u64::from(g.as_raw()[y * w + x]);
-            sums[(y + 1) * (w + 1) + x + 1] = sums[y * (w + 1) + x + 1] + row;
-        }
-    }
+    let sums = Integral::new(w, h, |x, y| u64::from(g.as_raw()[y * w + x]));
     let mut prepared = rqrr::PreparedImage::prepare_from_bitmap(w, h, |x, y| {
         let clamp = |v: i64, n: usize| v.clamp(0, n as i64) as usize;
         let (x0, x1) = (clamp(x as i64 - R, w), clamp(x as i64 + R + 1, w));
         let (y0, y1) = (clamp(y as i64 - R, h), clamp(y as i64 + R + 1, h));
-        let sum = sums[y1 * (w + 1) + x1] + sums[y0 * (w + 1) + x0]
-            - sums[y0 * (w + 1) + x1]
-            - sums[y1 * (w + 1) + x0];
-        let mean = sum as f32 / ((x1 - x0) * (y1 - y0)) as f32;
+        let mean = sums.sum(x0, y0, x1, y1) as f32 / ((x1 - x0) * (y1 - y0)) as f32;
         f32::from(g.as_raw()[y * w + x]) < mean - 8.0
     });
     found(&prepared.detect_grids())

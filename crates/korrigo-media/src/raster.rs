@@ -5,7 +5,7 @@ use image::{DynamicImage, GrayImage, Luma};
 
 mod writing;
 
-pub use writing::{HandProfile, hand_profile, turned_by_hand, upright_hand_profile};
+pub use writing::{HAND_TEACHERS, turn_by_hand};
 
 /// Width of thumbnails, in pixels.
 pub const THUMB_WIDTH: u32 = 180;

@@ -259,68 +259,62 @@ impl App {
     }
 
     /// The pages of each copy whose orientation nothing on them told, turned by the hand of
-    /// the copy's writer (`(page, rotation)`): learnt on up to three of the copy's pages turned
-    /// right by their header or margin (the header page's writing below its header), then
-    /// compared with each unsure page's (see `korrigo_media::raster::turned_by_hand`). A page
+    /// the copy's writer (`(page, rotation)`): learnt on the first of the copy's pages turned
+    /// right by their header or margin (see `korrigo_media::raster::turn_by_hand`). A page
     /// the hand does not tell stays flagged.
     async fn turn_by_hand(
         &self,
         pages: &[Page],
         groups: &[rules::Group],
     ) -> Result<Vec<(i64, i64)>, String> {
+        use korrigo_media::raster;
         let mut turned = vec![];
         for g in groups {
-            let of = |unsure: bool| {
-                g.pages
-                    .iter()
-                    .map(|&i| &pages[i])
-                    .filter(move |p| !p.blank && p.unsure == unsure)
-            };
-            if of(true).next().is_none() {
+            let (mut known, mut unsure) = (vec![], vec![]);
+            for p in g.pages.iter().map(|&i| &pages[i]).filter(|p| !p.blank) {
+                if p.unsure {
+                    unsure.push(p);
+                } else if (p.rotation == 0 || p.rotation == 180)
+                    && known.len() < raster::HAND_TEACHERS
+                {
+                    known.push(p);
+                }
+            }
+            if unsure.is_empty() || known.is_empty() {
                 continue;
             }
-            let refs: Vec<&Page> = of(false)
-                .filter(|p| p.rotation == 0 || p.rotation == 180)
-                .take(3)
-                .collect();
-            if refs.is_empty() {
-                continue;
+            let mut teachers = vec![];
+            for p in &known {
+                teachers.push((self.viewer_image(p).await?, p.rotation as u16, p.has_header));
             }
             let mut images = vec![];
-            for p in refs.iter().chain(of(true).collect::<Vec<_>>().iter()) {
-                let bytes = self
-                    .files
-                    .get(&p.viewer_key)
-                    .await
-                    .map_err(|e| e.to_string())?
-                    .ok_or("a page's image is missing from the file store")?;
-                images.push((p.id, p.unsure, p.rotation as u16, p.has_header, bytes));
+            for p in &unsure {
+                images.push(self.viewer_image(p).await?);
             }
-            let decided = tokio::task::spawn_blocking(move || {
-                use korrigo_media::raster;
-                let profile = |bytes: &[u8]| raster::jpeg_preview(bytes, 600).ok();
-                let upright: Vec<raster::HandProfile> = images
+            let said = tokio::task::spawn_blocking(move || {
+                let known: Vec<(&[u8], u16, bool)> = teachers
                     .iter()
-                    .filter(|i| !i.1)
-                    .filter_map(|(_, _, rotation, header, bytes)| {
-                        raster::upright_hand_profile(&profile(bytes)?, *rotation, *header)
-                    })
+                    .map(|(jpeg, rotation, header)| (jpeg.as_slice(), *rotation, *header))
                     .collect();
-                images
-                    .iter()
-                    .filter(|i| i.1)
-                    .filter_map(|(id, _, _, _, bytes)| {
-                        let page = raster::hand_profile(&profile(bytes)?)?;
-                        raster::turned_by_hand(&upright, page)
-                            .map(|t| (*id, if t { 180 } else { 0 }))
-                    })
-                    .collect::<Vec<_>>()
+                let unsure: Vec<&[u8]> = images.iter().map(Vec::as_slice).collect();
+                raster::turn_by_hand(&known, &unsure)
             })
             .await
             .map_err(|e| e.to_string())?;
-            turned.extend(decided);
+            turned.extend(unsure.iter().zip(said).filter_map(|(p, upside)| {
+                upside.map(|upside| (p.id, if upside { 180 } else { 0 }))
+            }));
         }
         Ok(turned)
+    }
+
+    /// A page's viewer image (a JPEG) from the file store.
+    async fn viewer_image(&self, page: &Page) -> Result<Vec<u8>, String> {
+        self.files
+            .get(&page.viewer_key)
+            .await
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| "a page's image is missing from the file store".to_string())
     }
 
     /// After the pipeline's last failed attempt: the batch is marked failed with the reason, and

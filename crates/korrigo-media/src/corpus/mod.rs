@@ -320,29 +320,30 @@ pub fn score_orientation(
         // The header page: turned one copy in two, its header deciding.
         let turned = (first / COPY_PAGES) % 2 == 1;
         let header = header_page(v, seed_of(n + first), turned);
-        let mut upright = vec![];
-        if let Some(up) = raster::analyze(&raster::jpeg_preview(&header, 300)?).upside_down() {
-            let big = raster::jpeg_preview(&header, 600)?;
-            upright.extend(raster::upright_hand_profile(
-                &big,
-                if up { 180 } else { 0 },
-                true,
-            ));
-        }
-        for (_, said, jpeg) in pages.iter().filter(|p| p.1.is_some()) {
-            let big = raster::jpeg_preview(jpeg, 600)?;
-            let rotation = if *said == Some(true) { 180 } else { 0 };
-            upright.extend(raster::upright_hand_profile(&big, rotation, false));
-        }
-        for (upside, said, jpeg) in &pages {
-            if said.is_some() {
-                now.add(*upside, *said);
-                continue;
-            }
-            let profile = raster::hand_profile(&raster::jpeg_preview(jpeg, 600)?);
-            let by_hand = profile.and_then(|p| raster::turned_by_hand(&upright, p));
-            now.by_hand += usize::from(by_hand.is_some());
-            now.add(*upside, by_hand);
+        // As the pipeline does: the copy's pages turned right teach the hand, the header
+        // page first.
+        let rotation = |upside: bool| if upside { 180 } else { 0 };
+        let header_side = raster::analyze(&raster::jpeg_preview(&header, 300)?).upside_down();
+        let known: Vec<(&[u8], u16, bool)> = header_side
+            .map(|up| (header.as_slice(), rotation(up), true))
+            .into_iter()
+            .chain(pages.iter().filter_map(|(_, said, jpeg)| {
+                said.map(|up| (jpeg.as_slice(), rotation(up), false))
+            }))
+            .collect();
+        let unsure: Vec<&[u8]> = pages
+            .iter()
+            .filter(|p| p.1.is_none())
+            .map(|p| p.2.as_slice())
+            .collect();
+        let mut by_hand = raster::turn_by_hand(&known, &unsure).into_iter();
+        for (upside, said, _) in &pages {
+            let said = said.or_else(|| {
+                let hand = by_hand.next().flatten();
+                now.by_hand += usize::from(hand.is_some());
+                hand
+            });
+            now.add(*upside, said);
         }
     }
     Ok((now, margin_only))

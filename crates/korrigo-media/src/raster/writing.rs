@@ -261,6 +261,30 @@ pub(crate) fn text_on_lines(img: &GrayImage, writing: &Writing) -> Option<bool> 
     }
 }
 
+/// How many of a copy's pages turned right teach [`turn_by_hand`] its writer's hand: the
+/// first ones, the header page first.
+pub const HAND_TEACHERS: usize = 3;
+
+/// For each of a copy's pages nothing on them turned right (`unsure`, JPEG images as
+/// scanned), whether its writer's hand says it is upside down (`Some(true)`), upright
+/// (`Some(false)`) or nothing: the hand learnt on the first [`HAND_TEACHERS`] of the copy's
+/// pages turned right (`known`: each JPEG image with the rotation that shows it upright and
+/// whether it has the name header), each image read at about 600 pixels across.
+pub fn turn_by_hand(known: &[(&[u8], u16, bool)], unsure: &[&[u8]]) -> Vec<Option<bool>> {
+    let read = |jpeg: &[u8]| super::jpeg_preview(jpeg, 600).ok();
+    let upright: Vec<HandProfile> = known
+        .iter()
+        .take(HAND_TEACHERS)
+        .filter_map(|&(jpeg, rotation, header)| {
+            upright_hand_profile(&read(jpeg)?, rotation, header)
+        })
+        .collect();
+    unsure
+        .iter()
+        .map(|jpeg| turned_by_hand(&upright, hand_profile(&read(jpeg)?)?))
+        .collect()
+}
+
 /// A hand's profile on a page, as scanned: on each written line, the share of its ink above
 /// the line's core (the letters' bodies) less the share below, in -1..1, averaged over the
 /// page's lines.
@@ -271,25 +295,17 @@ pub(crate) fn text_on_lines(img: &GrayImage, writing: &Writing) -> Option<bool> 
 /// its sign. A copy's pages turned right by their header or margin teach its writer's, which
 /// then tells the pages nothing else told (see [`turned_by_hand`]).
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct HandProfile {
+pub(crate) struct HandProfile {
     /// The lines' mean.
-    pub mean: f32,
+    pub(crate) mean: f32,
     /// Its standard error: the lines' spread over the square root of their number.
-    pub error: f32,
+    pub(crate) error: f32,
 }
 
 impl HandProfile {
-    /// The same page turned upside down.
-    pub fn turned(self) -> HandProfile {
-        HandProfile {
-            mean: -self.mean,
-            ..self
-        }
-    }
-
     /// Whether the page's own lines say its side: the mean at least three standard errors
     /// from even (and not even itself).
-    pub fn sure(self) -> bool {
+    fn sure(self) -> bool {
         self.mean != 0.0 && self.mean.abs() >= 3.0 * self.error
     }
 }
@@ -297,7 +313,7 @@ impl HandProfile {
 /// The hand's profile of a page (see [`HandProfile`]); `None` below eight written lines.
 /// Made for images about 600 pixels across (3 pixels a millimetre: a preview's 1.5 blur the
 /// letters' bodies into their ascenders).
-pub fn hand_profile(img: &GrayImage) -> Option<HandProfile> {
+fn hand_profile(img: &GrayImage) -> Option<HandProfile> {
     let margin = vec![false; img.width() as usize];
     let writing = writing(img, &[], &margin)?;
     let lines = line_shares(img, &writing);
@@ -316,7 +332,7 @@ pub fn hand_profile(img: &GrayImage) -> Option<HandProfile> {
 /// The hand's profile of a page turned upright by `rotation` (0 or 180), the header's part
 /// cut off when it has one (boxes of capitals are not the hand's lines): a reference for
 /// [`turned_by_hand`].
-pub fn upright_hand_profile(img: &GrayImage, rotation: u16, header: bool) -> Option<HandProfile> {
+fn upright_hand_profile(img: &GrayImage, rotation: u16, header: bool) -> Option<HandProfile> {
     let upright = super::rotate(img, rotation);
     if !header {
         return hand_profile(&upright);
@@ -332,7 +348,7 @@ pub fn upright_hand_profile(img: &GrayImage, rotation: u16, header: bool) -> Opt
 /// writer's pages taken together (their means weighted by their precision: pages not sure
 /// alone can be together); `None` when it is not sure, when one of the writer's pages is sure
 /// of the other side, or when the page is not sure of its own.
-pub fn turned_by_hand(upright: &[HandProfile], page: HandProfile) -> Option<bool> {
+fn turned_by_hand(upright: &[HandProfile], page: HandProfile) -> Option<bool> {
     let weight = |p: &HandProfile| 1.0 / p.error.max(1e-4).powi(2);
     let total: f32 = upright.iter().map(weight).sum();
     if total == 0.0 {
