@@ -8,6 +8,8 @@
 #   fonts-comic-neue, fonts-kristi, fonts-dancingscript, fonts-klee, fonts-cabinsketch: more
 #     hands, held out from tuning, for the identification corpus (korrigo bench identify
 #     --corpus);
+#   fonts-bwht, fonts-femkeklaver, fonts-rufscript, fonts-kaushanscript: hands added after the
+#     orientation's clues of the writer's hand were built (korrigo bench orientation);
 #   chromium, chromium-driver: headless browser for the end-to-end tests only;
 #   poppler-utils: pdftotext, for the tests that read the text of the final PDFs back.
 set -euo pipefail
@@ -16,7 +18,8 @@ need=()
 pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed" || need+=("$1"); }
 for p in tesseract-ocr tesseract-ocr-fra libtesseract-dev libleptonica-dev clang libclang-dev \
          fonts-dkg-handwriting fonts-breip fonts-humor-sans fonts-comic-neue fonts-kristi \
-         fonts-dancingscript fonts-klee fonts-cabinsketch chromium chromium-driver poppler-utils; do
+         fonts-dancingscript fonts-klee fonts-cabinsketch fonts-bwht fonts-femkeklaver \
+         fonts-rufscript fonts-kaushanscript chromium chromium-driver poppler-utils; do
   pkg "$p"
 done
 

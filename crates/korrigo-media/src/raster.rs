@@ -3,9 +3,10 @@
 
 use image::{DynamicImage, GrayImage, Luma};
 
+mod hand;
 mod writing;
 
-pub use writing::{HAND_TEACHERS, turn_by_hand};
+pub use hand::{HAND_TEACHERS, turn_by_hand};
 
 /// Width of thumbnails, in pixels.
 pub const THUMB_WIDTH: u32 = 180;

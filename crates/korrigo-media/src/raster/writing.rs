@@ -16,7 +16,7 @@ const RULING_CONTRAST: u8 = 12;
 pub(crate) struct Writing {
     /// Pixels of ink, as (x, y): clearly darker than the paper, less the long straight runs
     /// (ruling, grid, margin, frames).
-    ink: Vec<(i32, i32)>,
+    pub(super) ink: Vec<(i32, i32)>,
     /// The lines' slope (the page's skew), as dy / dx.
     slope: f32,
     /// The paper's shade.
@@ -27,7 +27,7 @@ pub(crate) struct Writing {
 
 impl Writing {
     /// The row of `(x, y)` once the page's skew is taken out.
-    fn row(&self, x: i32, y: i32) -> i32 {
+    pub(super) fn row(&self, x: i32, y: i32) -> i32 {
         y - (x as f32 * self.slope).round() as i32
     }
 }
@@ -89,7 +89,7 @@ pub(crate) fn writing(img: &GrayImage, frame_rows: &[u32], margin: &[bool]) -> O
 impl Writing {
     /// The ink's rows once the skew is taken out, counted: `(pad, counts)`, row `r` of the
     /// page at `counts[r + pad]` (a skewed row can fall above the page's first).
-    fn histogram(&self, (w, h): (u32, u32)) -> (i32, Vec<u32>) {
+    pub(super) fn histogram(&self, (w, h): (u32, u32)) -> (i32, Vec<u32>) {
         let pad = (w as f32 * 0.08) as i32;
         let mut counts = vec![0u32; (h as i32 + 2 * pad) as usize];
         for &(x, y) in &self.ink {
@@ -261,172 +261,8 @@ pub(crate) fn text_on_lines(img: &GrayImage, writing: &Writing) -> Option<bool> 
     }
 }
 
-/// How many of a copy's pages turned right teach [`turn_by_hand`] its writer's hand: the
-/// first ones, the header page first.
-pub const HAND_TEACHERS: usize = 3;
-
-/// For each of a copy's pages nothing on them turned right (`unsure`, JPEG images as
-/// scanned), whether its writer's hand says it is upside down (`Some(true)`), upright
-/// (`Some(false)`) or nothing: the hand learnt on the first [`HAND_TEACHERS`] of the copy's
-/// pages turned right (`known`: each JPEG image with the rotation that shows it upright and
-/// whether it has the name header), each image read at about 600 pixels across.
-pub fn turn_by_hand(known: &[(&[u8], u16, bool)], unsure: &[&[u8]]) -> Vec<Option<bool>> {
-    let read = |jpeg: &[u8]| super::jpeg_preview(jpeg, 600).ok();
-    let upright: Vec<HandProfile> = known
-        .iter()
-        .take(HAND_TEACHERS)
-        .filter_map(|&(jpeg, rotation, header)| {
-            upright_hand_profile(&read(jpeg)?, rotation, header)
-        })
-        .collect();
-    unsure
-        .iter()
-        .map(|jpeg| turned_by_hand(&upright, hand_profile(&read(jpeg)?)?))
-        .collect()
-}
-
-/// A hand's profile on a page, as scanned: on each written line, the share of its ink above
-/// the line's core (the letters' bodies) less the share below, in -1..1, averaged over the
-/// page's lines.
-///
-/// Which side holds more depends on the hand (ascenders, capitals and accents above;
-/// descenders, and loops as long as some hands draw them, below), so the profile says nothing
-/// by itself; but one hand keeps it from page to page, and turning a page upside down turns
-/// its sign. A copy's pages turned right by their header or margin teach its writer's, which
-/// then tells the pages nothing else told (see [`turned_by_hand`]).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub(crate) struct HandProfile {
-    /// The lines' mean.
-    pub(crate) mean: f32,
-    /// Its standard error: the lines' spread over the square root of their number.
-    pub(crate) error: f32,
-}
-
-impl HandProfile {
-    /// Whether the page's own lines say its side: the mean at least three standard errors
-    /// from even (and not even itself).
-    fn sure(self) -> bool {
-        self.mean != 0.0 && self.mean.abs() >= 3.0 * self.error
-    }
-}
-
-/// The hand's profile of a page (see [`HandProfile`]); `None` below eight written lines.
-/// Made for images about 600 pixels across (3 pixels a millimetre: a preview's 1.5 blur the
-/// letters' bodies into their ascenders).
-fn hand_profile(img: &GrayImage) -> Option<HandProfile> {
-    let margin = vec![false; img.width() as usize];
-    let writing = writing(img, &[], &margin)?;
-    let lines = line_shares(img, &writing);
-    if lines.len() < 8 {
-        return None;
-    }
-    let n = lines.len() as f32;
-    let mean = lines.iter().sum::<f32>() / n;
-    let var = lines.iter().map(|d| (d - mean).powi(2)).sum::<f32>() / (n - 1.0);
-    Some(HandProfile {
-        mean,
-        error: (var / n).sqrt(),
-    })
-}
-
-/// The hand's profile of a page turned upright by `rotation` (0 or 180), the header's part
-/// cut off when it has one (boxes of capitals are not the hand's lines): a reference for
-/// [`turned_by_hand`].
-fn upright_hand_profile(img: &GrayImage, rotation: u16, header: bool) -> Option<HandProfile> {
-    let upright = super::rotate(img, rotation);
-    if !header {
-        return hand_profile(&upright);
-    }
-    let top = (upright.height() as f32 * super::HEADER_FRACTION) as u32;
-    let body = image::imageops::crop_imm(&upright, 0, top, upright.width(), upright.height() - top);
-    hand_profile(&body.to_image())
-}
-
-/// Whether a page is upside down, from its hand's profile as scanned (`page`) and the
-/// profiles of pages of the same copy once turned upright (`upright`): `Some(true)` when the
-/// page's side is the opposite of the writer's, `Some(false)` the same. The writer's is the
-/// writer's pages taken together (their means weighted by their precision: pages not sure
-/// alone can be together); `None` when it is not sure, when one of the writer's pages is sure
-/// of the other side, or when the page is not sure of its own.
-fn turned_by_hand(upright: &[HandProfile], page: HandProfile) -> Option<bool> {
-    let weight = |p: &HandProfile| 1.0 / p.error.max(1e-4).powi(2);
-    let total: f32 = upright.iter().map(weight).sum();
-    if total == 0.0 {
-        return None;
-    }
-    let writer = HandProfile {
-        mean: upright.iter().map(|p| p.mean * weight(p)).sum::<f32>() / total,
-        error: 1.0 / total.sqrt(),
-    };
-    let against = upright
-        .iter()
-        .any(|p| p.sure() && p.mean.signum() != writer.mean.signum());
-    (writer.sure() && !against && page.sure()).then(|| page.mean.signum() != writer.mean.signum())
-}
-
-/// Each written line's share of ink above its core less its share below (the core: the rows
-/// around the line's busiest holding half its ink or more; each line's reach taken halfway
-/// to its neighbours'). Lines with little ink (a word, a page number) are left out.
-fn line_shares(img: &GrayImage, writing: &Writing) -> Vec<f32> {
-    let (w, h) = img.dimensions();
-    let (_, hist) = writing.histogram((w, h));
-    let n = hist.len();
-    // Smoothed over three rows, the lines' cores are the peaks at least a third of the
-    // busiest line's, apart by at least 4 mm.
-    let smooth: Vec<u32> = (0..n)
-        .map(|r| hist[r.saturating_sub(1)] + hist[r] + hist[(r + 1).min(n - 1)])
-        .collect();
-    let top = smooth.iter().copied().max().unwrap_or(0);
-    let apart = (4.0 * w as f32 / 210.0).round() as usize;
-    let mut peaks: Vec<usize> = vec![];
-    for r in 1..n.saturating_sub(1) {
-        if smooth[r] * 3 >= top && smooth[r] >= smooth[r - 1] && smooth[r] > smooth[r + 1] {
-            match peaks.last() {
-                Some(&p) if r - p < apart => {
-                    if smooth[r] > smooth[p] {
-                        *peaks.last_mut().expect("one peak") = r;
-                    }
-                }
-                _ => peaks.push(r),
-            }
-        }
-    }
-    let mut lines: Vec<(u32, u32, u32)> = vec![];
-    for (i, &p) in peaks.iter().enumerate() {
-        // The core: the rows around the peak holding at least half its ink.
-        let half = hist[p] / 2;
-        let (mut a, mut b) = (p, p);
-        while a > 0 && hist[a - 1] >= half {
-            a -= 1;
-        }
-        while b + 1 < n && hist[b + 1] >= half {
-            b += 1;
-        }
-        // Up to halfway to the neighbouring lines' peaks (or as far as the line's pitch).
-        let up = if i > 0 {
-            (peaks[i - 1] + p) / 2
-        } else {
-            p.saturating_sub(apart)
-        };
-        let down = peaks
-            .get(i + 1)
-            .map_or((p + apart).min(n - 1), |&q| (p + q) / 2);
-        let sum = |lo: usize, hi: usize| (lo..hi).map(|r| hist[r]).sum::<u32>();
-        let (above, below) = (sum(up.min(a), a), sum(b + 1, down.max(b + 1)));
-        lines.push((above, below, above + sum(a, b + 1) + below));
-    }
-    let mut totals: Vec<u32> = lines.iter().map(|l| l.2).collect();
-    totals.sort_unstable();
-    let usual = totals.get(totals.len() / 2).copied().unwrap_or(0);
-    lines
-        .into_iter()
-        .filter(|l| l.2 > 0 && l.2 * 3 >= usual)
-        .map(|(above, below, total)| (above as f32 - below as f32) / total as f32)
-        .collect()
-}
-
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::synth::{self, PageStyle, Paper};
 
@@ -437,7 +273,7 @@ mod tests {
     }
 
     /// [`page`], its preview `width` pixels across or more.
-    fn page_at(paper: Paper, turned: bool, seed: u64, width: u32) -> GrayImage {
+    pub(crate) fn page_at(paper: Paper, turned: bool, seed: u64, width: u32) -> GrayImage {
         let style = PageStyle {
             paper,
             margin: false,
@@ -476,48 +312,5 @@ mod tests {
                 assert_eq!(clues(&page(paper, turned, 3)).1, None, "{paper:?}");
             }
         }
-    }
-
-    #[test]
-    fn a_copys_pages_turned_right_teach_its_hand_to_the_others() {
-        let sure = |mean| HandProfile { mean, error: 0.01 };
-        let unsure = |mean| HandProfile { mean, error: 0.05 };
-        // A hand with more ink above its lines: a page with more below is upside down.
-        assert_eq!(turned_by_hand(&[sure(0.06)], sure(-0.05)), Some(true));
-        assert_eq!(turned_by_hand(&[sure(0.06)], sure(0.05)), Some(false));
-        // And a hand with more below (long loops): the other way round.
-        assert_eq!(turned_by_hand(&[sure(-0.04)], sure(-0.05)), Some(false));
-        // Nothing sure to learn from, the writer's pages disagreeing, or a page not sure of
-        // its own side: nothing said.
-        assert_eq!(turned_by_hand(&[], sure(0.05)), None);
-        assert_eq!(turned_by_hand(&[unsure(0.06)], sure(0.05)), None);
-        // Pages not sure alone, sure together (two standard errors each: 2.8 together, not
-        // enough; three such pages: 3.5).
-        let weak = HandProfile {
-            mean: 0.04,
-            error: 0.02,
-        };
-        assert_eq!(turned_by_hand(&[weak, weak], sure(-0.05)), None);
-        assert_eq!(turned_by_hand(&[weak, weak, weak], sure(-0.05)), Some(true));
-        assert_eq!(turned_by_hand(&[sure(0.06), sure(-0.06)], sure(0.05)), None);
-        assert_eq!(turned_by_hand(&[sure(0.06)], unsure(-0.05)), None);
-        // Lines all alike, and even: no side.
-        assert!(
-            !HandProfile {
-                mean: 0.0,
-                error: 0.0
-            }
-            .sure()
-        );
-        // A page not sure of its side weighs little in the writer's.
-        assert_eq!(
-            turned_by_hand(&[unsure(-0.04), sure(0.06)], sure(-0.05)),
-            Some(true)
-        );
-        // Measured: a written page's profile turns with the page.
-        let upright = hand_profile(&page_at(Paper::Plain, false, 4, 600)).unwrap();
-        let turned = hand_profile(&page_at(Paper::Plain, true, 4, 600)).unwrap();
-        assert!(upright.sure() && turned.sure(), "{upright:?} {turned:?}");
-        assert_eq!(turned_by_hand(&[upright], turned), Some(true));
     }
 }

@@ -131,6 +131,24 @@ pub fn held_out_handwriting_fonts() -> Vec<FontArc> {
     ])
 }
 
+/// Hands added once the orientation's clues of the writer's hand were built, never looked
+/// at while building them: the fonts of `fonts-bwht` (six hands in capitals),
+/// `fonts-femkeklaver`, `fonts-rufscript` and `fonts-kaushanscript` that are installed
+/// (scripts/setup.sh installs them).
+pub fn unseen_handwriting_fonts() -> Vec<FontArc> {
+    load_fonts(&[
+        "/usr/share/fonts/opentype/bwht/BecauseWeLearn-Regular.otf",
+        "/usr/share/fonts/opentype/bwht/BecauseWeOrganize-Regular.otf",
+        "/usr/share/fonts/opentype/bwht/BecauseWeBuild-Regular.otf",
+        "/usr/share/fonts/opentype/bwht/BecauseWeConnect-Regular.otf",
+        "/usr/share/fonts/opentype/bwht/BecauseWeMentor-Regular.otf",
+        "/usr/share/fonts/opentype/bwht/BecauseWeCreate-Regular.otf",
+        "/usr/share/fonts/truetype/femkeklaver/femkeklaver.ttf",
+        "/usr/share/fonts/truetype/rufscript/Rufscript010.ttf",
+        "/usr/share/fonts/opentype/kaushanscript/KaushanScript-Regular.otf",
+    ])
+}
+
 fn load_fonts(paths: &[&str]) -> Vec<FontArc> {
     paths
         .iter()

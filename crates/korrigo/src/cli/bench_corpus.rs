@@ -6,12 +6,15 @@
 use anyhow::Result;
 use korrigo_media::corpus::Scanning;
 use korrigo_media::corpus::labels::{LabelScore, label_variants, score_labels, score_unlabelled};
-use korrigo_media::corpus::{OrientationScore, orientation_variants, score_orientation};
+use korrigo_media::corpus::{
+    Hand, OrientationScore, orientation_variants, score_foreign_hands, score_orientation,
+};
 use std::process::ExitCode;
 
 pub(crate) fn run(pages: usize, seed: u64) -> Result<ExitCode> {
     let mut tuned = OrientationScore::default();
     let mut held = OrientationScore::default();
+    let mut unseen = OrientationScore::default();
     let mut before = [OrientationScore::default(); 2];
     println!("orientation of body pages, {pages} per variant (half upside down), seed {seed}:");
     for v in orientation_variants() {
@@ -21,11 +24,10 @@ pub(crate) fn run(pages: usize, seed: u64) -> Result<ExitCode> {
         old.unsure += b.unsure;
         old.wrong += b.wrong;
         let total = if v.held_out { &mut held } else { &mut tuned };
-        total.pages += s.pages;
-        total.right += s.right;
-        total.unsure += s.unsure;
-        total.wrong += s.wrong;
-        total.by_hand += s.by_hand;
+        total.merge(s);
+        if matches!(v.font, Hand::Unseen(_)) {
+            unseen.merge(s);
+        }
         println!(
             "  {:<9} {:<58} right {:>3} · unsure {:>3} ({:>5.1} %) · wrong {} · by the copy's hand {:>2} (margin line only: unsure {}, wrong {})",
             if v.held_out { "held-out" } else { "tuning" },
@@ -39,6 +41,16 @@ pub(crate) fn run(pages: usize, seed: u64) -> Result<ExitCode> {
             b.wrong
         );
     }
+    println!(
+        "of which in the hands added last: {} pages · right {:.1} % · unsure {:.1} % · wrong {} · {} decided by the copy's hand (asked about {}, {:.0} ms a page)",
+        unseen.pages,
+        100.0 * unseen.right as f64 / unseen.pages.max(1) as f64,
+        100.0 * unseen.unsure as f64 / unseen.pages.max(1) as f64,
+        unseen.wrong,
+        unseen.by_hand,
+        unseen.asked,
+        unseen.hand_ms / unseen.asked.max(1) as f64
+    );
     for (label, t, b) in [("tuning", tuned, before[0]), ("held-out", held, before[1])] {
         println!(
             "{label}: {} pages · right {:.1} % · unsure {:.1} % · wrong {} · {} decided by the copy's hand (margin line only: unsure {:.1} %, wrong {})",
@@ -51,6 +63,11 @@ pub(crate) fn run(pages: usize, seed: u64) -> Result<ExitCode> {
             b.wrong
         );
     }
+    let f = score_foreign_hands(seed);
+    println!(
+        "a page decided by another writer's two pages (a page in the wrong copy), every ordered pair of hands: {} pages · right {} · unsure {} · wrong {}",
+        f.pages, f.right, f.unsure, f.wrong
+    );
     Ok(ExitCode::SUCCESS)
 }
 
