@@ -49,10 +49,11 @@ fn style(paper: Paper, margin: bool, margin_ink: u8, line_end: (f32, f32)) -> Pa
     }
 }
 
-/// The orientation corpus: two variants to tune on, eleven held out. Four write every line to
-/// the page's edge with no margin line: on lined paper the writing's place on the ruling tells
-/// (the last four variants came after that clue was built, in hands it never saw); on squared
-/// paper nothing does, and the page must be flagged, never turned wrong.
+/// The orientation corpus: the variants tuned on and the held-out ones. Several write every
+/// line to the page's edge with no margin line: on lined paper the writing's place on the
+/// ruling tells; on squared, plain or Seyès paper nothing on the page does, and the copy's
+/// hand must tell, or the page be flagged, never turned wrong. Variants were added as clues
+/// were built, each time in hands never looked at (the comments below say when).
 pub fn orientation_variants() -> Vec<PageVariant> {
     let v = |name, style, font, dpi, skew_deg, held_out| PageVariant {
         name,
