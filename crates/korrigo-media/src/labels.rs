@@ -193,9 +193,9 @@ pub fn labels_pdf(groups: &[Vec<Label>], skip: usize, hint: &str) -> Result<Vec<
 /// is, then at twice its size for a coarse scan (150 dpi: modules of 5 pixels, jagged by a
 /// turn) or half for a fine one (300 dpi: modules of 10 pixels with their speckles), then
 /// that size slightly blurred (a bilevel scan's staircase edges), then at about 300 dpi made
-/// black and white against each neighbourhood's mean (a blurred scan). A code seen but not
-/// decoded (its format sampled a pixel off) is tried at a few more sizes, as is a
-/// black-and-white header. A header with no square of solid modules anywhere (see
+/// black and white against each neighbourhood's mean (a blurred scan), then at a few more
+/// sizes (the finder patterns a blur, a JPEG, a pen stroke or a black-and-white scan hides at
+/// one size can show at another). A header with no square of solid modules anywhere (see
 /// [`may_hold_code`]: most headers) is not tried at all.
 pub fn read_label(img: &GrayImage) -> Option<String> {
     if !may_hold_code(img) {
@@ -215,12 +215,9 @@ pub fn read_label(img: &GrayImage) -> Option<String> {
         })
     };
     let alt = if img.width() < 2000 { 2.0 } else { 0.5 };
-    let mut seen = false;
     for (f, prep) in [(1.0, Prep::Plain), (alt, Prep::Plain), (alt, Prep::Soft)] {
-        match at(f, prep) {
-            Found::Token(t) => return Some(t),
-            Found::Unreadable => seen = true,
-            Found::Nothing => {}
+        if let Found::Token(t) = at(f, prep) {
+            return Some(t);
         }
     }
     // Then thresholded by the neighbourhood's mean at about 300 dpi (a blurred scan, whose
@@ -231,32 +228,29 @@ pub fn read_label(img: &GrayImage) -> Option<String> {
     } else {
         read_label_at_local(img)
     };
-    match local {
-        Found::Token(t) => return Some(t),
-        Found::Unreadable => seen = true,
-        Found::Nothing => {}
+    if let Found::Token(t) = local {
+        return Some(t);
     }
-    // A black-and-white scan's staircase edges can hide the finder patterns at the sizes tried
-    // so far: such a header is looked at a few more sizes, a cost only black-and-white
-    // headers without a label pay.
-    if !seen && !bilevel(img) {
-        return None;
-    }
-    [
-        (0.75, Prep::Soft),
-        (1.5, Prep::Soft),
-        (1.25, Prep::Plain),
-        (0.6, Prep::Plain),
-        (1.25, Prep::Soft),
-        (0.4, Prep::Plain),
-        (1.1, Prep::Soft),
-    ]
-    .into_iter()
-    .filter(|(f, _)| (800.0..=3000.0).contains(&(img.width() as f32 * f)))
-    .find_map(|(f, prep)| match at(f, prep) {
-        Found::Token(t) => Some(t),
-        _ => None,
-    })
+    // A blur, a JPEG's blocks, a pen stroke or a black-and-white scan's staircase edges can
+    // hide the finder patterns at the sizes tried so far, at one size and not another: the
+    // header is looked at more sizes, sharp (Catmull-Rom) where enlarged, each as it is and
+    // softened. Only headers with a code's share of solid ink come this far (see
+    // [`may_hold_code`]), so headers without a label do not pay for it.
+    [0.75, 1.25, 1.5, 0.6, 1.1, 1.75, 0.9, 2.5]
+        .into_iter()
+        .filter(|f| (700.0..=3200.0).contains(&(img.width() as f32 * f)))
+        .flat_map(|f| [(f, Prep::Plain), (f, Prep::Soft)])
+        .find_map(|(f, prep)| {
+            let sized = crate::raster::resize_to_width(img, (img.width() as f32 * f) as u32);
+            let sized = match prep {
+                Prep::Plain => sized,
+                Prep::Soft => crate::raster::blur3(&sized),
+            };
+            match read_label_at(&sized) {
+                Found::Token(t) => Some(t),
+                _ => None,
+            }
+        })
 }
 
 /// Whether a header crop (a page's width across) may hold one of our codes: somewhere a
@@ -361,17 +355,6 @@ enum Prep {
     Plain,
     /// Slightly blurred: a bilevel scan's staircase edges softened.
     Soft,
-}
-
-/// Whether an image is black and white (a bilevel scan, JPEG's ringing aside): almost no
-/// pixel is mid-grey.
-fn bilevel(img: &GrayImage) -> bool {
-    let grey = img
-        .as_raw()
-        .iter()
-        .filter(|&&p| (64..192).contains(&p))
-        .count();
-    grey * 100 < img.as_raw().len()
 }
 
 /// What one try of the detector found.
