@@ -41,33 +41,39 @@ pub(crate) fn run(pages: usize, seed: u64) -> Result<ExitCode> {
             b.wrong
         );
     }
-    println!(
-        "of which in the hands added last: {} pages · right {:.1} % · unsure {:.1} % · wrong {} · {} decided by the copy's hand (asked about {}, {:.0} ms a page)",
-        unseen.pages,
-        100.0 * unseen.right as f64 / unseen.pages.max(1) as f64,
-        100.0 * unseen.unsure as f64 / unseen.pages.max(1) as f64,
-        unseen.wrong,
-        unseen.by_hand,
-        unseen.asked,
-        unseen.hand_ms / unseen.asked.max(1) as f64
-    );
-    for (label, t, b) in [("tuning", tuned, before[0]), ("held-out", held, before[1])] {
-        println!(
-            "{label}: {} pages · right {:.1} % · unsure {:.1} % · wrong {} · {} decided by the copy's hand (margin line only: unsure {:.1} %, wrong {})",
+    let summary = |t: &OrientationScore| {
+        format!(
+            "{} pages · right {:.1} % · unsure {:.1} % · wrong {} · {} decided by the copy's hand",
             t.pages,
             100.0 * t.right as f64 / t.pages.max(1) as f64,
             100.0 * t.unsure as f64 / t.pages.max(1) as f64,
             t.wrong,
             t.by_hand,
+        )
+    };
+    for (label, t, b) in [("tuning", tuned, before[0]), ("held-out", held, before[1])] {
+        println!(
+            "{label}: {} (margin line only: unsure {:.1} %, wrong {})",
+            summary(&t),
             100.0 * b.unsure as f64 / b.pages.max(1) as f64,
             b.wrong
         );
     }
+    println!(
+        "of which in the hands added last: {} (asked about {}, {:.0} ms a page)",
+        summary(&unseen),
+        unseen.asked,
+        unseen.hand_ms / unseen.asked.max(1) as f64
+    );
     let f = score_foreign_hands(seed);
     println!(
         "a page decided by another writer's two pages (a page in the wrong copy), every ordered pair of hands: {} pages · right {} · unsure {} · wrong {}",
         f.pages, f.right, f.unsure, f.wrong
     );
+    // A page turned wrong is what must never happen: scripts can rely on the exit code.
+    if tuned.wrong + held.wrong + f.wrong > 0 {
+        return Ok(ExitCode::FAILURE);
+    }
     Ok(ExitCode::SUCCESS)
 }
 
