@@ -36,10 +36,10 @@ pub struct LabelVariant {
     pub held_out: bool,
 }
 
-/// The label corpus: two variants to tune on (the settings the reader was built with), seven
-/// held out.
-pub fn label_variants() -> Vec<LabelVariant> {
-    let base = LabelVariant {
+/// The settings the label reader was built with: A4 at 150 dpi, JPEG 60, the label turned
+/// up to 12° and the page skewed up to 3°, no damage.
+fn base() -> LabelVariant {
+    LabelVariant {
         name: "",
         dpi: 150,
         a3: false,
@@ -51,7 +51,13 @@ pub fn label_variants() -> Vec<LabelVariant> {
         scale: 1.0,
         damage: Damage::None,
         held_out: true,
-    };
+    }
+}
+
+/// The label corpus: two variants to tune on (the settings the reader was built with), seven
+/// held out.
+pub fn label_variants() -> Vec<LabelVariant> {
+    let base = base();
     vec![
         LabelVariant {
             name: "A4 150 dpi, JPEG 60, label ±12°, skew ±3°",
@@ -116,6 +122,27 @@ pub fn label_variants() -> Vec<LabelVariant> {
 }
 
 /// What the corpus said for one variant.
+/// Labels half gone (unreadable by design), at 150 and 300 dpi: what a copy whose label
+/// cannot be read costs before it falls back to reading its header (every try of
+/// [`read_label`] made).
+pub fn unreadable_label_variants() -> Vec<LabelVariant> {
+    let base = LabelVariant {
+        damage: Damage::HalfGone,
+        ..base()
+    };
+    vec![
+        LabelVariant {
+            name: "A4 150 dpi, JPEG 60, half the code gone",
+            ..base.clone()
+        },
+        LabelVariant {
+            name: "A4 300 dpi, JPEG 60, half the code gone",
+            dpi: 300,
+            ..base
+        },
+    ]
+}
+
 #[derive(Clone, Copy, Debug, Default)]
 pub struct LabelScore {
     pub copies: usize,

@@ -528,6 +528,16 @@ mod tests {
         let learnt = [shaped(&hand, 0.004), shaped(&hand, 0.004)];
         assert_eq!(turned_by_hand(&learnt, shaped(&hand, 0.004)), Some(false));
         assert_eq!(turned_by_hand(&learnt, shaped(&turned, 0.004)), Some(true));
+        // A page that does not look like the writer's hand (another writer's, put in the
+        // copy): nothing said, however sure its shapes.
+        let mut foreign = shaped(&turned, 0.004);
+        foreign.look[0] = LOOK_APART + 0.01;
+        assert_eq!(turned_by_hand(&learnt, foreign), None);
+        // Nor when the writer's own pages do not look alike.
+        let mut odd_teacher = shaped(&hand, 0.004);
+        odd_teacher.look[0] = 2.0 * LOOK_APART + 0.02;
+        let unlike = [shaped(&hand, 0.004), odd_teacher];
+        assert_eq!(turned_by_hand(&unlike, shaped(&turned, 0.004)), None);
         // Shapes that wobble more than they lean, on the writer's pages or on the page:
         // nothing said.
         assert_eq!(turned_by_hand(&learnt, shaped(&turned, 0.05)), None);

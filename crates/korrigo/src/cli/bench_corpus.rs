@@ -5,7 +5,9 @@
 
 use anyhow::Result;
 use korrigo_media::corpus::Scanning;
-use korrigo_media::corpus::labels::{LabelScore, label_variants, score_labels, score_unlabelled};
+use korrigo_media::corpus::labels::{
+    LabelScore, label_variants, score_labels, score_unlabelled, unreadable_label_variants,
+};
 use korrigo_media::corpus::{
     Hand, OrientationScore, orientation_variants, score_foreign_hands, score_orientation,
 };
@@ -108,6 +110,18 @@ pub(crate) fn labels(copies: usize, seed: u64) -> Result<ExitCode> {
             t.read_ms / t.copies.max(1) as f64
         );
     }
+    let mut unreadable_wrong = 0;
+    for v in unreadable_label_variants() {
+        let s = score_labels(&v, copies, seed);
+        unreadable_wrong += s.wrong;
+        println!(
+            "  {:<48} read {} (a code half gone: must be 0) · wrong {} · {:.0} ms per copy before falling back to the header",
+            v.name,
+            s.right,
+            s.wrong,
+            s.read_ms / s.copies.max(1) as f64
+        );
+    }
     let mut found_on_plain = 0;
     let plain = |dpi| Scanning {
         dpi,
@@ -140,7 +154,7 @@ pub(crate) fn labels(copies: usize, seed: u64) -> Result<ExitCode> {
         );
     }
     Ok(
-        if found_on_plain > 0 || totals.iter().any(|t| t.wrong > 0) {
+        if found_on_plain + unreadable_wrong > 0 || totals.iter().any(|t| t.wrong > 0) {
             ExitCode::FAILURE
         } else {
             ExitCode::SUCCESS
