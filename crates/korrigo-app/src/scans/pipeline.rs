@@ -196,8 +196,8 @@ impl App {
         // learnt on the copy's other pages: images read and measured before the grouping's
         // transaction (only this job writes the batch's pages).
         let pages = {
-            let mut tx = self.db.begin().await.map_err(err)?;
-            store::batch_pages(tx.conn(), id).await.map_err(err)?
+            let mut c = self.db.read().await.map_err(err)?;
+            store::batch_pages(c.conn(), id).await.map_err(err)?
         };
         let has_header: Vec<bool> = pages.iter().map(|p| p.has_header).collect();
         let groups = rules::group(&has_header, grouping, exam.layout);

@@ -344,14 +344,22 @@ fn line_hands(img: &GrayImage, writing: &Writing) -> (Vec<LineHand>, Vec<f32>) {
         (0, d),
         (d, d),
     ];
+    // Each row's line (the first whose reach holds it).
+    let mut line_of: Vec<Option<usize>> = vec![None; n];
+    for (l, &(up, _, _, down)) in lines.iter().enumerate() {
+        for slot in &mut line_of[up..down] {
+            slot.get_or_insert(l);
+        }
+    }
     for &(x, y) in &writing.ink {
-        let r = (writing.row(x, y) + pad) as usize;
-        let Some(l) = lines
-            .iter()
-            .position(|&(up, _, _, down)| (up..down).contains(&r))
+        let r = writing.row(x, y) + pad;
+        let Some(l) = usize::try_from(r)
+            .ok()
+            .and_then(|r| line_of.get(r).copied().flatten())
         else {
             continue;
         };
+        let r = r as usize;
         let (_, a, b, _) = lines[l];
         let zone = if r < a {
             0
